@@ -1,0 +1,210 @@
+"""The request engine every operation runs on: ``send`` and ``paginate``.
+
+Mirrored into ``clerk_sync`` by ``scripts/unasync``; everything but the transport call is pure
+and shared, so keep this file thin. The first attempt runs without tenacity (which costs more
+than the rest of the pipeline); a retryable failure hands the remaining attempts to tenacity,
+replaying the first failure so that its backoff, ``Retry-After`` and attempt count apply.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator, Mapping
+from typing import Any, TypeVar, overload
+
+from msgspec import UNSET, UnsetType
+
+from clerk_async._config import ClientConfig
+from clerk_async._http import EncodedBody, Request, Response
+from clerk_async._operation import Operation
+from clerk_async._pagination import Page, next_offset, validate_page_size
+from clerk_async._pipeline import (
+    build_request,
+    log_failure,
+    log_response,
+    resolve_retry,
+    resolve_timeout,
+)
+from clerk_async._response import Decode, parse_response, response_decoder
+from clerk_async._retry import RetryConfig, RetryPolicy, should_retry
+from clerk_async._types import AsyncPageMethod
+from clerk_async.errors import APIConnectionError, ClerkError
+
+from ._transport import AsyncTransport
+
+__all__ = ["AsyncAPIClient"]
+
+T = TypeVar("T")
+
+
+class AsyncAPIClient:
+    """Holds the configuration and the transport; generated resources call ``send``."""
+
+    def __init__(self, config: ClientConfig, transport: AsyncTransport) -> None:
+        self._config = config
+        self._transport = transport
+
+    @overload
+    async def send(
+        self,
+        op: Operation,
+        response_type: None,
+        *,
+        path: Mapping[str, Any] | None = None,
+        query: Mapping[str, Any] | None = None,
+        body: EncodedBody | None = None,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> None: ...
+    @overload
+    async def send(
+        self,
+        op: Operation,
+        response_type: type[T],
+        *,
+        path: Mapping[str, Any] | None = None,
+        query: Mapping[str, Any] | None = None,
+        body: EncodedBody | None = None,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> T: ...
+    async def send(
+        self,
+        op: Operation,
+        response_type: Any,
+        *,
+        path: Mapping[str, Any] | None = None,
+        query: Mapping[str, Any] | None = None,
+        body: EncodedBody | None = None,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> Any:
+        """Send one operation and decode its response into ``response_type``."""
+        decode = None if response_type is None else response_decoder(response_type)
+        return await self._call(
+            op, decode, path, query, body, retries, timeout_ms, server_url, http_headers
+        )
+
+    async def send_page(
+        self,
+        op: Operation,
+        item_type: type[T],
+        *,
+        path: Mapping[str, Any] | None = None,
+        query: Mapping[str, Any] | None = None,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> Page[T]:
+        """Send one list operation and decode its page of ``item_type``."""
+        decode = response_decoder(item_type, op.pagination or "array")
+        page: Page[T] = await self._call(
+            op, decode, path, query, None, retries, timeout_ms, server_url, http_headers
+        )
+        return page
+
+    async def _call(
+        self,
+        op: Operation,
+        decode: Decode | None,
+        path: Mapping[str, Any] | None,
+        query: Mapping[str, Any] | None,
+        body: EncodedBody | None,
+        retries: RetryConfig | UnsetType | None,
+        timeout_ms: int | None,
+        server_url: str | None,
+        http_headers: Mapping[str, str] | None,
+    ) -> Any:
+        config = self._config
+        request = build_request(
+            config,
+            op,
+            path=path,
+            query=query,
+            body=body,
+            server_url=server_url,
+            http_headers=http_headers,
+        )
+        timeout = resolve_timeout(config, timeout_ms)
+        retry = resolve_retry(config, retries)
+        started = time.monotonic()
+        try:
+            return parse_response(request, await self._attempt(request, timeout), decode)
+        except ClerkError as error:
+            if retry is None or not should_retry(request.method, error, retry):
+                raise
+            first_failure = error
+        policy = RetryPolicy(
+            retry, method=request.method, url=request.url, started=started, logger=config.logger
+        )
+        return await self._retry(request, decode, timeout, policy, first_failure)
+
+    async def _retry(
+        self,
+        request: Request,
+        decode: Decode | None,
+        timeout: float,
+        policy: RetryPolicy,
+        first_failure: ClerkError,
+    ) -> Any:
+        from tenacity import AsyncRetrying
+
+        replay = [first_failure]
+
+        async def attempt() -> Any:
+            if replay:
+                raise replay.pop()
+            return parse_response(request, await self._attempt(request, timeout), decode)
+
+        retrying = AsyncRetrying(
+            retry=policy.retry,
+            wait=policy.wait,
+            stop=policy.stop,
+            before_sleep=policy.before_sleep,
+            reraise=True,
+        )
+        return await retrying(attempt)
+
+    async def _attempt(self, request: Request, timeout: float) -> Response:
+        logger = self._config.logger
+        if not logger.isEnabledFor(logging.DEBUG):
+            return await self._transport.send(request, timeout)
+        started = time.perf_counter()
+        try:
+            response = await self._transport.send(request, timeout)
+        except APIConnectionError as error:
+            log_failure(logger, request, error, time.perf_counter() - started)
+            raise
+        log_response(logger, request, response, time.perf_counter() - started)
+        return response
+
+    async def paginate(
+        self, method: AsyncPageMethod[T], /, *, page_size: int = 100, **params: Any
+    ) -> AsyncIterator[T]:
+        """Yield every item of a list method, one page in memory at a time.
+
+        ``method`` is a list method such as ``clerk.users.list``; ``params`` are its filters.
+        The walk stops at ``total_count`` or on a short page.
+        """
+        validate_page_size(page_size)
+        if "limit" in params:
+            raise TypeError("paginate() sets limit itself: pass page_size instead")
+        offset: int = params.pop("offset", 0)
+        while True:
+            page = await method(limit=page_size, offset=offset, **params)
+            if not isinstance(page, Page):
+                raise TypeError(f"paginate() needs a list method, and {method!r} returned no Page")
+            for item in page.data:
+                yield item
+            following = next_offset(offset, page, page_size)
+            if following is None:
+                return
+            offset = following

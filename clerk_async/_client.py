@@ -1,0 +1,65 @@
+"""``Clerk``: configuration, lifecycle and the resource groups. Mirrored into ``clerk_sync``."""
+
+from __future__ import annotations
+
+import logging
+from types import TracebackType
+
+from clerk_async._config import ClientConfig, user_agent
+from clerk_async._retry import RetryConfig
+
+from ._base_client import AsyncAPIClient
+from ._transport import TRANSPORT_NAME, TRANSPORT_VERSION, AsyncTransport, HTTPClient
+
+__all__ = ["Clerk"]
+
+
+class Clerk(AsyncAPIClient):
+    """A client for the Clerk Backend API.
+
+    Every argument is optional: the secret key comes from ``CLERK_SECRET_KEY`` when ``bearer_auth``
+    is not given, and a missing key is reported at the first call. Use the client as a context
+    manager or close it when done; one that is never closed still releases its connections when
+    the program ends. An ``http_client`` you pass in is yours: it is never closed here.
+    """
+
+    def __init__(
+        self,
+        bearer_auth: str | None = None,
+        server_url: str | None = None,
+        server_idx: int | None = None,
+        timeout_ms: int | None = None,
+        retry_config: RetryConfig | None = None,
+        api_version: str | None = None,
+        debug_logger: logging.Logger | None = None,
+        http_client: HTTPClient | None = None,
+    ) -> None:
+        config = ClientConfig(
+            bearer_auth=bearer_auth,
+            server_url=server_url,
+            server_idx=server_idx,
+            timeout_ms=timeout_ms,
+            retry_config=retry_config,
+            api_version=api_version,
+            debug_logger=debug_logger,
+            user_agent=user_agent(__package__ or "", TRANSPORT_NAME, TRANSPORT_VERSION),
+        )
+        super().__init__(config, AsyncTransport(http_client))
+
+    async def __aenter__(self) -> Clerk:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the connections this client opened."""
+        await self._transport.aclose()
+
+    def __repr__(self) -> str:
+        return f"Clerk(server_url={self._config.server_url!r})"

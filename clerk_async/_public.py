@@ -1,0 +1,60 @@
+"""The names both packages export besides ``Clerk``: one list, so the two cannot drift apart."""
+
+from clerk_async._pagination import Page
+from clerk_async._retry import BackoffStrategy, RetryConfig
+from clerk_async._types import UNSET, FileMapping, Unset
+from clerk_async._version import __version__
+from clerk_async.errors import (
+    APIConnectionError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ClerkError,
+    ClerkErrors,
+    ConflictError,
+    ErrorDetail,
+    GoneError,
+    InternalServerError,
+    LockedError,
+    MissingSecretKeyError,
+    NotFoundError,
+    PayloadTooLargeError,
+    PaymentRequiredError,
+    PermissionDeniedError,
+    RateLimitError,
+    RequestValidationError,
+    ResponseValidationError,
+    SDKError,
+    UnprocessableEntityError,
+)
+
+__all__ = [
+    "UNSET",
+    "APIConnectionError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BackoffStrategy",
+    "BadRequestError",
+    "ClerkError",
+    "ClerkErrors",
+    "ConflictError",
+    "ErrorDetail",
+    "FileMapping",
+    "GoneError",
+    "InternalServerError",
+    "LockedError",
+    "MissingSecretKeyError",
+    "NotFoundError",
+    "Page",
+    "PayloadTooLargeError",
+    "PaymentRequiredError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RequestValidationError",
+    "ResponseValidationError",
+    "RetryConfig",
+    "SDKError",
+    "UnprocessableEntityError",
+    "Unset",
+    "__version__",
+]

@@ -1,0 +1,89 @@
+"""Turning a response into a value or a typed error: pure, shared, decoders cached per type."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import msgspec
+
+from ._http import Request, Response
+from ._operation import PageShape
+from ._pagination import DataEnvelope, M2MTokensEnvelope, Page
+from ._retry import parse_retry_after
+from .errors import ResponseValidationError, SDKError, error_class_for_status
+
+__all__ = ["Decode", "error_from_response", "parse_response", "response_decoder"]
+
+Decode = Callable[[bytes], Any]
+
+_decoders: dict[tuple[Any, PageShape | None], Decode] = {}
+
+
+def response_decoder(response_type: Any, pagination: PageShape | None = None) -> Decode:
+    """A cached ``bytes -> value`` function for ``response_type``; pages decode into ``Page``."""
+    key = (response_type, pagination)
+    decode = _decoders.get(key)
+    if decode is None:
+        decode = _make_decoder(response_type, pagination)
+        _decoders[key] = decode
+    return decode
+
+
+def _make_decoder(response_type: Any, pagination: PageShape | None) -> Decode:
+    if pagination is None:
+        return msgspec.json.Decoder(response_type).decode
+    if pagination == "array":
+        items = msgspec.json.Decoder(list[response_type]).decode
+
+        def decode_array(body: bytes) -> Page[Any]:
+            return Page(items(body))
+
+        return decode_array
+    if pagination == "data":
+        data = msgspec.json.Decoder(DataEnvelope[response_type]).decode
+
+        def decode_data(body: bytes) -> Page[Any]:
+            envelope = data(body)
+            return Page(envelope.data, envelope.total_count)
+
+        return decode_data
+    tokens = msgspec.json.Decoder(M2MTokensEnvelope[response_type]).decode
+
+    def decode_tokens(body: bytes) -> Page[Any]:
+        envelope = tokens(body)
+        return Page(envelope.m2m_tokens, envelope.total_count)
+
+    return decode_tokens
+
+
+def parse_response(request: Request, response: Response, decode: Decode | None) -> Any:
+    status = response.status
+    if 200 <= status < 300:
+        if decode is None:
+            return None
+        try:
+            return decode(response.body)
+        except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+            raise ResponseValidationError(
+                f"{request.method} {request.url}: the {status} response does not decode: {exc}",
+                status_code=status,
+                headers=response.headers,
+                raw_body=response.body,
+            ) from None
+    raise error_from_response(request, response)
+
+
+def error_from_response(request: Request, response: Response) -> SDKError:
+    status = response.status
+    retry_after = None
+    if status in (429, 503):
+        retry_after = parse_retry_after(response.headers.get("retry-after"))
+    return error_class_for_status(status)(
+        status_code=status,
+        headers=response.headers,
+        raw_body=response.body,
+        method=request.method,
+        url=request.url,
+        retry_after=retry_after,
+    )
