@@ -20,6 +20,7 @@ DEFAULT_SERVER_URL = SERVERS[0]
 DEFAULT_API_VERSION = "2026-05-12"
 DEFAULT_TIMEOUT_MS = 30_000
 SECRET_KEY_ENV = "CLERK_SECRET_KEY"
+SERVER_URL_ENV = "CLERK_API_URL"
 LOG_ENV = "CLERK_LOG"
 LOGGER_NAME = "clerk"
 
@@ -110,7 +111,8 @@ def _resolve_server_url(server_url: str | None, server_idx: int | None) -> str:
         if not 0 <= server_idx < len(SERVERS):
             raise ValueError(f"server_idx must be in 0..{len(SERVERS) - 1}, not {server_idx}")
         return SERVERS[server_idx]
-    return DEFAULT_SERVER_URL
+    from_env = os.environ.get(SERVER_URL_ENV)
+    return normalize_server_url(from_env) if from_env else DEFAULT_SERVER_URL
 
 
 def _check_secret_key(key: str) -> None:

@@ -19,7 +19,8 @@ class Clerk(SyncAPIClient):
     """A client for the Clerk Backend API.
 
     Every argument is optional: the secret key comes from ``CLERK_SECRET_KEY`` when ``bearer_auth``
-    is not given, and a missing key is reported at the first call. Use the client as a context
+    is not given (a missing key is reported at the first call), and the server from
+    ``CLERK_API_URL`` when neither ``server_url`` nor ``server_idx`` is. Use the client as a context
     manager or close it when done; one that is never closed still releases its connections when
     the program ends. An ``http_client`` you pass in is yours: it is never closed here.
     """

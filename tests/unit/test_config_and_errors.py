@@ -27,12 +27,20 @@ def config(**kwargs: object) -> ClientConfig:
 
 def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("CLERK_SECRET_KEY", raising=False)
+    monkeypatch.delenv("CLERK_API_URL", raising=False)
     cfg = config()
     assert cfg.server_url == "https://api.clerk.com/v1"
     assert cfg.timeout_s == 30.0
     assert cfg.api_version == "2026-05-12"
     with pytest.raises(MissingSecretKeyError):
         cfg.headers()
+
+
+def test_server_url_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CLERK_API_URL", "http://127.0.0.1:8/v1/")
+    assert config().server_url == "http://127.0.0.1:8/v1"
+    assert config(server_idx=0).server_url == "https://api.clerk.com/v1"
+    assert config(server_url="http://other/v1").server_url == "http://other/v1"
 
 
 def test_server_selection() -> None:

@@ -1,0 +1,118 @@
+"""How the packages behave as installed programs: imports, interpreter exit, the wheel build."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from tests.support.server import SECRET_KEY, Reply, ScriptedServer
+
+ROOT = Path(__file__).resolve().parent.parent
+
+USER = Reply(200, json={"id": "user_1"})
+
+
+def run_python(code: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-X", "dev", "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+        env={**os.environ, **env},
+        check=False,
+    )
+
+
+def test_clerk_sync_works_with_aiohttp_blocked(server: ScriptedServer) -> None:
+    server.script("GET", "/v1/users/user_1", USER)
+    result = run_python(
+        f"""
+        import sys
+        sys.modules["aiohttp"] = None  # any import of aiohttp now fails
+        import clerk_sync, clerk_sync.models
+        from tests.support.ops import GET_USER, User
+        with clerk_sync.Clerk(bearer_auth="{SECRET_KEY}", server_url="{server.url}") as clerk:
+            print(clerk.send(GET_USER, User, path={{"user_id": "user_1"}}).id)
+        """
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "user_1"
+
+
+def test_importing_clerk_async_models_and_errors_does_not_import_aiohttp() -> None:
+    result = run_python(
+        """
+        import sys
+        import clerk_async, clerk_async.models, clerk_async.errors, clerk_sync
+        print("aiohttp" in sys.modules)
+        clerk_async.Clerk
+        print("aiohttp" in sys.modules)
+        """
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "True"]
+
+
+def test_an_unclosed_client_leaves_no_warning_at_exit(server: ScriptedServer) -> None:
+    server.script("GET", "/v1/users/user_1", USER)
+    result = run_python(
+        f"""
+        import asyncio
+        from clerk_async import Clerk
+        from tests.support.ops import GET_USER, User
+
+        async def script() -> None:  # a client that goes out of scope unclosed
+            clerk = Clerk(bearer_auth="{SECRET_KEY}", server_url="{server.url}")
+            print((await clerk.send(GET_USER, User, path={{"user_id": "user_1"}})).id)
+
+        asyncio.run(script())
+
+        shared = Clerk(bearer_auth="{SECRET_KEY}", server_url="{server.url}")
+
+        async def main() -> None:  # a module-level client, used from two event loops
+            print((await shared.send(GET_USER, User, path={{"user_id": "user_1"}})).id)
+
+        asyncio.run(main())
+        asyncio.run(main())
+        """
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["user_1"] * 3
+    assert "Unclosed" not in result.stderr
+    assert "ResourceWarning" not in result.stderr
+    assert len(server.received) == 3
+
+
+def test_clerk_log_debug_logs_to_stderr_without_the_key(server: ScriptedServer) -> None:
+    server.script("GET", "/v1/users/user_1", USER)
+    result = run_python(
+        f"""
+        import clerk_sync
+        from tests.support.ops import GET_USER, User
+        with clerk_sync.Clerk(bearer_auth="{SECRET_KEY}", server_url="{server.url}") as clerk:
+            clerk.send(GET_USER, User, path={{"user_id": "user_1"}})
+        """,
+        CLERK_LOG="debug",
+    )
+    assert result.returncode == 0, result.stderr
+    assert f"GET {server.url}/users/user_1 -> 200 in" in result.stderr
+    assert SECRET_KEY not in result.stderr
+
+
+def test_build_makes_a_wheel_whose_mirror_comes_from_the_hook(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [str(ROOT / "scripts/build"), str(tmp_path / "dist")],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=ROOT,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "clerk_sync mirror regenerated and current" in result.stdout
+    assert "OK without aiohttp" in result.stdout
+    assert len(list((tmp_path / "dist").glob("*.whl"))) == 1
