@@ -18,7 +18,7 @@ from msgspec import UNSET, UnsetType
 from clerk_async._config import ClientConfig
 from clerk_async._http import EncodedBody, Request, Response
 from clerk_async._operation import Operation
-from clerk_async._pagination import Page, next_offset, validate_page_size
+from clerk_async._pagination import Page, PageWalk
 from clerk_async._pipeline import (
     build_request,
     log_failure,
@@ -192,19 +192,15 @@ class AsyncAPIClient:
         """Yield every item of a list method, one page in memory at a time.
 
         ``method`` is a list method such as ``clerk.users.list``; ``params`` are its filters.
-        The walk stops at ``total_count`` or on a short page.
+        The walk stops at ``total_count`` or on a short page. It pages by cursor where the
+        operation and the filters allow (``users.list`` ordered by ``created_at``), else by offset.
         """
-        validate_page_size(page_size)
-        if "limit" in params:
-            raise TypeError("paginate() sets limit itself: pass page_size instead")
-        offset: int = params.pop("offset", 0)
+        walk = PageWalk(method, params, page_size)
         while True:
-            page = await method(limit=page_size, offset=offset, **params)
+            page = await method(**walk.arguments())
             if not isinstance(page, Page):
                 raise TypeError(f"paginate() needs a list method, and {method!r} returned no Page")
             for item in page.data:
                 yield item
-            following = next_offset(offset, page, page_size)
-            if following is None:
+            if not walk.advance(page):
                 return
-            offset = following

@@ -8,13 +8,13 @@ from types import TracebackType
 from clerk_async._config import ClientConfig, user_agent
 from clerk_async._retry import RetryConfig
 
-from ._base_client import AsyncAPIClient
 from ._transport import TRANSPORT_NAME, TRANSPORT_VERSION, AsyncTransport, HTTPClient
+from .resources import AsyncResourceGroups
 
 __all__ = ["Clerk"]
 
 
-class Clerk(AsyncAPIClient):
+class Clerk(AsyncResourceGroups):
     """A client for the Clerk Backend API.
 
     Every argument is optional: the secret key comes from ``CLERK_SECRET_KEY`` when ``bearer_auth``

@@ -1,4 +1,9 @@
-"""Pages and the pure part of walking them. The walking loop itself lives in the base clients."""
+"""Pages and the pure part of walking them. The walking loop itself lives in the base clients.
+
+A walk pages by offset, or, for an operation with a cursor rule (``users.list``) whose filters
+allow it, by cursor: each page then starts after the last id of the previous one, so a deep page
+costs the server no more than the first.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +11,18 @@ from collections.abc import Iterator, Sequence
 from typing import Any, Generic, TypeVar, overload
 
 import msgspec
+from msgspec import UNSET
 
-__all__ = ["MAX_PAGE_SIZE", "Page", "next_offset", "validate_page_size"]
+from ._operation import CursorRule, operation_of
+
+__all__ = [
+    "MAX_PAGE_SIZE",
+    "Page",
+    "PageWalk",
+    "cursor_applies",
+    "next_offset",
+    "validate_page_size",
+]
 
 T = TypeVar("T")
 
@@ -77,3 +92,66 @@ def next_offset(offset: int, page: Page[Any], page_size: int) -> int | None:
     if page.total_count is not None:
         return following if following < page.total_count else None
     return following if count >= page_size else None
+
+
+def cursor_applies(rule: CursorRule, params: dict[str, Any]) -> bool:
+    """Whether a walk with these filters may page by cursor (ordering and offset allow it)."""
+    order = params.get(rule.order_param, UNSET)
+    if order is not UNSET and order is not None and order not in rule.orders:
+        return False
+    offset = params.get("offset", UNSET)
+    return offset is UNSET or offset is None or offset == 0
+
+
+class PageWalk:
+    """Where each page of a walk starts: the keyword arguments of the next list call.
+
+    ``method`` is the list method (its operation says whether a cursor is possible); ``params``
+    are the caller's filters, which may include a starting ``offset`` or cursor.
+    """
+
+    __slots__ = ("_cursor", "_params", "_position", "page_size")
+
+    def __init__(self, method: object, params: dict[str, Any], page_size: int) -> None:
+        validate_page_size(page_size)
+        if "limit" in params:
+            raise TypeError("paginate() sets limit itself: pass page_size instead")
+        self.page_size = page_size
+        self._params = dict(params)
+        op = operation_of(method)
+        rule = op.cursor if op is not None else None
+        self._cursor: str | None = None
+        self._position: Any
+        if rule is not None and cursor_applies(rule, self._params):
+            self._params.pop("offset", None)
+            self._cursor = rule.param
+            self._position = self._params.pop(rule.param, UNSET)
+        else:
+            self._position = self._params.pop("offset", 0)
+
+    @property
+    def by_cursor(self) -> bool:
+        return self._cursor is not None
+
+    def arguments(self) -> dict[str, Any]:
+        """The keyword arguments of the next call."""
+        if self._cursor is None:
+            return {"limit": self.page_size, "offset": self._position, **self._params}
+        start = {} if self._position is UNSET else {self._cursor: self._position}
+        return {"limit": self.page_size, **start, **self._params}
+
+    def advance(self, page: Page[Any]) -> bool:
+        """Move past ``page``; False when it was the last one."""
+        if self._cursor is None:
+            following = next_offset(self._position, page, self.page_size)
+            if following is None:
+                return False
+            self._position = following
+            return True
+        if len(page.data) < self.page_size:
+            return False
+        last_id = getattr(page.data[-1], "id", None)
+        if not isinstance(last_id, str) or last_id == self._position:
+            raise ValueError("paginate(): a cursor page's last item has no new id to continue from")
+        self._position = last_id
+        return True

@@ -54,13 +54,13 @@ PACKAGE_RULES = (
         source="clerk_async",
         target="clerk_sync",
         replacements=PACKAGE_REPLACEMENTS,
-        files=("_base_client.py", "_client.py"),
+        files=("_base_client.py", "_client.py", "_resource.py"),
         hand_written=("__init__.py", "_transport.py", "models.py"),
     ),
     MirrorRule(
         source="clerk_async/resources",
         target="clerk_sync/resources",
-        replacements=PACKAGE_REPLACEMENTS,
+        replacements={},  # generated resource groups: unasync's defaults are enough
     ),
 )
 TEST_RULES = (
