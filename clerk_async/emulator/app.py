@@ -1,0 +1,268 @@
+"""The emulator as an aiohttp application: authentication, rate limit, faults, dispatch.
+
+One catch-all route hands every request to :meth:`Emulator.handle`, which answers in Clerk's wire
+format. Besides the API under ``/v1`` it serves ``/.well-known/jwks.json`` (no key needed, like a
+Frontend API) and a few control endpoints under ``/__emulator/`` for a server started from the
+command line.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+from typing import Any
+from urllib.parse import parse_qs
+
+import msgspec
+from aiohttp import web
+
+from .errors import APIError, not_found, unauthorized
+from .fallback import register_samples
+from .faults import NO_FAULTS, NO_PLAN, FaultInjector, Faults, server_error
+from .params import Query
+from .ratelimit import DEVELOPMENT, RateLimit, TokenBucket, parse_rate_limit
+from .routes import MODELED
+from .routing import Call, Router
+from .state import State
+from .state.common import new_id, random_token
+from .tokens import SigningKey
+
+__all__ = ["API_PREFIX", "Emulator", "build_router", "new_secret_key"]
+
+logger = logging.getLogger("clerk.emulator")
+
+API_PREFIX = "/v1"
+_JSON = "application/json"
+_encode = msgspec.json.encode
+_decode = msgspec.json.decode
+_EMPTY_QUERY = Query({})
+
+
+def new_secret_key() -> str:
+    return "sk_test_emulator_" + random_token(32)
+
+
+def build_router(samples: bool = True) -> Router:
+    """The modeled operations, then (if the generated surface is present) sampled ones."""
+    router = Router()
+    for method, template, handler in MODELED:
+        router.add(method, template, handler)
+    if samples:
+        register_samples(router)
+    return router
+
+
+class Emulator:
+    """State, knobs and request handling of one emulated Clerk instance."""
+
+    def __init__(
+        self,
+        secret_key: str | None = None,
+        *,
+        rate_limit: RateLimit | str | None = DEVELOPMENT,
+        faults: Faults | None = None,
+        samples: bool = True,
+    ) -> None:
+        self.secret_key = secret_key or new_secret_key()
+        self._auth = ("Bearer " + self.secret_key).encode()
+        self.instance_id = new_id("ins_")
+        self.key = SigningKey(kid=self.instance_id)
+        self._origin = "http://127.0.0.1"
+        self.router = build_router(samples)
+        self.state = self._new_state()
+        self._bucket: TokenBucket | None = None
+        self.rate_limit = parse_rate_limit(rate_limit)
+        self._injector = FaultInjector(faults or NO_FAULTS)
+        #: Requests answered, by status; a dropped connection counts as status 0.
+        self.responses: dict[int, int] = {}
+
+    # -- knobs ---------------------------------------------------------------------------------
+
+    @property
+    def origin(self) -> str:
+        """``http://host:port``: the token issuer and the base of invitation and ticket URLs."""
+        return self._origin
+
+    @origin.setter
+    def origin(self, value: str) -> None:
+        self._origin = value
+        self.state.frontend = value
+        self.state.invitations.frontend = value
+        self.state.sessions.issuer = value
+
+    @property
+    def rate_limit(self) -> RateLimit | None:
+        return None if self._bucket is None else self._bucket.limit
+
+    @rate_limit.setter
+    def rate_limit(self, value: RateLimit | str | None) -> None:
+        limit = parse_rate_limit(value)
+        self._bucket = None if limit is None else TokenBucket(limit)
+
+    @property
+    def faults(self) -> Faults:
+        return self._injector.faults
+
+    @faults.setter
+    def faults(self, value: Faults | None) -> None:
+        self._injector = FaultInjector(value or NO_FAULTS)
+
+    @property
+    def faults_injected(self) -> int:
+        return self._injector.injected
+
+    def reset(self) -> None:
+        """Forget every object, refill the rate limit, restart the fault sequence."""
+        self.state = self._new_state()
+        self.rate_limit = self.rate_limit
+        self.faults = self.faults
+        self.responses = {}
+
+    def _new_state(self) -> State:
+        return State(
+            key=self.key,
+            issuer=self._origin,
+            frontend=self._origin,
+            instance_id=self.instance_id,
+        )
+
+    # -- serving -------------------------------------------------------------------------------
+
+    def application(self) -> web.Application:
+        app = web.Application(client_max_size=16 * 1024 * 1024)
+        app.router.add_route("*", "/{tail:.*}", self.handle)
+        return app
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        raw_path, _, raw_query = request.raw_path.partition("?")
+        if not raw_path.startswith(API_PREFIX + "/"):
+            return await self._handle_other(request, raw_path)
+        header = request.headers.get("Authorization")
+        if header is None or not hmac.compare_digest(header.encode(), self._auth):
+            return self._error(_auth_error(header))
+        bucket = self._bucket
+        if bucket is not None:
+            wait = bucket.take()
+            if wait is not None:
+                return self._error(_rate_limited(wait))
+        injector = self._injector
+        plan = injector.plan(request.method) if injector.enabled else NO_PLAN
+        if plan is not NO_PLAN:
+            if plan.delay:
+                await asyncio.sleep(plan.delay)
+            if plan.drop_before:
+                self._drop(request)
+            if plan.status is not None:
+                return self._error(server_error(plan.status))
+        status, payload = await self._dispatch(request, raw_path[len(API_PREFIX) :], raw_query)
+        if plan.drop_after:
+            self._drop(request)
+        self.responses[status] = self.responses.get(status, 0) + 1
+        return web.Response(body=payload, status=status, content_type=_JSON)
+
+    async def _dispatch(self, request: web.Request, path: str, raw_query: str) -> tuple[int, bytes]:
+        match = self.router.match(request.method, path)
+        if match is None:
+            error = not_found("route", f"{request.method} {API_PREFIX}{path}")
+            return error.status, error.body()
+        route, params = match
+        try:
+            query = (
+                Query(parse_qs(raw_query, keep_blank_values=True)) if raw_query else _EMPTY_QUERY
+            )
+            json: Any = None
+            files: dict[str, bytes | str] | None = None
+            if request.body_exists:
+                if request.content_type.startswith("multipart/"):
+                    files = await _read_form(request)
+                else:
+                    json = _parse_json(await request.read())
+            call = Call(self.state, params, query, json, files, self._origin)
+            return 200, _encode(route.handler(call))
+        except APIError as error:
+            return error.status, error.body()
+        except Exception as exc:
+            logger.exception("emulator handler %s failed", route.name)
+            failure = server_error(500)
+            failure.entries[0]["long_message"] = f"{type(exc).__name__}: {exc}"
+            return failure.status, failure.body()
+
+    async def _handle_other(self, request: web.Request, path: str) -> web.StreamResponse:
+        if path == "/.well-known/jwks.json" and request.method == "GET":
+            return web.Response(body=_encode(self.key.jwks()), content_type=_JSON)
+        if path == "/__emulator/health":
+            return web.Response(body=b'{"status":"ok"}', content_type=_JSON)
+        if path.startswith("/__emulator/"):
+            from .control import handle_control
+
+            header = request.headers.get("Authorization")
+            if header is None or not hmac.compare_digest(header.encode(), self._auth):
+                return self._error(_auth_error(header))
+            try:
+                return web.Response(
+                    body=_encode(await handle_control(self, request, path)), content_type=_JSON
+                )
+            except APIError as error:
+                return self._error(error)
+        return self._error(not_found("route", f"{request.method} {path}"))
+
+    def _error(self, error: APIError) -> web.Response:
+        self.responses[error.status] = self.responses.get(error.status, 0) + 1
+        return web.Response(
+            body=error.body(), status=error.status, headers=error.headers, content_type=_JSON
+        )
+
+    def _drop(self, request: web.Request) -> None:
+        self.responses[0] = self.responses.get(0, 0) + 1
+        transport = request.transport
+        if transport is not None:
+            transport.abort()
+        raise asyncio.CancelledError
+
+
+def _auth_error(header: str | None) -> APIError:
+    if header is None:
+        return unauthorized(
+            "authentication_invalid",
+            "No Authorization header: send 'Authorization: Bearer <secret key>'.",
+        )
+    return unauthorized("clerk_key_invalid", "The secret key is not this instance's secret key.")
+
+
+def _rate_limited(wait: float) -> APIError:
+    retry_after = TokenBucket.retry_after(wait)
+    error = APIError(
+        429,
+        "too_many_requests",
+        "Too many requests",
+        f"Too many requests: retry after {retry_after} s.",
+        {"retry_after": int(retry_after)},
+    )
+    error.headers["Retry-After"] = retry_after
+    return error
+
+
+def _parse_json(raw: bytes) -> Any:
+    if not raw.strip():
+        return None
+    try:
+        return _decode(raw)
+    except msgspec.DecodeError:
+        raise APIError(
+            400,
+            "request_body_invalid",
+            "Request body invalid",
+            "The request body is not valid JSON.",
+        ) from None
+
+
+async def _read_form(request: web.Request) -> dict[str, bytes | str]:
+    form = await request.post()
+    fields: dict[str, bytes | str] = {}
+    for name, value in form.items():
+        if isinstance(value, web.FileField):
+            fields[name] = value.file.read()
+        else:
+            fields[name] = str(value)
+    return fields

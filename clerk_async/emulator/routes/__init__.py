@@ -1,0 +1,17 @@
+"""The operations the emulator models, as ``(method, path template, handler)`` rows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from . import instance, orgs, sessions, users
+
+__all__ = ["MODELED"]
+
+MODELED: list[tuple[str, str, Callable[[Any], Any]]] = [
+    *users.ROUTES,
+    *orgs.ROUTES,
+    *instance.ROUTES,
+    *sessions.ROUTES,
+]

@@ -1,0 +1,244 @@
+"""``ClerkEmulator``: run the emulator inside a running event loop or in a background thread.
+
+``async with ClerkEmulator() as emu:`` serves on the current loop; ``with ClerkEmulator() as emu:``
+serves from a daemon thread with its own loop, for blocking code and for sync and async tests
+alike. Either way ``emu.url`` and ``emu.secret_key`` are what a client needs, and the knobs
+(``reset()``, ``rate_limit``, ``faults``) can be changed while it runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+from collections.abc import Callable
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from aiohttp import web
+
+from .app import API_PREFIX, Emulator
+from .faults import Faults
+from .ratelimit import DEVELOPMENT, RateLimit
+from .state import State
+
+if TYPE_CHECKING:
+    import clerk_async
+    import clerk_sync
+
+__all__ = ["ClerkEmulator"]
+
+T = TypeVar("T")
+
+
+class ClerkEmulator:
+    """A local Clerk Backend API on ``127.0.0.1`` (by default on a free port).
+
+    ``rate_limit`` is ``"100/10s"`` (a development instance) unless given; ``"1000/10s"`` is a
+    production instance and ``None`` or ``"off"`` disables it. ``faults`` injects errors, latency
+    and dropped connections (see :class:`~clerk_async.emulator.Faults`).
+    """
+
+    def __init__(
+        self,
+        *,
+        secret_key: str | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        rate_limit: RateLimit | str | None = DEVELOPMENT,
+        faults: Faults | None = None,
+        samples: bool = True,
+    ) -> None:
+        self.emulator = Emulator(secret_key, rate_limit=rate_limit, faults=faults, samples=samples)
+        self.host = host
+        self.port = port
+        self._runner: web.AppRunner | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- what clients need ---------------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        """The base URL to pass as ``server_url``: ``http://127.0.0.1:<port>/v1``."""
+        return self.origin + API_PREFIX
+
+    @property
+    def origin(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def secret_key(self) -> str:
+        return self.emulator.secret_key
+
+    @property
+    def state(self) -> State:
+        """The in-memory stores, for assertions (read them, do not change them)."""
+        return self.emulator.state
+
+    def client(self, **options: Any) -> clerk_async.Clerk:
+        """An async ``Clerk`` pointed at this emulator."""
+        from clerk_async import Clerk
+
+        return Clerk(bearer_auth=self.secret_key, server_url=self.url, **options)
+
+    def sync_client(self, **options: Any) -> clerk_sync.Clerk:
+        """A blocking ``clerk_sync.Clerk`` pointed at this emulator."""
+        from clerk_sync import Clerk
+
+        return Clerk(bearer_auth=self.secret_key, server_url=self.url, **options)
+
+    # -- knobs ---------------------------------------------------------------------------------
+
+    def reset(self) -> None:
+        """Forget every object; refill the rate limit; restart the seeded fault sequence."""
+        self._in_loop(self.emulator.reset)
+
+    @property
+    def rate_limit(self) -> RateLimit | None:
+        return self.emulator.rate_limit
+
+    @rate_limit.setter
+    def rate_limit(self, value: RateLimit | str | None) -> None:
+        def apply() -> None:
+            self.emulator.rate_limit = value
+
+        self._in_loop(apply)
+
+    @property
+    def faults(self) -> Faults:
+        return self.emulator.faults
+
+    @faults.setter
+    def faults(self, value: Faults | None) -> None:
+        def apply() -> None:
+            self.emulator.faults = value
+
+        self._in_loop(apply)
+
+    @property
+    def faults_injected(self) -> int:
+        return self.emulator.faults_injected
+
+    def jwks(self) -> dict[str, Any]:
+        return self.emulator.key.jwks()
+
+    def public_key_pem(self) -> str:
+        """The PEM public key session tokens verify with (as ``CLERK_JWT_KEY`` would hold)."""
+        return self.emulator.key.public_key_pem()
+
+    # -- async lifecycle -----------------------------------------------------------------------
+
+    async def start(self) -> ClerkEmulator:
+        """Serve on the running event loop."""
+        if self._runner is not None:
+            raise RuntimeError("the emulator is already running")
+        runner = web.AppRunner(
+            self.emulator.application(),
+            access_log=None,
+            handle_signals=False,
+            shutdown_timeout=1.0,
+        )
+        await runner.setup()
+        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind((self.host, self.port))
+            self.port = sock.getsockname()[1]
+            await web.SockSite(runner, sock).start()
+        except BaseException:
+            sock.close()
+            await runner.cleanup()
+            raise
+        self._runner = runner
+        self._loop = asyncio.get_running_loop()
+        self.emulator.origin = self.origin
+        return self
+
+    async def stop(self) -> None:
+        runner, self._runner = self._runner, None
+        if runner is not None:
+            await runner.cleanup()
+
+    async def __aenter__(self) -> ClerkEmulator:
+        return await self.start()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+    # -- background-thread lifecycle ------------------------------------------------------------
+
+    def start_in_thread(self) -> ClerkEmulator:
+        """Serve from a daemon thread with its own event loop; returns once it listens."""
+        if self._thread is not None or self._runner is not None:
+            raise RuntimeError("the emulator is already running")
+        loop = asyncio.new_event_loop()
+        ready = threading.Event()
+        failure: list[BaseException] = []
+
+        def serve() -> None:
+            asyncio.set_event_loop(loop)
+            try:
+                loop.run_until_complete(self.start())
+            except BaseException as exc:
+                failure.append(exc)
+                ready.set()
+                loop.close()
+                return
+            ready.set()
+            loop.run_forever()
+            loop.run_until_complete(self.stop())
+            loop.run_until_complete(loop.shutdown_asyncgens())
+            loop.close()
+
+        thread = threading.Thread(target=serve, name="clerk-emulator", daemon=True)
+        thread.start()
+        ready.wait()
+        if failure:
+            thread.join()
+            raise failure[0]
+        self._thread = thread
+        return self
+
+    def stop_thread(self) -> None:
+        thread, self._thread = self._thread, None
+        loop = self._loop
+        if thread is None or loop is None:
+            return
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(10)
+
+    def __enter__(self) -> ClerkEmulator:
+        return self.start_in_thread()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop_thread()
+
+    def _in_loop(self, action: Callable[[], T]) -> T:
+        """Run ``action`` on the server's loop (waiting for it) when called from another thread."""
+        loop, thread = self._loop, self._thread
+        if loop is None or thread is None or threading.current_thread() is thread:
+            return action()
+        if not loop.is_running():
+            return action()
+
+        async def run() -> T:
+            return action()
+
+        return asyncio.run_coroutine_threadsafe(run(), loop).result(10)
+
+    def __repr__(self) -> str:
+        running = self._runner is not None
+        return f"ClerkEmulator(url={self.url!r}, running={running})"

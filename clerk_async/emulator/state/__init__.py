@@ -1,0 +1,44 @@
+"""The emulator's in-memory state: one store per resource family, wired together."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from clerk_async.emulator.tokens import SigningKey
+
+from .instance import IdentifierList, InvitationStore, RedirectURLStore
+from .jwt_templates import JWTTemplateStore
+from .org_invitations import OrgInvitationStore
+from .orgs import OrgStore
+from .sessions import SessionStore
+from .users import UserStore
+
+__all__ = ["State"]
+
+
+class State:
+    """Everything an instance holds. ``reset`` on the emulator replaces it with a fresh one."""
+
+    def __init__(self, *, key: SigningKey, issuer: str, frontend: str, instance_id: str) -> None:
+        self.instance_id = instance_id
+        self.frontend = frontend
+        self.users = UserStore()
+        self.orgs = OrgStore(self.users)
+        self.org_invitations = OrgInvitationStore(self.orgs)
+        self.invitations = InvitationStore(self.users, frontend)
+        self.allowlist = IdentifierList("allowlist", instance_id)
+        self.blocklist = IdentifierList("blocklist", instance_id)
+        self.redirect_urls = RedirectURLStore()
+        self.jwt_templates = JWTTemplateStore()
+        self.sessions = SessionStore(self.users, self.orgs, self.jwt_templates, key, issuer)
+
+    def delete_user(self, user_id: str) -> dict[str, Any]:
+        deleted = self.users.delete(user_id)
+        self.orgs.remove_user(user_id)
+        self.sessions.remove_user(user_id)
+        return deleted
+
+    def delete_org(self, id_or_slug: str) -> dict[str, Any]:
+        deleted = self.orgs.delete(id_or_slug)
+        self.org_invitations.remove_org(str(deleted["id"]))
+        return deleted
