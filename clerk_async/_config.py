@@ -33,6 +33,7 @@ class ClientConfig:
         "api_version",
         "base_headers",
         "logger",
+        "public_headers",
         "retry_config",
         "server_url",
         "timeout_s",
@@ -59,14 +60,14 @@ class ClientConfig:
         self.retry_config = retry_config if retry_config is not None else DEFAULT_RETRY_CONFIG
         self.api_version = api_version or DEFAULT_API_VERSION
         self.logger = debug_logger if debug_logger is not None else _default_logger()
+        self.public_headers = {
+            "Clerk-API-Version": self.api_version,
+            "User-Agent": user_agent,
+            "Accept": "application/json",
+        }
         self.base_headers: dict[str, str] | None = None
         if key is not None:
-            self.base_headers = {
-                "Authorization": "Bearer " + key,
-                "Clerk-API-Version": self.api_version,
-                "User-Agent": user_agent,
-                "Accept": "application/json",
-            }
+            self.base_headers = {"Authorization": "Bearer " + key, **self.public_headers}
 
     def headers(self) -> dict[str, str]:
         """The headers every request carries; raises when no secret key is configured."""

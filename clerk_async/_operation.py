@@ -48,6 +48,8 @@ class Operation(msgspec.Struct, frozen=True, kw_only=True):
     pagination: PageShape | None = None
     deprecated: bool = False
     cursor: CursorRule | None = None
+    #: False for the few public operations, which are sent without the secret key.
+    auth: bool = True
 
 
 def operation(op: Operation) -> Callable[[F], F]:

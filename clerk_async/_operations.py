@@ -29,6 +29,7 @@ GET_PUBLIC_INTERSTITIAL = Operation(
         "sign_in_url",
         "use_domain_for_script",
     ),
+    auth=False,
 )
 GET_JWKS = Operation(
     operation_id="GetJWKS",

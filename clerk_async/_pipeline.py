@@ -32,7 +32,7 @@ def build_request(
 ) -> Request:
     base = config.server_url if server_url is None else normalize_server_url(server_url)
     url = build_url(base, op.path, path, query)
-    headers = config.headers()
+    headers = config.headers() if op.auth else config.public_headers
     if body is not None or http_headers:
         headers = dict(headers)
         if http_headers:

@@ -34,6 +34,8 @@ logger = logging.getLogger("clerk.emulator")
 
 API_PREFIX = "/v1"
 _JSON = "application/json"
+#: Operations the API serves without a secret key (the spec marks them ``security: []``).
+_PUBLIC_PATHS = frozenset({API_PREFIX + "/public/interstitial"})
 _encode = msgspec.json.encode
 _decode = msgspec.json.decode
 _EMPTY_QUERY = Query({})
@@ -139,7 +141,8 @@ class Emulator:
         if not raw_path.startswith(API_PREFIX + "/"):
             return await self._handle_other(request, raw_path)
         header = request.headers.get("Authorization")
-        if header is None or not hmac.compare_digest(header.encode(), self._auth):
+        public = raw_path in _PUBLIC_PATHS
+        if not public and (header is None or not hmac.compare_digest(header.encode(), self._auth)):
             return self._error(_auth_error(header))
         bucket = self._bucket
         if bucket is not None:

@@ -144,6 +144,8 @@ class OperationDef:
     #: (group, name) the official SDK uses, when it differs: an alias of the same function.
     alias: tuple[str, str] | None = None
     source: str = ""  # the spec file it comes from
+    #: False for the operations the spec marks public (``security: []``): no secret key is sent.
+    auth: bool = True
 
     @property
     def path_params(self) -> list[Param]:

@@ -122,6 +122,7 @@ def _operation(
         response=response,
         alias=alias,
         source=source,
+        auth=op.get("security", spec.data.get("security")) != [],
     )
     _paging(result, builder)
     cursor = config.cursors.get(op_id)

@@ -55,6 +55,8 @@ def _operation(op: OperationDef, api: Api) -> str:
         fields.append(f'pagination="{op.pagination}"')
     if op.deprecated:
         fields.append("deprecated=True")
+    if not op.auth:
+        fields.append("auth=False")
     if op.cursor is not None:
         param, order, orders = op.cursor
         fields.append(

@@ -225,3 +225,18 @@ def test_an_operation_with_no_response_body_returns_none(
     client.send(op, None)  # an empty body is not decoded
 
     assert len(server.received) == 1
+
+
+def test_a_public_operation_needs_no_secret_key(
+    server: ScriptedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CLERK_SECRET_KEY", raising=False)
+    server.script("GET", "/v1/public/interstitial", Reply(200, body=b"<html></html>"))
+
+    with Clerk(server_url=server.url) as clerk:
+        clerk.misc.get_public_interstitial(frontend_api="example.clerk.accounts.dev")
+
+    (request,) = server.received
+    assert "Authorization" not in request.headers
+    assert request.headers["Clerk-API-Version"] == "2026-05-12"
+    assert request.query == "frontend_api=example.clerk.accounts.dev"

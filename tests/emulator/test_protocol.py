@@ -6,7 +6,14 @@ import time
 
 import pytest
 
-from clerk_async import AuthenticationError, BackoffStrategy, Clerk, RateLimitError, RetryConfig
+from clerk_async import (
+    AuthenticationError,
+    BackoffStrategy,
+    Clerk,
+    MissingSecretKeyError,
+    RateLimitError,
+    RetryConfig,
+)
 from clerk_async.emulator import ClerkEmulator, RateLimit
 from clerk_async.emulator.ratelimit import TokenBucket, parse_rate_limit
 
@@ -33,6 +40,20 @@ async def test_the_client_raises_authentication_error(emu: ClerkEmulator) -> Non
             await clerk.users.get("user_1")
     assert caught.value.code == "clerk_key_invalid"
     assert caught.value.clerk_trace_id
+
+
+async def test_the_public_interstitial_needs_no_key(
+    emu: ClerkEmulator, api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CLERK_SECRET_KEY", raising=False)
+    anonymous = await api.request("GET", "/public/interstitial?frontend_api=x", headers={})
+
+    async with Clerk(server_url=emu.url) as clerk:
+        await clerk.misc.get_public_interstitial(frontend_api="example.clerk.accounts.dev")
+        with pytest.raises(MissingSecretKeyError):
+            await clerk.users.get("user_1")
+
+    assert anonymous.status == 200
 
 
 async def test_unknown_routes_answer_404(api: Api) -> None:
