@@ -6,6 +6,7 @@ from collections.abc import Iterator
 import pytest
 
 from clerk_sync import BackoffStrategy, Clerk, RetryConfig
+from tests.support.emulator import ClerkEmulator
 from tests.support.server import SECRET_KEY, ScriptedServer
 
 #: Short waits so retry tests stay fast; four attempts in all.
@@ -18,3 +19,14 @@ def client(server: ScriptedServer) -> Iterator[Clerk]:
         bearer_auth=SECRET_KEY, server_url=server.url, retry_config=FAST_RETRY
     ) as clerk:
         yield clerk
+
+
+@pytest.fixture
+def clerk(clerk_emulator: ClerkEmulator) -> Iterator[Clerk]:
+    """A client of the local Clerk emulator (fresh state for each test)."""
+    with Clerk(
+        bearer_auth=clerk_emulator.secret_key,
+        server_url=clerk_emulator.url,
+        retry_config=FAST_RETRY,
+    ) as client:
+        yield client

@@ -1,27 +1,10 @@
-"""End to end through the generated client: every modeled group, decoded into the real models."""
+"""Every modelled group of the generated client against the local Clerk emulator."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 
-from clerk_async import (
-    BackoffStrategy,
-    Clerk,
-    NotFoundError,
-    RetryConfig,
-    UnprocessableEntityError,
-)
-from clerk_async.emulator import ClerkEmulator
-
-FAST = RetryConfig("backoff", BackoffStrategy(10, 50, 2.0, 10_000), True, max_retries=3)
-
-
-@pytest.fixture
-async def clerk(emu: ClerkEmulator) -> AsyncIterator[Clerk]:
-    async with emu.client(retry_config=FAST) as client:
-        yield client
+from clerk_async import Clerk, NotFoundError, UnprocessableEntityError
 
 
 async def test_users(clerk: Clerk) -> None:
@@ -221,12 +204,3 @@ async def test_sessions_and_tokens(clerk: Clerk) -> None:
     assert (await clerk.sign_in_tokens.revoke(sign_in.id)).status == "revoked"
     testing = await clerk.testing_tokens.create()
     assert testing.token
-
-
-def test_the_sync_client_against_the_threaded_emulator() -> None:
-    with ClerkEmulator(rate_limit=None) as emu, emu.sync_client() as clerk:
-        created = [clerk.users.create(username=f"sync_{i}") for i in range(3)]
-        walked = [u.id for u in clerk.paginate(clerk.users.list, page_size=2)]
-        org = clerk.organizations.create(name="Sync Org", created_by=created[0].id)
-        assert clerk.organizations.get(org.id).name == "Sync Org"
-    assert walked == [u.id for u in reversed(created)]
