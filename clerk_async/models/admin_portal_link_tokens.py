@@ -21,13 +21,13 @@ class AdminPortalLinkToken(msgspec.Struct, kw_only=True):
     id: str
     admin_portal_link_id: str
     instance_id: str
-    organization_id: str | None
-    it_contact_id: str | None
-    scopes: list[str] | None
+    organization_id: str | None = None
+    it_contact_id: str | None = None
+    scopes: list[str] | None = None
     revoked: bool
-    revocation_reason: str | None
+    revocation_reason: str | None = None
     expired: bool
-    expiration: float | None
+    expiration: float | None = None
     created_at: float
     updated_at: float
 
@@ -39,14 +39,14 @@ class AdminPortalLinkTokenWithSecret(msgspec.Struct, kw_only=True):
     id: str
     admin_portal_link_id: str
     instance_id: str
-    organization_id: str | None
-    it_contact_id: str | None
-    scopes: list[str] | None
+    organization_id: str | None = None
+    it_contact_id: str | None = None
+    scopes: list[str] | None = None
     token: str
     revoked: bool
-    revocation_reason: str | None
+    revocation_reason: str | None = None
     expired: bool
-    expiration: float | None
+    expiration: float | None = None
     created_at: float
     updated_at: float
 

@@ -33,11 +33,11 @@ class APIKey(msgspec.Struct, kw_only=True):
     claims: Any
     scopes: list[str]
     revoked: bool
-    revocation_reason: str | None
+    revocation_reason: str | None = None
     expired: bool
-    expiration: float | None
-    created_by: str | None
-    last_used_at: float | None
+    expiration: float | None = None
+    created_by: str | None = None
+    last_used_at: float | None = None
     created_at: float
     updated_at: float
 
@@ -69,11 +69,11 @@ class APIKeyWithSecret(msgspec.Struct, kw_only=True):
     scopes: list[str]
     secret: str
     revoked: bool
-    revocation_reason: str | None
+    revocation_reason: str | None = None
     expired: bool
-    expiration: float | None
-    created_by: str | None
-    last_used_at: float | None
+    expiration: float | None = None
+    created_by: str | None = None
+    last_used_at: float | None = None
     created_at: float
     updated_at: float
 

@@ -72,11 +72,11 @@ class BillingPaymentAttempt(msgspec.Struct, kw_only=True):
     payment_method_id: str
     payment_method: CommercePaymentMethodResponse
     statement_id: str
-    gateway_external_id: str | None
-    gateway_external_url: str | None
+    gateway_external_id: str | None = None
+    gateway_external_url: str | None = None
     status: str
-    paid_at: int | None
-    failed_at: int | None
+    paid_at: int | None = None
+    failed_at: int | None = None
     created_at: int
     updated_at: int
 
@@ -92,8 +92,8 @@ class BillingPriceResponse(msgspec.Struct, kw_only=True):
     currency_symbol: str
     amount: int
     annual_monthly_amount: int
-    fee: CommerceMoneyResponse | None
-    annual_monthly_fee: CommerceMoneyResponse | None
+    fee: CommerceMoneyResponse | None = None
+    annual_monthly_fee: CommerceMoneyResponse | None = None
     description: str | None = None
     is_default: bool
     created_at: int
@@ -144,11 +144,11 @@ class CommerceDiscountRedemptionResponse(msgspec.Struct, kw_only=True):
     percent_off: float | None = None
     amount_off: CommerceMoneyResponse | None = None
     amount: CommerceMoneyResponse | None = None
-    cycles_remaining: int | None
+    cycles_remaining: int | None = None
     cycles_applied: int
     status: str | None = None
     redeemed_at: int
-    redeemed_by: str | None
+    redeemed_by: str | None = None
 
 
 class CommercePayerResponse2(msgspec.Struct, kw_only=True):
@@ -197,9 +197,9 @@ class CommercePlan2(msgspec.Struct, kw_only=True):
     object: str
     id: str
     name: str
-    fee: CommerceMoneyResponse | None
-    annual_monthly_fee: CommerceMoneyResponse | None
-    annual_fee: CommerceMoneyResponse | None
+    fee: CommerceMoneyResponse | None = None
+    annual_monthly_fee: CommerceMoneyResponse | None = None
+    annual_fee: CommerceMoneyResponse | None = None
     amount: int
     amount_formatted: str
     annual_monthly_amount: int
@@ -257,7 +257,7 @@ class CommerceSubscriptionItem2(msgspec.Struct, kw_only=True):
     credit: CommerceSubscriptionCreditResponse | None = None
     plan_id: str
     price_id: str | None = None
-    plan: CommercePlan2 | None
+    plan: CommercePlan2 | None = None
     plan_period: str
     payment_source_id: str
     payment_source: CommercePaymentSourceResponse | None = None

@@ -17,10 +17,10 @@ class Client(msgspec.Struct, kw_only=True):
     id: str
     session_ids: list[str]
     sessions: list[Session]
-    sign_in_id: str | None
-    sign_up_id: str | None
-    last_active_session_id: str | None
-    last_authentication_strategy: str | None
+    sign_in_id: str | None = None
+    sign_up_id: str | None = None
+    last_active_session_id: str | None = None
+    last_authentication_strategy: str | None = None
     updated_at: int
     created_at: int
 

@@ -88,7 +88,7 @@ class AdjustCreditBalanceRequest(
 class BillingDiscountsResponse(msgspec.Struct, kw_only=True):
     """The ``BillingDiscountsResponse`` schema: a response model (lenient)."""
 
-    proration: BillingProrationDiscountDetail | None
+    proration: BillingProrationDiscountDetail | None = None
     total: CommerceMoneyResponse
 
 
@@ -105,7 +105,7 @@ class CommerceCreditBalanceResponse(msgspec.Struct, kw_only=True):
     """The ``CommerceCreditBalanceResponse`` schema: a response model (lenient)."""
 
     object: str
-    balance: CommerceMoneyResponse | None
+    balance: CommerceMoneyResponse | None = None
 
 
 class CommerceCreditLedgerResponse(msgspec.Struct, kw_only=True):
@@ -124,15 +124,15 @@ class CommerceCreditLedgerResponse(msgspec.Struct, kw_only=True):
 class CommerceCreditsResponse(msgspec.Struct, kw_only=True):
     """The ``CommerceCreditsResponse`` schema: a response model (lenient)."""
 
-    proration: CommerceProrationCreditDetailResponse | None
-    payer: CommercePayerCreditResponse | None
+    proration: CommerceProrationCreditDetailResponse | None = None
+    payer: CommercePayerCreditResponse | None = None
     total: CommerceMoneyResponse
 
 
 class CommerceDiscountsResponse(msgspec.Struct, kw_only=True):
     """The ``CommerceDiscountsResponse`` schema: a response model (lenient)."""
 
-    proration: CommerceProrationDiscountResponse | None
+    proration: CommerceProrationDiscountResponse | None = None
     total: CommerceMoneyResponse
 
 
@@ -180,11 +180,11 @@ class CommercePaymentMethodResponse(msgspec.Struct, kw_only=True):
     is_default: bool | None = None
     gateway: str
     gateway_external_id: str
-    gateway_external_account_id: str | None
-    last4: str | None
+    gateway_external_account_id: str | None = None
+    last4: str | None = None
     status: str
     wallet_type: str | None = None
-    card_type: str | None
+    card_type: str | None = None
     expiry_year: int | None = None
     expiry_month: int | None = None
     created_at: int | None = None
@@ -230,10 +230,10 @@ class CommercePlan(msgspec.Struct, kw_only=True):
     object: str
     id: str
     name: str
-    fee: CommerceMoneyResponse | None
-    annual_monthly_fee: CommerceMoneyResponse | None
-    annual_fee: CommerceMoneyResponse | None
-    description: str | None
+    fee: CommerceMoneyResponse | None = None
+    annual_monthly_fee: CommerceMoneyResponse | None = None
+    annual_fee: CommerceMoneyResponse | None = None
+    description: str | None = None
     #: Deprecated in the spec.
     product_id: str
     is_default: bool
@@ -242,10 +242,10 @@ class CommercePlan(msgspec.Struct, kw_only=True):
     has_base_fee: bool
     for_payer_type: str
     slug: str
-    avatar_url: str | None
+    avatar_url: str | None = None
     features: list[FeatureResponse] | None = None
     free_trial_enabled: bool
-    free_trial_days: int | None
+    free_trial_days: int | None = None
     unit_prices: list[CommercePlanUnitPrice] | None = None
 
 
@@ -293,8 +293,8 @@ class CommerceSubscription(msgspec.Struct, kw_only=True):
     payer_id: str
     created_at: int
     updated_at: int
-    active_at: int | None
-    past_due_at: int | None
+    active_at: int | None = None
+    past_due_at: int | None = None
     subscription_items: list[CommerceSubscriptionItem]
     next_payment: CommerceSubscriptionNextPayment | None = None
     eligible_for_free_trial: bool | None = None
@@ -316,7 +316,7 @@ class CommerceSubscriptionItem(msgspec.Struct, kw_only=True):
     status: str
     credit: CommerceSubscriptionCreditResponse | None = None
     credits: CommerceCreditsResponse | None = None
-    plan_id: str | None
+    plan_id: str | None = None
     price_id: str | None = None
     plan: CommercePlan | None = None
     plan_period: str
@@ -327,11 +327,11 @@ class CommerceSubscriptionItem(msgspec.Struct, kw_only=True):
     payer: CommercePayerResponse | None = None
     is_free_trial: bool
     period_start: int
-    period_end: int | None
+    period_end: int | None = None
     proration_date: str | None = None
-    canceled_at: int | None
-    past_due_at: int | None
-    ended_at: int | None
+    canceled_at: int | None = None
+    past_due_at: int | None = None
+    ended_at: int | None = None
     created_at: int | None = None
     updated_at: int | None = None
     seats: CommerceSubscriptionItemSeatsResponse | None = None
@@ -350,7 +350,7 @@ class CommerceSubscriptionItemNextPaymentResponse(msgspec.Struct, kw_only=True):
 class CommerceSubscriptionItemSeatsResponse(msgspec.Struct, kw_only=True):
     """The ``CommerceSubscriptionItemSeatsResponse`` schema: a response model (lenient)."""
 
-    quantity: int | None
+    quantity: int | None = None
     tiers: list[CommercePerUnitTotalTier2] | None = None
 
 
@@ -413,7 +413,7 @@ class EmailAddress(msgspec.Struct, kw_only=True):
     object: str
     email_address: str
     reserved: bool
-    verification: EmailAddressVerification | None
+    verification: EmailAddressVerification | None = None
     linked_to: list[IdentificationLink]
     matches_sso_connection: bool | None = None
     created_at: int
@@ -426,7 +426,7 @@ class EmailAddressVerification(msgspec.Struct, kw_only=True):
     object: str | None = None
     status: str
     strategy: str
-    attempts: int | None
+    attempts: int | None = None
     expire_at: int | None = None
     channel: str | None = None
     verified_at_client: str | None = None
@@ -440,9 +440,9 @@ class FeatureResponse(msgspec.Struct, kw_only=True):
     object: str
     id: str
     name: str
-    description: str | None
+    description: str | None = None
     slug: str
-    avatar_url: str | None
+    avatar_url: str | None = None
 
 
 class IdentificationLink(msgspec.Struct, kw_only=True):
@@ -504,8 +504,8 @@ class OrganizationInvitationPublicUserData(msgspec.Struct, kw_only=True):
     """The ``OrganizationInvitationPublicUserData`` schema: a response model (lenient)."""
 
     user_id: str
-    first_name: str | None
-    last_name: str | None
+    first_name: str | None = None
+    last_name: str | None = None
     image_url: str
     has_image: bool
     identifier: str
@@ -523,13 +523,13 @@ class OrganizationInvitationWithPublicOrganizationData(msgspec.Struct, kw_only=T
     role: str
     role_name: str
     organization_id: str | None = None
-    inviter_id: str | None
-    public_inviter_data: OrganizationInvitationPublicUserData | None
+    inviter_id: str | None = None
+    public_inviter_data: OrganizationInvitationPublicUserData | None = None
     status: str | None = None
     public_metadata: dict[str, Any]
     private_metadata: dict[str, Any] | None = None
-    url: str | None
-    expires_at: int | None
+    url: str | None = None
+    expires_at: int | None = None
     created_at: int
     updated_at: int
     public_organization_data: OrganizationInvitationPublicOrganizationData | None = None
@@ -565,10 +565,10 @@ class OrganizationMembershipPublicUserData(msgspec.Struct, kw_only=True):
     """The ``public_user_data`` field of ``OrganizationMembership``: a response model (lenient)."""
 
     user_id: str
-    first_name: str | None
-    last_name: str | None
+    first_name: str | None = None
+    last_name: str | None = None
     #: Deprecated in the spec.
-    profile_image_url: str | None
+    profile_image_url: str | None = None
     image_url: str
     has_image: bool
     identifier: str | None = None
@@ -606,7 +606,7 @@ class PhoneNumber(msgspec.Struct, kw_only=True):
     reserved_for_second_factor: bool | None = None
     default_second_factor: bool | None = None
     reserved: bool
-    verification: PhoneNumberVerification | None
+    verification: PhoneNumberVerification | None = None
     linked_to: list[IdentificationLink]
     backup_codes: list[str] | None = None
     created_at: int
@@ -619,8 +619,8 @@ class PhoneNumberVerification(msgspec.Struct, kw_only=True):
     object: str | None = None
     status: str
     strategy: str
-    attempts: int | None
-    expire_at: int | None
+    attempts: int | None = None
+    expire_at: int | None = None
     channel: str | None = None
     verified_at_client: str | None = None
 
@@ -632,7 +632,7 @@ class Role(msgspec.Struct, kw_only=True):
     id: str
     name: str
     key: str
-    description: str | None
+    description: str | None = None
     is_creator_eligible: bool
     permissions: list[Permission]
     created_at: int
@@ -698,8 +698,8 @@ class VerificationAdmin(msgspec.Struct, kw_only=True):
     object: str | None = None
     status: str
     strategy: str
-    attempts: int | None
-    expire_at: int | None
+    attempts: int | None = None
+    expire_at: int | None = None
     verified_at_client: str | None = None
 
 
@@ -709,8 +709,8 @@ class VerificationEmailLink(msgspec.Struct, kw_only=True):
     object: str | None = None
     status: str
     strategy: str
-    attempts: int | None
-    expire_at: int | None
+    attempts: int | None = None
+    expire_at: int | None = None
     verified_at_client: str | None = None
 
 
@@ -721,8 +721,8 @@ class VerificationFromOauth(msgspec.Struct, kw_only=True):
     status: str
     strategy: str
     error: ErrorDetail | None = None
-    expire_at: int | None
-    attempts: int | None
+    expire_at: int | None = None
+    attempts: int | None = None
     verified_at_client: str | None = None
 
 
@@ -732,8 +732,8 @@ class VerificationOtp(msgspec.Struct, kw_only=True):
     object: str | None = None
     status: str
     strategy: str
-    attempts: int | None
-    expire_at: int | None
+    attempts: int | None = None
+    expire_at: int | None = None
     channel: str | None = None
     verified_at_client: str | None = None
 
@@ -759,7 +759,7 @@ class VerificationSaml(msgspec.Struct, kw_only=True):
     external_verification_redirect_url: str | None = None
     error: ErrorDetail | None = None
     expire_at: int | None = None
-    attempts: int | None
+    attempts: int | None = None
     verified_at_client: str | None = None
 
 
@@ -769,8 +769,8 @@ class VerificationScim(msgspec.Struct, kw_only=True):
     object: str | None = None
     status: str
     strategy: str
-    attempts: int | None
-    expire_at: int | None
+    attempts: int | None = None
+    expire_at: int | None = None
 
 
 class VerificationTicket(msgspec.Struct, kw_only=True):
@@ -779,6 +779,6 @@ class VerificationTicket(msgspec.Struct, kw_only=True):
     object: str | None = None
     status: str
     strategy: str
-    attempts: int | None
-    expire_at: int | None
+    attempts: int | None = None
+    expire_at: int | None = None
     verified_at_client: str | None = None

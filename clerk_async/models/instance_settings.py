@@ -30,8 +30,8 @@ class Instance(msgspec.Struct, kw_only=True):
     object: str
     id: str
     environment_type: str
-    allowed_origins: list[str] | None
-    workspace_id: str | None
+    allowed_origins: list[str] | None = None
+    workspace_id: str | None = None
 
 
 class InstanceCommunication(msgspec.Struct, kw_only=True):
@@ -66,7 +66,7 @@ class OAuthApplicationSettings(msgspec.Struct, kw_only=True):
 
     object: str
     dynamic_oauth_client_registration: bool
-    default_scopes: list[str] | None
+    default_scopes: list[str] | None = None
     oauth_jwt_access_tokens: bool
     client_id_metadata_documents_advertised: bool
     client_id_metadata_documents_only_allow_pre_registered_clients: bool

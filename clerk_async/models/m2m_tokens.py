@@ -48,10 +48,10 @@ class M2MToken(msgspec.Struct, kw_only=True):
     claims: Any = None
     scopes: list[str] | None = None
     revoked: bool
-    revocation_reason: str | None
+    revocation_reason: str | None = None
     expired: bool
-    expiration: float | None
-    last_used_at: float | None
+    expiration: float | None = None
+    last_used_at: float | None = None
     created_at: float
     updated_at: float
 
@@ -66,10 +66,10 @@ class M2MTokenWithSecret(msgspec.Struct, kw_only=True):
     scopes: list[str] | None = None
     token: str
     revoked: bool
-    revocation_reason: str | None
+    revocation_reason: str | None = None
     expired: bool
-    expiration: float | None
-    last_used_at: float | None
+    expiration: float | None = None
+    last_used_at: float | None = None
     created_at: float
     updated_at: float
 

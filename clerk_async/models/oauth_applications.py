@@ -40,8 +40,8 @@ class OAuthApplication(msgspec.Struct, kw_only=True):
     instance_id: str
     name: str
     client_id: str
-    client_uri: str | None
-    client_image_url: str | None
+    client_uri: str | None = None
+    client_image_url: str | None = None
     dynamically_registered: bool
     consent_screen_enabled: bool
     pkce_required: bool
@@ -67,8 +67,8 @@ class OAuthApplicationWithSecret(msgspec.Struct, kw_only=True):
     instance_id: str
     name: str
     client_id: str
-    client_uri: str | None
-    client_image_url: str | None
+    client_uri: str | None = None
+    client_image_url: str | None = None
     dynamically_registered: bool
     consent_screen_enabled: bool
     pkce_required: bool

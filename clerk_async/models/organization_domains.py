@@ -35,11 +35,11 @@ class OrganizationDomain(msgspec.Struct, kw_only=True):
     organization_id: str
     name: str
     enrollment_mode: str
-    affiliation_email_address: str | None
-    affiliation_verification: OrganizationDomainVerification | None
-    ownership_verification: OrganizationDomainVerification | None
+    affiliation_email_address: str | None = None
+    affiliation_verification: OrganizationDomainVerification | None = None
+    ownership_verification: OrganizationDomainVerification | None = None
     #: Deprecated in the spec.
-    verification: OrganizationDomainVerification | None
+    verification: OrganizationDomainVerification | None = None
     total_pending_invitations: int
     total_pending_suggestions: int
     public_organization_data: OrganizationInvitationPublicOrganizationData | None = None
@@ -52,9 +52,9 @@ class OrganizationDomainVerification(msgspec.Struct, kw_only=True):
 
     status: str
     strategy: str
-    attempts: int | None
-    expire_at: int | None
-    verified_at: int | None
+    attempts: int | None = None
+    expire_at: int | None = None
+    verified_at: int | None = None
 
 
 class OrganizationDomains(msgspec.Struct, kw_only=True):

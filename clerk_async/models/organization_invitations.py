@@ -42,13 +42,13 @@ class OrganizationInvitation(msgspec.Struct, kw_only=True):
     role: str
     role_name: str
     organization_id: str | None = None
-    inviter_id: str | None
-    public_inviter_data: OrganizationInvitationPublicUserData | None
+    inviter_id: str | None = None
+    public_inviter_data: OrganizationInvitationPublicUserData | None = None
     status: str | None = None
     public_metadata: dict[str, Any]
     private_metadata: dict[str, Any] | None = None
-    url: str | None
-    expires_at: int | None
+    url: str | None = None
+    expires_at: int | None = None
     created_at: int
     updated_at: int
 

@@ -15,7 +15,7 @@ class ProxyCheck(msgspec.Struct, kw_only=True):
     object: str
     id: str
     domain_id: str
-    last_run_at: int | None
+    last_run_at: int | None = None
     proxy_url: str
     successful: bool
     created_at: int

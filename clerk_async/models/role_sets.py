@@ -70,7 +70,7 @@ class RoleSet(msgspec.Struct, kw_only=True):
     id: str
     name: str
     key: str
-    description: str | None
+    description: str | None = None
     roles: list[RoleSetItem]
     default_role: RoleSetItem | None = None
     creator_role: RoleSetItem | None = None
@@ -87,7 +87,7 @@ class RoleSetItem(msgspec.Struct, kw_only=True):
     id: str
     name: str
     key: str
-    description: str | None
+    description: str | None = None
     members_count: int | None = None
     has_members: bool | None = None
     created_at: int

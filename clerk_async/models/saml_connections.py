@@ -65,11 +65,11 @@ class SAMLConnection(msgspec.Struct, kw_only=True):
     #: Deprecated in the spec.
     domain: str | None = None
     domains: list[str] | None = None
-    idp_entity_id: str | None
-    idp_sso_url: str | None
-    idp_certificate: str | None
-    idp_certificate_issued_at: int | None
-    idp_certificate_expires_at: int | None
+    idp_entity_id: str | None = None
+    idp_sso_url: str | None = None
+    idp_certificate: str | None = None
+    idp_certificate_issued_at: int | None = None
+    idp_certificate_expires_at: int | None = None
     idp_metadata_url: str | None = None
     idp_metadata: str | None = None
     acs_url: str

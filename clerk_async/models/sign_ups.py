@@ -22,21 +22,21 @@ class SignUp(msgspec.Struct, kw_only=True):
     missing_fields: list[str]
     unverified_fields: list[str]
     verifications: SignUpVerifications
-    username: str | None
-    email_address: str | None
-    phone_number: str | None
-    web3_wallet: str | None
+    username: str | None = None
+    email_address: str | None = None
+    phone_number: str | None = None
+    web3_wallet: str | None = None
     password_enabled: bool
-    first_name: str | None
-    last_name: str | None
+    first_name: str | None = None
+    last_name: str | None = None
     unsafe_metadata: dict[str, Any] | None = None
     public_metadata: dict[str, Any] | None = None
     custom_action: bool
-    external_id: str | None
-    created_session_id: str | None
-    created_user_id: str | None
+    external_id: str | None = None
+    created_session_id: str | None = None
+    created_user_id: str | None = None
     abandon_at: int
-    legal_accepted_at: int | None
+    legal_accepted_at: int | None = None
     locale: str | None = None
     #: Deprecated in the spec.
     external_account: dict[str, Any] | None = None
@@ -52,10 +52,10 @@ class SignUpVerification(msgspec.Struct, kw_only=True):
 class SignUpVerifications(msgspec.Struct, kw_only=True):
     """The ``verifications`` field of ``SignUp``: a response model (lenient)."""
 
-    email_address: SignUpVerification | None
-    phone_number: SignUpVerification | None
-    web3_wallet: SignUpVerification | None
-    external_account: dict[str, Any] | None
+    email_address: SignUpVerification | None = None
+    phone_number: SignUpVerification | None = None
+    web3_wallet: SignUpVerification | None = None
+    external_account: dict[str, Any] | None = None
 
 
 class UpdateSignUpRequest(

@@ -101,7 +101,7 @@ class EnterpriseAccount(msgspec.Struct, kw_only=True):
     provider_user_id: str | None = None
     enterprise_connection_id: str | None = None
     public_metadata: dict[str, Any] | None = None
-    verification: EnterpriseAccountVerification | None
+    verification: EnterpriseAccountVerification | None = None
     enterprise_connection: EnterpriseAccountConnection | None = None
     last_authenticated_at: int | None = None
 
@@ -113,7 +113,7 @@ class EnterpriseAccountConnection(msgspec.Struct, kw_only=True):
     protocol: str
     provider: str
     name: str
-    logo_public_url: str | None
+    logo_public_url: str | None = None
     #: Deprecated in the spec.
     domain: str | None = None
     domains: list[str] | None = None
@@ -132,7 +132,7 @@ class EnterpriseAccountVerification(msgspec.Struct, kw_only=True):
     object: str | None = None
     status: str
     strategy: str
-    attempts: int | None
+    attempts: int | None = None
     expire_at: int | None = None
     verified_at_client: str | None = None
     external_verification_redirect_url: str | None = None
@@ -161,7 +161,7 @@ class ExternalAccountWithVerification(msgspec.Struct, kw_only=True):
     label: str | None = None
     created_at: int
     updated_at: int
-    verification: ExternalAccountWithVerificationVerification | None
+    verification: ExternalAccountWithVerificationVerification | None = None
 
 
 class ExternalAccountWithVerificationVerification(msgspec.Struct, kw_only=True):
@@ -175,8 +175,8 @@ class ExternalAccountWithVerificationVerification(msgspec.Struct, kw_only=True):
     strategy: str
     external_verification_redirect_url: str | None = None
     error: ErrorDetail | None = None
-    expire_at: int | None
-    attempts: int | None
+    expire_at: int | None = None
+    attempts: int | None = None
     verified_at_client: str | None = None
 
 
@@ -187,10 +187,10 @@ class OAuthAccessToken(msgspec.Struct, kw_only=True):
     external_account_id: str
     provider_user_id: str
     token: str
-    expires_at: int | None
+    expires_at: int | None = None
     provider: str
     public_metadata: dict[str, Any]
-    label: str | None
+    label: str | None = None
     scopes: list[str] | None = None
     id_token: str | None = None
     token_secret: str | None = None
@@ -203,7 +203,7 @@ class Passkey(msgspec.Struct, kw_only=True):
     object: str
     name: str
     last_used_at: int
-    verification: VerificationPasskey | None
+    verification: VerificationPasskey | None = None
 
 
 class RemoveUserPasswordRequest(
@@ -237,7 +237,7 @@ class SAMLAccount(msgspec.Struct, kw_only=True):
     provider_user_id: str | None = None
     last_authenticated_at: int | None = None
     public_metadata: dict[str, Any] | None = None
-    verification: SAMLAccountVerification | None
+    verification: SAMLAccountVerification | None = None
     saml_connection: SAMLAccountConnection | None = None
 
 
@@ -268,7 +268,7 @@ class SAMLAccountVerification(msgspec.Struct, kw_only=True):
     external_verification_redirect_url: str | None = None
     error: ErrorDetail | None = None
     expire_at: int | None = None
-    attempts: int | None
+    attempts: int | None = None
     verified_at_client: str | None = None
 
 
@@ -277,7 +277,7 @@ class SCIMUserMetadata(msgspec.Struct, kw_only=True):
 
     directory_id: str
     directory_enabled: bool | None = None
-    external_id: str | None
+    external_id: str | None = None
 
 
 class SetUserPasswordCompromisedRequest(
@@ -372,13 +372,13 @@ class User(msgspec.Struct, kw_only=True):
 
     id: str
     object: str
-    external_id: str | None
-    primary_email_address_id: str | None
-    primary_phone_number_id: str | None
-    primary_web3_wallet_id: str | None
-    username: str | None
-    first_name: str | None
-    last_name: str | None
+    external_id: str | None = None
+    primary_email_address_id: str | None = None
+    primary_phone_number_id: str | None = None
+    primary_web3_wallet_id: str | None = None
+    username: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
     locale: str | None = None
     #: Deprecated in the spec.
     profile_image_url: str | None = None
@@ -395,26 +395,26 @@ class User(msgspec.Struct, kw_only=True):
     two_factor_enabled: bool
     totp_enabled: bool
     backup_code_enabled: bool
-    mfa_enabled_at: int | None
-    mfa_disabled_at: int | None
+    mfa_enabled_at: int | None = None
+    mfa_disabled_at: int | None = None
     password_last_updated_at: int | None = None
     external_accounts: list[ExternalAccountWithVerification]
     saml_accounts: list[SAMLAccount]
     enterprise_accounts: list[EnterpriseAccount]
     organization_memberships: list[OrganizationMembership] | None = None
-    last_sign_in_at: int | None
+    last_sign_in_at: int | None = None
     banned: bool
     locked: bool
     deprovisioned: bool | None = None
-    lockout_expires_in_seconds: int | None
-    verification_attempts_remaining: int | None
+    lockout_expires_in_seconds: int | None = None
+    verification_attempts_remaining: int | None = None
     updated_at: int
     created_at: int
     delete_self_enabled: bool
     create_organization_enabled: bool
     create_organizations_limit: int | None = None
-    last_active_at: int | None
-    legal_accepted_at: int | None
+    last_active_at: int | None = None
+    legal_accepted_at: int | None = None
     bypass_client_trust: bool | None = None
     scim: SCIMUserMetadata | None = None
 
@@ -445,8 +445,8 @@ class VerificationGoogleOneTap(msgspec.Struct, kw_only=True):
     object: str | None = None
     status: str
     strategy: str
-    expire_at: int | None
-    attempts: int | None
+    expire_at: int | None = None
+    attempts: int | None = None
     verified_at_client: str | None = None
     error: ErrorDetail | None = None
 
@@ -460,7 +460,7 @@ class VerificationOauth(msgspec.Struct, kw_only=True):
     external_verification_redirect_url: str | None = None
     error: ErrorDetail | None = None
     expire_at: int
-    attempts: int | None
+    attempts: int | None = None
     verified_at_client: str | None = None
 
 
@@ -472,8 +472,8 @@ class VerificationPasskey(msgspec.Struct, kw_only=True):
     strategy: str
     nonce: str | None = None
     message: str | None = None
-    attempts: int | None
-    expire_at: int | None
+    attempts: int | None = None
+    expire_at: int | None = None
     verified_at_client: str | None = None
 
 
@@ -485,8 +485,8 @@ class VerificationWeb3(msgspec.Struct, kw_only=True):
     strategy: str
     nonce: str | None = None
     message: str | None = None
-    attempts: int | None
-    expire_at: int | None
+    attempts: int | None = None
+    expire_at: int | None = None
     verified_at_client: str | None = None
 
 
@@ -525,7 +525,7 @@ class Web3Wallet(msgspec.Struct, kw_only=True):
     id: str | None = None
     object: str
     web3_wallet: str
-    verification: Web3WalletVerification | None
+    verification: Web3WalletVerification | None = None
     created_at: int
     updated_at: int
 
@@ -538,6 +538,6 @@ class Web3WalletVerification(msgspec.Struct, kw_only=True):
     strategy: str
     nonce: str | None = None
     message: str | None = None
-    attempts: int | None
-    expire_at: int | None
+    attempts: int | None = None
+    expire_at: int | None = None
     verified_at_client: str | None = None

@@ -1,8 +1,8 @@
 """``clerk_async/models/``: one module of msgspec Structs per tag, a common one, and the package.
 
-Response Structs are lenient (unknown fields ignored, enums as plain values, absent optional
-fields ``None``); request Structs are strict (unknown fields rejected, enums checked, optional
-fields ``UNSET`` so that they are not sent).
+Response Structs are lenient (unknown fields ignored, enums as plain values, absent optional or
+nullable fields ``None``); request Structs are strict (unknown fields rejected, enums checked,
+optional fields ``UNSET`` so that they are not sent).
 """
 
 from __future__ import annotations
@@ -84,6 +84,8 @@ def _field(field: Field, request: bool, imports: Imports, api: Api) -> list[str]
         if not isinstance(field.type, Nullable) and type_text != "Any":
             type_text += " | None"
         default = "None"
+    elif isinstance(field.type, Nullable):
+        default = "None"  # required but nullable: an omitted field decodes as null, not an error
     if field.name != field.wire:
         args = ([f"default={default}"] if default else []) + [f'name="{field.wire}"']
         value = f" = msgspec.field({', '.join(args)})"
