@@ -7,7 +7,7 @@ rejected and handled, and prints a summary. About half a minute.
 
 ``--against-clerk`` runs the same job against the real instance of ``CLERK_SECRET_KEY`` instead
 (and deletes what it created, unless ``--keep``); without that flag it never leaves the machine.
-Needs ``anyio`` (in the ``dev`` extra).
+Needs ``anyio`` (in the ``emulator`` extra).
 """
 
 from __future__ import annotations
