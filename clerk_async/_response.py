@@ -8,12 +8,20 @@ from typing import Any
 import msgspec
 
 from ._http import Request, Response
-from ._operation import PageShape
+from ._operation import Operation, PageShape
 from ._pagination import DataEnvelope, M2MTokensEnvelope, Page
 from ._retry import parse_retry_after
 from .errors import ResponseValidationError, SDKError, error_class_for_status
 
-__all__ = ["Decode", "error_from_response", "parse_response", "response_decoder"]
+__all__ = [
+    "Decode",
+    "error_from_response",
+    "operation_body_type",
+    "parse_response",
+    "response_decoder",
+    "schema_type",
+    "wire_type",
+]
 
 Decode = Callable[[bytes], Any]
 
@@ -31,30 +39,57 @@ def response_decoder(response_type: Any, pagination: PageShape | None = None) ->
 
 
 def _make_decoder(response_type: Any, pagination: PageShape | None) -> Decode:
+    decode = msgspec.json.Decoder(wire_type(response_type, pagination)).decode
     if pagination is None:
-        return msgspec.json.Decoder(response_type).decode
+        return decode
     if pagination == "array":
-        items = msgspec.json.Decoder(list[response_type]).decode
 
         def decode_array(body: bytes) -> Page[Any]:
-            return Page(items(body))
+            return Page(decode(body))
 
         return decode_array
     if pagination == "data":
-        data = msgspec.json.Decoder(DataEnvelope[response_type]).decode
 
         def decode_data(body: bytes) -> Page[Any]:
-            envelope = data(body)
+            envelope = decode(body)
             return Page(envelope.data, envelope.total_count)
 
         return decode_data
-    tokens = msgspec.json.Decoder(M2MTokensEnvelope[response_type]).decode
 
     def decode_tokens(body: bytes) -> Page[Any]:
-        envelope = tokens(body)
+        envelope = decode(body)
         return Page(envelope.m2m_tokens, envelope.total_count)
 
     return decode_tokens
+
+
+def wire_type(item_type: Any, pagination: PageShape | None) -> Any:
+    """The type a response body decodes into: the item itself, or the page shape holding items."""
+    if pagination is None:
+        return item_type
+    if pagination == "array":
+        return list[item_type]
+    if pagination == "data":
+        return DataEnvelope[item_type]
+    return M2MTokensEnvelope[item_type]
+
+
+def schema_type(name: str) -> Any:
+    """A model type from the operation table's spelling: ``User``, ``list[User]``, ``dict[...]``."""
+    if name.startswith("list[") and name.endswith("]"):
+        return list[schema_type(name[5:-1])]  # type: ignore[misc]
+    if name.startswith("dict["):
+        return dict[str, Any]
+    from clerk_async import models
+
+    return getattr(models, name)
+
+
+def operation_body_type(op: Operation) -> Any:
+    """What a 2xx body of ``op`` decodes into (``None`` when it has no body to decode)."""
+    if op.response_schema is None:
+        return None
+    return wire_type(schema_type(op.response_schema), op.pagination)
 
 
 def parse_response(request: Request, response: Response, decode: Decode | None) -> Any:

@@ -17,10 +17,11 @@ import msgspec
 from clerk_async import _operations
 from clerk_async._operation import Operation, operation_of
 from clerk_async._pagination import Page
+from clerk_async._response import schema_type
 from clerk_async._types import FileMapping
 from clerk_async.emulator.samples import sample
 
-from .server import OPERATION_HEADER, resolve
+from .server import OPERATION_HEADER
 
 OPTIONS = frozenset({"retries", "timeout_ms", "server_url", "http_headers"})
 UPLOAD = {"file_name": "logo.png", "content": b"\x89PNG\r\n\x1a\n-image-bytes"}
@@ -81,7 +82,7 @@ def _is_struct(annotation: Any) -> bool:
 
 
 def expected_type(op: Operation) -> Any:
-    return None if op.response_schema is None else resolve(op.response_schema)
+    return None if op.response_schema is None else schema_type(op.response_schema)
 
 
 def check_result(op: Operation, result: Any) -> list[str]:

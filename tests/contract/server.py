@@ -26,35 +26,10 @@ from aiohttp import web
 
 from clerk_async import _operations
 from clerk_async._operation import Operation
-from clerk_async._pagination import DataEnvelope, M2MTokensEnvelope
+from clerk_async._response import operation_body_type, schema_type
 from clerk_async.emulator.samples import sample
 
 OPERATION_HEADER = "X-Contract-Operation"
-
-
-def resolve(name: str) -> Any:
-    """A type from its table spelling: ``User``, ``list[User]``, ``dict[str, Any]``."""
-    if name.startswith("list[") and name.endswith("]"):
-        return list[resolve(name[5:-1])]  # type: ignore[misc]
-    if name.startswith("dict["):
-        return dict[str, Any]
-    from clerk_async import models
-
-    return getattr(models, name)
-
-
-def response_type(op: Operation) -> Any:
-    """What a 2xx body of ``op`` decodes from (a page envelope for list operations)."""
-    if op.response_schema is None:
-        return None
-    item = resolve(op.response_schema)
-    if op.pagination == "array":
-        return list[item]  # type: ignore[valid-type]
-    if op.pagination == "data":
-        return DataEnvelope[item]  # type: ignore[valid-type]
-    if op.pagination == "m2m_tokens":
-        return M2MTokensEnvelope[item]  # type: ignore[valid-type]
-    return item
 
 
 def _pattern(template: str) -> re.Pattern[str]:
@@ -142,7 +117,7 @@ class ContractServer:
         if op.body is None:
             return [] if not body else [f"unexpected body ({len(body)} bytes)"]
         assert op.request_schema is not None
-        schema = resolve(op.request_schema)
+        schema = schema_type(op.request_schema)
         if op.body == "json":
             if not content_type.startswith("application/json"):
                 return [f"JSON body sent as {content_type!r}"]
@@ -184,7 +159,7 @@ class ContractServer:
         if op is None:
             error = {"errors": [{"code": "no_route", "message": problems[0]}]}
             return web.json_response(error, status=404)
-        kind = response_type(op)
+        kind = operation_body_type(op)
         if kind is None:
             return web.Response(status=204)
         payload = sample(kind, nulls=nulls, extra_fields=extra)

@@ -7,15 +7,16 @@ from typing import Any
 import aiohttp
 import msgspec
 
+from clerk_async._operations import ALL
+from clerk_async._response import operation_body_type
 from clerk_async.emulator import ClerkEmulator
-from clerk_async.emulator.fallback import operations, response_type
 from clerk_async.emulator.routing import Router
 
 _SPEC_ROUTES = Router()
 _RESPONSE_TYPES: dict[tuple[str, str], Any] = {}
-for _op in operations():
+for _op in ALL:
     _SPEC_ROUTES.add(_op.method, _op.path, lambda call: None, _op.operation_id)
-    _RESPONSE_TYPES[(_op.method, _op.path)] = response_type(_op)
+    _RESPONSE_TYPES[(_op.method, _op.path)] = operation_body_type(_op)
 
 
 def check_conforms(method: str, path: str, raw: bytes) -> None:

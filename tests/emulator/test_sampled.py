@@ -7,14 +7,14 @@ import re
 import pytest
 
 from clerk_async._operation import Operation
+from clerk_async._operations import ALL
 from clerk_async.emulator.app import build_router
-from clerk_async.emulator.fallback import operations
 from clerk_async.emulator.routes import MODELED
 
 from .support import Api
 
 _PARAM = re.compile(r"\{[^}]+\}")
-OPERATIONS = operations()
+OPERATIONS = ALL
 SPEC_PATHS = {(op.method, _PARAM.sub("{}", op.path)) for op in OPERATIONS}
 _MODELED_PATHS = {(method, _PARAM.sub("{}", path)) for method, path, _ in MODELED}
 SAMPLED = [op for op in OPERATIONS if (op.method, _PARAM.sub("{}", op.path)) not in _MODELED_PATHS]
