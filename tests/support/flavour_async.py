@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 
 import aiohttp
@@ -12,8 +11,6 @@ from clerk_async._operation import Operation
 from clerk_async._pagination import Page
 
 from .ops import User
-
-HTTPClient = aiohttp.ClientSession
 
 
 def own_http_client() -> aiohttp.ClientSession:
@@ -26,10 +23,6 @@ async def close_http_client(client: aiohttp.ClientSession) -> None:
 
 def http_client_is_open(client: aiohttp.ClientSession) -> bool:
     return not client.closed
-
-
-async def pause(seconds: float) -> None:
-    await asyncio.sleep(seconds)
 
 
 def list_method(clerk: Clerk, op: Operation) -> Callable[..., Awaitable[Page[User]]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 import urllib3
@@ -12,8 +11,6 @@ from clerk_async._pagination import Page
 from clerk_sync import Clerk
 
 from .ops import User
-
-HTTPClient = urllib3.PoolManager
 
 
 def own_http_client() -> urllib3.PoolManager:
@@ -26,10 +23,6 @@ def close_http_client(client: urllib3.PoolManager) -> None:
 
 def http_client_is_open(client: urllib3.PoolManager) -> bool:
     return True  # a PoolManager has no closed state; the test checks it still sends
-
-
-def pause(seconds: float) -> None:
-    time.sleep(seconds)
 
 
 def list_method(clerk: Clerk, op: Operation) -> Callable[..., Page[User]]:

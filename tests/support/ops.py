@@ -24,11 +24,6 @@ class CreateUserBody(msgspec.Struct, omit_defaults=True, forbid_unknown_fields=T
     skip_password_checks: bool | UnsetType = UNSET
 
 
-class Deleted(msgspec.Struct):
-    id: str
-    deleted: bool
-
-
 GET_USER = Operation(operation_id="GetUser", method="GET", path="/users/{user_id}")
 DELETE_USER = Operation(operation_id="DeleteUser", method="DELETE", path="/users/{user_id}")
 CREATE_USER = Operation(operation_id="CreateUser", method="POST", path="/users", body="json")
@@ -55,7 +50,6 @@ __all__ = [
     "SET_PROFILE_IMAGE",
     "UPDATE_USER",
     "CreateUserBody",
-    "Deleted",
     "Operation",
     "User",
     "json_body",
