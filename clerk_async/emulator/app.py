@@ -17,6 +17,8 @@ from urllib.parse import parse_qs
 import msgspec
 from aiohttp import web
 
+from clerk_async._operations import ALL
+
 from .errors import APIError, not_found, unauthorized
 from .fallback import register_samples
 from .faults import NO_FAULTS, NO_PLAN, FaultInjector, Faults, server_error
@@ -34,8 +36,8 @@ logger = logging.getLogger("clerk.emulator")
 
 API_PREFIX = "/v1"
 _JSON = "application/json"
-#: Operations the API serves without a secret key (the spec marks them ``security: []``).
-_PUBLIC_PATHS = frozenset({API_PREFIX + "/public/interstitial"})
+#: Paths served without a secret key: the operations the spec marks public (``Operation.auth``).
+_PUBLIC_PATHS = frozenset(API_PREFIX + op.path for op in ALL if not op.auth)
 _encode = msgspec.json.encode
 _decode = msgspec.json.decode
 _EMPTY_QUERY = Query({})
