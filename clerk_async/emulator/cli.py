@@ -66,6 +66,12 @@ def build_parser() -> argparse.ArgumentParser:
         default="100/10s",
         help="requests per period, e.g. 100/10s (development), 1000/10s (production), or off",
     )
+    parser.add_argument(
+        "--user-limit",
+        type=int,
+        default=None,
+        help="hold at most this many users, like a development instance (100); default: no cap",
+    )
     faults = parser.add_argument_group("fault injection (fractions of requests)")
     faults.add_argument("--error-rate", type=_fraction, default=0.0, help="answer 500/502/503")
     faults.add_argument(
@@ -116,6 +122,7 @@ async def serve(args: argparse.Namespace, faults: Faults) -> None:
         port=args.port,
         rate_limit=args.rate_limit,
         faults=faults,
+        user_limit=args.user_limit,
     )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -56,5 +56,6 @@ def clerk_emulator(
     emulator = clerk_emulator_server
     emulator.rate_limit = clerk_emulator_options.get("rate_limit")
     emulator.faults = clerk_emulator_options.get("faults")
+    emulator.user_limit = clerk_emulator_options.get("user_limit")
     emulator.reset()
     return emulator

@@ -36,7 +36,9 @@ class ClerkEmulator:
 
     ``rate_limit`` is ``"100/10s"`` (a development instance) unless given; ``"1000/10s"`` is a
     production instance and ``None`` or ``"off"`` disables it. ``faults`` injects errors, latency
-    and dropped connections (see :class:`~clerk_async.emulator.Faults`).
+    and dropped connections (see :class:`~clerk_async.emulator.Faults`). ``user_limit=100`` caps
+    the users like a development instance (403 ``user_quota_exceeded`` beyond). A ``secret_key``
+    starting ``sk_live_`` makes ``GET /instance`` say ``production``.
     """
 
     def __init__(
@@ -48,8 +50,11 @@ class ClerkEmulator:
         rate_limit: RateLimit | str | None = DEVELOPMENT,
         faults: Faults | None = None,
         samples: bool = True,
+        user_limit: int | None = None,
     ) -> None:
-        self.emulator = Emulator(secret_key, rate_limit=rate_limit, faults=faults, samples=samples)
+        self.emulator = Emulator(
+            secret_key, rate_limit=rate_limit, faults=faults, samples=samples, user_limit=user_limit
+        )
         self.host = host
         self.port = port
         self._runner: web.AppRunner | None = None
@@ -103,6 +108,17 @@ class ClerkEmulator:
     def rate_limit(self, value: RateLimit | str | None) -> None:
         def apply() -> None:
             self.emulator.rate_limit = value
+
+        self._in_loop(apply)
+
+    @property
+    def user_limit(self) -> int | None:
+        return self.emulator.user_limit
+
+    @user_limit.setter
+    def user_limit(self, value: int | None) -> None:
+        def apply() -> None:
+            self.emulator.user_limit = value
 
         self._in_loop(apply)
 
