@@ -147,6 +147,10 @@ class Journal:
     def __init__(self, path: str | os.PathLike[str], *, lock: bool = False) -> None:
         self.path = Path(path)
         self._lock_file: Any = None
+        self.run_id: str | None = None
+        self._in_transaction = False
+        self._dirty = 0
+        self._last_commit = time.monotonic()
         if lock:
             self._lock_file = _take_lock(self.path)
         try:
@@ -163,10 +167,6 @@ class Journal:
         except sqlite3.DatabaseError as exc:
             self.close()
             raise JournalStateError(f"{self.path} is not a migration journal: {exc}") from None
-        self.run_id: str | None = None
-        self._in_transaction = False
-        self._dirty = 0
-        self._last_commit = time.monotonic()
 
     # -- lifecycle -----------------------------------------------------------------------------
 
