@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import os
 import re
@@ -17,7 +18,7 @@ import urllib3
 
 from clerk_async import Clerk
 from clerk_async.emulator import ClerkEmulator, Faults, RateLimit
-from clerk_async.emulator.cli import parse_args
+from clerk_async.emulator.cli import build_parser, parse_args
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -111,7 +112,7 @@ def test_cli_arguments() -> None:
         ]
     )
     assert args.rate_limit == "1000/10s"
-    assert (faults.latency, faults.drop_after_rate, faults.seed) == (0.05, 0.1, 3)
+    assert (faults.latency, faults.drop_after, faults.seed) == (0.05, 0.1, 3)
     assert args.user_limit is None
     assert parse_args(["--user-limit", "100"])[0].user_limit == 100
     with pytest.raises(SystemExit):
@@ -161,3 +162,16 @@ def test_the_pytest_plugin_in_a_users_suite(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
     assert "2 passed" in result.stdout
+
+
+def test_every_fault_knob_has_one_spelling_on_the_command_line() -> None:
+    flags = {
+        option
+        for action in build_parser()._actions
+        for option in action.option_strings
+        if option.startswith("--")
+    }
+    knobs = [f.name for f in dataclasses.fields(Faults) if f.init and f.name != "max_faults"]
+    for name in knobs:
+        spelled = "--" + name.replace("_", "-")
+        assert spelled in flags or "--fault-" + name.replace("_", "-") in flags, name
