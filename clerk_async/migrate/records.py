@@ -118,6 +118,8 @@ class UserDraft:
     unsafe_metadata: object = None
     #: Other ``CreateUserRequest`` fields by their Clerk names (``locale``, ``skip_legal_checks``).
     extra: Mapping[str, Any] = field(default_factory=dict)
+    #: What the reader noticed without refusing the record; carried to ``MappedUser.notes``.
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
