@@ -34,6 +34,7 @@ class MigrationInput:
     hash_config: str | None = None
     cognito_user_pool_id: str | None = None
     cognito_client_id: str | None = None
+    cognito_identifier: str = "username"
 
     @classmethod
     def of(
@@ -45,6 +46,7 @@ class MigrationInput:
         hash_config: str | os.PathLike[str] | None = None,
         cognito_user_pool_id: str | None = None,
         cognito_client_id: str | None = None,
+        cognito_identifier: str = "username",
     ) -> MigrationInput:
         """Paths made absolute, so a resume from another directory finds the same files."""
         return cls(
@@ -54,6 +56,7 @@ class MigrationInput:
             hash_config=None if hash_config is None else _absolute(hash_config),
             cognito_user_pool_id=cognito_user_pool_id,
             cognito_client_id=cognito_client_id,
+            cognito_identifier=cognito_identifier,
         )
 
     @classmethod
@@ -67,6 +70,7 @@ class MigrationInput:
                 hash_config=description.get("hash_config"),
                 cognito_user_pool_id=description.get("cognito_user_pool_id"),
                 cognito_client_id=description.get("cognito_client_id"),
+                cognito_identifier=description.get("cognito_identifier") or "username",
             )
         except (KeyError, TypeError) as exc:
             raise JournalStateError(f"the journal's input description is damaged: {exc}") from None
@@ -79,6 +83,7 @@ class MigrationInput:
             "hash_config": self.hash_config,
             "cognito_user_pool_id": self.cognito_user_pool_id,
             "cognito_client_id": self.cognito_client_id,
+            "cognito_identifier": self.cognito_identifier,
         }
 
     def __iter__(self) -> Iterator[SourceRecord | SkippedRecord]:
@@ -89,12 +94,13 @@ class MigrationInput:
             hash_config=self.hash_config,
             cognito_user_pool_id=self.cognito_user_pool_id,
             cognito_client_id=self.cognito_client_id,
+            cognito_identifier=self.cognito_identifier,  # type: ignore[arg-type]
         )
 
     def fingerprint(self) -> str:
         """SHA-256 of the source, the options and the content of every file, in order."""
         digest = hashlib.sha256()
-        for name in ("source", "cognito_user_pool_id", "cognito_client_id"):
+        for name in ("source", "cognito_user_pool_id", "cognito_client_id", "cognito_identifier"):
             digest.update(f"{name}={getattr(self, name)}\n".encode())
         for role, path in (
             *(("file", path) for path in self.files),

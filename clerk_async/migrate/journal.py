@@ -141,10 +141,12 @@ class Journal:
 
     ``Journal(path)`` creates the file if needed. ``lock=True`` (what a run uses) takes an
     exclusive lock on ``<path>.lock`` so that two runs never share a journal; readers such as
-    ``clerk-migrate status`` open it without.
+    ``clerk-migrate status`` open it without. ``scratch=True`` skips durability (a dry run's plan).
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, lock: bool = False) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str], *, lock: bool = False, scratch: bool = False
+    ) -> None:
         self.path = Path(path)
         self._lock_file: Any = None
         self.run_id: str | None = None
@@ -160,7 +162,8 @@ class Journal:
             raise JournalStateError(f"cannot open the journal {self.path}: {exc}") from None
         try:
             self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
+            # A scratch journal (a dry run's plan) is thrown away: no need to survive anything.
+            self._db.execute("PRAGMA synchronous=" + ("OFF" if scratch else "NORMAL"))
             self._db.execute("PRAGMA busy_timeout=5000")
             self._db.executescript(_SCHEMA)
             self._check_schema()

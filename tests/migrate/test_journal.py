@@ -98,7 +98,9 @@ def test_the_moves_of_one_record(journal: Journal) -> None:
         ("failed", lambda j: j.mark_in_flight([0])),  # retried only through retry-failed
     ],
 )
-def test_a_move_the_state_machine_forbids_raises(journal: Journal, prepare: str, move: object) -> None:
+def test_a_move_the_state_machine_forbids_raises(
+    journal: Journal, prepare: str, move: object
+) -> None:
     journal.admit(0, [pending("a")])
     if prepare != "pending":
         journal.mark_in_flight([0])
@@ -170,7 +172,7 @@ def test_the_journal_is_bound_to_its_input(journal: Journal) -> None:
     description = {"source": "jsonl", "files": ["/data/users.jsonl"]}
     assert journal.bind_input("f1", description) is True
     assert journal.bind_input("f1", description) is False
-    with pytest.raises(InputMismatchError, match="--from jsonl /data/users.jsonl"):
+    with pytest.raises(InputMismatchError, match=r"--from jsonl /data/users\.jsonl"):
         journal.bind_input("f2", description)
     assert journal.input_description() == description
 
