@@ -143,6 +143,8 @@ class Report:
         self.memory: list[tuple[str, int, float, int, float]] = []
         self.imports: list[ImportRow] = []
         self.emulator: dict[str, Any] | None = None
+        #: Markdown sections of other benchmark modules (benchmarks/migration.py).
+        self.sections: list[str] = []
         self.elapsed_s = 0.0
 
     def add_workload(self, workload: str, rows: list[Row]) -> None:
@@ -175,6 +177,7 @@ class Report:
             lines += self._imports()
         if self.emulator is not None:
             lines += self._emulator()
+        lines += self.sections
         lines += self._method()
         return "\n".join(lines) + "\n"
 
