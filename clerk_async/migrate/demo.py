@@ -145,7 +145,7 @@ def _created(journal: Path) -> int:
 def _check(emulator: ClerkEmulator, export: Auth0Export, already: str, holder: str) -> bool:
     with emulator.sync_client() as clerk:
         held = Counter(
-            user.external_id for user in clerk.paginate(clerk.users.list, page_size=500)
+            user.external_id or "" for user in clerk.paginate(clerk.users.list, page_size=500)
         )
         expected = set(export.importable) - {holder}
         missing = sorted(expected - set(held))
@@ -153,9 +153,8 @@ def _check(emulator: ClerkEmulator, export: Auth0Export, already: str, holder: s
         sample = clerk.users.list(external_id=[export.sample_user], limit=1)
         verified = False
         if len(sample) == 1:
-            verified = clerk.users.verify_password(
-                sample[0].id, password=export.sample_password
-            ).verified
+            answer = clerk.users.verify_password(sample[0].id, password=export.sample_password)
+            verified = bool(answer.verified)
     print(f"      {len(expected):,} importable users: {len(expected) - len(missing):,} in Clerk")
     print(f"      missing: {len(missing)}, more than once: {len(twice)}")
     print(f"      {already} was there already (reported already_imported, not duplicated)")

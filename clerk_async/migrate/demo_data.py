@@ -18,10 +18,32 @@ from typing import Any
 
 __all__ = ["Auth0Export", "generate_auth0_export", "generate_jsonl"]
 
-FIRST = ["Ada", "Alan", "Barbara", "Claude", "Dennis", "Edsger", "Frances", "Grace", "Hedy",
-         "Ivan", "John", "Katherine", "Linus", "Margaret", "Niklaus", "Radia", "Tim", "Yukihiro"]  # fmt: skip
-LAST = ["Lovelace", "Turing", "Liskov", "Shannon", "Ritchie", "Dijkstra", "Allen", "Hopper",
-        "Lamarr", "Sutherland", "Backus", "Johnson", "Torvalds", "Hamilton", "Wirth", "Perlman"]  # fmt: skip
+FIRST = [
+    "Ada",
+    "Alan",
+    "Barbara",
+    "Claude",
+    "Dennis",
+    "Edsger",
+    "Frances",
+    "Grace",
+    "Hedy",
+    "Ivan",
+    "John",
+    "Katherine",
+]
+LAST = [
+    "Lovelace",
+    "Turing",
+    "Liskov",
+    "Shannon",
+    "Ritchie",
+    "Dijkstra",
+    "Allen",
+    "Hopper",
+    "Lamarr",
+    "Hamilton",
+]
 PLANS = ["free", "free", "free", "pro", "pro", "team"]
 #: The demo's one known password: every database user's digest is of ``password_of(user_id)``.
 PASSWORD_PREFIX = "correct horse "
@@ -139,13 +161,20 @@ def _broken(users: int) -> list[tuple[dict[str, Any], str]]:
     return [
         ({"user_id": f"auth0|{users:024x}", "email": "not-an-address"}, "invalid"),
         (
-            {"user_id": f"auth0|{users + 1:024x}", "email": f"phone.{users}@example.com",
-             "phone_number": "4155550199", "phone_verified": True},
+            {
+                "user_id": f"auth0|{users + 1:024x}",
+                "email": f"phone.{users}@example.com",
+                "phone_number": "4155550199",
+                "phone_verified": True,
+            },
             "invalid",
-        ),  # fmt: skip
+        ),
         ({"email": "no.id@example.com", "email_verified": True}, "invalid"),
         ({"user_id": f"auth0|{users + 2:024x}", "email": twin, "email_verified": True}, "created"),
-        ({"user_id": f"auth0|{users + 3:024x}", "email": twin, "email_verified": True}, "duplicate"),
+        (
+            {"user_id": f"auth0|{users + 3:024x}", "email": twin, "email_verified": True},
+            "duplicate",
+        ),
     ]
 
 
