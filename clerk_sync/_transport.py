@@ -124,8 +124,15 @@ class SyncTransport:
 
 
 def _read_body(response: Any, deadline: float) -> bytes:
-    """The whole (decoded) body, each socket read limited to the time left."""
-    chunks: list[bytes] = []
+    """The whole (decoded) body, each socket read limited to the time left.
+
+    The first read is bounded by the timeout urllib3 set from the time left, and usually returns
+    the whole body (then nothing more is done: this is the common, fast case).
+    """
+    first = response.read1(_CHUNK)
+    if not first or response.length_remaining == 0:
+        return first  # type: ignore[no-any-return]
+    chunks: list[bytes] = [first]
     while True:
         left = deadline - time.monotonic()
         if left <= 0:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import pickle
 import time
 from typing import Any
@@ -204,3 +205,14 @@ async def test_retries_none_on_a_call_and_a_wrong_retries_value(
         GET_USER, User, path={"user_id": "user_1"}, retries=RetryConfig("none")
     )
     assert user.id == "user_1"
+
+
+async def test_a_gzipped_answer_is_decoded(client: Clerk, server: ScriptedServer) -> None:
+    body = gzip.compress(b'{"id": "user_1", "first_name": "' + b"z" * 5_000 + b'"}')
+    server.script(
+        "GET", "/v1/users/user_1", Reply(200, body=body, headers={"Content-Encoding": "gzip"})
+    )
+
+    user = await client.send(GET_USER, User, path={"user_id": "user_1"})
+
+    assert user.first_name == "z" * 5_000
