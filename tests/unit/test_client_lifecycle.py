@@ -4,13 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
-import subprocess
-import sys
-import textwrap
 import threading
 import time
-from pathlib import Path
 
 import aiohttp
 import pytest
@@ -20,23 +15,11 @@ import clerk_async
 import clerk_sync
 from clerk_async import APIConnectionError, APITimeoutError
 from tests.support.ops import GET_USER, User
+from tests.support.processes import run_python
 from tests.support.server import SECRET_KEY, Reply, ScriptedServer, unused_port
 
-ROOT = Path(__file__).resolve().parents[2]
 OK = Reply(200, json={"id": "user_1"})
 SLOW = Reply(200, json={"id": "user_1"}, delay=0.6)
-
-
-def run_python(script: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(script)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT), **env},
-        timeout=60,
-        check=False,
-    )
 
 
 def test_one_async_client_serves_event_loops_in_many_threads(server: ScriptedServer) -> None:
