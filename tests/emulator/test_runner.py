@@ -142,6 +142,18 @@ def test_the_pytest_plugin_in_a_users_suite(tmp_path: Path) -> None:
                 assert clerk_emulator.rate_limit is None
                 with clerk_emulator.sync_client() as clerk:
                     assert clerk.users.count().total_count == 0
+
+            class TestWithALimit:
+                @pytest.fixture
+                def clerk_emulator_options(self):
+                    return {"secret_key": "sk_test_suite", "rate_limit": "5/10s"}
+
+                def test_a_function_scoped_override_applies(self, clerk_emulator):
+                    assert str(clerk_emulator.rate_limit) == "5/10s"
+                    assert clerk_emulator.secret_key == "sk_test_suite"
+
+            def test_the_limit_is_off_again(clerk_emulator):
+                assert clerk_emulator.rate_limit is None
             """
         )
     )
@@ -161,7 +173,7 @@ def test_the_pytest_plugin_in_a_users_suite(tmp_path: Path) -> None:
         check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "2 passed" in result.stdout
+    assert "4 passed" in result.stdout
 
 
 def test_every_fault_knob_has_one_spelling_on_the_command_line() -> None:
