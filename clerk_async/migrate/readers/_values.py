@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta, timezone
-from typing import Any
 
 import msgspec
 
@@ -173,11 +172,3 @@ def contacts(*groups: tuple[Iterable[str], bool]) -> tuple[Contact, ...]:
             seen[key] = len(found)
             found.append(Contact(value, verified))
     return tuple(found)
-
-
-def parse_any(value: str) -> Any:
-    """JSON text decoded, or the text itself."""
-    try:
-        return msgspec.json.decode(value)
-    except msgspec.DecodeError:
-        return value
