@@ -20,15 +20,18 @@ hashes but no hash config was given) raises a :class:`SourceError` subclass befo
 reading it. ``map_record(record)`` turns one record into a :class:`MappedUser` (a validated
 ``CreateUserRequest``) or an :class:`InvalidRecord` naming the field and the reason.
 
-Nothing here shows a password digest, TOTP secret or backup code in its ``repr``.
+The types are frozen msgspec Structs (cheap to build a million of; copy one with
+``msgspec.structs.replace``). Nothing here shows a password digest, TOTP secret, backup code or
+the raw record in its ``repr`` (nor in rich's pretty printing).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal, TypeAlias
+from typing import Any, ClassVar, Literal, TypeAlias
+
+import msgspec
 
 from clerk_async.errors import ClerkError
 from clerk_async.models import CreateUserRequest
@@ -80,16 +83,28 @@ class HashConfigError(SourceError):
     """The Firebase hash config is missing (and the export holds password hashes) or malformed."""
 
 
-@dataclass(frozen=True, slots=True)
-class Contact:
+class _Redacted(msgspec.Struct, frozen=True, kw_only=True):
+    """A Struct whose ``repr`` leaves out the fields named in ``_hidden``."""
+
+    _hidden: ClassVar[frozenset[str]] = frozenset()
+
+    def __rich_repr__(self) -> list[tuple[str, Any]]:
+        names = (name for name in self.__struct_fields__ if name not in self._hidden)
+        return [(name, getattr(self, name)) for name in names]
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={value!r}" for name, value in self.__rich_repr__())
+        return f"{type(self).__name__}({shown})"
+
+
+class Contact(msgspec.Struct, frozen=True):
     """An email address or phone number as the source gave it, and whether it was verified."""
 
     value: str
     verified: bool
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UserDraft:
+class UserDraft(_Redacted, frozen=True, kw_only=True):
     """A source's user in Clerk's terms, as its reader understood it; not validated yet.
 
     Readers fill what their source has; :func:`~clerk_async.migrate.mapping.map_record` checks
@@ -107,23 +122,26 @@ class UserDraft:
     display_name: str | None = None
     created_at: datetime | str | None = None
     banned: bool | None = None
-    password_digest: str | None = field(default=None, repr=False)
+    password_digest: str | None = None
     password_hasher: str | None = None
     #: A plaintext password (only the generic ``jsonl``/``csv`` sources may carry one).
-    password: str | None = field(default=None, repr=False)
-    totp_secret: str | None = field(default=None, repr=False)
-    backup_codes: tuple[str, ...] | None = field(default=None, repr=False)
+    password: str | None = None
+    totp_secret: str | None = None
+    backup_codes: tuple[str, ...] | None = None
     public_metadata: object = None
     private_metadata: object = None
     unsafe_metadata: object = None
     #: Other ``CreateUserRequest`` fields by their Clerk names (``locale``, ``skip_legal_checks``).
-    extra: Mapping[str, Any] = field(default_factory=dict)
+    extra: Mapping[str, Any] = msgspec.field(default_factory=dict)
     #: What the reader noticed without refusing the record; carried to ``MappedUser.notes``.
     notes: tuple[str, ...] = ()
 
+    _hidden: ClassVar[frozenset[str]] = frozenset(
+        {"password_digest", "password", "totp_secret", "backup_codes"}
+    )
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SourceRecord:
+
+class SourceRecord(_Redacted, frozen=True, kw_only=True):
     """One user read from a source file."""
 
     source: SourceName
@@ -136,15 +154,16 @@ class SourceRecord:
     index: int
     draft: UserDraft
     #: The record as read (a decoded JSON object, or a CSV row by column name).
-    fields: Mapping[str, Any] = field(repr=False)
+    fields: Mapping[str, Any]
+
+    _hidden: ClassVar[frozenset[str]] = frozenset({"fields"})
 
     @property
     def location(self) -> str:
         return _location(self.file, self.line, self.index)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SkippedRecord:
+class SkippedRecord(msgspec.Struct, frozen=True, kw_only=True):
     """A record a reader did not turn into a :class:`SourceRecord`, and why.
 
     ``code`` is one of ``unreadable`` (not valid JSON/CSV for this source), ``no_id`` (no source id
@@ -164,19 +183,20 @@ class SkippedRecord:
         return _location(self.file, self.line, self.index)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class MappedUser:
+class MappedUser(_Redacted, frozen=True, kw_only=True):
     """A record ready to send: its validated request and the identifiers it claims."""
 
     record: SourceRecord
     external_id: str
-    request: CreateUserRequest = field(repr=False)
+    request: CreateUserRequest
     #: Normalised (lower-case emails and username, E.164 phones) for in-file duplicate detection.
     emails: tuple[str, ...] = ()
     phones: tuple[str, ...] = ()
     username: str | None = None
     #: Things worth reporting that did not stop the import (a hash missing from the hash export).
     notes: tuple[str, ...] = ()
+
+    _hidden: ClassVar[frozenset[str]] = frozenset({"request"})
 
     @property
     def identifiers(self) -> tuple[tuple[str, str], ...]:
@@ -188,8 +208,7 @@ class MappedUser:
         return tuple(pairs)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class InvalidRecord:
+class InvalidRecord(msgspec.Struct, frozen=True, kw_only=True):
     """A record Clerk would refuse; the run goes on without it.
 
     ``code`` is one of ``invalid_email_address``, ``invalid_phone_number``, ``invalid_username``,

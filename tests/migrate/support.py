@@ -1,135 +1,59 @@
-"""Records for engine tests, built directly (the readers are tested on their own)."""
+"""Writing realistic export files for the reader tests, and reading them back."""
 
 from __future__ import annotations
 
+import gzip
+import json
+from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
-from clerk_async.migrate.records import (
-    InvalidRecord,
-    MappedUser,
-    SkippedRecord,
-    SourceRecord,
-    UserDraft,
-)
-from clerk_async.models import CreateUserRequest
+from clerk_async.migrate.mapping import map_record
+from clerk_async.migrate.readers import read_source
+from clerk_async.migrate.records import InvalidRecord, MappedUser, SkippedRecord, SourceRecord
 
 
-def source_record(external_id: str, index: int = 1, file: str = "users.jsonl") -> SourceRecord:
-    return SourceRecord(
-        source="jsonl",
-        source_id=external_id,
-        file=file,
-        line=index,
-        index=index,
-        draft=UserDraft(),
-        fields={},
-    )
+def write(path: Path, text: str, *, gz: bool = False) -> Path:
+    data = text.encode()
+    path.write_bytes(gzip.compress(data) if gz else data)
+    return path
 
 
-def mapped(
-    external_id: str,
-    email: str | None = None,
-    *,
-    index: int = 1,
-    username: str | None = None,
-    **fields: Any,
-) -> MappedUser:
-    """A user ready to send: ``email`` defaults to one derived from the id."""
-    email = email if email is not None else f"{external_id.lower()}@example.com"
-    request = CreateUserRequest(
-        external_id=external_id,
-        email_address=[email],
-        username=username if username is not None else fields.pop("username", None) or None,
-        skip_password_requirement=True,
-        **fields,
-    )
-    return MappedUser(
-        record=source_record(external_id, index),
-        external_id=external_id,
-        request=request,
-        emails=(email.lower(),),
-        username=username.lower() if username else None,
-    )
+def ndjson(path: Path, rows: Iterable[dict[str, Any]], *, gz: bool = False) -> Path:
+    return write(path, "".join(json.dumps(row) + "\n" for row in rows), gz=gz)
 
 
-def invalid(external_id: str, index: int = 1) -> InvalidRecord:
-    return InvalidRecord(
-        record=source_record(external_id, index),
-        external_id=external_id,
-        code="invalid_email_address",
-        field="email_address",
-        reason="'nope' is not an email address",
-    )
+def read_all(source: str, *paths: Path, **options: Any) -> list[SourceRecord | SkippedRecord]:
+    return list(read_source(source, list(paths), **options))
 
 
-def skipped(external_id: str | None, code: str = "soft_deleted", index: int = 1) -> SkippedRecord:
-    return SkippedRecord(
-        source="jsonl",
-        file="users.jsonl",
-        line=index,
-        index=index,
-        code=code,
-        reason=f"the record is {code}",
-        source_id=external_id,
-    )
+def records(source: str, *paths: Path, **options: Any) -> list[SourceRecord]:
+    found = read_all(source, *paths, **options)
+    assert all(isinstance(item, SourceRecord) for item in found), found
+    return [item for item in found if isinstance(item, SourceRecord)]
 
 
-def users(count: int, prefix: str = "u") -> list[MappedUser]:
-    return [mapped(f"{prefix}{i:05d}", index=i + 1) for i in range(count)]
+def skipped(source: str, *paths: Path, **options: Any) -> list[SkippedRecord]:
+    found = read_all(source, *paths, **options)
+    assert all(isinstance(item, SkippedRecord) for item in found), found
+    return [item for item in found if isinstance(item, SkippedRecord)]
 
 
-def stand_in_map_record(record: SourceRecord) -> MappedUser | InvalidRecord:
-    """A tiny mapping for the ``jsonl`` source, for engine tests until the real one is merged.
-
-    Emails, username, names and a password digest; an email without ``@`` is invalid.
-    """
-    draft = record.draft
-    emails = [contact.value for contact in draft.emails]
-    for email in emails:
-        if "@" not in email:
-            return InvalidRecord(
-                record=record,
-                external_id=record.source_id,
-                code="invalid_email_address",
-                field="email_address",
-                reason=f"{email!r} is not an email address",
-            )
-    fields: dict[str, Any] = {}
-    if draft.password_digest:
-        fields.update(password_digest=draft.password_digest, password_hasher=draft.password_hasher)
-    else:
-        fields["skip_password_requirement"] = True
-    request = CreateUserRequest(
-        external_id=record.source_id,
-        email_address=emails,
-        email_address_identification_status=[
-            "verified" if contact.verified else "reserved" for contact in draft.emails
-        ],
-        username=draft.username,
-        first_name=draft.first_name,
-        last_name=draft.last_name,
-        **fields,
-    )
-    return MappedUser(
-        record=record,
-        external_id=record.source_id,
-        request=request,
-        emails=tuple(email.lower() for email in emails),
-        username=draft.username.lower() if draft.username else None,
-    )
+def mapped(record: SourceRecord) -> MappedUser:
+    outcome = map_record(record)
+    assert isinstance(outcome, MappedUser), outcome
+    return outcome
 
 
-def run_cli() -> None:
-    """``clerk-migrate`` in a subprocess, with the stand-in mapping until the real one is merged."""
-    import sys
+def invalid(record: SourceRecord) -> InvalidRecord:
+    outcome = map_record(record)
+    assert isinstance(outcome, InvalidRecord), outcome
+    return outcome
 
-    from clerk_async.migrate import mapping, plan
-    from clerk_async.migrate.cli import main
 
-    try:
-        mapping.map_record(None)  # type: ignore[arg-type]
-    except NotImplementedError:
-        plan.map_record = stand_in_map_record  # type: ignore[attr-defined]
-    except Exception:
-        pass
-    raise SystemExit(main(sys.argv[1:]))
+def body(record: SourceRecord) -> dict[str, Any]:
+    """The JSON body the mapping would send, as Clerk would receive it."""
+    import msgspec
+
+    decoded: dict[str, Any] = msgspec.json.decode(msgspec.json.encode(mapped(record).request))
+    return decoded

@@ -14,13 +14,11 @@ from pathlib import Path
 
 from clerk_async.emulator import ClerkEmulator, Faults
 
-ROOT = Path(__file__).resolve().parents[2]
 RECORDS = 400
 
 
 def command(tmp_path: Path, users: Path) -> list[str]:
-    entry = "from tests.migrate.support import run_cli; run_cli()"
-    return [sys.executable, "-c", entry, "import", "--from", "jsonl", "--yes",
+    return [sys.executable, "-m", "clerk_async.migrate", "import", "--from", "jsonl", "--yes",
             "--journal", str(tmp_path / "m.db"), "--rate-limit", "300/1s", str(users)]  # fmt: skip
 
 
@@ -53,7 +51,6 @@ def test_a_killed_run_resumes_with_nothing_twice_and_nothing_lost(
         **os.environ,
         "CLERK_SECRET_KEY": clerk_emulator.secret_key,
         "CLERK_API_URL": clerk_emulator.url,
-        "PYTHONPATH": str(ROOT),
     }
     first = subprocess.Popen(
         command(tmp_path, users), env=env, cwd=tmp_path,

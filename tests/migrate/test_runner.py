@@ -12,7 +12,7 @@ from clerk_async.emulator import ClerkEmulator, Faults
 from clerk_async.migrate.journal import Entry, Journal
 from clerk_async.migrate.plan import Item
 from clerk_async.migrate.runner import migrate
-from tests.migrate.support import invalid, mapped, skipped, users
+from tests.migrate.engine_support import invalid, mapped, skipped, users
 
 FAST = "100000/1s"
 

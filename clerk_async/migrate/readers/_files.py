@@ -79,7 +79,7 @@ def iter_items(
             elif first == "{":
                 yield from _ndjson(name, head, text, wrappers)
             elif first:
-                yield from _csv(name, head, text, csv_layout or CsvLayout())
+                yield from _csv(name, head, text, csv_layout)
     except UnicodeDecodeError:
         raise SourceFileError(f"{name}: not UTF-8 text.") from None
     except (OSError, EOFError, zlib.error) as error:
@@ -210,7 +210,7 @@ def _record_prefix(name: str, wrappers: Sequence[str]) -> str:
     depth = 0
     with _open_binary(name) as stream:
         try:
-            for prefix, event, value in ijson.parse(stream, multiple_values=True):
+            for _prefix, event, value in ijson.parse(stream, multiple_values=True):
                 if event in ("start_map", "start_array"):
                     depth += 1
                 elif event in ("end_map", "end_array"):
@@ -219,7 +219,6 @@ def _record_prefix(name: str, wrappers: Sequence[str]) -> str:
                         return ""
                 elif event == "map_key" and depth == 1 and value in wrappers:
                     return f"{value}.item"
-                del prefix
         except ijson.JSONError:
             return ""  # reported with its position by the pass that reads the records
     return ""

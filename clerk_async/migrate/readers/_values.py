@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta, timezone
-from typing import Any
 
 import msgspec
 
@@ -39,6 +38,8 @@ _MILLISECONDS_FROM = 10**11
 
 def text(value: object) -> str | None:
     """A non-empty stripped string, or None. Numbers (integer ids) become their decimal text."""
+    if value is None:
+        return None
     if isinstance(value, str):
         stripped = value.strip()
         return stripped or None
@@ -79,6 +80,12 @@ def timestamp(value: object) -> datetime | str | None:
     stripped = value.strip()
     if _NUMBER.match(stripped):
         return _epoch(float(stripped)) or stripped
+    try:  # the common case, fast (Python 3.11 reads "Z" and most of ISO 8601)
+        parsed = datetime.fromisoformat(stripped)
+    except ValueError:
+        pass
+    else:
+        return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=timezone.utc)
     match = _DATETIME.match(stripped)
     if match is None:
         return stripped
@@ -134,6 +141,8 @@ def json_object(value: object) -> object:
 
 def split_list(value: object, separators: str = "|,") -> list[str]:
     """A multi-valued cell (``a|b`` or ``a,b``) or a JSON list, as stripped non-empty strings."""
+    if value is None:
+        return []
     if isinstance(value, list | tuple):
         items: Iterable[object] = value
     elif isinstance(value, str):
@@ -163,11 +172,3 @@ def contacts(*groups: tuple[Iterable[str], bool]) -> tuple[Contact, ...]:
             seen[key] = len(found)
             found.append(Contact(value, verified))
     return tuple(found)
-
-
-def parse_any(value: str) -> Any:
-    """JSON text decoded, or the text itself."""
-    try:
-        return msgspec.json.decode(value)
-    except msgspec.DecodeError:
-        return value

@@ -65,6 +65,8 @@ def read(
 
 def _identifiers(values: object, statuses: object) -> tuple[Contact, ...]:
     found = split_list(values)
+    if not found:
+        return ()
     given = split_list(statuses)
     flags = [index < len(given) and given[index] == "verified" for index in range(len(found))]
     if not given:
