@@ -26,6 +26,7 @@ import anyio
 import click
 
 from clerk_async import Clerk
+from clerk_async._ratelimit import resolve_rate_limit
 from clerk_async.errors import ClerkError
 from clerk_async.migrate.records import SOURCES
 
@@ -33,7 +34,6 @@ from .export import export_users
 from .inputs import MigrationInput
 from .instance import InstanceCheck, check_instance
 from .journal import Journal
-from .limits import parse_rate
 from .plan import Preflight, preflight
 from .progress import progress_display
 from .report import EXIT_PROBLEMS, Summary, write_report
@@ -56,7 +56,7 @@ _journal_option = click.option(
 
 def _check_rate(ctx: click.Context, param: click.Parameter, value: str) -> str:
     try:
-        parse_rate(value, None)
+        resolve_rate_limit(value, None)
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
     return value
@@ -192,9 +192,10 @@ def rollback_command(journal: str, rate_limit: str, concurrency: int | None, yes
 
 @cli.command("export")
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="NDJSON to write.")
-def export_command(out: str) -> None:
+@_rate_option
+def export_command(out: str, rate_limit: str) -> None:
     """Write every user of the instance to OUT, one JSON object a line."""
-    raise click.exceptions.Exit(anyio.run(_export, out))
+    raise click.exceptions.Exit(anyio.run(_export, out, rate_limit))
 
 
 # -- import --------------------------------------------------------------------------------------
@@ -230,7 +231,7 @@ async def _import(inputs: MigrationInput, options: _RunOptions, retry: bool) -> 
             found.counts["failed"] = 0
             found.counts["pending"] += journal.retry_failed()
         _print_plan(found, resumed=not first_time)
-        async with Clerk() as clerk:
+        async with Clerk(rate_limit=options.rate_limit) as clerk:  # one limiter for every call
             check = await check_instance(clerk, _secret_key())
             _bind_instance(journal, check, clerk)
             _print_instance(check, found.to_send)
@@ -241,7 +242,7 @@ async def _import(inputs: MigrationInput, options: _RunOptions, retry: bool) -> 
                     clerk,
                     inputs,
                     journal=journal,
-                    rate_limit=options.rate_limit,
+                    rate_limit=None,  # the client's own limiter, above
                     concurrency=options.concurrency,
                     total=found.to_send,
                     on_progress=display.update,
@@ -345,7 +346,7 @@ async def _rollback(journal: str, rate_limit: str, concurrency: int | None, yes:
         if not created:
             click.echo("nothing to roll back: this journal has no created users")
             return 0
-        async with Clerk() as clerk:
+        async with Clerk(rate_limit=rate_limit) as clerk:
             known = book.get_meta("instance")
             check = await check_instance(clerk, _secret_key())
             here = check.instance_id or _server_url(clerk)
@@ -353,7 +354,7 @@ async def _rollback(journal: str, rate_limit: str, concurrency: int | None, yes:
                 raise click.UsageError(f"{journal} belongs to instance {known}, not {here}")
             if not yes:
                 _confirm(f"Delete the {created:,} users this journal created from {here}?")
-            result = await rollback(clerk, book, rate_limit=rate_limit, concurrency=concurrency)
+            result = await rollback(clerk, book, rate_limit=None, concurrency=concurrency)
     click.echo(
         f"rollback  deleted {result.deleted:,}, already gone {result.not_found:,}, "
         f"failed {result.failed:,} ({result.requests:,} requests)"
@@ -363,8 +364,8 @@ async def _rollback(journal: str, rate_limit: str, concurrency: int | None, yes:
     return result.exit_code
 
 
-async def _export(out: str) -> int:
-    async with Clerk() as clerk:
+async def _export(out: str, rate_limit: str) -> int:
+    async with Clerk(rate_limit=rate_limit) as clerk:
         count = await export_users(clerk, out)
     click.echo(f"exported  {count:,} users to {out}")
     return 0
@@ -392,7 +393,7 @@ def _last_run(runs: list[dict[str, Any]]) -> str:
 
 
 def _server_url(clerk: Clerk) -> str:
-    return str(clerk._config.server_url)
+    return clerk.server_url
 
 
 def _secret_key() -> str | None:

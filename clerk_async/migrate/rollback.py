@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import anyio
 
 from clerk_async import Clerk
+from clerk_async._ratelimit import RateLimit
 from clerk_async.errors import ClerkError, NotFoundError, RateLimitError, SDKError
 
 from .journal import Journal
@@ -46,7 +47,7 @@ async def rollback(
     clerk: Clerk,
     journal: Journal | str | os.PathLike[str],
     *,
-    rate_limit: str | None = "auto",
+    rate_limit: RateLimit | str | None = "auto",
     concurrency: int | None = None,
 ) -> RollbackSummary:
     """Delete the users ``journal`` created; a user already gone counts as ``not_found``."""

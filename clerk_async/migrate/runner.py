@@ -22,6 +22,7 @@ import anyio
 import anyio.abc
 
 from clerk_async import Clerk
+from clerk_async._ratelimit import RateLimit
 from clerk_async.errors import (
     APIConnectionError,
     AuthenticationError,
@@ -96,7 +97,7 @@ async def migrate(
     records: Iterable[Item],
     *,
     journal: Journal | str | os.PathLike[str],
-    rate_limit: str | Any | None = "auto",
+    rate_limit: RateLimit | str | None = "auto",
     concurrency: int | None = None,
     max_attempts: int = MAX_ATTEMPTS,
     on_progress: ProgressCallback | None = None,

@@ -41,9 +41,14 @@ class Limiter(Protocol):
         """Hold every send back for ``seconds``."""
         ...
 
+    def paused_for(self) -> float:
+        """Seconds left of a pause (0 when none)."""
+        ...
+
 
 class Throttle:
-    """Rate-limited, counted calls. ``limiter=None``: the client limits itself, or nothing does.
+    """Rate-limited, counted calls. ``limiter=None``: the client limits itself (and pauses its
+    limiter after a 429), or nothing does.
 
     ``rate`` is the limit in requests per second (``None``: unlimited), used to size concurrency.
     """
@@ -58,10 +63,12 @@ class Throttle:
     async def call(self, action: Callable[[], Awaitable[T]]) -> T:
         """Wait for the limiter, make the call, learn from it; a 429 pauses the limiter."""
         limiter = self.limiter
-        if limiter is not None:
+        while limiter is not None:  # a pause (a 429 seen meanwhile) voids the slot: book another
             wait = limiter.reserve()
             if wait > 0:
                 await anyio.sleep(wait)
+            if limiter.paused_for() <= 0:
+                break
         self.requests += 1
         started = time.monotonic()
         try:

@@ -212,4 +212,4 @@ def test_bad_arguments(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     users = write_users(env / "users.jsonl", 1)
     assert run("import", "--from", "okta", str(users)) == 3
     assert run("import", "--from", "jsonl", "--yes", "--rate-limit", "lots", str(users)) == 3
-    assert "rate limit must look like 1000/10s" in capsys.readouterr().err
+    assert "rate limit must look like 100/10s" in capsys.readouterr().err

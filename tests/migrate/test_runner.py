@@ -186,28 +186,19 @@ def test_records_must_be_records(tmp_path: Path) -> None:
 
 
 async def test_the_throttle_pauses_its_limiter_on_a_429() -> None:
+    from clerk_async._ratelimit import RateLimit, RateLimiter
     from clerk_async.errors import RateLimitError
     from clerk_async.migrate.throttle import Throttle
 
-    class Recorder:
-        def __init__(self) -> None:
-            self.pauses: list[float] = []
-
-        def reserve(self) -> float:
-            return 0.0
-
-        def pause(self, seconds: float) -> None:
-            self.pauses.append(seconds)
-
-    limiter = Recorder()
-    throttle = Throttle(limiter, 10.0)
+    limiter = RateLimiter(RateLimit(1000, 1.0))
+    throttle = Throttle(limiter, 1000.0)
 
     async def limited() -> None:
         raise RateLimitError(status_code=429, headers={}, raw_body=b"", retry_after=3.0)
 
     with pytest.raises(RateLimitError):
         await throttle.call(limited)
-    assert limiter.pauses == [3.0]
+    assert 2.5 < limiter.paused_for() <= 3.0  # every caller now waits
     assert (throttle.requests, throttle.rate_limited) == (1, 1)
 
 
@@ -219,3 +210,16 @@ def test_concurrency_fills_the_bucket_at_the_latency() -> None:
     assert concurrency_for(10.0, 0.001) == 5
     assert concurrency_for(None, 0.5) == 32
     assert concurrency_for(100_000.0, 10.0) == 512
+
+
+def test_one_limiter_per_run() -> None:
+    from clerk_async.migrate.limits import resolve_limiter
+
+    own = Clerk(bearer_auth="sk_live_x", rate_limit="auto")
+    limiter, rate = resolve_limiter(own, "5/1s")
+    assert limiter is None and rate == 100.0  # the client's own limiter, never a second one
+    plain = Clerk(bearer_auth="sk_test_x")
+    limiter, rate = resolve_limiter(plain, "auto")
+    assert limiter is not None and str(limiter.limit) == "100/10s" and rate == 10.0
+    assert resolve_limiter(plain, None) == (None, None)
+    assert resolve_limiter(plain, "off") == (None, None)
