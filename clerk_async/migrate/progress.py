@@ -27,7 +27,6 @@ class LogLines:
         self.out = out
         self.every = every
         self._last = 0.0
-        self._first_done: int | None = None
         self._latest: Progress | None = None
 
     def __enter__(self) -> LogLines:
@@ -38,8 +37,6 @@ class LogLines:
             self._write(self._latest)
 
     def update(self, progress: Progress) -> None:
-        if self._first_done is None:
-            self._first_done = progress.done
         self._latest = progress
         now = time.monotonic()
         if now - self._last >= self.every:
@@ -47,7 +44,7 @@ class LogLines:
             self._write(progress)
 
     def _write(self, progress: Progress) -> None:
-        settled = progress.done - (self._first_done or 0)
+        settled = progress.settled
         rate = settled / progress.elapsed if progress.elapsed > 0 else 0.0
         total = progress.total
         share = f"{settled:,}/{total:,} ({settled / total:.0%})" if total else f"{settled:,}"
@@ -90,7 +87,6 @@ class ProgressBar:
             transient=False,
         )
         self._task = self._bar.add_task(label, total=None, **_fields(None, 0.0))
-        self._first_done: int | None = None
 
     def __enter__(self) -> ProgressBar:
         self._bar.start()
@@ -105,9 +101,7 @@ class ProgressBar:
         self._bar.stop()
 
     def update(self, progress: Progress) -> None:
-        if self._first_done is None:
-            self._first_done = progress.done
-        settled = progress.done - self._first_done
+        settled = progress.settled
         rate = settled / progress.elapsed if progress.elapsed > 0 else 0.0
         self._bar.update(
             self._task, completed=settled, total=progress.total, **_fields(progress, rate)

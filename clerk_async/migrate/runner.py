@@ -57,8 +57,10 @@ MAX_LOOKUPS = 4
 MAX_RATE_LIMITED = 50
 #: Records marked ``in_flight`` per commit.
 MARK_BATCH = 64
-#: Records a run may hold in memory waiting for a lookup, beyond those being sent.
-LOOKUP_HEADROOM = 2 * MAX_IDS
+#: Records in flight at once: this many times the requests in flight, plus a few. The others are
+#: waiting for a lookup; the journal marks no record in flight long before it is sent.
+LIVE_PER_REQUEST = 2
+LIVE_EXTRA = 16
 TICK = 0.5
 QUOTA_CODE = "user_quota_exceeded"
 _CREATE_FIELDS = CreateUserRequest.__struct_fields__
@@ -72,8 +74,11 @@ class MigrationAborted(ClerkError):
 class Progress:
     """Live counts of a run, handed to the ``on_progress`` callback every half second."""
 
+    #: Records to settle in this run (when known).
     total: int | None = None
+    #: Records settled, in the whole journal; ``settled`` counts this run's.
     done: int = 0
+    baseline: int = 0
     created: int = 0
     already_imported: int = 0
     conflicts: int = 0
@@ -87,6 +92,10 @@ class Progress:
     @property
     def elapsed(self) -> float:
         return time.monotonic() - self.started
+
+    @property
+    def settled(self) -> int:
+        return self.done - self.baseline
 
 
 ProgressCallback = Callable[[Progress], None]
@@ -158,11 +167,14 @@ class _Run:
         self.lookups = Lookups(clerk, throttle)
         first = concurrency or throttle.concurrency()
         self.sending = anyio.CapacityLimiter(first)
-        self.live = anyio.Semaphore(first + LOOKUP_HEADROOM)
+        self.live_size = LIVE_PER_REQUEST * first + LIVE_EXTRA
+        self.live = anyio.Semaphore(self.live_size)
         self.progress = Progress(started=time.monotonic(), concurrency=first)
         self.stopped: str | None = None
 
     async def run(self, records: Iterable[Item], on_progress: ProgressCallback | None) -> None:
+        self._refresh()
+        self.progress.baseline = self.progress.done
         async with anyio.create_task_group() as services:
             services.start_soon(self.lookups.serve)
             services.start_soon(self._tick, on_progress)
@@ -424,6 +436,10 @@ class _Run:
         if wanted != self.sending.total_tokens:
             self.sending.total_tokens = wanted
             self.progress.concurrency = wanted
+        live = LIVE_PER_REQUEST * wanted + LIVE_EXTRA
+        for _ in range(live - self.live_size):  # grows only: a semaphore cannot take permits back
+            self.live.release()
+        self.live_size = max(self.live_size, live)
 
     def _refresh(self) -> None:
         counts = self.journal.counts()
