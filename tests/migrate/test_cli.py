@@ -213,3 +213,31 @@ def test_bad_arguments(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run("import", "--from", "okta", str(users)) == 3
     assert run("import", "--from", "jsonl", "--yes", "--rate-limit", "lots", str(users)) == 3
     assert "rate limit must look like 100/10s" in capsys.readouterr().err
+
+
+def test_progress_as_log_lines_and_as_a_bar() -> None:
+    import io
+
+    from clerk_async.migrate.progress import LogLines, ProgressBar, progress_display
+    from clerk_async.migrate.runner import Progress
+
+    out = io.StringIO()
+    display = progress_display("import", out)
+    assert isinstance(display, LogLines)  # not a terminal
+    progress = Progress(total=10, done=7, baseline=2, created=5, rate_limited=1, started=0.0)
+    with display:
+        display.update(progress)
+    first, last = out.getvalue().splitlines()
+    assert "import 5/10 (50%)" in first and "created 5" in first and "429s 1" in first
+    assert first.split(" ", 1)[1] == last.split(" ", 1)[1]  # the last line on exit
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    screen = Terminal()
+    bar = progress_display("import", screen)
+    assert isinstance(bar, ProgressBar)
+    with bar:
+        bar.update(progress)
+    assert "created 5" in screen.getvalue() and "5/10" in screen.getvalue()
