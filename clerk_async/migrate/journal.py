@@ -26,7 +26,7 @@ import os
 import sqlite3
 import time
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -44,6 +44,8 @@ __all__ = [
 ]
 
 SCHEMA_VERSION = "1"
+#: Values per ``IN (...)`` query (SQLite allows 32,766 parameters; smaller keeps plans simple).
+_QUERY_VALUES = 500
 #: Outcome writes are committed at least this often (seconds) and every this many changes.
 COMMIT_INTERVAL = 0.5
 COMMIT_EVERY = 500
@@ -167,6 +169,7 @@ class Journal:
             self._db.execute("PRAGMA busy_timeout=5000")
             self._db.executescript(_SCHEMA)
             self._check_schema()
+            self._live = self.counts()
         except sqlite3.DatabaseError as exc:
             self.close()
             raise JournalStateError(f"{self.path} is not a migration journal: {exc}") from None
@@ -291,57 +294,70 @@ class Journal:
         """Record ``entries`` as seqs ``first_seq...``; their statuses (duplicates found here).
 
         Seqs the journal already holds are left as they are (a resumed run re-reads its input), so
-        admitting is idempotent. One transaction for the whole batch.
+        admitting is idempotent. A pending record claiming an identifier an earlier record holds
+        is a duplicate, and claims nothing. One transaction for the whole batch.
         """
-        known = self.admitted
-        statuses: list[Status] = []
+        skip = min(max(0, self.admitted - first_seq), len(entries))
+        statuses = [self._status_of(first_seq + offset) for offset in range(skip)]
+        fresh = entries[skip:]
+        held = self._holders({claim for entry in fresh for claim in entry.claims})
+        locations: dict[int, str] = {}
+        rows: list[tuple[Any, ...]] = []
+        claims: list[tuple[str, str, int]] = []
         now = _now()
-        self._begin()
-        for offset, entry in enumerate(entries):
-            seq = first_seq + offset
-            if seq < known:
-                statuses.append(self._status_of(seq))
-                continue
+        for offset, entry in enumerate(fresh, start=first_seq + skip):
             if entry.status not in ADMITTED or entry.status == "duplicate":
-                raise JournalStateError(f"record {seq}: cannot be admitted as {entry.status}")
+                raise JournalStateError(f"record {offset}: cannot be admitted as {entry.status}")
             status: Status = entry.status
             code, message, field, identifier = entry.code, entry.message, entry.field, None
             if status == "pending":
-                clash = self._claim(seq, entry.claims)
-                if clash is not None:
-                    kind, value, holder = clash
+                wanted = list(dict.fromkeys(entry.claims))
+                clash = next((claim for claim in wanted if claim in held), None)
+                if clash is None:
+                    for kind, value in wanted:
+                        held[(kind, value)] = offset
+                        claims.append((kind, value, offset))
+                    locations[offset] = entry.location
+                else:
+                    kind, value = clash
+                    holder = locations.get(held[clash]) or self._location(held[clash])
                     status, identifier, field = "duplicate", f"{kind} {value}", kind
                     code = "duplicate_" + ("external_id" if kind == "external_id" else "identifier")
                     message = f"the {kind.replace('_', ' ')} {value} is also in {holder}"
-            self._db.execute(
-                "INSERT INTO records (seq, external_id, location, status, code, message, field, "
-                "identifier, run_id, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (seq, entry.external_id, entry.location, status, code, message, field, identifier,
-                 self.run_id, now),
-            )  # fmt: skip
+            rows.append((offset, entry.external_id, entry.location, status, code, message, field,
+                         identifier, self.run_id, now))  # fmt: skip
             statuses.append(status)
+            self._live[status] += 1
+        self._begin()
+        self._db.executemany(
+            "INSERT INTO records (seq, external_id, location, status, code, message, field, "
+            "identifier, run_id, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+        self._db.executemany("INSERT INTO claims VALUES (?, ?, ?)", claims)
         self.commit()
         return statuses
 
-    def _claim(self, seq: int, claims: Iterable[tuple[str, str]]) -> tuple[str, str, str] | None:
-        """Claim every identifier for ``seq``; on a clash claim none and say which and whose."""
-        taken: list[tuple[str, str]] = []
+    def _holders(self, claims: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
+        """Which of ``claims`` earlier records hold, and which record (its seq)."""
+        found: dict[tuple[str, str], int] = {}
+        by_kind: dict[str, list[str]] = {}
         for kind, value in claims:
-            cursor = self._db.execute(
-                "INSERT INTO claims VALUES (?, ?, ?) ON CONFLICT DO NOTHING", (kind, value, seq)
-            )
-            if cursor.rowcount == 1:
-                taken.append((kind, value))
-                continue
-            for claimed in taken:
-                self._db.execute("DELETE FROM claims WHERE kind = ? AND value = ?", claimed)
-            holder = self._db.execute(
-                "SELECT r.location FROM claims c JOIN records r ON r.seq = c.seq "
-                "WHERE c.kind = ? AND c.value = ?",
-                (kind, value),
-            ).fetchone()
-            return kind, value, holder[0] if holder else "an earlier record"
-        return None
+            by_kind.setdefault(kind, []).append(value)
+        for kind, values in by_kind.items():
+            for start in range(0, len(values), _QUERY_VALUES):
+                chunk = values[start : start + _QUERY_VALUES]
+                marks = ", ".join("?" * len(chunk))
+                rows = self._db.execute(
+                    f"SELECT value, seq FROM claims WHERE kind = ? AND value IN ({marks})",
+                    (kind, *chunk),
+                )
+                found.update(((kind, value), int(seq)) for value, seq in rows)
+        return found
+
+    def _location(self, seq: int) -> str:
+        row = self._db.execute("SELECT location FROM records WHERE seq = ?", (seq,)).fetchone()
+        return str(row[0]) if row else "an earlier record"
 
     def _status_of(self, seq: int) -> Status:
         row = self._db.execute("SELECT status FROM records WHERE seq = ?", (seq,)).fetchone()
@@ -353,17 +369,24 @@ class Journal:
 
     def mark_in_flight(self, seqs: Sequence[int]) -> None:
         """``pending -> in_flight`` (one more attempt), committed before anything is sent."""
-        now = _now()
+        if not seqs:
+            return
         self._begin()
-        for seq in seqs:
-            self._move(
-                seq,
-                "in_flight",
-                ("pending",),
-                "attempts = attempts + 1, code = NULL, message = NULL",
-                (),
-                now,
-            )
+        self._db.execute("SAVEPOINT marking")
+        cursor = self._db.executemany(
+            "UPDATE records SET status = 'in_flight', attempts = attempts + 1, code = NULL, "
+            "message = NULL, run_id = ?, updated_at = ? WHERE seq = ? AND status = 'pending'",
+            [(self.run_id, _now(), seq) for seq in seqs],
+        )
+        if cursor.rowcount != len(seqs):  # some record was not pending: undo, and say which
+            self._db.execute("ROLLBACK TO marking")
+            self._db.execute("RELEASE marking")
+            for seq in seqs:
+                check_move(seq, self._status_of(seq), "in_flight")
+            raise JournalStateError("a record to mark in flight is not pending")  # pragma: no cover
+        self._db.execute("RELEASE marking")
+        self._live["pending"] -= len(seqs)
+        self._live["in_flight"] += len(seqs)
         self.commit()
 
     def another_attempt(self, seq: int, *, uncertain: bool) -> None:
@@ -371,7 +394,7 @@ class Journal:
         self._move(
             seq,
             "in_flight",
-            ("in_flight",),
+            "in_flight",
             "attempts = attempts + 1, uncertain = MAX(uncertain, ?)",
             (int(uncertain),),
         )
@@ -379,6 +402,17 @@ class Journal:
 
     def created(self, seq: int, clerk_id: str) -> None:
         self._outcome(seq, "created", "clerk_id = ?, code = NULL, message = NULL", (clerk_id,))
+
+    def found_before_sending(self, seq: int, clerk_id: str) -> None:
+        """``pending -> already_imported``: the look before the first POST found the user."""
+        self._move(
+            seq,
+            "already_imported",
+            "pending",
+            "clerk_id = ?, code = 'external_id_exists', message = ?",
+            (clerk_id, f"a user with this external_id was already in Clerk: {clerk_id}"),
+        )
+        self.commit_soon()
 
     def already_imported(self, seq: int, clerk_id: str) -> None:
         self._outcome(
@@ -414,6 +448,8 @@ class Journal:
             (self.run_id, _now()),
         )
         self.commit()
+        self._live["failed"] -= cursor.rowcount
+        self._live["pending"] += cursor.rowcount
         return cursor.rowcount
 
     def rolled_back(self, seq: int, clerk_id: str, outcome: str, code: str | None = None,
@@ -425,7 +461,7 @@ class Journal:
             "FROM records WHERE seq = ?",
             (clerk_id, outcome, code, message, self.run_id or "", _now(), seq),
         )
-        self._move(seq, "rolled_back", ("created",), "code = NULL", ())
+        self._move(seq, "rolled_back", "created", "code = NULL", ())
         self._dirty += 1
         self.commit_soon()
 
@@ -447,27 +483,30 @@ class Journal:
         return [dict(zip(keys, row, strict=True)) for row in rows]
 
     def _outcome(self, seq: int, status: Status, assignments: str, params: tuple[Any, ...]) -> None:
-        self._move(seq, status, ("in_flight",), assignments, params)
+        self._move(seq, status, "in_flight", assignments, params)
         self.commit_soon()
 
     def _move(
         self,
         seq: int,
         status: Status,
-        allowed_from: tuple[Status, ...],
+        old: Status,
         assignments: str,
         params: tuple[Any, ...],
         now: float | None = None,
     ) -> None:
+        """``old -> status`` for one record: the UPDATE matches only a record that is ``old``."""
         self._begin()
         cursor = self._db.execute(
             f"UPDATE records SET status = ?, {assignments}, run_id = ?, updated_at = ? "
-            f"WHERE seq = ? AND status IN ({', '.join('?' * len(allowed_from))})",
-            (status, *params, self.run_id, now or _now(), seq, *allowed_from),
+            "WHERE seq = ? AND status = ?",
+            (status, *params, self.run_id, now or _now(), seq, old),
         )
         if cursor.rowcount != 1:
             check_move(seq, self._status_of(seq), status)  # raises: the move is not allowed
             raise JournalStateError(f"record {seq}: cannot become {status}")  # pragma: no cover
+        self._live[old] -= 1
+        self._live[status] += 1
         self._dirty += 1
 
     # -- transactions --------------------------------------------------------------------------
@@ -495,6 +534,10 @@ class Journal:
             self.commit()
 
     # -- reading -------------------------------------------------------------------------------
+
+    def live_counts(self) -> dict[str, int]:
+        """:meth:`counts` as this process keeps it, without a query: for progress displays."""
+        return dict(self._live)
 
     def counts(self) -> dict[str, int]:
         """Records by status, every status present (zeros included), in the states' order."""

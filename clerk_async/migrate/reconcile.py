@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import anyio
 
 from clerk_async import Clerk
-from clerk_async.errors import ClerkError
+from clerk_async.errors import AuthenticationError, ClerkError, PermissionDeniedError
 from clerk_async.migrate.records import MappedUser
 from clerk_async.models import User
 
@@ -92,6 +92,18 @@ class Lookups:
             if request.user is not None:
                 found[request.external_id] = request.user
         return found
+
+    async def now(self, external_ids: Sequence[str]) -> dict[str, User]:
+        """One lookup of up to 100 ids, sent at once; raises :class:`LookupError_`."""
+        try:
+            users = await self._list(external_id=list(external_ids))
+        except (AuthenticationError, PermissionDeniedError):
+            raise  # not a lookup that failed: the key is refused, the run stops
+        except ClerkError as error:
+            raise LookupError_(
+                f"could not look up {len(external_ids)} external ids: {error}"
+            ) from None
+        return {user.external_id: user for user in users if user.external_id is not None}
 
     async def holders(self, mapped: MappedUser) -> list[User]:
         """The users holding any of ``mapped``'s email addresses, phone numbers or username."""

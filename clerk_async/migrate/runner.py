@@ -1,9 +1,11 @@
 """``await migrate(clerk, records, journal=...)``: import every record exactly once, resumably.
 
 One pass over the records, in order. Each batch is admitted to the journal (a resumed run finds its
-records there), and the pending ones are sent: marked ``in_flight`` and committed first, then one
-``POST /users`` each, through the run's single rate limiter, with as many requests in flight as
-Clerk's latency times the rate needs. A POST is never repeated blindly: an unknown outcome (a 5xx,
+records there), and the pending ones are looked up by ``external_id`` first, 100 per request (1 %
+of the budget): one already in Clerk is ``already_imported`` without a POST, so that any user found
+later under a record's id is one this journal created. The others are marked ``in_flight`` and
+committed, then sent, one ``POST /users`` each, through the run's single rate limiter, with as many
+requests in flight as Clerk's latency times the rate needs. A POST is never repeated blindly: an unknown outcome (a 5xx,
 a timeout, a dropped connection) and a 422 ``form_identifier_exists`` are settled by a batched
 ``external_id`` lookup first (see :mod:`clerk_async.migrate.reconcile`). Before the pass, records
 left ``in_flight`` by a killed run are looked up the same way, so nothing is sent twice.
@@ -11,17 +13,23 @@ left ``in_flight`` by a killed run are looked up the same way, so nothing is sen
 
 from __future__ import annotations
 
+import collections
 import logging
 import os
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import anyio
 import anyio.abc
+import msgspec
+from msgspec import UNSET
 
 from clerk_async import Clerk
+from clerk_async._http import EncodedBody
+from clerk_async._json_values import check_json_values
+from clerk_async._operations import CREATE_USER
 from clerk_async._ratelimit import RateLimit
 from clerk_async.errors import (
     APIConnectionError,
@@ -57,13 +65,13 @@ MAX_LOOKUPS = 4
 MAX_RATE_LIMITED = 50
 #: Records marked ``in_flight`` per commit.
 MARK_BATCH = 64
-#: Records in flight at once: this many times the requests in flight, plus a few. The others are
-#: waiting for a lookup; the journal marks no record in flight long before it is sent.
-LIVE_PER_REQUEST = 2
-LIVE_EXTRA = 16
+#: Workers beyond the requests in flight wanted: those waiting for a lookup. A record is marked in
+#: flight at most a batch ahead of a worker taking it, so never long before it is sent.
+SPARE_WORKERS = 16
 TICK = 0.5
 QUOTA_CODE = "user_quota_exceeded"
-_CREATE_FIELDS = CreateUserRequest.__struct_fields__
+_METADATA = ("public_metadata", "private_metadata", "unsafe_metadata")
+_encode = msgspec.json.Encoder().encode
 
 
 class MigrationAborted(ClerkError):
@@ -166,9 +174,9 @@ class _Run:
         self.fixed_concurrency = concurrency
         self.lookups = Lookups(clerk, throttle)
         first = concurrency or throttle.concurrency()
-        self.sending = anyio.CapacityLimiter(first)
-        self.live_size = LIVE_PER_REQUEST * first + LIVE_EXTRA
-        self.live = anyio.Semaphore(self.live_size)
+        self.workers = 0
+        self._work = _WorkQueue(2 * MAX_IDS)
+        self._pool: anyio.abc.TaskGroup | None = None
         self.progress = Progress(started=time.monotonic(), concurrency=first)
         self.stopped: str | None = None
 
@@ -180,8 +188,13 @@ class _Run:
             services.start_soon(self._tick, on_progress)
             try:
                 await self._settle_leftovers()
-                async with anyio.create_task_group() as sends:
-                    await self._feed(records, sends)
+                async with anyio.create_task_group() as pool:
+                    self._pool = pool
+                    self._add_workers(self.progress.concurrency + SPARE_WORKERS)
+                    try:
+                        await self._feed(records)
+                    finally:
+                        self._work.close(self.workers)
                     self.lookups.hurry()
             finally:
                 self.journal.commit()
@@ -207,6 +220,8 @@ class _Run:
                 row.external_id for row in filterable[start : start + MAX_IDS] if row.external_id
             ]
             found.update(await self._retrying_lookup(ids))
+            if self.stopped is not None:
+                return  # not looked up: they stay in flight
         for row in filterable:
             user = found.get(row.external_id or "")
             if user is not None:
@@ -220,19 +235,22 @@ class _Run:
     async def _retrying_lookup(self, ids: list[str]) -> dict[str, User]:
         for attempt in range(MAX_LOOKUPS):
             try:
-                return await self.lookups.find_many(ids)
+                return await self.lookups.now(ids)
+            except (AuthenticationError, PermissionDeniedError) as error:
+                self._stop(error)
+                return {}
             except LookupError_:
                 if attempt == MAX_LOOKUPS - 1:
                     raise MigrationAborted(
-                        "could not look up the records a previous run left in flight; "
-                        "nothing was sent. Run again when Clerk answers."
+                        "Clerk did not answer the lookups that come before sending; the journal "
+                        "is as it was. Run again when Clerk answers."
                     ) from None
                 await anyio.sleep(2**attempt)
         raise AssertionError("unreachable")  # pragma: no cover
 
     # -- the pass ------------------------------------------------------------------------------
 
-    async def _feed(self, records: Iterable[Item], sends: anyio.abc.TaskGroup) -> None:
+    async def _feed(self, records: Iterable[Item]) -> None:
         journal = self.journal
         seq = 0
         iterator = iter(records)
@@ -250,7 +268,7 @@ class _Run:
                 mapped.update(zip(fresh, outcomes, strict=True))
                 journal.admit(fresh.start, [entry_for(outcome) for outcome in outcomes])
             statuses = journal.statuses_between(first, last)
-            pending: list[tuple[int, MappedUser, bool]] = []
+            pending: list[tuple[int, MappedUser, Mode]] = []
             for index in range(first, last + 1):
                 status = statuses.get(index)
                 if status not in ("pending", "in_flight"):
@@ -261,59 +279,87 @@ class _Run:
                         f"record {index} ({outcome.location}) is pending in the journal but no "
                         "longer maps to a user: was the input or the program changed?"
                     )
-                # Still in flight here: left by a killed run and not found by external_id
-                # lookup (an id Clerk cannot filter on): looked up by identifiers first.
-                pending.append((index, outcome, status == "in_flight"))
-            await self._send_all(pending, sends)
+                # Still in flight here: left by a killed run, and its id is one Clerk cannot
+                # filter on; a pending one with such an id is looked up by its identifiers too.
+                if status == "in_flight":
+                    pending.append((index, outcome, "leftover"))
+                elif unfilterable(outcome.external_id):
+                    pending.append((index, outcome, "look_first"))
+                else:
+                    pending.append((index, outcome, "send"))
+            await self._send_all(pending)
 
-    async def _send_all(
-        self, pending: list[tuple[int, MappedUser, bool]], sends: anyio.abc.TaskGroup
-    ) -> None:
-        position = 0
-        while position < len(pending) and self.stopped is None:
-            await self.live.acquire()
-            group = [pending[position]]
-            position += 1
-            while position < len(pending) and len(group) < MARK_BATCH:
-                try:
-                    self.live.acquire_nowait()
-                except anyio.WouldBlock:
-                    break
-                group.append(pending[position])
-                position += 1
+    async def _send_all(self, pending: list[tuple[int, MappedUser, Mode]]) -> None:
+        """Look each batch up first (one request per 100 records): a user already in Clerk is
+        ``already_imported`` without a POST, so that any user found later is this journal's own.
+        The others are marked in flight (one commit) and handed to the workers."""
+        for start in range(0, len(pending), MAX_IDS):
             if self.stopped is not None:
-                for _ in group:
-                    self.live.release()
                 return
-            self.journal.mark_in_flight([seq for seq, _, look_first in group if not look_first])
-            for seq, user, look_first in group:
-                sends.start_soon(self._import, seq, user, look_first)
+            group = pending[start : start + MAX_IDS]
+            ids = [user.external_id for _, user, mode in group if mode == "send"]
+            found = await self._retrying_lookup(ids) if ids else {}
+            if self.stopped is not None:
+                return
+            to_send = []
+            for seq, user, mode in group:
+                held = found.get(user.external_id) if mode == "send" else None
+                if held is not None:
+                    self.journal.found_before_sending(seq, held.id)
+                else:
+                    to_send.append((seq, user, mode))
+            self.journal.mark_in_flight([seq for seq, _, mode in to_send if mode == "send"])
+            for item in to_send:
+                await self._work.put(item)
+
+    def _add_workers(self, count: int) -> None:
+        assert self._pool is not None
+        if self._work.closed:  # no more work: a new worker would wait for ever
+            return
+        for _ in range(count):
+            self._pool.start_soon(self._worker)
+        self.workers += count
+
+    async def _worker(self) -> None:
+        while (work := await self._work.get()) is not None:
+            seq, user, mode = work
+            if self.stopped is not None:
+                if mode == "send":  # marked in flight, never sent: pending again
+                    self.journal.back_to_pending(seq)
+                continue
+            await self._import(seq, user, mode)
 
     # -- one record ----------------------------------------------------------------------------
 
-    async def _import(self, seq: int, user: MappedUser, look_first: bool) -> None:
+    async def _import(self, seq: int, user: MappedUser, mode: Mode) -> None:
+        """One record to its final state. ``leftover``: in flight in a killed run, and only its
+        identifiers can find it; ``look_first``: pending, likewise looked up before the POST."""
         self.progress.in_flight += 1
         try:
-            if look_first:
+            if mode != "send":
                 found = await self._look_up(seq, user)
                 if found is _UNKNOWN:
-                    return
+                    return  # leftover: stays in flight; look_first: stays pending
                 if isinstance(found, User):
-                    self.journal.created(seq, found.id)
+                    if mode == "leftover":  # absent before its first POST: this journal's own
+                        self.journal.created(seq, found.id)
+                    else:
+                        self.journal.found_before_sending(seq, found.id)
                     return
-                self.journal.another_attempt(seq, uncertain=True)
-            await self._settle(seq, user, uncertain=look_first)
+                if mode == "leftover":
+                    self.journal.another_attempt(seq, uncertain=True)
+                else:
+                    self.journal.mark_in_flight([seq])
+            await self._settle(seq, user, uncertain=mode == "leftover")
         finally:
             self.progress.in_flight -= 1
-            self.live.release()
 
     async def _settle(self, seq: int, user: MappedUser, *, uncertain: bool) -> None:
         journal = self.journal
         attempts, rate_limited = 1, 0
         while True:
             try:
-                async with self.sending:
-                    created = await self.throttle.call(lambda: self._create(user.request))
+                created = await self.throttle.call(lambda: self._create(user.request))
             except RateLimitError as error:
                 rate_limited += 1
                 if rate_limited >= MAX_RATE_LIMITED:
@@ -405,8 +451,15 @@ class _Run:
         return _UNKNOWN  # pragma: no cover
 
     async def _create(self, request: CreateUserRequest) -> User:
-        fields = {name: getattr(request, name) for name in _CREATE_FIELDS}
-        return await self.clerk.users.create(**fields, retries=None)
+        """``POST /users`` with the mapped request as it is (validated when it was built), never
+        retried by the client: an unknown outcome is looked up instead."""
+        for name in _METADATA:
+            value = getattr(request, name)
+            if value is not UNSET:
+                check_json_values(value)  # what msgspec would silently change (NaN, bytes...)
+        body = EncodedBody(_encode(request), "application/json")
+        user: User = await self.clerk.send(CREATE_USER, User, body=body, retries=None)
+        return user
 
     def _stop(self, error: SDKError) -> None:
         if self.stopped is not None:
@@ -433,16 +486,13 @@ class _Run:
         if self.fixed_concurrency is not None:
             return
         wanted = self.throttle.concurrency()
-        if wanted != self.sending.total_tokens:
-            self.sending.total_tokens = wanted
-            self.progress.concurrency = wanted
-        live = LIVE_PER_REQUEST * wanted + LIVE_EXTRA
-        for _ in range(live - self.live_size):  # grows only: a semaphore cannot take permits back
-            self.live.release()
-        self.live_size = max(self.live_size, live)
+        self.progress.concurrency = wanted
+        if self._pool is not None and wanted + SPARE_WORKERS > self.workers:
+            self._add_workers(wanted + SPARE_WORKERS - self.workers)  # grows only; the limiter,
+            # not the number of workers, keeps the run under the rate
 
     def _refresh(self) -> None:
-        counts = self.journal.counts()
+        counts = self.journal.live_counts()
         progress = self.progress
         progress.created = counts["created"]
         progress.already_imported = counts["already_imported"]
@@ -454,6 +504,10 @@ class _Run:
 
 
 _UNKNOWN = object()
+#: How a worker takes a record: ``send`` it (looked up and absent, in flight), or look it up by its
+#: identifiers first (``leftover`` of a killed run, or ``look_first``: an id Clerk cannot filter).
+Mode = Literal["send", "leftover", "look_first"]
+Work = tuple[int, MappedUser, Mode]
 
 
 def _take(iterator: Any, size: int) -> list[Item]:
@@ -501,3 +555,43 @@ def _message(error: BaseException) -> str:
         first = error.errors[0]
         return first.long_message or first.message or str(error)
     return str(error)
+
+
+class _WorkQueue:
+    """The records handed to the workers, at most ``size`` waiting. Waiting only when it must (an
+    anyio semaphore or memory stream yields, and costs, on every item: it shows at a thousand
+    records a second). ``close(n)`` wakes ``n`` workers with ``None``, after the records queued."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._items: collections.deque[Work | None] = collections.deque()
+        self._getters: collections.deque[anyio.Event] = collections.deque()
+        self._putters: collections.deque[anyio.Event] = collections.deque()
+        self.closed = False
+
+    async def put(self, item: Work) -> None:
+        while len(self._items) >= self._size:
+            room = anyio.Event()
+            self._putters.append(room)
+            await room.wait()
+        self._append(item)
+
+    async def get(self) -> Work | None:
+        while not self._items:
+            ready = anyio.Event()
+            self._getters.append(ready)
+            await ready.wait()
+        item = self._items.popleft()
+        if self._putters:
+            self._putters.popleft().set()
+        return item
+
+    def close(self, workers: int) -> None:
+        self.closed = True
+        for _ in range(workers):
+            self._append(None)
+
+    def _append(self, item: Work | None) -> None:
+        self._items.append(item)
+        if self._getters:
+            self._getters.popleft().set()

@@ -6,7 +6,8 @@ shows up as a :class:`JournalStateError` instead of as a record quietly sent twi
 ::
 
     admitted --> pending | invalid | skipped | duplicate
-    pending --> in_flight                       (written, and committed, before the POST)
+    pending --> already_imported                (looked up before its first POST, and found)
+    pending --> in_flight                       (looked up and absent; committed before the POST)
     in_flight --> created | already_imported | conflict | failed
     in_flight --> in_flight                     (another attempt once a lookup said "absent")
     in_flight --> pending                       (a killed run's record, looked up and absent;
@@ -68,7 +69,7 @@ FINAL: frozenset[Status] = OK | PROBLEMS | frozenset({"skipped", "rolled_back"})
 #: Statuses a record may start in when the journal admits it.
 ADMITTED: frozenset[Status] = frozenset({"pending", "invalid", "skipped", "duplicate"})
 _MOVES: dict[Status, frozenset[Status]] = {
-    "pending": frozenset({"in_flight"}),
+    "pending": frozenset({"in_flight", "already_imported"}),
     "in_flight": frozenset(
         {"in_flight", "created", "already_imported", "conflict", "failed", "pending"}
     ),

@@ -27,7 +27,7 @@ INITIAL_LATENCY = 0.2
 MIN_CONCURRENCY = 4
 MAX_CONCURRENCY = 512
 #: With no rate limit at all, this many requests at a time.
-UNLIMITED_CONCURRENCY = 32
+UNLIMITED_CONCURRENCY = 64
 
 
 class Limiter(Protocol):

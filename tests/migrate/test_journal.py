@@ -212,3 +212,19 @@ def test_runs_are_recorded(journal: Journal) -> None:
     assert run["run_id"] == journal.run_id
     assert len(journal.import_id) == 32
     assert os.path.exists(journal.path)
+
+
+def test_live_counts_follow_every_move(journal: Journal) -> None:
+    journal.admit(0, [pending("a"), pending("b"), pending("a"), pending("c")])
+    journal.mark_in_flight([0, 1, 3])
+    journal.created(0, "user_a")
+    journal.failed(1, "x", "y")
+    journal.back_to_pending(3)
+    journal.retry_failed()
+    journal.mark_in_flight([1])
+    journal.created(1, "user_b")
+    journal.rolled_back(1, "user_b", "deleted")
+    assert journal.live_counts() == journal.counts()
+    journal.commit()
+    with Journal(journal.path) as reopened:
+        assert reopened.live_counts() == journal.counts()

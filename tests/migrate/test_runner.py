@@ -77,6 +77,7 @@ async def test_identifier_exists_is_looked_up(
     with Journal(tmp_path / "j.db") as journal:
         a, b, _ = journal.rows()
         assert (a.status, a.clerk_id) == ("already_imported", earlier.id)
+        assert (a.attempts, a.code) == (0, "external_id_exists")  # found before any POST
         assert (b.status, b.identifier) == ("conflict", "email_address b@example.com")
         assert b.message == f"email_address b@example.com belongs to {holder.id} (external_id z)"
     assert len(clerk_emulator.state.users.users) == 3
@@ -208,7 +209,7 @@ def test_concurrency_fills_the_bucket_at_the_latency() -> None:
     assert concurrency_for(100.0, 0.1) == 24  # 2 x 100/s x 0.1 s, plus 4
     assert concurrency_for(100.0, 1.0) == 204
     assert concurrency_for(10.0, 0.001) == 5
-    assert concurrency_for(None, 0.5) == 32
+    assert concurrency_for(None, 0.5) == 64
     assert concurrency_for(100_000.0, 10.0) == 512
 
 
