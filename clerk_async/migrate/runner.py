@@ -5,10 +5,11 @@ records there), and the pending ones are looked up by ``external_id`` first, 100
 of the budget): one already in Clerk is ``already_imported`` without a POST, so that any user found
 later under a record's id is one this journal created. The others are marked ``in_flight`` and
 committed, then sent, one ``POST /users`` each, through the run's single rate limiter, with as many
-requests in flight as Clerk's latency times the rate needs. A POST is never repeated blindly: an
-unknown outcome (a 5xx, a timeout, a dropped connection) and a 422 ``form_identifier_exists`` are settled by a batched
-``external_id`` lookup first (see :mod:`clerk_async.migrate.reconcile`). Before the pass, records
-left ``in_flight`` by a killed run are looked up the same way, so nothing is sent twice.
+requests in flight as Clerk's latency times the rate needs. A POST is never repeated blindly:
+an unknown outcome (a 5xx, a timeout, a dropped connection) and a 422 ``form_identifier_exists``
+are settled by a batched ``external_id`` lookup first (see :mod:`clerk_async.migrate.reconcile`).
+Before the pass, records left ``in_flight`` by a killed run are looked up the same way, so nothing
+is sent twice.
 """
 
 from __future__ import annotations
