@@ -8,13 +8,14 @@ from types import TracebackType
 from clerk_async._config import ClientConfig, user_agent
 from clerk_async._retry import RetryConfig
 
+from ._request_auth import AsyncRequestAuthentication
 from ._transport import TRANSPORT_NAME, TRANSPORT_VERSION, AsyncTransport, HTTPClient
 from .resources import AsyncResourceGroups
 
 __all__ = ["Clerk"]
 
 
-class Clerk(AsyncResourceGroups):
+class Clerk(AsyncResourceGroups, AsyncRequestAuthentication):
     """A client for the Clerk Backend API.
 
     Every argument is optional: the secret key comes from ``CLERK_SECRET_KEY`` when ``bearer_auth``

@@ -9,13 +9,14 @@ from types import TracebackType
 from clerk_async._config import ClientConfig, user_agent
 from clerk_async._retry import RetryConfig
 
+from ._request_auth import SyncRequestAuthentication
 from ._transport import TRANSPORT_NAME, TRANSPORT_VERSION, SyncTransport, HTTPClient
 from .resources import SyncResourceGroups
 
 __all__ = ["Clerk"]
 
 
-class Clerk(SyncResourceGroups):
+class Clerk(SyncResourceGroups, SyncRequestAuthentication):
     """A client for the Clerk Backend API.
 
     Every argument is optional: the secret key comes from ``CLERK_SECRET_KEY`` when ``bearer_auth``
