@@ -143,7 +143,7 @@ class APIKeyMachineAuthObject(AuthObject):
 
 @dataclass
 class M2MMachineAuthObject(AuthObject):
-    token_type: TokenType = TokenType.MACHINE_TOKEN_V2
+    token_type: TokenType = TokenType.MACHINE_TOKEN  # to_auth() sets m2m_token for mt_ and JWTs
     id: str | None = None
     machine_id: str | None = None
     client_id: str | None = None

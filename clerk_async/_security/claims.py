@@ -16,6 +16,7 @@ from .reasons import TokenVerificationError, TokenVerificationErrorReason
 __all__ = ["check_claims", "check_time_claims"]
 
 _NUMBER = (int, float)
+_ABSENT = object()
 Reason = TokenVerificationErrorReason
 
 
@@ -39,19 +40,19 @@ def check_claims(
 
 def check_time_claims(claims: dict[str, Any], skew_ms: float, now_ms: float) -> None:
     exp: Any = claims.get("exp")
-    nbf = claims.get("nbf")
-    iat = claims.get("iat")
+    nbf: Any = claims.get("nbf", _ABSENT)  # present, even as null, it must be a number
+    iat: Any = claims.get("iat", _ABSENT)
     if (
         type(exp) not in _NUMBER
-        or (nbf is not None and type(nbf) not in _NUMBER)
-        or (iat is not None and type(iat) not in _NUMBER)
+        or (nbf is not _ABSENT and type(nbf) not in _NUMBER)
+        or (iat is not _ABSENT and type(iat) not in _NUMBER)
     ):
         raise TokenVerificationError(Reason.TOKEN_INVALID)
     if exp * 1000 <= now_ms - skew_ms:
         raise TokenVerificationError(Reason.TOKEN_EXPIRED)
-    if nbf is not None and nbf * 1000 > now_ms + skew_ms:
+    if nbf is not _ABSENT and nbf * 1000 > now_ms + skew_ms:
         raise TokenVerificationError(Reason.TOKEN_NOT_ACTIVE_YET)
-    if iat is not None and iat * 1000 > now_ms + skew_ms:
+    if iat is not _ABSENT and iat * 1000 > now_ms + skew_ms:
         raise TokenVerificationError(Reason.TOKEN_IAT_IN_THE_FUTURE)
 
 

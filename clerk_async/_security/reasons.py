@@ -20,59 +20,51 @@ class TokenVerificationErrorReason(Enum):
 
     JWK_FAILED_TO_LOAD = (
         "jwk-failed-to-load",
-        "Failed to load JWKS from Clerk Backend API. Contact support@clerk.com.",
+        "The JWKS could not be fetched from Clerk (a network error, a timeout or a bad answer).",
     )
-    JWK_REMOTE_INVALID = (
-        "jwk-remote-invalid",
-        "The JWKS endpoint did not contain any signing keys. Contact support@clerk.com.",
-    )
+    JWK_REMOTE_INVALID = ("jwk-remote-invalid", "The JWKS Clerk returned holds no signing keys.")
     JWK_FAILED_TO_RESOLVE = (
         "jwk-failed-to-resolve",
-        "Failed to resolve JWK. Public Key is not in the proper format.",
+        "The public key (jwt_key, or the JWKS entry of this kid) is not a usable RS256 key.",
     )
-    JWK_KID_MISMATCH = (
-        "jwk-kid-mismatch",
-        "Unable to find a signing key in JWKS that matches the kid of the provided session token.",
+    JWK_KID_MISMATCH = ("jwk-kid-mismatch", "No key of the JWKS has the kid of this token.")
+    TOKEN_EXPIRED = ("token-expired", "The token has expired (exp).")
+    TOKEN_INVALID = (
+        "token-invalid",
+        "The token is malformed or not a token this verifier accepts.",
     )
-    TOKEN_EXPIRED = ("token-expired", "Token has expired and is no longer valid.")
-    TOKEN_INVALID = ("token-invalid", "Token is invalid and could not be verified.")
     TOKEN_INVALID_AUTHORIZED_PARTIES = (
         "token-invalid-authorized-parties",
-        "Authorized party claim (azp) does not match any of the authorized parties.",
+        "The token's authorized party (azp) is not one of the authorized parties.",
     )
     TOKEN_INVALID_AUDIENCE = (
         "token-invalid-audience",
-        "Token audience claim (aud) does not match one of the expected audience values.",
+        "The token's audience (aud) is not one of the expected audiences.",
     )
     TOKEN_IAT_IN_THE_FUTURE = (
         "token-iat-in-the-future",
-        "Token Issued At claim (iat) represents a time in the future.",
+        "The token was issued in the future (iat), beyond the clock skew.",
     )
     TOKEN_NOT_ACTIVE_YET = (
         "token-not-active-yet",
-        "Token is not yet valid. Not Before claim (nbf) is in the future.",
+        "The token is not valid yet (nbf), beyond the clock skew.",
     )
-    TOKEN_INVALID_SIGNATURE = (
-        "token-invalid-signature",
-        "Token signature is invalid and could not be verified.",
-    )
+    TOKEN_INVALID_SIGNATURE = ("token-invalid-signature", "The token's signature does not verify.")
     SECRET_KEY_MISSING = (
         "secret-key-missing",
-        "Missing Clerk Secret Key. Go to https://dashboard.clerk.com and get your key for your "
-        "instance.",
+        "No Clerk secret key or jwt_key to verify with: pass one, or use a client with a key.",
     )
     SECRET_KEY_INVALID = (
         "secret-key-invalid",
-        "Clerk rejected the secret key used to verify the token (401). Check the key.",
+        "Clerk refused the secret key used to verify the token (401 or 403).",
     )
     SERVER_ERROR = (
         "server-error",
-        "An unexpected error occurred while verifying the token. Please try again later",
+        "Clerk could not be reached to verify the token, or failed; try again later.",
     )
     INVALID_TOKEN_TYPE = (
         "invalid-token-type",
-        "The provided token is not a valid Clerk token type. Expected one of: session, machine, "
-        "oauth, or api key.",
+        "This is not a token of a type that verify_token verifies (a machine JWT?).",
     )
 
     @property
@@ -89,18 +81,15 @@ class AuthErrorReason(Enum):
 
     SESSION_TOKEN_MISSING = (
         "session-token-missing",
-        "Could not retrieve session token. Please make sure that the __session cookie or the HTTP "
-        "authorization header contain a Clerk-generated session JWT",
+        "No session token: neither an Authorization header nor a __session cookie.",
     )
     SECRET_KEY_MISSING = (
         "secret-key-missing",
-        "Missing Clerk Secret Key. Go to https://dashboard.clerk.com and get your key for your "
-        "instance.",
+        "No Clerk secret key or jwt_key to verify with: pass one, or use a client with a key.",
     )
     TOKEN_TYPE_NOT_SUPPORTED = (
         "token-type-not-supported",
-        "The provided token type is not supported. Expected one of: session_token, machine_token, "
-        "oauth_token, or api_key.",
+        "The token's type is not among accepts_token (a machine token in a session check?).",
     )
     TOKEN_TYPE_MISMATCH = (
         "token-type-mismatch",

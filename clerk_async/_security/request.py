@@ -78,8 +78,8 @@ def read_credentials(request: object, publishable_key: str | None = None) -> Cre
 def _bearer_token(value: str) -> str | None:
     value = value.strip()
     scheme, space, rest = value.partition(" ")
-    if not space:
-        return value  # a bare token, as Clerk's JS backend reads it
+    if not space:  # a bare token, as Clerk's JS backend reads it (but not a bare scheme)
+        return None if value.lower() == "bearer" else value
     if scheme.lower() != "bearer":
         return None  # Basic, Digest, ...: not ours
     return rest.strip() or None
