@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TypeVar
 
 import aiohttp
 
@@ -11,6 +13,8 @@ from clerk_async._operation import Operation
 from clerk_async._pagination import Page
 
 from .ops import User
+
+T = TypeVar("T")
 
 
 def own_http_client() -> aiohttp.ClientSession:
@@ -30,3 +34,8 @@ def list_method(clerk: Clerk, op: Operation) -> Callable[..., Awaitable[Page[Use
         return await clerk.send_page(op, User, query=params)
 
     return list_users
+
+
+async def run_concurrently(calls: Sequence[Callable[[], Awaitable[T]]]) -> list[T]:
+    """Start every call at once (tasks on this loop) and wait for all of them."""
+    return list(await asyncio.gather(*(call() for call in calls)))

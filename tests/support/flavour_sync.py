@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
 
 import urllib3
 
@@ -11,6 +13,8 @@ from clerk_async._pagination import Page
 from clerk_sync import Clerk
 
 from .ops import User
+
+T = TypeVar("T")
 
 
 def own_http_client() -> urllib3.PoolManager:
@@ -30,3 +34,9 @@ def list_method(clerk: Clerk, op: Operation) -> Callable[..., Page[User]]:
         return clerk.send_page(op, User, query=params)
 
     return list_users
+
+
+def run_concurrently(calls: Sequence[Callable[[], T]]) -> list[T]:
+    """Run every call at once, on a pool of threads, and wait for all of them."""
+    with ThreadPoolExecutor(max_workers=32) as pool:
+        return list(pool.map(lambda call: call(), calls))
