@@ -8,7 +8,9 @@ from clerk_sync.security import (
     AuthenticateRequestOptions,
     AuthErrorReason,
     SessionAuthObjectV2,
+    VerifyTokenOptions,
     authenticate_request,
+    verify_token,
 )
 from tests.support.emulator import ClerkEmulator
 
@@ -61,3 +63,18 @@ def test_the_module_function_with_the_emulators_key(
 
     assert state.is_signed_in, state.reason
     assert state.payload is not None and state.payload["sub"] == user.id
+
+
+def test_a_token_verifies_networkless_with_the_emulators_jwt_key(
+    clerk: Clerk, clerk_emulator: ClerkEmulator
+) -> None:
+    user = clerk.users.create(email_address=["pem@example.com"])
+    session = clerk.sessions.create(user_id=user.id)
+    token = (clerk.sessions.create_token(session.id)).jwt
+    assert token is not None
+    before = sum(clerk_emulator.emulator.responses.values())
+
+    claims = verify_token(token, VerifyTokenOptions(jwt_key=clerk_emulator.jwt_key))
+
+    assert claims["sub"] == user.id
+    assert sum(clerk_emulator.emulator.responses.values()) == before  # no call at all
