@@ -146,7 +146,7 @@ def client_options(options: Any, expected: type[OptionsT], config: ClientConfig)
     """``options`` checked for use with a client, which verifies with its own key and server."""
     if not isinstance(options, expected):
         raise TypeError(f"options must be {expected.__name__}, not {type(options).__name__}")
-    if options.secret_key is not None and options.secret_key != config._secret_key:
+    if options.secret_key is not None and options.secret_key != config.secret_key():
         raise ValueError(
             "options.secret_key is not this client's key: a client verifies with its own key "
             "(use the module-level function, or a client of that instance)"

@@ -250,7 +250,7 @@ class AsyncTokenVerifier:
 
     def _has_secret_key(self) -> bool:
         if self._client is not None:
-            return self._client._config.base_headers is not None
+            return self._client._config.secret_key() is not None
         return self._secret_key is not None
 
     @asynccontextmanager
@@ -269,8 +269,9 @@ class AsyncTokenVerifier:
             yield client
             return
         keyed = self._keyed_clients.get(key)
-        if keyed is None:  # the same connection pool, another key (a machine secret key)
+        if keyed is None:  # the same pool and rate limiter, another key (a machine secret key)
             keyed = AsyncAPIClient(_config_with_key(client._config, key), client._transport)
+            keyed._limiter = client._limiter
             self._keyed_clients[key] = keyed
         yield keyed
 

@@ -5,6 +5,7 @@ failures."""
 
 from __future__ import annotations
 
+import functools
 import time
 from typing import Any
 
@@ -155,9 +156,10 @@ def test_many_concurrent_requests_on_a_cold_cache_cause_one_fetch(
     _serve_keys(server, (rsa_key(), KID))
     token, unknown = sign(), sign(kid="ins_nobody")
 
+    requests = [_bearer(token)] * 100 + [_bearer(unknown)] * 100
+
     states = run_concurrently(
-        [lambda: client.authenticate_request(_bearer(token)) for _ in range(100)]
-        + [lambda: client.authenticate_request(_bearer(unknown)) for _ in range(100)]
+        [functools.partial(client.authenticate_request, request) for request in requests]
     )
 
     assert sum(state.is_signed_in for state in states) == 100
@@ -307,3 +309,13 @@ def test_an_expired_token_is_expired_with_the_jwks_too(
     _serve_keys(server, (rsa_key(), KID))
     expired = sign(session_claims(exp=100, iat=50, nbf=50))
     assert (client.authenticate_request(_bearer(expired))).reason is Reason.TOKEN_EXPIRED
+
+
+def test_a_client_with_a_rotating_key_source_fetches_with_the_current_key(
+    server: ScriptedServer,
+) -> None:
+    _serve_keys(server, (rsa_key(), KID))
+    with Clerk(bearer_auth=lambda: SECRET_KEY, server_url=server.url) as client:
+        state = client.authenticate_request(_bearer(sign()))
+    assert state.is_signed_in, state.reason
+    assert server.received[0].headers["Authorization"] == f"Bearer {SECRET_KEY}"

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Sequence
-from typing import TypeVar
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 import aiohttp
 
@@ -14,11 +14,19 @@ from clerk_async._pagination import Page
 
 from .ops import User
 
-T = TypeVar("T")
-
 
 def own_http_client() -> aiohttp.ClientSession:
     return aiohttp.ClientSession()
+
+
+def http_client_with_headers(headers: dict[str, str]) -> aiohttp.ClientSession:
+    """A user's client that sets headers of its own on every request."""
+    return aiohttp.ClientSession(headers=headers)
+
+
+def http_client_raising_for_status() -> aiohttp.ClientSession:
+    """A user's client configured to raise on every 4xx/5xx by itself."""
+    return aiohttp.ClientSession(raise_for_status=True)
 
 
 async def close_http_client(client: aiohttp.ClientSession) -> None:
@@ -36,6 +44,6 @@ def list_method(clerk: Clerk, op: Operation) -> Callable[..., Awaitable[Page[Use
     return list_users
 
 
-async def run_concurrently(calls: Sequence[Callable[[], Awaitable[T]]]) -> list[T]:
-    """Start every call at once (tasks on this loop) and wait for all of them."""
-    return list(await asyncio.gather(*(call() for call in calls)))
+async def run_concurrently(calls: list[Callable[[], Awaitable[Any]]]) -> list[Any]:
+    """Every call at once (tasks here, threads in the sync twin); errors are returned."""
+    return await asyncio.gather(*(call() for call in calls), return_exceptions=True)
