@@ -113,15 +113,25 @@ class ClerkEmulator:
         sender = self.emulator.webhooks
         return [] if sender is None else list(sender.deliveries)
 
+    async def drain_webhooks(self, timeout: float = 10.0) -> None:
+        """Wait until every webhook sent so far is delivered or given up."""
+        sender, loop = self.emulator.webhooks, self._loop
+        if sender is None or loop is None:
+            return
+        if asyncio.get_running_loop() is loop:
+            await sender.drain(timeout)
+        else:  # served from a background thread
+            await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(sender.drain(timeout), loop))
+
     def wait_for_webhooks(self, timeout: float = 10.0) -> None:
-        """Block until every webhook sent so far is delivered or given up (from another thread
-        than the server's: with ``with ClerkEmulator(...)``; under ``async with``, await
-        ``emu.emulator.webhooks.drain()``)."""
+        """:meth:`drain_webhooks` for blocking code, with an emulator served from its thread."""
         sender, loop = self.emulator.webhooks, self._loop
         if sender is None or loop is None:
             return
         if self._thread is None or threading.current_thread() is self._thread:
-            raise RuntimeError("wait_for_webhooks blocks: await emulator.webhooks.drain() instead")
+            raise RuntimeError(
+                "wait_for_webhooks would block the serving loop: await drain_webhooks()"
+            )
         asyncio.run_coroutine_threadsafe(sender.drain(timeout), loop).result(timeout + 1)
 
     # -- knobs ---------------------------------------------------------------------------------

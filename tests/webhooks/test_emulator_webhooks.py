@@ -86,8 +86,7 @@ async def test_state_changes_arrive_as_verified_typed_events(
             session = await clerk.sessions.create(user_id=user.id)
             await clerk.sessions.revoke(session.id)
             await clerk.users.delete(user.id)
-        assert emu.emulator.webhooks is not None
-        await emu.emulator.webhooks.drain()
+        await emu.drain_webhooks()
         deliveries = emu.webhook_deliveries
 
     assert endpoint.rejected == []
@@ -133,8 +132,7 @@ async def test_the_api_answers_without_waiting_for_the_handler(
             await clerk.users.create(first_name="Grace", skip_password_requirement=True)
             assert endpoint.events == []
         endpoint.hold.set()
-        assert emu.emulator.webhooks is not None
-        await emu.emulator.webhooks.drain()
+        await emu.drain_webhooks()
     assert [e.data.first_name for e in endpoint.events] == ["Ada", "Grace"]  # type: ignore[union-attr]
 
 
@@ -229,9 +227,20 @@ def test_sync_clients_drive_webhooks_too(stdlib_handler: tuple[list[WebhookEvent
     ]
 
 
+async def test_a_threaded_emulator_drains_for_async_code(
+    handler: tuple[AsyncHandler, str],
+) -> None:
+    endpoint, url = handler
+    with ClerkEmulator(rate_limit=None, webhook_url=url, webhook_secret=SECRET) as emu:
+        async with emu.client() as clerk:
+            await clerk.users.create(first_name="Ada", skip_password_requirement=True)
+        await emu.drain_webhooks()
+    assert [event.type for event in endpoint.events] == ["user.created"]
+
+
 async def test_wait_for_webhooks_refuses_to_block_the_serving_loop() -> None:
     async with ClerkEmulator(webhook_url="http://127.0.0.1:9/") as emu:
-        with pytest.raises(RuntimeError, match="drain"):
+        with pytest.raises(RuntimeError, match="drain_webhooks"):
             emu.wait_for_webhooks()
 
 
