@@ -18,7 +18,7 @@ from msgspec import UNSET, UnsetType
 from clerk_async._config import ClientConfig
 from clerk_async._http import EncodedBody, Request, Response
 from clerk_async._operation import Operation
-from clerk_async._pagination import Page, PageWalk
+from clerk_async._pagination import Page, PageWalk, following_query
 from clerk_async._pipeline import (
     build_request,
     log_failure,
@@ -26,16 +26,48 @@ from clerk_async._pipeline import (
     resolve_retry,
     resolve_timeout,
 )
+from clerk_async._ratelimit import RateLimiter, resolve_rate_limit
 from clerk_async._response import Decode, parse_response, response_decoder
-from clerk_async._retry import RetryConfig, RetryPolicy, should_retry
+from clerk_async._retry import RetryConfig, RetryPolicy, parse_retry_after, should_retry
 from clerk_async._types import AsyncPageMethod
 from clerk_async.errors import APIConnectionError, ClerkError
 
-from ._transport import AsyncTransport
+from ._transport import AsyncTransport, sleep
 
-__all__ = ["AsyncAPIClient"]
+__all__ = ["AsyncAPIClient", "AsyncPage"]
 
 T = TypeVar("T")
+
+
+class AsyncPage(Page[T]):
+    """A page that knows how to fetch the next one with the same filters (the seed's paging):
+    ``page = page.next()`` (awaited in ``clerk_async``) until it returns ``None``.
+    ``clerk.paginate`` walks them all."""
+
+    __slots__ = ("_origin",)
+
+    def __init__(
+        self,
+        data: list[T],
+        total_count: int | None = None,
+        origin: tuple[AsyncAPIClient, Operation, Any, dict[str, Any]] | None = None,
+    ) -> None:
+        super().__init__(data, total_count)
+        self._origin = origin
+
+    async def next(self) -> AsyncPage[T] | None:
+        """The next page, or ``None`` after the last one."""
+        if self._origin is None:
+            return None
+        client, op, item_type, call = self._origin
+        query = following_query(op, call["query"], self)
+        if query is None:
+            return None
+        page: AsyncPage[T] = await client.send_page(op, item_type, **{**call, "query": query})
+        return page
+
+    #: The seed's spelling.
+    Next = next
 
 
 class AsyncAPIClient:
@@ -44,6 +76,20 @@ class AsyncAPIClient:
     def __init__(self, config: ClientConfig, transport: AsyncTransport) -> None:
         self._config = config
         self._transport = transport
+        self._limiter: RateLimiter | None = None
+        if config.rate_limit is not None:
+            limit = resolve_rate_limit(config.rate_limit, config.secret_key())
+            self._limiter = None if limit is None else RateLimiter(limit)
+
+    @property
+    def server_url(self) -> str:
+        """The server this client sends to (``server_url=`` on a call overrides it)."""
+        return self._config.server_url
+
+    @property
+    def rate_limiter(self) -> RateLimiter | None:
+        """The client-side limiter of ``Clerk(rate_limit=...)``, shared by every call."""
+        return self._limiter
 
     @overload
     async def send(
@@ -103,13 +149,21 @@ class AsyncAPIClient:
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[T]:
+    ) -> AsyncPage[T]:
         """Send one list operation and decode its page of ``item_type``."""
         decode = response_decoder(item_type, op.pagination or "array")
         page: Page[T] = await self._call(
             op, decode, path, query, None, retries, timeout_ms, server_url, http_headers
         )
-        return page
+        call = {
+            "path": path,
+            "query": query,
+            "retries": retries,
+            "timeout_ms": timeout_ms,
+            "server_url": server_url,
+            "http_headers": http_headers,
+        }
+        return AsyncPage(page.data, page.total_count, (self, op, item_type, call))
 
     async def _call(
         self,
@@ -174,17 +228,34 @@ class AsyncAPIClient:
         return await retrying(attempt)
 
     async def _attempt(self, request: Request, timeout: float) -> Response:
+        limiter = self._limiter
+        if limiter is not None:
+            await self._wait_for_slot(limiter)
         logger = self._config.logger
         if not logger.isEnabledFor(logging.DEBUG):
-            return await self._transport.send(request, timeout)
-        started = time.perf_counter()
-        try:
             response = await self._transport.send(request, timeout)
-        except APIConnectionError as error:
-            log_failure(logger, request, error, time.perf_counter() - started)
-            raise
-        log_response(logger, request, response, time.perf_counter() - started)
+        else:
+            started = time.perf_counter()
+            try:
+                response = await self._transport.send(request, timeout)
+            except APIConnectionError as error:
+                log_failure(logger, request, error, time.perf_counter() - started)
+                raise
+            log_response(logger, request, response, time.perf_counter() - started)
+        if limiter is not None and response.status == 429:
+            retry_after = parse_retry_after(response.headers.get("retry-after"))
+            limiter.pause(1.0 if retry_after is None else retry_after)
         return response
+
+    @staticmethod
+    async def _wait_for_slot(limiter: RateLimiter) -> None:
+        """Wait for a send slot; a pause (a 429 seen meanwhile) voids the slot: book another."""
+        while True:
+            wait = limiter.reserve()
+            if wait > 0:
+                await sleep(wait)
+            if limiter.paused_for() <= 0:
+                return
 
     async def paginate(
         self, method: AsyncPageMethod[T], /, *, page_size: int = 100, **params: Any

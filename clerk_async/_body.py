@@ -10,13 +10,14 @@ from __future__ import annotations
 import mimetypes
 import os
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import msgspec
-from msgspec import UNSET
+from msgspec import UNSET, UnsetType
 
 from ._http import EncodedBody
+from ._json_values import check_json_values
 from ._types import FileInput
 from .errors import RequestValidationError
 
@@ -26,20 +27,33 @@ JSON_CONTENT_TYPE = "application/json"
 _encoder = msgspec.json.Encoder()
 
 
-def json_body(schema: Any, fields: Mapping[str, Any] | list[Any]) -> EncodedBody:
+def json_body(schema: Any, fields: Mapping[str, Any] | Iterable[Any] | UnsetType) -> EncodedBody:
     """Validate a body against ``schema`` and encode it.
 
     ``fields`` maps wire names to values (UNSET entries are dropped) for an object body, or is the
-    list of items for the bulk operations, whose ``schema`` is ``list[Struct]``.
+    items (or the free-form object) of the operations whose body is ``request_body``.
     """
-    value: Any = fields
+    value: Any
+    if fields is UNSET:
+        raise RequestValidationError("request_body is required")
     if isinstance(fields, Mapping):
         value = {name: item for name, item in fields.items() if item is not UNSET}
+    elif isinstance(fields, (str, bytes)) or not isinstance(fields, Iterable):
+        raise RequestValidationError(
+            f"request_body must be a list of items, not {type(fields).__name__}"
+        )
+    else:
+        value = list(fields)
+    check_json_values(value)
     try:
         validated = msgspec.convert(value, schema)
     except msgspec.ValidationError as exc:
         raise RequestValidationError(f"invalid request body: {_describe(exc)}") from None
-    return EncodedBody(_encoder.encode(validated), JSON_CONTENT_TYPE)
+    try:
+        content = _encoder.encode(validated)
+    except (TypeError, ValueError, OverflowError) as exc:  # a value msgspec cannot write
+        raise RequestValidationError(f"invalid request body: {exc}") from None
+    return EncodedBody(content, JSON_CONTENT_TYPE)
 
 
 def _describe(exc: msgspec.ValidationError) -> str:

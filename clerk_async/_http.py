@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 from msgspec import UNSET
 
+from ._text import shorten
 from .errors import APIConnectionError, RequestValidationError
 
 __all__ = ["EncodedBody", "Request", "Response", "build_url", "encode_query", "transport_error"]
@@ -89,7 +90,12 @@ def _path_segment(name: str, value: Any) -> str:
     text = str(value)
     if text in ("", ".", ".."):
         raise RequestValidationError(f"path parameter {name!r} must not be {text!r}")
-    return quote(text, safe="")
+    try:
+        return quote(text, safe="")
+    except UnicodeEncodeError:
+        raise RequestValidationError(
+            f"path parameter {name!r} holds a lone surrogate, which no URL can carry"
+        ) from None
 
 
 def encode_query(query: Mapping[str, Any]) -> str:
@@ -113,7 +119,12 @@ def _query_value(name: str, value: Any) -> str:
     if isinstance(value, enum.Enum):
         value = value.value
     if isinstance(value, (str, int, float)):
-        return quote(str(value), safe="")
+        try:
+            return quote(str(value), safe="")
+        except UnicodeEncodeError:
+            raise RequestValidationError(
+                f"query parameter {name!r} holds a lone surrogate, which no URL can carry"
+            ) from None
     raise RequestValidationError(
         f"query parameter {name!r} must be a string, number, boolean or a list of them, "
         f"not {type(value).__name__}"
@@ -123,14 +134,21 @@ def _query_value(name: str, value: Any) -> str:
 def transport_error(
     kind: type[APIConnectionError], request: Request, cause: BaseException, *, sent: bool
 ) -> APIConnectionError:
-    """The error a transport raises for ``cause``.
+    """The error a transport raises for ``cause``, to be raised outside the ``except`` block.
 
-    ``sent=False`` only when nothing can have reached the server.
+    ``sent=False`` only when nothing can have reached the server. ``cause`` is described, never
+    chained: the HTTP libraries' exceptions keep the request, headers and key included.
     """
-    reason = str(cause) or type(cause).__name__
+    detail = str(cause)
+    reason = f"{type(cause).__name__}: {detail}" if detail else type(cause).__name__
+    authorization = request.headers.get("Authorization")
+    if authorization:
+        reason = reason.replace(authorization, "<Authorization>")
+        reason = reason.replace(authorization.removeprefix("Bearer "), "<secret key>")
     return kind(
-        f"{request.method} {request.url}: {reason}",
+        f"{request.method} {shorten(request.url)}: {shorten(reason)}",
         method=request.method,
         url=request.url,
         request_sent=sent,
+        reason=reason,
     )

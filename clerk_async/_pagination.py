@@ -7,27 +7,33 @@ costs the server no more than the first.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import math
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Generic, TypeVar, overload
 
 import msgspec
 from msgspec import UNSET
 
-from ._operation import CursorRule, operation_of
+from ._operation import CursorRule, Operation, operation_of
 
 __all__ = [
+    "DEFAULT_LIMIT",
     "MAX_PAGE_SIZE",
     "Page",
     "PageWalk",
     "cursor_applies",
+    "following_query",
     "next_offset",
     "validate_page_size",
+    "whole_count",
 ]
 
 T = TypeVar("T")
 
-#: Clerk's largest ``limit`` on its list operations.
+#: Clerk's largest ``limit`` on its list operations, and the one it uses when none is given.
 MAX_PAGE_SIZE = 500
+DEFAULT_LIMIT = 10
+_encode = msgspec.json.Encoder().encode
 
 
 class Page(Sequence[T]):
@@ -65,15 +71,34 @@ class Page(Sequence[T]):
     def __repr__(self) -> str:
         return f"Page({len(self.data)} items, total_count={self.total_count})"
 
+    def to_dict(self) -> dict[str, Any]:
+        """``{"data": [...], "total_count": ...}``, in builtin types (as ``Model.to_dict``)."""
+        return {"data": msgspec.to_builtins(self.data), "total_count": self.total_count}
 
+    def to_json(self) -> str:
+        return _encode({"data": self.data, "total_count": self.total_count}).decode()
+
+    model_dump = to_dict
+    model_dump_json = to_json
+
+
+#: The spec types some counts as ``number``: they decode whether Clerk sends 3 or 3.0.
 class DataEnvelope(msgspec.Struct, Generic[T]):
     data: list[T]
-    total_count: int | None = None
+    total_count: int | float | None = None
 
 
 class M2MTokensEnvelope(msgspec.Struct, Generic[T]):
     m2m_tokens: list[T]
-    total_count: int | None = None
+    total_count: int | float | None = None
+
+
+def whole_count(count: float | None) -> int | None:
+    """A page's ``total_count`` as an int; a fraction (which no count should be) rounds up, so
+    that it never hides an item."""
+    if count is None or isinstance(count, int):
+        return count
+    return math.ceil(count)
 
 
 def validate_page_size(page_size: int) -> None:
@@ -92,6 +117,31 @@ def next_offset(offset: int, page: Page[Any], page_size: int) -> int | None:
     if page.total_count is not None:
         return following if following < page.total_count else None
     return following if count >= page_size else None
+
+
+def following_query(
+    op: Operation, query: Mapping[str, Any] | None, page: Page[Any]
+) -> dict[str, Any] | None:
+    """The query of the page after ``page`` (same filters), or ``None`` when it was the last.
+
+    It moves the cursor when the call used one, else the offset; an operation that has neither
+    returns everything at once.
+    """
+    query = query or {}
+    limit = query.get("limit", UNSET)
+    if limit is UNSET or limit is None:
+        limit = DEFAULT_LIMIT
+    rule = op.cursor
+    if rule is not None and query.get(rule.param, UNSET) not in (UNSET, None):
+        last_id = getattr(page.data[-1], "id", None) if page.data else None
+        if len(page.data) < limit or not isinstance(last_id, str):
+            return None
+        return {**query, rule.param: last_id}
+    if "offset" not in op.query_params:
+        return None
+    offset = query.get("offset", UNSET)
+    following = next_offset(0 if offset is UNSET or offset is None else offset, page, limit)
+    return None if following is None else {**query, "offset": following}
 
 
 def cursor_applies(rule: CursorRule, params: dict[str, Any]) -> bool:

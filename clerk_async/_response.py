@@ -9,8 +9,9 @@ import msgspec
 
 from ._http import Request, Response
 from ._operation import Operation, PageShape
-from ._pagination import DataEnvelope, M2MTokensEnvelope, Page
+from ._pagination import DataEnvelope, M2MTokensEnvelope, Page, whole_count
 from ._retry import parse_retry_after
+from ._text import shorten
 from .errors import ResponseValidationError, SDKError, error_class_for_status
 
 __all__ = [
@@ -52,13 +53,13 @@ def _make_decoder(response_type: Any, pagination: PageShape | None) -> Decode:
 
         def decode_data(body: bytes) -> Page[Any]:
             envelope = decode(body)
-            return Page(envelope.data, envelope.total_count)
+            return Page(envelope.data, whole_count(envelope.total_count))
 
         return decode_data
 
     def decode_tokens(body: bytes) -> Page[Any]:
         envelope = decode(body)
-        return Page(envelope.m2m_tokens, envelope.total_count)
+        return Page(envelope.m2m_tokens, whole_count(envelope.total_count))
 
     return decode_tokens
 
@@ -100,8 +101,9 @@ def parse_response(request: Request, response: Response, decode: Decode | None) 
         try:
             return decode(response.body)
         except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+            problem = f"does not decode: {exc}" if response.body.strip() else "has an empty body"
             raise ResponseValidationError(
-                f"{request.method} {request.url}: the {status} response does not decode: {exc}",
+                f"{request.method} {shorten(request.url)}: the {status} response {problem}",
                 status_code=status,
                 headers=response.headers,
                 raw_body=response.body,

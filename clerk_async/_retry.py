@@ -117,8 +117,8 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
         if when.tzinfo is None:
             return None
         seconds = when.timestamp() - (time.time() if now is None else now)
-    if math.isnan(seconds):
-        return None
+    if not math.isfinite(seconds) or (seconds < 0 and not value.strip()[:1].isalpha()):
+        return None  # a negative or nonsensical delta: fall back to backoff
     return max(seconds, 0.0)
 
 
@@ -132,10 +132,35 @@ def backoff_delay(
     return (ceiling / 2 + ceiling / 2 * uniform()) / 1000
 
 
-class RetryPolicy:
-    """The tenacity callables (``retry``, ``wait``, ``stop``, ``before_sleep``) for one request."""
+def rate_limited_delay(
+    backoff: BackoffStrategy, retry_after: float, uniform: Callable[[], float]
+) -> float:
+    """Seconds to wait after Clerk asked for ``retry_after``: never less than the first backoff
+    step (``Retry-After: 0`` or a past date is no reason to hammer), and spread over up to half
+    the wait again (at least a second), so that many callers turned away at once do not all come
+    back in the same instant."""
+    floor = backoff.initial_interval / 1000
+    spread = max(1.0, retry_after / 2)
+    return max(retry_after, floor) + spread * uniform()
 
-    __slots__ = ("_backoff", "_config", "_deadline", "_logger", "_method", "_uniform", "_url")
+
+class RetryPolicy:
+    """The tenacity callables (``retry``, ``wait``, ``stop``, ``before_sleep``) for one request.
+
+    Waits for 429 (Clerk turned the request away unprocessed) count against the time budget,
+    ``max_elapsed_time``, not against ``max_retries``: a burst over the rate limit is waited out.
+    """
+
+    __slots__ = (
+        "_backoff",
+        "_config",
+        "_deadline",
+        "_failures",
+        "_logger",
+        "_method",
+        "_uniform",
+        "_url",
+    )
 
     def __init__(
         self,
@@ -155,26 +180,35 @@ class RetryPolicy:
         self._deadline = started + config.backoff.max_elapsed_time / 1000
         self._logger = logger
         self._uniform = uniform
+        self._failures = 0  # failures other than 429, which max_retries counts
 
     def should_retry(self, error: BaseException) -> bool:
         return should_retry(self._method, error, self._config)
 
     def retry(self, state: RetryCallState) -> bool:
+        """tenacity asks this first after each attempt, then ``wait``, then ``stop``."""
         outcome = state.outcome
-        return outcome is not None and outcome.failed and self.should_retry(_exception(state))
+        if outcome is None or not outcome.failed:
+            return False
+        error = _exception(state)
+        if not self.should_retry(error):
+            return False
+        if not isinstance(error, RateLimitError):
+            self._failures += 1
+        return True
 
     def wait(self, state: RetryCallState) -> float:
         error = _exception(state)
         retry_after = error.retry_after if isinstance(error, SDKError) else None
         if retry_after is not None:
-            return retry_after + 0.1 * self._uniform()
+            return rate_limited_delay(self._backoff, retry_after, self._uniform)
         return backoff_delay(self._backoff, state.attempt_number, self._uniform)
 
     def stop(self, state: RetryCallState) -> bool:
-        max_retries = self._config.max_retries
-        if max_retries is not None and state.attempt_number > max_retries:
-            return True
         error = _exception(state)
+        max_retries = self._config.max_retries
+        if max_retries is not None and self._failures > max_retries:
+            return True
         if isinstance(error, SDKError) and (error.retry_after or 0.0) > MAX_RETRY_AFTER_S:
             return True
         return time.monotonic() + state.upcoming_sleep > self._deadline

@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import IO, TYPE_CHECKING, TypeAlias, TypedDict, TypeVar
+from typing import IO, TYPE_CHECKING, Any, Protocol, TypeAlias, TypedDict, TypeVar
 
 from msgspec import UNSET, UnsetType
 
 if TYPE_CHECKING:
     from ._pagination import Page
 
-__all__ = ["UNSET", "AsyncPageMethod", "FileInput", "FileMapping", "SyncPageMethod", "Unset"]
+__all__ = [
+    "UNSET",
+    "AsyncPageMethod",
+    "FileInput",
+    "FileMapping",
+    "RequestModel",
+    "SyncPageMethod",
+    "Unset",
+]
 
 #: "Not sent": the default of every optional argument. ``None`` sends JSON ``null`` instead.
 Unset: TypeAlias = UnsetType
@@ -30,7 +38,14 @@ class FileMapping(_FileMappingBase, total=False):
 
 
 #: An upload: raw bytes, a binary file object, or a :class:`FileMapping`.
-FileInput: TypeAlias = "bytes | IO[bytes] | FileMapping"
+FileInput: TypeAlias = bytes | IO[bytes] | FileMapping
+
+
+class RequestModel(Protocol):
+    """A request model of Clerk's official SDK (pydantic), accepted as ``request=``."""
+
+    def model_dump(self, *, exclude_unset: bool = ...) -> dict[str, Any]: ...
+
 
 #: A list method as ``clerk.paginate`` takes it: called with ``limit``/``offset``, returns a page.
 AsyncPageMethod: TypeAlias = Callable[..., Awaitable["Page[T]"]]

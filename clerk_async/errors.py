@@ -7,10 +7,12 @@ Every non-2xx response raises an :class:`SDKError` subclass chosen by status cod
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import msgspec
+
+from ._text import shorten
 
 __all__ = [
     "APIConnectionError",
@@ -22,6 +24,7 @@ __all__ = [
     "ConflictError",
     "ErrorDetail",
     "GoneError",
+    "Headers",
     "InternalServerError",
     "LockedError",
     "MissingSecretKeyError",
@@ -75,11 +78,16 @@ class APIConnectionError(ClerkError):
     connection could not be opened), which is what makes retrying a POST safe.
     """
 
-    def __init__(self, message: str, *, method: str, url: str, request_sent: bool) -> None:
+    def __init__(
+        self, message: str, *, method: str, url: str, request_sent: bool, reason: str = ""
+    ) -> None:
         super().__init__(message)
         self.method = method
         self.url = url
         self.request_sent = request_sent
+        #: What went wrong underneath (the transport's exception, described; never chained,
+        #: since the transport's exceptions hold the request and its headers).
+        self.reason = reason
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_rebuild, (type(self), str(self), _picklable(self.__dict__)))
@@ -165,7 +173,10 @@ class SDKError(ClerkError):
     def _describe(self) -> str:
         parts = [f"{self.status_code}"]
         if self.method:
-            parts.append(f"{self.method} {self.url}")
+            parts.append(f"{self.method} {shorten(self.url)}")
+        location = self.headers.get("location") if 300 <= self.status_code < 400 else None
+        if location:
+            parts.append(f"redirected to {shorten(location)}")
         if self.errors:
             first = self.errors[0]
             detail = first.long_message or first.message
@@ -271,12 +282,36 @@ def _preview(raw_body: bytes, limit: int = 200) -> str:
     return text if len(text) <= limit else text[:limit] + "..."
 
 
+class Headers(Mapping[str, str]):
+    """Response headers as an error keeps them once pickled: looked up case-insensitively."""
+
+    __slots__ = ("_items",)
+
+    def __init__(self, items: Mapping[str, str]) -> None:
+        self._items = {name.lower(): value for name, value in items.items()}
+
+    def __getitem__(self, name: str) -> str:
+        return self._items[name.lower()]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __repr__(self) -> str:
+        return f"Headers({self._items!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Headers, (self._items,))
+
+
 def _picklable(state: dict[str, Any]) -> dict[str, Any]:
-    """Transport header types do not pickle: keep them as a dict of lower-cased names."""
+    """Transport header types do not pickle: keep them as case-insensitive ``Headers``."""
     headers = state.get("headers")
-    if headers is None:
+    if headers is None or isinstance(headers, Headers):
         return state
-    return {**state, "headers": {name.lower(): value for name, value in headers.items()}}
+    return {**state, "headers": Headers(headers)}
 
 
 def _rebuild(cls: type[ClerkError], message: str, state: dict[str, Any]) -> ClerkError:

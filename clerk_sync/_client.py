@@ -6,10 +6,11 @@ from __future__ import annotations
 import logging
 from types import TracebackType
 
-from clerk_async._config import ClientConfig, user_agent
+from clerk_async._config import ClientConfig, KeySource, positive_int, user_agent
+from clerk_async._ratelimit import RateLimit
 from clerk_async._retry import RetryConfig
 
-from ._transport import TRANSPORT_NAME, TRANSPORT_VERSION, SyncTransport, HTTPClient
+from ._transport import POOL_SIZE, TRANSPORT_NAME, TRANSPORT_VERSION, SyncTransport, HTTPClient
 from .resources import SyncResourceGroups
 
 __all__ = ["Clerk"]
@@ -23,11 +24,15 @@ class Clerk(SyncResourceGroups):
     ``CLERK_API_URL`` when neither ``server_url`` nor ``server_idx`` is. Use the client as a context
     manager or close it when done; one that is never closed still releases its connections when
     the program ends. An ``http_client`` you pass in is yours: it is never closed here.
+
+    ``bearer_auth`` may also be a zero-argument callable returning the key, called per request
+    (a key that rotates). ``rate_limit`` ("auto", "1000/10s", ...) keeps the client under Clerk's
+    limit; ``max_connections`` sizes the connection pool the client opens itself.
     """
 
     def __init__(
         self,
-        bearer_auth: str | None = None,
+        bearer_auth: str | KeySource | None = None,
         server_url: str | None = None,
         server_idx: int | None = None,
         timeout_ms: int | None = None,
@@ -35,6 +40,9 @@ class Clerk(SyncResourceGroups):
         api_version: str | None = None,
         debug_logger: logging.Logger | None = None,
         http_client: HTTPClient | None = None,
+        *,
+        rate_limit: RateLimit | str | None = None,
+        max_connections: int = POOL_SIZE,
     ) -> None:
         config = ClientConfig(
             bearer_auth=bearer_auth,
@@ -44,9 +52,11 @@ class Clerk(SyncResourceGroups):
             retry_config=retry_config,
             api_version=api_version,
             debug_logger=debug_logger,
+            rate_limit=rate_limit,
             user_agent=user_agent(__package__ or "", TRANSPORT_NAME, TRANSPORT_VERSION),
         )
-        super().__init__(config, SyncTransport(http_client))
+        pool_size = positive_int(max_connections, "max_connections")
+        super().__init__(config, SyncTransport(http_client, pool_size))
 
     def __enter__(self) -> Clerk:
         return self

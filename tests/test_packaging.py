@@ -2,29 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
-import textwrap
 from pathlib import Path
 
+from tests.support.processes import run_python
 from tests.support.server import SECRET_KEY, Reply, ScriptedServer
 
 ROOT = Path(__file__).resolve().parent.parent
 
 USER = Reply(200, json={"id": "user_1"})
-
-
-def run_python(code: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-X", "dev", "-c", textwrap.dedent(code)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=ROOT,
-        env={**os.environ, **env},
-        check=False,
-    )
 
 
 def test_clerk_sync_works_with_aiohttp_blocked(server: ScriptedServer) -> None:
@@ -115,4 +101,5 @@ def test_build_makes_a_wheel_whose_mirror_comes_from_the_hook(tmp_path: Path) ->
     assert result.returncode == 0, result.stdout + result.stderr
     assert "clerk_sync mirror regenerated and current" in result.stdout
     assert "OK without aiohttp" in result.stdout
+    assert "README pytest example(s) pass in a fresh project" in result.stdout
     assert len(list((tmp_path / "dist").glob("*.whl"))) == 1

@@ -38,7 +38,12 @@ def test_readme_example_runs(code: str, clerk_emulator: ClerkEmulator, tmp_path:
         example = tmp_path / "test_example.py"
         example.write_text(code)
         command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(example)]
-        command += ["-o", "asyncio_mode=auto", "-o", "asyncio_default_fixture_loop_scope=function"]
+        command += [
+            "-o",
+            "asyncio_mode=strict",
+            "-o",
+            "asyncio_default_fixture_loop_scope=function",
+        ]
         command += ["--rootdir", str(tmp_path)]
     else:
         command = [sys.executable, "-X", "dev", "-c", code]

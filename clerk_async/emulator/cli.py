@@ -107,8 +107,8 @@ def parse_args(argv: Sequence[str] | None = None) -> tuple[argparse.Namespace, F
             error_statuses=statuses,
             latency=args.latency,
             latency_jitter=args.latency_jitter,
-            drop_before_rate=args.drop_before,
-            drop_after_rate=args.drop_after,
+            drop_before=args.drop_before,
+            drop_after=args.drop_after,
             methods=methods,
             seed=args.fault_seed,
         )

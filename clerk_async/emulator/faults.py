@@ -35,9 +35,9 @@ class Faults:
     latency: float = 0.0
     latency_jitter: float = 0.0
     #: The connection is closed before the request is handled: nothing applied.
-    drop_before_rate: float = 0.0
+    drop_before: float = 0.0
     #: The request is applied, then the connection is closed without a response.
-    drop_after_rate: float = 0.0
+    drop_after: float = 0.0
     #: Only these methods are affected (``None``: all).
     methods: frozenset[str] | None = None
     #: Stop after injecting this many faults (latency does not count).
@@ -46,7 +46,7 @@ class Faults:
     _rates: float = field(init=False, repr=False, default=0.0)
 
     def __post_init__(self) -> None:
-        rates = (self.error_rate, self.drop_before_rate, self.drop_after_rate)
+        rates = (self.error_rate, self.drop_before, self.drop_after)
         if any(not 0.0 <= rate <= 1.0 for rate in rates) or sum(rates) > 1.0 + 1e-9:
             raise ValueError("fault rates must be within [0, 1] and add up to at most 1")
         if self.latency < 0 or self.latency_jitter < 0:
@@ -100,11 +100,11 @@ class FaultInjector:
                 return FaultPlan(delay) if delay else NO_PLAN
             draw = self._rng.random()
             plan = NO_PLAN
-            if draw < faults.drop_before_rate:
+            if draw < faults.drop_before:
                 plan = FaultPlan(delay, drop_before=True)
-            elif (draw := draw - faults.drop_before_rate) < faults.error_rate:
+            elif (draw := draw - faults.drop_before) < faults.error_rate:
                 plan = FaultPlan(delay, status=self._rng.choice(faults.error_statuses))
-            elif draw - faults.error_rate < faults.drop_after_rate:
+            elif draw - faults.error_rate < faults.drop_after:
                 plan = FaultPlan(delay, drop_after=True)
             if plan is NO_PLAN:
                 return FaultPlan(delay) if delay else NO_PLAN

@@ -1,47 +1,29 @@
 """Passwords: plaintext ones checked and stored salted, imported digests verified by their hasher.
 
-Supported ``password_hasher`` values: ``bcrypt``, ``bcrypt_sha256_django``, ``md5``, ``sha256``,
-``pbkdf2_sha256_django`` and ``scrypt_werkzeug``. Clerk's other hashers answer 422 here, naming
-``password_hasher``. ``bcrypt`` comes with the ``emulator`` extra and is imported on first use.
+Every ``password_hasher`` Clerk accepts is accepted here, its digest parsed by the shared
+:mod:`clerk_async._password_digests` (a malformed one answers 422 naming ``password_digest``) and
+checked by ``verify_password`` as Clerk would. One exception: ``awscognito`` is not a hash but a
+pointer to the Cognito user pool that Clerk asks at the user's first sign-in; the emulator has no
+Cognito to ask, so it stores the import and answers every ``verify_password`` for that user with
+``form_password_incorrect``. The ``md5_salted``/``sha256_salted`` composition is undocumented;
+hash(salt + password) is taken. ``bcrypt``, ``argon2-cffi`` and ``cryptography`` come with the
+``emulator`` extra and are imported on first use.
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import os
 from collections.abc import Callable
 
+from clerk_async import _password_digests as digests
+from clerk_async._password_digests import KNOWN_HASHERS, DigestFormatError, parse_digest
+
 from .errors import param_invalid, param_value_invalid, unprocessable
 
-__all__ = ["SUPPORTED_HASHERS", "Password", "check_new_password", "from_digest", "from_plaintext"]
+__all__ = ["KNOWN_HASHERS", "Password", "check_new_password", "from_digest", "from_plaintext"]
 
-#: Every hasher Clerk accepts; only those in SUPPORTED_HASHERS can be verified here.
-KNOWN_HASHERS = frozenset(
-    {
-        "argon2i",
-        "argon2id",
-        "bcrypt",
-        "bcrypt_peppered",
-        "bcrypt_sha256_django",
-        "ldap_ssha",
-        "md5",
-        "md5_phpass",
-        "md5_salted",
-        "pbkdf2_sha1",
-        "pbkdf2_sha256",
-        "pbkdf2_sha256_django",
-        "pbkdf2_sha512",
-        "pbkdf2_sha512_hex",
-        "phpass",
-        "scrypt_firebase",
-        "scrypt_werkzeug",
-        "sha256",
-        "sha256_salted",
-        "sha512_symfony",
-    }
-)
 MIN_LENGTH = 8
 #: A token breached-password list, so that the ``form_password_pwned`` path can be exercised.
 PWNED = frozenset({"password", "password1", "12345678", "123456789", "qwerty123", "iloveyou"})
@@ -93,95 +75,168 @@ def from_digest(digest: str, hasher: str | None) -> Password:
     name = hasher or "bcrypt"
     if name not in KNOWN_HASHERS:
         raise param_value_invalid("password_hasher", f"{name!r} is not a known password hasher.")
-    factory = SUPPORTED_HASHERS.get(name)
-    if factory is None:
-        raise param_value_invalid(
-            "password_hasher",
-            f"The emulator cannot verify {name!r} digests; use one of "
-            + ", ".join(sorted(SUPPORTED_HASHERS))
-            + ".",
-        )
-    return Password(name, factory(digest))
+    try:
+        parsed = parse_digest(name, digest)
+    except DigestFormatError as error:
+        raise param_invalid("password_digest", f"password_digest: {error}") from None
+    return Password(name, _checker(parsed))
 
 
-def _bcrypt(digest: str) -> Callable[[str], bool]:
+def _checker(parsed: digests.ParsedDigest) -> Callable[[str], bool]:
+    if isinstance(parsed, digests.Bcrypt):
+        return _bcrypt(parsed)
+    if isinstance(parsed, digests.SaltedHex):
+        return _salted_hex(parsed)
+    if isinstance(parsed, digests.Pbkdf2):
+        return _pbkdf2(parsed)
+    if isinstance(parsed, digests.Phpass):
+        return _phpass(parsed)
+    if isinstance(parsed, digests.WerkzeugScrypt):
+        return _scrypt_werkzeug(parsed)
+    if isinstance(parsed, digests.FirebaseScrypt):
+        return _scrypt_firebase(parsed)
+    if isinstance(parsed, digests.Symfony):
+        return _symfony(parsed)
+    if isinstance(parsed, digests.LdapSsha):
+        return _ldap_ssha(parsed)
+    if isinstance(parsed, digests.Argon2):
+        return _argon2(parsed)
+    return lambda candidate: False  # awscognito: only the Cognito user pool could tell
+
+
+def _bcrypt(parsed: digests.Bcrypt) -> Callable[[str], bool]:
     import bcrypt
 
-    if not digest.startswith(("$2a$", "$2b$", "$2y$")) or len(digest) != 60:
-        raise param_invalid("password_digest", "password_digest is not a bcrypt digest.")
-    encoded = digest.encode()
-
     def check(candidate: str) -> bool:
-        return bcrypt.checkpw(candidate.encode(), encoded)
+        text = candidate + parsed.pepper
+        if parsed.sha256_prehash:
+            text = hashlib.sha256(candidate.encode()).hexdigest()
+        # bcrypt reads 72 bytes at most; the library refuses longer input instead of truncating.
+        return bcrypt.checkpw(text.encode()[:72], parsed.encoded)
 
     return check
 
 
-def _bcrypt_sha256_django(digest: str) -> Callable[[str], bool]:
-    prefix = "bcrypt_sha256$"
-    if not digest.startswith(prefix):
-        raise param_invalid("password_digest", "password_digest must start with bcrypt_sha256$.")
-    inner = _bcrypt(digest[len(prefix) :])
-    return lambda candidate: inner(hashlib.sha256(candidate.encode()).hexdigest())
-
-
-def _hex(algorithm: str, length: int) -> Callable[[str], Callable[[str], bool]]:
-    def factory(digest: str) -> Callable[[str], bool]:
-        expected = digest.lower()
-        if len(expected) != length or any(ch not in "0123456789abcdef" for ch in expected):
-            raise param_invalid("password_digest", f"password_digest is not a hex {algorithm}.")
-
-        def check(candidate: str) -> bool:
-            actual = hashlib.new(algorithm, candidate.encode()).hexdigest()
-            return hmac.compare_digest(actual, expected)
-
-        return check
-
-    return factory
-
-
-def _pbkdf2_sha256_django(digest: str) -> Callable[[str], bool]:
-    parts = digest.split("$")
-    if len(parts) != 4 or parts[0] != "pbkdf2_sha256" or not parts[1].isdigit():
-        raise param_invalid(
-            "password_digest", "password_digest must look like pbkdf2_sha256$<iter>$<salt>$<hash>."
-        )
-    iterations, salt, expected = int(parts[1]), parts[2].encode(), parts[3]
-
+def _salted_hex(parsed: digests.SaltedHex) -> Callable[[str], bool]:
     def check(candidate: str) -> bool:
-        raw = hashlib.pbkdf2_hmac("sha256", candidate.encode(), salt, iterations)
-        return hmac.compare_digest(base64.b64encode(raw).decode(), expected)
+        actual = hashlib.new(parsed.algorithm, (parsed.salt + candidate).encode()).hexdigest()
+        return hmac.compare_digest(actual, parsed.expected)
 
     return check
 
 
-def _scrypt_werkzeug(digest: str) -> Callable[[str], bool]:
-    method, _, rest = digest.partition("$")
-    salt, _, expected = rest.partition("$")
-    settings = method.split(":")
-    if len(settings) != 4 or settings[0] != "scrypt" or not expected:
-        raise param_invalid(
-            "password_digest", "password_digest must look like scrypt:n:r:p$<salt>$<hash>."
+def _pbkdf2(parsed: digests.Pbkdf2) -> Callable[[str], bool]:
+    def check(candidate: str) -> bool:
+        raw = hashlib.pbkdf2_hmac(
+            parsed.algorithm,
+            candidate.encode(),
+            parsed.salt,
+            parsed.iterations,
+            dklen=len(parsed.expected),
         )
-    try:
-        n, r, p = (int(part) for part in settings[1:])
-    except ValueError:
-        raise param_invalid("password_digest", "scrypt parameters must be integers.") from None
+        return hmac.compare_digest(raw, parsed.expected)
 
+    return check
+
+
+_PHPASS_ALPHABET = "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+
+def _phpass_base64(raw: bytes) -> str:
+    # phpass packs little-endian 24-bit groups into 6-bit characters, low bits first.
+    out: list[str] = []
+    for start in range(0, len(raw), 3):
+        chunk = raw[start : start + 3]
+        value = int.from_bytes(chunk, "little")
+        out.extend(
+            _PHPASS_ALPHABET[(value >> shift) & 63] for shift in range(0, 6 * (len(chunk) + 1), 6)
+        )
+    return "".join(out)
+
+
+def _phpass(parsed: digests.Phpass) -> Callable[[str], bool]:
+    def check(candidate: str) -> bool:
+        password = candidate.encode()
+        value = hashlib.md5(parsed.salt.encode() + password).digest()
+        for _ in range(1 << parsed.rounds):
+            value = hashlib.md5(value + password).digest()
+        return hmac.compare_digest(_phpass_base64(value), parsed.checksum)
+
+    return check
+
+
+def _scrypt_werkzeug(parsed: digests.WerkzeugScrypt) -> Callable[[str], bool]:
     def check(candidate: str) -> bool:
         raw = hashlib.scrypt(
-            candidate.encode(), salt=salt.encode(), n=n, r=r, p=p, maxmem=132 * n * r * p
+            candidate.encode(),
+            salt=parsed.salt.encode(),
+            n=parsed.n,
+            r=parsed.r,
+            p=parsed.p,
+            maxmem=132 * parsed.n * parsed.r * parsed.p,
         )
-        return hmac.compare_digest(raw.hex(), expected)
+        return hmac.compare_digest(raw.hex(), parsed.expected)
 
     return check
 
 
-SUPPORTED_HASHERS: dict[str, Callable[[str], Callable[[str], bool]]] = {
-    "bcrypt": _bcrypt,
-    "bcrypt_sha256_django": _bcrypt_sha256_django,
-    "md5": _hex("md5", 32),
-    "sha256": _hex("sha256", 64),
-    "pbkdf2_sha256_django": _pbkdf2_sha256_django,
-    "scrypt_werkzeug": _scrypt_werkzeug,
-}
+def _scrypt_firebase(parsed: digests.FirebaseScrypt) -> Callable[[str], bool]:
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+    def check(candidate: str) -> bool:
+        # Firebase's variant: scrypt over salt + separator derives an AES-256 key, and the hash
+        # is the project's signer key encrypted with it (CTR, zero IV).
+        n, r = 1 << parsed.mem_cost, parsed.rounds
+        key = hashlib.scrypt(
+            candidate.encode(),
+            salt=parsed.salt + parsed.salt_separator,
+            n=n,
+            r=r,
+            p=1,
+            dklen=32,
+            maxmem=132 * n * r,
+        )
+        encryptor = Cipher(algorithms.AES(key), modes.CTR(bytes(16))).encryptor()
+        actual = encryptor.update(parsed.signer_key) + encryptor.finalize()
+        return hmac.compare_digest(actual[: len(parsed.hash)], parsed.hash)
+
+    return check
+
+
+def _symfony(parsed: digests.Symfony) -> Callable[[str], bool]:
+    def check(candidate: str) -> bool:
+        salted = (f"{candidate}{{{parsed.salt}}}" if parsed.salt else candidate).encode()
+        value = hashlib.sha512(salted).digest()
+        for _ in range(parsed.iterations - 1):
+            value = hashlib.sha512(value + salted).digest()
+        return hmac.compare_digest(value, parsed.expected)
+
+    return check
+
+
+def _ldap_ssha(parsed: digests.LdapSsha) -> Callable[[str], bool]:
+    def check(candidate: str) -> bool:
+        actual = hashlib.sha1(candidate.encode() + parsed.salt).digest()
+        return hmac.compare_digest(actual, parsed.expected)
+
+    return check
+
+
+def _argon2(parsed: digests.Argon2) -> Callable[[str], bool]:
+    from argon2 import PasswordHasher, exceptions
+
+    hasher = PasswordHasher()
+    try:
+        hasher.check_needs_rehash(parsed.encoded)  # parses the parameters, verifies nothing
+    except exceptions.InvalidHashError:
+        raise param_invalid(
+            "password_digest", f"password_digest is not an {parsed.variant} digest."
+        ) from None
+
+    def check(candidate: str) -> bool:
+        try:
+            return hasher.verify(parsed.encoded, candidate)
+        except (exceptions.VerificationError, exceptions.InvalidHashError):
+            return False
+
+    return check

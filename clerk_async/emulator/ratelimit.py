@@ -8,48 +8,12 @@ starts full and refills continuously, so a burst of the whole allowance goes thr
 from __future__ import annotations
 
 import math
-import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+
+from clerk_async._ratelimit import DEVELOPMENT, PRODUCTION, RateLimit, parse_rate_limit
 
 __all__ = ["DEVELOPMENT", "PRODUCTION", "RateLimit", "TokenBucket", "parse_rate_limit"]
-
-_UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
-_SPEC = re.compile(r"^\s*(\d+)\s*/\s*(\d*(?:\.\d+)?)\s*(ms|s|m|h)?\s*$")
-
-
-@dataclass(frozen=True)
-class RateLimit:
-    """``requests`` per ``period`` seconds."""
-
-    requests: int
-    period: float = 10.0
-
-    def __post_init__(self) -> None:
-        if self.requests < 1 or self.period <= 0:
-            raise ValueError("a rate limit needs at least 1 request per a positive period")
-
-    def __str__(self) -> str:
-        return f"{self.requests}/{self.period:g}s"
-
-
-DEVELOPMENT = RateLimit(100, 10.0)
-PRODUCTION = RateLimit(1000, 10.0)
-
-
-def parse_rate_limit(text: str | RateLimit | None) -> RateLimit | None:
-    """``"100/10s"``, ``"1000/10s"``, ``"5/s"``, ``"60/1m"``; ``"off"`` (or None) disables it."""
-    if text is None or isinstance(text, RateLimit):
-        return text
-    if text.strip().lower() in ("off", "none", "0", ""):
-        return None
-    match = _SPEC.match(text)
-    if match is None:
-        raise ValueError(f"rate limit must look like 100/10s or be 'off', not {text!r}")
-    count, amount, unit = match.groups()
-    period = (float(amount) if amount else 1.0) * _UNITS[unit or "s"]
-    return RateLimit(int(count), period)
 
 
 class TokenBucket:

@@ -10,6 +10,7 @@ contract tests and by the emulator for the operations it does not model.
 from __future__ import annotations
 
 import base64
+import re
 from typing import Any
 
 import msgspec.inspect as mi
@@ -102,7 +103,7 @@ def _scalar(info: mi.Type, name: str) -> Any:
             text = text[: info.max_length]
         if info.min_length is not None and len(text) < info.min_length:
             text = text.ljust(info.min_length, "x")
-        return text
+        return text if info.pattern is None else _matching(info.pattern, text)
     if isinstance(info, (mi.BytesType, mi.ByteArrayType, mi.MemoryViewType)):
         return base64.b64encode(name.encode()).decode()
     if isinstance(info, mi.LiteralType):
@@ -120,6 +121,19 @@ def _scalar(info: mi.Type, name: str) -> Any:
     if isinstance(info, (mi.AnyType, mi.RawType)):
         return {"key": name}
     raise TypeError(f"no sample for {info!r}")
+
+
+#: ``^(a|b|...)_\w{N}$`` or ``^a_\w{N}$``: an id, answered by the first prefix and N letters.
+_ID_PATTERN = re.compile(r"^\^\(?(\w+)(?:\|\w+)*\)?_\\w\{(\d+)\}\$$")
+
+
+def _matching(pattern: str, text: str) -> str:
+    if re.search(pattern, text):
+        return text
+    shape = _ID_PATTERN.match(pattern)
+    if shape is not None:
+        return f"{shape.group(1)}_{'a' * int(shape.group(2))}"
+    raise TypeError(f"no sample matches {pattern!r}")
 
 
 def _number(info: mi.IntType | mi.FloatType, default: int | float) -> int | float:

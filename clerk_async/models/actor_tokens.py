@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from clerk_async._model import Model
 
 __all__ = ["ActorToken", "CreateActorTokenRequest"]
 
 
-class ActorToken(msgspec.Struct, kw_only=True):
+class ActorToken(Model, kw_only=True):
     """The ``ActorToken`` response: a response model (lenient)."""
 
     object: str
@@ -25,9 +26,7 @@ class ActorToken(msgspec.Struct, kw_only=True):
     updated_at: int
 
 
-class CreateActorTokenRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
-):
+class CreateActorTokenRequest(Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
     """The request body of ``CreateActorToken``: a request model (strict)."""
 
     user_id: str

@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from clerk_async._model import Model
 
 __all__ = [
     "AdminPortalLinkToken",
@@ -14,7 +15,7 @@ __all__ = [
 ]
 
 
-class AdminPortalLinkToken(msgspec.Struct, kw_only=True):
+class AdminPortalLinkToken(Model, kw_only=True):
     """The response of ``revokeAdminPortalLinkToken``: a response model (lenient)."""
 
     object: str
@@ -27,12 +28,12 @@ class AdminPortalLinkToken(msgspec.Struct, kw_only=True):
     revoked: bool
     revocation_reason: str | None = None
     expired: bool
-    expiration: float | None = None
-    created_at: float
-    updated_at: float
+    expiration: int | float | None = None
+    created_at: int | float
+    updated_at: int | float
 
 
-class AdminPortalLinkTokenWithSecret(msgspec.Struct, kw_only=True):
+class AdminPortalLinkTokenWithSecret(Model, kw_only=True):
     """The response of ``createAdminPortalLinkToken``: a response model (lenient)."""
 
     object: str
@@ -46,13 +47,13 @@ class AdminPortalLinkTokenWithSecret(msgspec.Struct, kw_only=True):
     revoked: bool
     revocation_reason: str | None = None
     expired: bool
-    expiration: float | None = None
-    created_at: float
-    updated_at: float
+    expiration: int | float | None = None
+    created_at: int | float
+    updated_at: int | float
 
 
 class CreateAdminPortalLinkTokenRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The request body of ``createAdminPortalLinkToken``: a request model (strict)."""
 
@@ -63,7 +64,7 @@ class CreateAdminPortalLinkTokenRequest(
 
 
 class RevokeAdminPortalLinkTokenRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The request body of ``revokeAdminPortalLinkToken``: a request model (strict)."""
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from clerk_async._model import Model
 
 __all__ = ["AgentTask", "CreateAgentTaskRequest", "CreateAgentTaskRequestOnBehalfOf"]
 
 
-class AgentTask(msgspec.Struct, kw_only=True):
+class AgentTask(Model, kw_only=True):
     """The ``AgentTask`` response: a response model (lenient)."""
 
     object: str
@@ -22,9 +23,7 @@ class AgentTask(msgspec.Struct, kw_only=True):
     url: str | None = None
 
 
-class CreateAgentTaskRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
-):
+class CreateAgentTaskRequest(Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
     """The request body of ``CreateAgentTask``: a request model (strict)."""
 
     on_behalf_of: CreateAgentTaskRequestOnBehalfOf
@@ -36,7 +35,7 @@ class CreateAgentTaskRequest(
 
 
 class CreateAgentTaskRequestOnBehalfOf(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The ``on_behalf_of`` field of ``CreateAgentTaskRequest``: a request model (strict)."""
 

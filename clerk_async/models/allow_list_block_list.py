@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from clerk_async._model import Model
 
 __all__ = [
     "AllowlistIdentifier",
@@ -15,7 +16,7 @@ __all__ = [
 ]
 
 
-class AllowlistIdentifier(msgspec.Struct, kw_only=True):
+class AllowlistIdentifier(Model, kw_only=True):
     """The ``AllowlistIdentifier`` schema: a response model (lenient)."""
 
     object: str | None = None
@@ -28,7 +29,7 @@ class AllowlistIdentifier(msgspec.Struct, kw_only=True):
     updated_at: int | None = None
 
 
-class BlocklistIdentifier(msgspec.Struct, kw_only=True):
+class BlocklistIdentifier(Model, kw_only=True):
     """The ``BlocklistIdentifier`` schema: a response model (lenient)."""
 
     object: str | None = None
@@ -40,7 +41,7 @@ class BlocklistIdentifier(msgspec.Struct, kw_only=True):
     updated_at: int | None = None
 
 
-class BlocklistIdentifiers(msgspec.Struct, kw_only=True):
+class BlocklistIdentifiers(Model, kw_only=True):
     """The ``BlocklistIdentifiers`` schema: a response model (lenient)."""
 
     data: list[BlocklistIdentifier]
@@ -48,7 +49,7 @@ class BlocklistIdentifiers(msgspec.Struct, kw_only=True):
 
 
 class CreateAllowlistIdentifierRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The request body of ``CreateAllowlistIdentifier``: a request model (strict)."""
 
@@ -57,7 +58,7 @@ class CreateAllowlistIdentifierRequest(
 
 
 class CreateBlocklistIdentifierRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The request body of ``CreateBlocklistIdentifier``: a request model (strict)."""
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from clerk_async._model import Model
 
 __all__ = [
     "APIKey",
@@ -21,7 +22,7 @@ __all__ = [
 ]
 
 
-class APIKey(msgspec.Struct, kw_only=True):
+class APIKey(Model, kw_only=True):
     """An item of the ``data`` field of ``GetApiKeysResponse``: a response model (lenient)."""
 
     object: str
@@ -35,14 +36,14 @@ class APIKey(msgspec.Struct, kw_only=True):
     revoked: bool
     revocation_reason: str | None = None
     expired: bool
-    expiration: float | None = None
+    expiration: int | float | None = None
     created_by: str | None = None
-    last_used_at: float | None = None
-    created_at: float
-    updated_at: float
+    last_used_at: int | float | None = None
+    created_at: int | float
+    updated_at: int | float
 
 
-class APIKeyDeleted(msgspec.Struct, kw_only=True):
+class APIKeyDeleted(Model, kw_only=True):
     """The response of ``deleteApiKey``: a response model (lenient)."""
 
     id: str
@@ -50,13 +51,13 @@ class APIKeyDeleted(msgspec.Struct, kw_only=True):
     deleted: bool
 
 
-class APIKeySecret(msgspec.Struct, kw_only=True):
+class APIKeySecret(Model, kw_only=True):
     """The response of ``getApiKeySecret``: a response model (lenient)."""
 
     secret: str
 
 
-class APIKeyWithSecret(msgspec.Struct, kw_only=True):
+class APIKeyWithSecret(Model, kw_only=True):
     """The response of ``createApiKey``: a response model (lenient)."""
 
     object: str
@@ -71,16 +72,14 @@ class APIKeyWithSecret(msgspec.Struct, kw_only=True):
     revoked: bool
     revocation_reason: str | None = None
     expired: bool
-    expiration: float | None = None
+    expiration: int | float | None = None
     created_by: str | None = None
-    last_used_at: float | None = None
-    created_at: float
-    updated_at: float
+    last_used_at: int | float | None = None
+    created_at: int | float
+    updated_at: int | float
 
 
-class CreateApiKeyRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
-):
+class CreateApiKeyRequest(Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
     """The request body of ``createApiKey``: a request model (strict)."""
 
     type: str | UnsetType = UNSET
@@ -90,39 +89,33 @@ class CreateApiKeyRequest(
     claims: Any | UnsetType = UNSET
     scopes: list[str] | UnsetType = UNSET
     created_by: str | None | UnsetType = UNSET
-    seconds_until_expiration: float | None | UnsetType = UNSET
+    seconds_until_expiration: int | float | None | UnsetType = UNSET
 
 
-class GetApiKeysResponse(msgspec.Struct, kw_only=True):
+class GetApiKeysResponse(Model, kw_only=True):
     """The response of ``getApiKeys``: a response model (lenient)."""
 
     data: list[APIKey]
-    total_count: float
+    total_count: int | float
 
 
-class RevokeApiKeyRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
-):
+class RevokeApiKeyRequest(Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
     """The request body of ``revokeApiKey``: a request model (strict)."""
 
     revocation_reason: str | None | UnsetType = UNSET
 
 
-class UpdateApiKeyRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
-):
+class UpdateApiKeyRequest(Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
     """The request body of ``updateApiKey``: a request model (strict)."""
 
     claims: Any | UnsetType = UNSET
     scopes: list[str] | UnsetType = UNSET
     description: str | None | UnsetType = UNSET
     subject: str | UnsetType = UNSET
-    seconds_until_expiration: float | None | UnsetType = UNSET
+    seconds_until_expiration: int | float | None | UnsetType = UNSET
 
 
-class VerifyApiKeyRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
-):
+class VerifyApiKeyRequest(Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
     """The request body of ``verifyApiKey``: a request model (strict)."""
 
     secret: str

@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from clerk_async._model import Model
 
 __all__ = [
     "ChangeProductionInstanceDomainRequest",
@@ -15,7 +16,7 @@ __all__ = [
 
 
 class ChangeProductionInstanceDomainRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The request body of ``ChangeProductionInstanceDomain``: a request model (strict)."""
 
@@ -23,7 +24,7 @@ class ChangeProductionInstanceDomainRequest(
     is_secondary: bool | UnsetType = UNSET
 
 
-class InstanceSettings(msgspec.Struct, kw_only=True):
+class InstanceSettings(Model, kw_only=True):
     """The ``InstanceSettings`` response: a response model (lenient)."""
 
     object: str | None = None
@@ -36,7 +37,7 @@ class InstanceSettings(msgspec.Struct, kw_only=True):
 
 
 class UpdateInstanceAuthConfigRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The request body of ``UpdateInstanceAuthConfig``: a request model (strict)."""
 
@@ -47,7 +48,7 @@ class UpdateInstanceAuthConfigRequest(
 
 
 class UpdateProductionInstanceDomainRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The request body of ``UpdateProductionInstanceDomain``: a request model (strict)."""
 

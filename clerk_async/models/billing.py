@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from clerk_async._model import Model
 from clerk_async.models.common import (
     CommerceMoneyResponse,
     CommercePayerResponse,
@@ -46,14 +46,14 @@ __all__ = [
 
 
 class ApplyCommerceDiscountRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The ``ApplyCommerceDiscountRequest`` schema: a request model (strict)."""
 
     discount_id: str
 
 
-class BillingPaymentAttempt(msgspec.Struct, kw_only=True):
+class BillingPaymentAttempt(Model, kw_only=True):
     """The ``BillingPaymentAttempt`` schema: a response model (lenient)."""
 
     object: str
@@ -81,7 +81,7 @@ class BillingPaymentAttempt(msgspec.Struct, kw_only=True):
     updated_at: int
 
 
-class BillingPriceResponse(msgspec.Struct, kw_only=True):
+class BillingPriceResponse(Model, kw_only=True):
     """The ``BillingPriceResponse`` schema: a response model (lenient)."""
 
     object: str
@@ -100,7 +100,7 @@ class BillingPriceResponse(msgspec.Struct, kw_only=True):
     supported_billing_periods: str
 
 
-class BillingStatement(msgspec.Struct, kw_only=True):
+class BillingStatement(Model, kw_only=True):
     """The ``BillingStatement`` schema: a response model (lenient)."""
 
     object: str
@@ -113,7 +113,7 @@ class BillingStatement(msgspec.Struct, kw_only=True):
     groups: list[BillingStatementGroupsItem]
 
 
-class BillingStatementGroupsItem(msgspec.Struct, kw_only=True):
+class BillingStatementGroupsItem(Model, kw_only=True):
     """An item of the ``groups`` field of ``BillingStatement``: a response model (lenient)."""
 
     object: str
@@ -121,7 +121,7 @@ class BillingStatementGroupsItem(msgspec.Struct, kw_only=True):
     items: list[BillingPaymentAttempt]
 
 
-class BillingStatementTotals(msgspec.Struct, kw_only=True):
+class BillingStatementTotals(Model, kw_only=True):
     """The ``totals`` field of ``BillingStatement``: a response model (lenient)."""
 
     grand_total: CommerceMoneyResponse
@@ -130,7 +130,7 @@ class BillingStatementTotals(msgspec.Struct, kw_only=True):
     tax_total: CommerceMoneyResponse
 
 
-class CommerceDiscountRedemptionResponse(msgspec.Struct, kw_only=True):
+class CommerceDiscountRedemptionResponse(Model, kw_only=True):
     """The ``CommerceDiscountRedemptionResponse`` schema: a response model (lenient)."""
 
     object: str
@@ -141,7 +141,7 @@ class CommerceDiscountRedemptionResponse(msgspec.Struct, kw_only=True):
     source: str
     promo_code: str | None = None
     effect: str | None = None
-    percent_off: float | None = None
+    percent_off: int | float | None = None
     amount_off: CommerceMoneyResponse | None = None
     amount: CommerceMoneyResponse | None = None
     cycles_remaining: int | None = None
@@ -151,7 +151,7 @@ class CommerceDiscountRedemptionResponse(msgspec.Struct, kw_only=True):
     redeemed_by: str | None = None
 
 
-class CommercePayerResponse2(msgspec.Struct, kw_only=True):
+class CommercePayerResponse2(Model, kw_only=True):
     """The ``CommercePayerResponse-2`` schema: a response model (lenient)."""
 
     object: str
@@ -169,7 +169,7 @@ class CommercePayerResponse2(msgspec.Struct, kw_only=True):
     updated_at: int
 
 
-class CommercePaymentSourceResponse(msgspec.Struct, kw_only=True):
+class CommercePaymentSourceResponse(Model, kw_only=True):
     """The ``CommercePaymentSourceResponse`` schema: a response model (lenient)."""
 
     object: str
@@ -191,7 +191,7 @@ class CommercePaymentSourceResponse(msgspec.Struct, kw_only=True):
     is_removable: bool | None = None
 
 
-class CommercePlan2(msgspec.Struct, kw_only=True):
+class CommercePlan2(Model, kw_only=True):
     """The ``CommercePlan-2`` schema: a response model (lenient)."""
 
     object: str
@@ -225,7 +225,7 @@ class CommercePlan2(msgspec.Struct, kw_only=True):
     free_trial_days: int | None = None
 
 
-class CommercePriceTransitionDetails(msgspec.Struct, kw_only=True):
+class CommercePriceTransitionDetails(Model, kw_only=True):
     """The ``CommercePriceTransitionDetails`` schema: a response model (lenient)."""
 
     previous_plan: CommercePlan2
@@ -239,7 +239,7 @@ class CommercePriceTransitionDetails(msgspec.Struct, kw_only=True):
     previous_subscription_item_id: str
 
 
-class CommercePriceTransitionResponse(msgspec.Struct, kw_only=True):
+class CommercePriceTransitionResponse(Model, kw_only=True):
     """The ``CommercePriceTransitionResponse`` schema: a response model (lenient)."""
 
     object: str
@@ -247,7 +247,7 @@ class CommercePriceTransitionResponse(msgspec.Struct, kw_only=True):
     transition: CommercePriceTransitionDetails
 
 
-class CommerceSubscriptionItem2(msgspec.Struct, kw_only=True):
+class CommerceSubscriptionItem2(Model, kw_only=True):
     """The ``CommerceSubscriptionItem-2`` response: a response model (lenient)."""
 
     object: str
@@ -279,7 +279,7 @@ class CommerceSubscriptionItem2(msgspec.Struct, kw_only=True):
 
 
 class CreateBillingPriceRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The request body of ``CreateBillingPrice``: a request model (strict)."""
 
@@ -291,15 +291,13 @@ class CreateBillingPriceRequest(
     supported_billing_periods: Literal["month", "annual", "both"] | UnsetType = UNSET
 
 
-class ExtendFreeTrialRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
-):
+class ExtendFreeTrialRequest(Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
     """The ``ExtendFreeTrialRequest`` schema: a request model (strict)."""
 
     extend_to: str
 
 
-class FeatureResponse2(msgspec.Struct, kw_only=True):
+class FeatureResponse2(Model, kw_only=True):
     """The ``FeatureResponse-2`` schema: a response model (lenient)."""
 
     object: str
@@ -310,44 +308,42 @@ class FeatureResponse2(msgspec.Struct, kw_only=True):
     avatar_url: str
 
 
-class PaginatedBillingPaymentAttemptResponse(msgspec.Struct, kw_only=True):
+class PaginatedBillingPaymentAttemptResponse(Model, kw_only=True):
     """The ``PaginatedBillingPaymentAttemptResponse`` schema: a response model (lenient)."""
 
     data: list[BillingPaymentAttempt]
     total_count: int
 
 
-class PaginatedBillingPriceResponse(msgspec.Struct, kw_only=True):
+class PaginatedBillingPriceResponse(Model, kw_only=True):
     """The ``PaginatedBillingPriceResponse`` schema: a response model (lenient)."""
 
     data: list[BillingPriceResponse]
     total_count: int
 
 
-class PaginatedBillingStatementResponse(msgspec.Struct, kw_only=True):
+class PaginatedBillingStatementResponse(Model, kw_only=True):
     """The ``PaginatedBillingStatementResponse`` schema: a response model (lenient)."""
 
     data: list[BillingStatement]
     total_count: int
 
 
-class PaginatedCommercePlanResponse(msgspec.Struct, kw_only=True):
+class PaginatedCommercePlanResponse(Model, kw_only=True):
     """The ``PaginatedCommercePlanResponse`` schema: a response model (lenient)."""
 
     data: list[CommercePlan]
     total_count: int
 
 
-class PaginatedCommerceSubscriptionItemResponse(msgspec.Struct, kw_only=True):
+class PaginatedCommerceSubscriptionItemResponse(Model, kw_only=True):
     """The ``PaginatedCommerceSubscriptionItemResponse`` schema: a response model (lenient)."""
 
     data: list[CommerceSubscriptionItem]
     total_count: int
 
 
-class PriceTransitionRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
-):
+class PriceTransitionRequest(Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
     """The ``PriceTransitionRequest`` schema: a request model (strict)."""
 
     from_price_id: str

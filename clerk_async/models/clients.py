@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-import msgspec
-
+from clerk_async._model import Model
 from clerk_async.models.common import Session
 
 __all__ = ["Client", "VerifyClientRequest"]
 
 
-class Client(msgspec.Struct, kw_only=True):
+class Client(Model, kw_only=True):
     """The ``Client`` schema: a response model (lenient)."""
 
     object: str
@@ -25,9 +24,7 @@ class Client(msgspec.Struct, kw_only=True):
     created_at: int
 
 
-class VerifyClientRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
-):
+class VerifyClientRequest(Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
     """The request body of ``VerifyClient``: a request model (strict)."""
 
     token: str

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from clerk_async._model import Model
 from clerk_async.errors import ErrorDetail
 
 __all__ = [
@@ -74,7 +74,7 @@ __all__ = [
 
 
 class AdjustCreditBalanceRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The ``AdjustCreditBalanceRequest`` schema: a request model (strict)."""
 
@@ -85,30 +85,30 @@ class AdjustCreditBalanceRequest(
     note: str | UnsetType = UNSET
 
 
-class BillingDiscountsResponse(msgspec.Struct, kw_only=True):
+class BillingDiscountsResponse(Model, kw_only=True):
     """The ``BillingDiscountsResponse`` schema: a response model (lenient)."""
 
     proration: BillingProrationDiscountDetail | None = None
     total: CommerceMoneyResponse
 
 
-class BillingProrationDiscountDetail(msgspec.Struct, kw_only=True):
+class BillingProrationDiscountDetail(Model, kw_only=True):
     """The ``BillingProrationDiscountDetail`` schema: a response model (lenient)."""
 
     amount: CommerceMoneyResponse
     cycle_days_passed: int
     cycle_days_total: int
-    cycle_passed_percent: float
+    cycle_passed_percent: int | float
 
 
-class CommerceCreditBalanceResponse(msgspec.Struct, kw_only=True):
+class CommerceCreditBalanceResponse(Model, kw_only=True):
     """The ``CommerceCreditBalanceResponse`` schema: a response model (lenient)."""
 
     object: str
     balance: CommerceMoneyResponse | None = None
 
 
-class CommerceCreditLedgerResponse(msgspec.Struct, kw_only=True):
+class CommerceCreditLedgerResponse(Model, kw_only=True):
     """The ``CommerceCreditLedgerResponse`` schema: a response model (lenient)."""
 
     object: str
@@ -121,7 +121,7 @@ class CommerceCreditLedgerResponse(msgspec.Struct, kw_only=True):
     created_at: str
 
 
-class CommerceCreditsResponse(msgspec.Struct, kw_only=True):
+class CommerceCreditsResponse(Model, kw_only=True):
     """The ``CommerceCreditsResponse`` schema: a response model (lenient)."""
 
     proration: CommerceProrationCreditDetailResponse | None = None
@@ -129,14 +129,14 @@ class CommerceCreditsResponse(msgspec.Struct, kw_only=True):
     total: CommerceMoneyResponse
 
 
-class CommerceDiscountsResponse(msgspec.Struct, kw_only=True):
+class CommerceDiscountsResponse(Model, kw_only=True):
     """The ``CommerceDiscountsResponse`` schema: a response model (lenient)."""
 
     proration: CommerceProrationDiscountResponse | None = None
     total: CommerceMoneyResponse
 
 
-class CommerceMoneyResponse(msgspec.Struct, kw_only=True):
+class CommerceMoneyResponse(Model, kw_only=True):
     """The ``CommerceMoneyResponse`` schema: a response model (lenient)."""
 
     amount: int
@@ -145,14 +145,14 @@ class CommerceMoneyResponse(msgspec.Struct, kw_only=True):
     currency_symbol: str
 
 
-class CommercePayerCreditResponse(msgspec.Struct, kw_only=True):
+class CommercePayerCreditResponse(Model, kw_only=True):
     """The ``CommercePayerCreditResponse`` schema: a response model (lenient)."""
 
     remaining_balance: CommerceMoneyResponse
     applied_amount: CommerceMoneyResponse
 
 
-class CommercePayerResponse(msgspec.Struct, kw_only=True):
+class CommercePayerResponse(Model, kw_only=True):
     """The ``CommercePayerResponse`` schema: a response model (lenient)."""
 
     object: str
@@ -170,7 +170,7 @@ class CommercePayerResponse(msgspec.Struct, kw_only=True):
     updated_at: int | None = None
 
 
-class CommercePaymentMethodResponse(msgspec.Struct, kw_only=True):
+class CommercePaymentMethodResponse(Model, kw_only=True):
     """The ``CommercePaymentMethodResponse`` schema: a response model (lenient)."""
 
     object: str
@@ -192,7 +192,7 @@ class CommercePaymentMethodResponse(msgspec.Struct, kw_only=True):
     is_removable: bool | None = None
 
 
-class CommercePerUnitTotal(msgspec.Struct, kw_only=True):
+class CommercePerUnitTotal(Model, kw_only=True):
     """The ``CommercePerUnitTotal`` schema: a response model (lenient)."""
 
     name: str
@@ -200,7 +200,7 @@ class CommercePerUnitTotal(msgspec.Struct, kw_only=True):
     tiers: list[CommercePerUnitTotalTier]
 
 
-class CommercePerUnitTotal2(msgspec.Struct, kw_only=True):
+class CommercePerUnitTotal2(Model, kw_only=True):
     """The ``CommercePerUnitTotal-2`` schema: a response model (lenient)."""
 
     name: str
@@ -208,7 +208,7 @@ class CommercePerUnitTotal2(msgspec.Struct, kw_only=True):
     tiers: list[CommercePerUnitTotalTier2]
 
 
-class CommercePerUnitTotalTier(msgspec.Struct, kw_only=True):
+class CommercePerUnitTotalTier(Model, kw_only=True):
     """The ``CommercePerUnitTotalTier`` schema: a response model (lenient)."""
 
     quantity: int | None = None
@@ -216,7 +216,7 @@ class CommercePerUnitTotalTier(msgspec.Struct, kw_only=True):
     total: CommerceMoneyResponse
 
 
-class CommercePerUnitTotalTier2(msgspec.Struct, kw_only=True):
+class CommercePerUnitTotalTier2(Model, kw_only=True):
     """The ``CommercePerUnitTotalTier-2`` schema: a response model (lenient)."""
 
     quantity: int | None = None
@@ -224,7 +224,7 @@ class CommercePerUnitTotalTier2(msgspec.Struct, kw_only=True):
     total: CommerceMoneyResponse
 
 
-class CommercePlan(msgspec.Struct, kw_only=True):
+class CommercePlan(Model, kw_only=True):
     """The ``CommercePlan`` schema: a response model (lenient)."""
 
     object: str
@@ -249,7 +249,7 @@ class CommercePlan(msgspec.Struct, kw_only=True):
     unit_prices: list[CommercePlanUnitPrice] | None = None
 
 
-class CommercePlanUnitPrice(msgspec.Struct, kw_only=True):
+class CommercePlanUnitPrice(Model, kw_only=True):
     """The ``CommercePlanUnitPrice`` schema: a response model (lenient)."""
 
     name: str
@@ -257,7 +257,7 @@ class CommercePlanUnitPrice(msgspec.Struct, kw_only=True):
     tiers: list[CommercePlanUnitPriceTier]
 
 
-class CommercePlanUnitPriceTier(msgspec.Struct, kw_only=True):
+class CommercePlanUnitPriceTier(Model, kw_only=True):
     """The ``CommercePlanUnitPriceTier`` schema: a response model (lenient)."""
 
     starts_at_block: int
@@ -265,25 +265,25 @@ class CommercePlanUnitPriceTier(msgspec.Struct, kw_only=True):
     fee_per_block: CommerceMoneyResponse
 
 
-class CommerceProrationCreditDetailResponse(msgspec.Struct, kw_only=True):
+class CommerceProrationCreditDetailResponse(Model, kw_only=True):
     """The ``CommerceProrationCreditDetailResponse`` schema: a response model (lenient)."""
 
     amount: CommerceMoneyResponse
     cycle_days_remaining: int
     cycle_days_total: int
-    cycle_remaining_percent: float
+    cycle_remaining_percent: int | float
 
 
-class CommerceProrationDiscountResponse(msgspec.Struct, kw_only=True):
+class CommerceProrationDiscountResponse(Model, kw_only=True):
     """The ``CommerceProrationDiscountResponse`` schema: a response model (lenient)."""
 
     amount: CommerceMoneyResponse
     cycle_days_passed: int
     cycle_days_total: int
-    cycle_passed_percent: float
+    cycle_passed_percent: int | float
 
 
-class CommerceSubscription(msgspec.Struct, kw_only=True):
+class CommerceSubscription(Model, kw_only=True):
     """The ``CommerceSubscription`` response: a response model (lenient)."""
 
     object: str
@@ -300,14 +300,14 @@ class CommerceSubscription(msgspec.Struct, kw_only=True):
     eligible_for_free_trial: bool | None = None
 
 
-class CommerceSubscriptionCreditResponse(msgspec.Struct, kw_only=True):
+class CommerceSubscriptionCreditResponse(Model, kw_only=True):
     """The ``CommerceSubscriptionCreditResponse`` schema: a response model (lenient)."""
 
     amount: CommerceMoneyResponse | None = None
-    cycle_remaining_percent: float | None = None
+    cycle_remaining_percent: int | float | None = None
 
 
-class CommerceSubscriptionItem(msgspec.Struct, kw_only=True):
+class CommerceSubscriptionItem(Model, kw_only=True):
     """The ``CommerceSubscriptionItem`` schema: a response model (lenient)."""
 
     object: str
@@ -338,7 +338,7 @@ class CommerceSubscriptionItem(msgspec.Struct, kw_only=True):
     totals: CommerceTotalsResponse2 | None = None
 
 
-class CommerceSubscriptionItemNextPaymentResponse(msgspec.Struct, kw_only=True):
+class CommerceSubscriptionItemNextPaymentResponse(Model, kw_only=True):
     """The ``CommerceSubscriptionItemNextPaymentResponse`` schema: a response model (lenient)."""
 
     amount: CommerceMoneyResponse | None = None
@@ -347,14 +347,14 @@ class CommerceSubscriptionItemNextPaymentResponse(msgspec.Struct, kw_only=True):
     totals: CommerceTotalsResponse | None = None
 
 
-class CommerceSubscriptionItemSeatsResponse(msgspec.Struct, kw_only=True):
+class CommerceSubscriptionItemSeatsResponse(Model, kw_only=True):
     """The ``CommerceSubscriptionItemSeatsResponse`` schema: a response model (lenient)."""
 
     quantity: int | None = None
     tiers: list[CommercePerUnitTotalTier2] | None = None
 
 
-class CommerceSubscriptionNextPayment(msgspec.Struct, kw_only=True):
+class CommerceSubscriptionNextPayment(Model, kw_only=True):
     """The ``next_payment`` field of ``CommerceSubscription``: a response model (lenient)."""
 
     date: int
@@ -363,7 +363,7 @@ class CommerceSubscriptionNextPayment(msgspec.Struct, kw_only=True):
     totals: CommerceTotalsResponse2 | None = None
 
 
-class CommerceTotalsResponse(msgspec.Struct, kw_only=True):
+class CommerceTotalsResponse(Model, kw_only=True):
     """The ``CommerceTotalsResponse`` schema: a response model (lenient)."""
 
     subtotal: CommerceMoneyResponse
@@ -375,7 +375,7 @@ class CommerceTotalsResponse(msgspec.Struct, kw_only=True):
     discounts: CommerceDiscountsResponse | None = None
 
 
-class CommerceTotalsResponse2(msgspec.Struct, kw_only=True):
+class CommerceTotalsResponse2(Model, kw_only=True):
     """The ``CommerceTotalsResponse-2`` schema: a response model (lenient)."""
 
     subtotal: CommerceMoneyResponse
@@ -388,7 +388,7 @@ class CommerceTotalsResponse2(msgspec.Struct, kw_only=True):
 
 
 class CreateSAMLConnectionRequestLoginHint(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The ``login_hint`` field of ``CreateSAMLConnectionRequest``: a request model (strict)."""
 
@@ -396,7 +396,7 @@ class CreateSAMLConnectionRequestLoginHint(
     source: str | UnsetType = UNSET
 
 
-class DeletedObject(msgspec.Struct, kw_only=True):
+class DeletedObject(Model, kw_only=True):
     """The ``DeletedObject`` response: a response model (lenient)."""
 
     object: str
@@ -406,7 +406,7 @@ class DeletedObject(msgspec.Struct, kw_only=True):
     external_id: str | None = None
 
 
-class EmailAddress(msgspec.Struct, kw_only=True):
+class EmailAddress(Model, kw_only=True):
     """The ``EmailAddress`` response: a response model (lenient)."""
 
     id: str | None = None
@@ -420,7 +420,7 @@ class EmailAddress(msgspec.Struct, kw_only=True):
     updated_at: int
 
 
-class EmailAddressVerification(msgspec.Struct, kw_only=True):
+class EmailAddressVerification(Model, kw_only=True):
     """The ``verification`` field of ``EmailAddress``: a response model (lenient)."""
 
     object: str | None = None
@@ -434,7 +434,7 @@ class EmailAddressVerification(msgspec.Struct, kw_only=True):
     external_verification_redirect_url: str | None = None
 
 
-class FeatureResponse(msgspec.Struct, kw_only=True):
+class FeatureResponse(Model, kw_only=True):
     """The ``FeatureResponse`` schema: a response model (lenient)."""
 
     object: str
@@ -445,14 +445,14 @@ class FeatureResponse(msgspec.Struct, kw_only=True):
     avatar_url: str | None = None
 
 
-class IdentificationLink(msgspec.Struct, kw_only=True):
+class IdentificationLink(Model, kw_only=True):
     """The ``IdentificationLink`` schema: a response model (lenient)."""
 
     type: str
     id: str
 
 
-class Invitation(msgspec.Struct, kw_only=True):
+class Invitation(Model, kw_only=True):
     """The ``Invitation`` response: a response model (lenient)."""
 
     object: str
@@ -467,7 +467,7 @@ class Invitation(msgspec.Struct, kw_only=True):
     updated_at: int
 
 
-class Organization(msgspec.Struct, kw_only=True):
+class Organization(Model, kw_only=True):
     """The ``Organization`` schema: a response model (lenient)."""
 
     object: str
@@ -490,7 +490,7 @@ class Organization(msgspec.Struct, kw_only=True):
     role_set_key: str | None = None
 
 
-class OrganizationInvitationPublicOrganizationData(msgspec.Struct, kw_only=True):
+class OrganizationInvitationPublicOrganizationData(Model, kw_only=True):
     """The ``OrganizationInvitationPublicOrganizationData`` schema: a response model (lenient)."""
 
     id: str
@@ -500,7 +500,7 @@ class OrganizationInvitationPublicOrganizationData(msgspec.Struct, kw_only=True)
     has_image: bool
 
 
-class OrganizationInvitationPublicUserData(msgspec.Struct, kw_only=True):
+class OrganizationInvitationPublicUserData(Model, kw_only=True):
     """The ``OrganizationInvitationPublicUserData`` schema: a response model (lenient)."""
 
     user_id: str
@@ -511,7 +511,7 @@ class OrganizationInvitationPublicUserData(msgspec.Struct, kw_only=True):
     identifier: str
 
 
-class OrganizationInvitationWithPublicOrganizationData(msgspec.Struct, kw_only=True):
+class OrganizationInvitationWithPublicOrganizationData(Model, kw_only=True):
     """The ``OrganizationInvitationWithPublicOrganizationData`` schema.
 
     A response model (lenient).
@@ -535,7 +535,7 @@ class OrganizationInvitationWithPublicOrganizationData(msgspec.Struct, kw_only=T
     public_organization_data: OrganizationInvitationPublicOrganizationData | None = None
 
 
-class OrganizationInvitationsWithPublicOrganizationData(msgspec.Struct, kw_only=True):
+class OrganizationInvitationsWithPublicOrganizationData(Model, kw_only=True):
     """The ``OrganizationInvitationsWithPublicOrganizationData`` response.
 
     A response model (lenient).
@@ -545,7 +545,7 @@ class OrganizationInvitationsWithPublicOrganizationData(msgspec.Struct, kw_only=
     total_count: int
 
 
-class OrganizationMembership(msgspec.Struct, kw_only=True):
+class OrganizationMembership(Model, kw_only=True):
     """The ``OrganizationMembership`` schema: a response model (lenient)."""
 
     id: str
@@ -561,7 +561,7 @@ class OrganizationMembership(msgspec.Struct, kw_only=True):
     updated_at: int
 
 
-class OrganizationMembershipPublicUserData(msgspec.Struct, kw_only=True):
+class OrganizationMembershipPublicUserData(Model, kw_only=True):
     """The ``public_user_data`` field of ``OrganizationMembership``: a response model (lenient)."""
 
     user_id: str
@@ -577,14 +577,14 @@ class OrganizationMembershipPublicUserData(msgspec.Struct, kw_only=True):
     deprovisioned: bool | None = None
 
 
-class OrganizationMemberships(msgspec.Struct, kw_only=True):
+class OrganizationMemberships(Model, kw_only=True):
     """The ``OrganizationMemberships`` response: a response model (lenient)."""
 
     data: list[OrganizationMembership]
     total_count: int
 
 
-class Permission(msgspec.Struct, kw_only=True):
+class Permission(Model, kw_only=True):
     """The ``Permission`` schema: a response model (lenient)."""
 
     object: str
@@ -597,7 +597,7 @@ class Permission(msgspec.Struct, kw_only=True):
     updated_at: int
 
 
-class PhoneNumber(msgspec.Struct, kw_only=True):
+class PhoneNumber(Model, kw_only=True):
     """The ``PhoneNumber`` response: a response model (lenient)."""
 
     id: str | None = None
@@ -613,7 +613,7 @@ class PhoneNumber(msgspec.Struct, kw_only=True):
     updated_at: int
 
 
-class PhoneNumberVerification(msgspec.Struct, kw_only=True):
+class PhoneNumberVerification(Model, kw_only=True):
     """The ``verification`` field of ``PhoneNumber``: a response model (lenient)."""
 
     object: str | None = None
@@ -625,7 +625,7 @@ class PhoneNumberVerification(msgspec.Struct, kw_only=True):
     verified_at_client: str | None = None
 
 
-class Role(msgspec.Struct, kw_only=True):
+class Role(Model, kw_only=True):
     """The ``Role`` schema: a response model (lenient)."""
 
     object: str
@@ -639,7 +639,7 @@ class Role(msgspec.Struct, kw_only=True):
     updated_at: int
 
 
-class SCIMDirectoryCustomAttributesItem(msgspec.Struct, kw_only=True):
+class SCIMDirectoryCustomAttributesItem(Model, kw_only=True):
     """An item of the ``custom_attributes`` field of ``SCIMDirectory``.
 
     A response model (lenient).
@@ -653,7 +653,7 @@ class SCIMDirectoryCustomAttributesItem(msgspec.Struct, kw_only=True):
     multi_valued: bool | None = None
 
 
-class Session(msgspec.Struct, kw_only=True):
+class Session(Model, kw_only=True):
     """The ``Session`` schema: a response model (lenient)."""
 
     object: str
@@ -672,7 +672,7 @@ class Session(msgspec.Struct, kw_only=True):
     tasks: list[SessionTask] | None = None
 
 
-class SessionActivityResponse(msgspec.Struct, kw_only=True):
+class SessionActivityResponse(Model, kw_only=True):
     """The ``SessionActivityResponse`` schema: a response model (lenient)."""
 
     object: str
@@ -686,13 +686,13 @@ class SessionActivityResponse(msgspec.Struct, kw_only=True):
     country: str | None = None
 
 
-class SessionTask(msgspec.Struct, kw_only=True):
+class SessionTask(Model, kw_only=True):
     """The ``SessionTask`` schema: a response model (lenient)."""
 
     key: str
 
 
-class VerificationAdmin(msgspec.Struct, kw_only=True):
+class VerificationAdmin(Model, kw_only=True):
     """The ``verification_admin`` schema: a response model (lenient)."""
 
     object: str | None = None
@@ -703,7 +703,7 @@ class VerificationAdmin(msgspec.Struct, kw_only=True):
     verified_at_client: str | None = None
 
 
-class VerificationEmailLink(msgspec.Struct, kw_only=True):
+class VerificationEmailLink(Model, kw_only=True):
     """The ``verification_email_link`` schema: a response model (lenient)."""
 
     object: str | None = None
@@ -714,7 +714,7 @@ class VerificationEmailLink(msgspec.Struct, kw_only=True):
     verified_at_client: str | None = None
 
 
-class VerificationFromOauth(msgspec.Struct, kw_only=True):
+class VerificationFromOauth(Model, kw_only=True):
     """The ``verification_from_oauth`` schema: a response model (lenient)."""
 
     object: str | None = None
@@ -726,7 +726,7 @@ class VerificationFromOauth(msgspec.Struct, kw_only=True):
     verified_at_client: str | None = None
 
 
-class VerificationOtp(msgspec.Struct, kw_only=True):
+class VerificationOtp(Model, kw_only=True):
     """The ``verification_otp`` schema: a response model (lenient)."""
 
     object: str | None = None
@@ -738,7 +738,7 @@ class VerificationOtp(msgspec.Struct, kw_only=True):
     verified_at_client: str | None = None
 
 
-class VerificationResponse(msgspec.Struct, kw_only=True):
+class VerificationResponse(Model, kw_only=True):
     """The ``_VerificationResponse`` response: a response model (lenient)."""
 
     object: str | None = None
@@ -750,7 +750,7 @@ class VerificationResponse(msgspec.Struct, kw_only=True):
     channel: str | None = None
 
 
-class VerificationSaml(msgspec.Struct, kw_only=True):
+class VerificationSaml(Model, kw_only=True):
     """The ``verification_saml`` schema: a response model (lenient)."""
 
     object: str | None = None
@@ -763,7 +763,7 @@ class VerificationSaml(msgspec.Struct, kw_only=True):
     verified_at_client: str | None = None
 
 
-class VerificationScim(msgspec.Struct, kw_only=True):
+class VerificationScim(Model, kw_only=True):
     """The ``verification_scim`` schema: a response model (lenient)."""
 
     object: str | None = None
@@ -773,7 +773,7 @@ class VerificationScim(msgspec.Struct, kw_only=True):
     expire_at: int | None = None
 
 
-class VerificationTicket(msgspec.Struct, kw_only=True):
+class VerificationTicket(Model, kw_only=True):
     """The ``verification_ticket`` schema: a response model (lenient)."""
 
     object: str | None = None

@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from clerk_async._model import Model
 from clerk_async.models.common import Role, SCIMDirectoryCustomAttributesItem
 
 __all__ = [
@@ -24,7 +24,7 @@ __all__ = [
 
 
 class CreateDirectoryGroupRoleMappingRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The request body of ``CreateDirectoryGroupRoleMapping``: a request model (strict)."""
 
@@ -34,9 +34,7 @@ class CreateDirectoryGroupRoleMappingRequest(
     precedence: int | UnsetType = UNSET
 
 
-class CreateDirectoryRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
-):
+class CreateDirectoryRequest(Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
     """The request body of ``CreateDirectory``: a request model (strict)."""
 
     enterprise_connection_id: str
@@ -46,7 +44,7 @@ class CreateDirectoryRequest(
 
 
 class CreateDirectoryRequestGroupRoleMappingsItem(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """An item of the ``group_role_mappings`` field of ``CreateDirectoryRequest``.
 
@@ -61,7 +59,7 @@ class CreateDirectoryRequestGroupRoleMappingsItem(
     precedence: int | UnsetType = UNSET
 
 
-class Directory(msgspec.Struct, kw_only=True):
+class Directory(Model, kw_only=True):
     """The ``Directory`` schema: a response model (lenient)."""
 
     object: str
@@ -79,7 +77,7 @@ class Directory(msgspec.Struct, kw_only=True):
     updated_at: int
 
 
-class DirectoryGroupRoleMapping(msgspec.Struct, kw_only=True):
+class DirectoryGroupRoleMapping(Model, kw_only=True):
     """The ``DirectoryGroupRoleMapping`` schema: a response model (lenient)."""
 
     object: str
@@ -96,7 +94,7 @@ class DirectoryGroupRoleMapping(msgspec.Struct, kw_only=True):
     updated_at: int
 
 
-class DirectoryGroupRoleMappingDeleted(msgspec.Struct, kw_only=True):
+class DirectoryGroupRoleMappingDeleted(Model, kw_only=True):
     """The ``DirectoryGroupRoleMapping.Deleted`` response: a response model (lenient)."""
 
     object: str
@@ -104,14 +102,14 @@ class DirectoryGroupRoleMappingDeleted(msgspec.Struct, kw_only=True):
     deleted: bool
 
 
-class DirectoryGroupRoleMappingList(msgspec.Struct, kw_only=True):
+class DirectoryGroupRoleMappingList(Model, kw_only=True):
     """The ``DirectoryGroupRoleMapping.List`` response: a response model (lenient)."""
 
     data: list[DirectoryGroupRoleMapping]
     total_count: int
 
 
-class DirectoryList(msgspec.Struct, kw_only=True):
+class DirectoryList(Model, kw_only=True):
     """The ``Directory.List`` response: a response model (lenient)."""
 
     data: list[Directory]
@@ -119,7 +117,7 @@ class DirectoryList(msgspec.Struct, kw_only=True):
 
 
 class ReplaceDirectoryGroupRoleMappingsRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The request body of ``ReplaceDirectoryGroupRoleMappings``: a request model (strict)."""
 
@@ -127,7 +125,7 @@ class ReplaceDirectoryGroupRoleMappingsRequest(
 
 
 class ReplaceDirectoryGroupRoleMappingsRequestMappingsItem(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """An item of the ``mappings`` field of ``ReplaceDirectoryGroupRoleMappingsRequest``.
 
@@ -139,9 +137,7 @@ class ReplaceDirectoryGroupRoleMappingsRequestMappingsItem(
     role_id: str
 
 
-class UpdateDirectoryRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
-):
+class UpdateDirectoryRequest(Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
     """The request body of ``UpdateDirectory``: a request model (strict)."""
 
     name: str | UnsetType = UNSET

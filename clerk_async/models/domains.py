@@ -3,15 +3,14 @@
 
 from __future__ import annotations
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from clerk_async._model import Model
 
 __all__ = ["AddDomainRequest", "CNameTarget", "Domain", "Domains", "UpdateDomainRequest"]
 
 
-class AddDomainRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
-):
+class AddDomainRequest(Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
     """The request body of ``AddDomain``: a request model (strict)."""
 
     name: str
@@ -19,7 +18,7 @@ class AddDomainRequest(
     proxy_url: str | None | UnsetType = UNSET
 
 
-class CNameTarget(msgspec.Struct, kw_only=True):
+class CNameTarget(Model, kw_only=True):
     """The ``CNameTarget`` schema: a response model (lenient)."""
 
     host: str
@@ -27,7 +26,7 @@ class CNameTarget(msgspec.Struct, kw_only=True):
     required: bool
 
 
-class Domain(msgspec.Struct, kw_only=True):
+class Domain(Model, kw_only=True):
     """The ``Domain`` schema: a response model (lenient)."""
 
     object: str
@@ -41,16 +40,14 @@ class Domain(msgspec.Struct, kw_only=True):
     cname_targets: list[CNameTarget] | None = None
 
 
-class Domains(msgspec.Struct, kw_only=True):
+class Domains(Model, kw_only=True):
     """The ``Domains`` response: a response model (lenient)."""
 
     data: list[Domain]
     total_count: int
 
 
-class UpdateDomainRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
-):
+class UpdateDomainRequest(Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
     """The request body of ``UpdateDomain``: a request model (strict)."""
 
     name: str | None | UnsetType = UNSET

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from clerk_async._model import Model
 
 __all__ = [
     "AttemptEmailAddressVerificationRequest",
@@ -17,7 +18,7 @@ __all__ = [
 
 
 class AttemptEmailAddressVerificationRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The request body of ``AttemptEmailAddressVerification``: a request model (strict)."""
 
@@ -26,7 +27,7 @@ class AttemptEmailAddressVerificationRequest(
 
 
 class CreateEmailAddressRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The request body of ``CreateEmailAddress``: a request model (strict)."""
 
@@ -38,7 +39,7 @@ class CreateEmailAddressRequest(
 
 
 class ReplaceUserEmailAddressRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The request body of ``ReplaceUserEmailAddress``: a request model (strict)."""
 
@@ -48,7 +49,7 @@ class ReplaceUserEmailAddressRequest(
 
 
 class UpdateEmailAddressRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The request body of ``UpdateEmailAddress``: a request model (strict)."""
 

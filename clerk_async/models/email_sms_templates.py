@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from clerk_async._model import Model
 
 __all__ = [
     "PreviewTemplateRequest",
@@ -14,9 +15,7 @@ __all__ = [
 ]
 
 
-class PreviewTemplateRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
-):
+class PreviewTemplateRequest(Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
     """The request body of ``PreviewTemplate``: a request model (strict)."""
 
     subject: str | None | UnsetType = UNSET
@@ -25,7 +24,7 @@ class PreviewTemplateRequest(
     reply_to_email_name: str | UnsetType = UNSET
 
 
-class Template(msgspec.Struct, kw_only=True):
+class Template(Model, kw_only=True):
     """The ``Template`` schema: a response model (lenient)."""
 
     id: str | None = None
@@ -55,16 +54,14 @@ class Template(msgspec.Struct, kw_only=True):
 
 
 class ToggleTemplateDeliveryRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The request body of ``ToggleTemplateDelivery``: a request model (strict)."""
 
     delivered_by_clerk: bool | UnsetType = UNSET
 
 
-class UpsertTemplateRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
-):
+class UpsertTemplateRequest(Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
     """The request body of ``UpsertTemplate``: a request model (strict)."""
 
     name: str | UnsetType = UNSET

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from clerk_async._model import Model
 from clerk_async.models.common import CreateSAMLConnectionRequestLoginHint
 
 __all__ = [
@@ -35,7 +35,7 @@ __all__ = [
 
 
 class CreateEnterpriseConnectionRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The request body of ``CreateEnterpriseConnection``: a request model (strict)."""
 
@@ -61,7 +61,7 @@ class CreateEnterpriseConnectionRequest(
 
 
 class CreateEnterpriseConnectionRequestCustomAttributesItem(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """An item of the ``custom_attributes`` field of ``CreateEnterpriseConnectionRequest``.
 
@@ -77,7 +77,7 @@ class CreateEnterpriseConnectionRequestCustomAttributesItem(
 
 
 class CreateEnterpriseConnectionRequestOidc(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The ``oidc`` field of ``CreateEnterpriseConnectionRequest``: a request model (strict)."""
 
@@ -91,7 +91,7 @@ class CreateEnterpriseConnectionRequestOidc(
 
 
 class CreateEnterpriseConnectionRequestSaml(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The ``saml`` field of ``CreateEnterpriseConnectionRequest``: a request model (strict)."""
 
@@ -110,7 +110,7 @@ class CreateEnterpriseConnectionRequestSaml(
 
 
 class CreateEnterpriseConnectionRequestSamlAttributeMapping(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The ``attribute_mapping`` field of ``CreateEnterpriseConnectionRequestSaml``.
 
@@ -123,7 +123,7 @@ class CreateEnterpriseConnectionRequestSamlAttributeMapping(
     last_name: str | None | UnsetType = UNSET
 
 
-class EnterpriseConnection(msgspec.Struct, kw_only=True):
+class EnterpriseConnection(Model, kw_only=True):
     """The ``EnterpriseConnection`` schema: a response model (lenient)."""
 
     object: str
@@ -144,7 +144,7 @@ class EnterpriseConnection(msgspec.Struct, kw_only=True):
     updated_at: int
 
 
-class EnterpriseConnectionCustomAttributesItem(msgspec.Struct, kw_only=True):
+class EnterpriseConnectionCustomAttributesItem(Model, kw_only=True):
     """An item of the ``custom_attributes`` field of ``EnterpriseConnection``.
 
     A response model (lenient).
@@ -158,7 +158,7 @@ class EnterpriseConnectionCustomAttributesItem(msgspec.Struct, kw_only=True):
     multi_valued: bool | None = None
 
 
-class EnterpriseConnectionOauthConfig(msgspec.Struct, kw_only=True):
+class EnterpriseConnectionOauthConfig(Model, kw_only=True):
     """The ``oauth_config`` field of ``EnterpriseConnection``: a response model (lenient)."""
 
     id: str | None = None
@@ -175,7 +175,7 @@ class EnterpriseConnectionOauthConfig(msgspec.Struct, kw_only=True):
     updated_at: int | None = None
 
 
-class EnterpriseConnectionSamlConnection(msgspec.Struct, kw_only=True):
+class EnterpriseConnectionSamlConnection(Model, kw_only=True):
     """The ``saml_connection`` field of ``EnterpriseConnection``: a response model (lenient)."""
 
     id: str | None = None
@@ -193,7 +193,7 @@ class EnterpriseConnectionSamlConnection(msgspec.Struct, kw_only=True):
     login_hint: EnterpriseConnectionSamlConnectionLoginHint | None = None
 
 
-class EnterpriseConnectionSamlConnectionLoginHint(msgspec.Struct, kw_only=True):
+class EnterpriseConnectionSamlConnectionLoginHint(Model, kw_only=True):
     """The ``login_hint`` field of ``EnterpriseConnectionSamlConnection``.
 
     A response model (lenient).
@@ -203,7 +203,7 @@ class EnterpriseConnectionSamlConnectionLoginHint(msgspec.Struct, kw_only=True):
     source: str | None = None
 
 
-class EnterpriseConnectionTestRun(msgspec.Struct, kw_only=True):
+class EnterpriseConnectionTestRun(Model, kw_only=True):
     """The ``EnterpriseConnectionTestRun`` schema: a response model (lenient)."""
 
     id: str
@@ -216,7 +216,7 @@ class EnterpriseConnectionTestRun(msgspec.Struct, kw_only=True):
     created_at: int
 
 
-class EnterpriseConnectionTestRunLogsItem(msgspec.Struct, kw_only=True):
+class EnterpriseConnectionTestRunLogsItem(Model, kw_only=True):
     """An item of the ``logs`` field of ``EnterpriseConnectionTestRun``.
 
     A response model (lenient).
@@ -228,7 +228,7 @@ class EnterpriseConnectionTestRunLogsItem(msgspec.Struct, kw_only=True):
     message: str
 
 
-class EnterpriseConnectionTestRunOauth(msgspec.Struct, kw_only=True):
+class EnterpriseConnectionTestRunOauth(Model, kw_only=True):
     """The ``oauth`` field of ``EnterpriseConnectionTestRun``: a response model (lenient)."""
 
     id_token: str | None = None
@@ -236,7 +236,7 @@ class EnterpriseConnectionTestRunOauth(msgspec.Struct, kw_only=True):
     user_info: str | None = None
 
 
-class EnterpriseConnectionTestRunParsedUserInfo(msgspec.Struct, kw_only=True):
+class EnterpriseConnectionTestRunParsedUserInfo(Model, kw_only=True):
     """The ``parsed_user_info`` field of ``EnterpriseConnectionTestRun``.
 
     A response model (lenient).
@@ -248,13 +248,13 @@ class EnterpriseConnectionTestRunParsedUserInfo(msgspec.Struct, kw_only=True):
     user_id: str | None = None
 
 
-class EnterpriseConnectionTestRunResponse(msgspec.Struct, kw_only=True):
+class EnterpriseConnectionTestRunResponse(Model, kw_only=True):
     """The ``EnterpriseConnectionTestRunResponse`` schema: a response model (lenient)."""
 
     url: str
 
 
-class EnterpriseConnectionTestRunSaml(msgspec.Struct, kw_only=True):
+class EnterpriseConnectionTestRunSaml(Model, kw_only=True):
     """The ``saml`` field of ``EnterpriseConnectionTestRun``: a response model (lenient)."""
 
     saml_request: str | None = None
@@ -262,14 +262,14 @@ class EnterpriseConnectionTestRunSaml(msgspec.Struct, kw_only=True):
     relay_state: str | None = None
 
 
-class EnterpriseConnectionTestRuns(msgspec.Struct, kw_only=True):
+class EnterpriseConnectionTestRuns(Model, kw_only=True):
     """The ``EnterpriseConnectionTestRuns`` response: a response model (lenient)."""
 
     data: list[EnterpriseConnectionTestRun]
     total_count: int
 
 
-class EnterpriseConnections(msgspec.Struct, kw_only=True):
+class EnterpriseConnections(Model, kw_only=True):
     """The ``EnterpriseConnections`` response: a response model (lenient)."""
 
     data: list[EnterpriseConnection]
@@ -277,7 +277,7 @@ class EnterpriseConnections(msgspec.Struct, kw_only=True):
 
 
 class UpdateEnterpriseConnectionRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The request body of ``UpdateEnterpriseConnection``: a request model (strict)."""
 
@@ -296,7 +296,7 @@ class UpdateEnterpriseConnectionRequest(
 
 
 class UpdateEnterpriseConnectionRequestSaml(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The ``saml`` field of ``UpdateEnterpriseConnectionRequest``: a request model (strict)."""
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from clerk_async._model import Model
 
 __all__ = [
     "Instance",
@@ -24,7 +25,7 @@ __all__ = [
 ]
 
 
-class Instance(msgspec.Struct, kw_only=True):
+class Instance(Model, kw_only=True):
     """The ``Instance`` response: a response model (lenient)."""
 
     object: str
@@ -34,14 +35,14 @@ class Instance(msgspec.Struct, kw_only=True):
     workspace_id: str | None = None
 
 
-class InstanceCommunication(msgspec.Struct, kw_only=True):
+class InstanceCommunication(Model, kw_only=True):
     """The ``InstanceCommunication`` response: a response model (lenient)."""
 
     object: str
     blocked_country_codes: list[str]
 
 
-class InstanceProtect(msgspec.Struct, kw_only=True):
+class InstanceProtect(Model, kw_only=True):
     """The ``InstanceProtect`` response: a response model (lenient)."""
 
     object: str
@@ -50,7 +51,7 @@ class InstanceProtect(msgspec.Struct, kw_only=True):
     checks_bypassed: bool
 
 
-class InstanceRestrictions(msgspec.Struct, kw_only=True):
+class InstanceRestrictions(Model, kw_only=True):
     """The ``InstanceRestrictions`` response: a response model (lenient)."""
 
     object: str
@@ -61,7 +62,7 @@ class InstanceRestrictions(msgspec.Struct, kw_only=True):
     block_disposable_email_domains: bool
 
 
-class OAuthApplicationSettings(msgspec.Struct, kw_only=True):
+class OAuthApplicationSettings(Model, kw_only=True):
     """The ``OAuthApplicationSettings`` schema: a response model (lenient)."""
 
     object: str
@@ -73,7 +74,7 @@ class OAuthApplicationSettings(msgspec.Struct, kw_only=True):
     client_id_metadata_documents_block_implicitly_allowed_clients: bool
 
 
-class OrganizationSettings(msgspec.Struct, kw_only=True):
+class OrganizationSettings(Model, kw_only=True):
     """The ``OrganizationSettings`` response: a response model (lenient)."""
 
     object: str
@@ -94,7 +95,7 @@ class OrganizationSettings(msgspec.Struct, kw_only=True):
 
 
 class UpdateInstanceCommunicationRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The request body of ``UpdateInstanceCommunication``: a request model (strict)."""
 
@@ -102,7 +103,7 @@ class UpdateInstanceCommunicationRequest(
 
 
 class UpdateInstanceOAuthApplicationSettingsRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The request body of ``UpdateInstanceOAuthApplicationSettings``: a request model (strict)."""
 
@@ -115,7 +116,7 @@ class UpdateInstanceOAuthApplicationSettingsRequest(
 
 
 class UpdateInstanceOrganizationSettingsRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The request body of ``UpdateInstanceOrganizationSettings``: a request model (strict)."""
 
@@ -130,7 +131,7 @@ class UpdateInstanceOrganizationSettingsRequest(
 
 
 class UpdateInstanceProtectRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The request body of ``UpdateInstanceProtect``: a request model (strict)."""
 
@@ -138,9 +139,7 @@ class UpdateInstanceProtectRequest(
     specter_enabled: bool | None | UnsetType = UNSET
 
 
-class UpdateInstanceRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
-):
+class UpdateInstanceRequest(Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
     """The request body of ``UpdateInstance``: a request model (strict)."""
 
     test_mode: bool | None | UnsetType = UNSET
@@ -158,7 +157,7 @@ class UpdateInstanceRequest(
 
 
 class UpdateInstanceRestrictionsRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The request body of ``UpdateInstanceRestrictions``: a request model (strict)."""
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from clerk_async._model import Model
 
 __all__ = ["CreateBulkInvitationsRequest", "CreateInvitationRequest", "InvitationRevoked"]
 
 
 class CreateBulkInvitationsRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The request body of ``CreateBulkInvitations``: a request model (strict)."""
 
@@ -25,9 +26,7 @@ class CreateBulkInvitationsRequest(
     template_slug: Literal["invitation", "waitlist_invitation"] | UnsetType = UNSET
 
 
-class CreateInvitationRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
-):
+class CreateInvitationRequest(Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
     """The request body of ``CreateInvitation``: a request model (strict)."""
 
     email_address: str
@@ -39,7 +38,7 @@ class CreateInvitationRequest(
     template_slug: Literal["invitation", "waitlist_invitation"] | UnsetType = UNSET
 
 
-class InvitationRevoked(msgspec.Struct, kw_only=True):
+class InvitationRevoked(Model, kw_only=True):
     """The ``revoked`` field of ``Invitation``: a response model (lenient)."""
 
     object: str

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import msgspec
 
+from clerk_async._model import Model
+
 __all__ = [
     "JWKS",
     "JWKSEcdsaPrivateKey",
@@ -18,13 +20,13 @@ __all__ = [
 ]
 
 
-class JWKS(msgspec.Struct, kw_only=True):
+class JWKS(Model, kw_only=True):
     """The ``JWKS`` schema: a response model (lenient)."""
 
     keys: list[JWKSKey] | None = None
 
 
-class JWKSEcdsaPrivateKey(msgspec.Struct, kw_only=True):
+class JWKSEcdsaPrivateKey(Model, kw_only=True):
     """The ``JWKS.ecdsa.PrivateKey`` schema: a response model (lenient)."""
 
     kid: str
@@ -41,7 +43,7 @@ class JWKSEcdsaPrivateKey(msgspec.Struct, kw_only=True):
     x5u: str | None = None
 
 
-class JWKSEcdsaPublicKey(msgspec.Struct, kw_only=True):
+class JWKSEcdsaPublicKey(Model, kw_only=True):
     """The ``JWKS.ecdsa.PublicKey`` schema: a response model (lenient)."""
 
     kid: str
@@ -57,7 +59,7 @@ class JWKSEcdsaPublicKey(msgspec.Struct, kw_only=True):
     x5u: str | None = None
 
 
-class JWKSEd25519PrivateKey(msgspec.Struct, kw_only=True):
+class JWKSEd25519PrivateKey(Model, kw_only=True):
     """The ``JWKS.ed25519.PrivateKey`` schema: a response model (lenient)."""
 
     kid: str
@@ -73,7 +75,7 @@ class JWKSEd25519PrivateKey(msgspec.Struct, kw_only=True):
     x5u: str | None = None
 
 
-class JWKSEd25519PublicKey(msgspec.Struct, kw_only=True):
+class JWKSEd25519PublicKey(Model, kw_only=True):
     """The ``JWKS.ed25519.PublicKey`` schema: a response model (lenient)."""
 
     kid: str
@@ -88,7 +90,7 @@ class JWKSEd25519PublicKey(msgspec.Struct, kw_only=True):
     x5u: str | None = None
 
 
-class JWKSKey(msgspec.Struct, kw_only=True):
+class JWKSKey(Model, kw_only=True):
     """An item of the ``keys`` field of ``JWKS``: a response model (lenient)."""
 
     kid: str
@@ -113,7 +115,7 @@ class JWKSKey(msgspec.Struct, kw_only=True):
     k: str | None = None
 
 
-class JWKSRsaPrivateKey(msgspec.Struct, kw_only=True):
+class JWKSRsaPrivateKey(Model, kw_only=True):
     """The ``JWKS.rsa.PrivateKey`` schema: a response model (lenient)."""
 
     kid: str
@@ -134,7 +136,7 @@ class JWKSRsaPrivateKey(msgspec.Struct, kw_only=True):
     x5u: str | None = None
 
 
-class JWKSRsaPublicKey(msgspec.Struct, kw_only=True):
+class JWKSRsaPublicKey(Model, kw_only=True):
     """The ``JWKS.rsa.PublicKey`` schema: a response model (lenient)."""
 
     kid: str
@@ -149,7 +151,7 @@ class JWKSRsaPublicKey(msgspec.Struct, kw_only=True):
     x5u: str | None = None
 
 
-class JWKSSymmetricKey(msgspec.Struct, kw_only=True):
+class JWKSSymmetricKey(Model, kw_only=True):
     """The ``JWKS.symmetric.Key`` schema: a response model (lenient)."""
 
     kid: str

@@ -5,15 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from clerk_async._model import Model
 
 __all__ = ["CreateJWTTemplateRequest", "JWTTemplate", "UpdateJWTTemplateRequest"]
 
 
-class CreateJWTTemplateRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
-):
+class CreateJWTTemplateRequest(Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
     """The request body of ``CreateJWTTemplate``: a request model (strict)."""
 
     name: str
@@ -25,7 +24,7 @@ class CreateJWTTemplateRequest(
     signing_key: str | None | UnsetType = UNSET
 
 
-class JWTTemplate(msgspec.Struct, kw_only=True):
+class JWTTemplate(Model, kw_only=True):
     """The ``JWTTemplate`` schema: a response model (lenient)."""
 
     object: str
@@ -40,9 +39,7 @@ class JWTTemplate(msgspec.Struct, kw_only=True):
     updated_at: int
 
 
-class UpdateJWTTemplateRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
-):
+class UpdateJWTTemplateRequest(Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
     """The request body of ``UpdateJWTTemplate``: a request model (strict)."""
 
     name: str

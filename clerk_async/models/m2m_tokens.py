@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from clerk_async._model import Model
 
 __all__ = [
     "CreateM2MTokenRequest",
@@ -18,25 +19,23 @@ __all__ = [
 ]
 
 
-class CreateM2MTokenRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
-):
+class CreateM2MTokenRequest(Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
     """The request body of ``createM2MToken``: a request model (strict)."""
 
     token_format: Literal["opaque", "jwt"] | UnsetType = UNSET
-    seconds_until_expiration: float | None | UnsetType = UNSET
+    seconds_until_expiration: int | float | None | UnsetType = UNSET
     claims: Any | UnsetType = UNSET
     min_remaining_ttl_seconds: int | UnsetType = UNSET
 
 
-class GetM2MTokensResponse(msgspec.Struct, kw_only=True):
+class GetM2MTokensResponse(Model, kw_only=True):
     """The response of ``getM2MTokens``: a response model (lenient)."""
 
     m2m_tokens: list[M2MToken]
-    total_count: float
+    total_count: int | float
 
 
-class M2MToken(msgspec.Struct, kw_only=True):
+class M2MToken(Model, kw_only=True):
     """An item of the ``m2m_tokens`` field of ``GetM2MTokensResponse``.
 
     A response model (lenient).
@@ -50,13 +49,13 @@ class M2MToken(msgspec.Struct, kw_only=True):
     revoked: bool
     revocation_reason: str | None = None
     expired: bool
-    expiration: float | None = None
-    last_used_at: float | None = None
-    created_at: float
-    updated_at: float
+    expiration: int | float | None = None
+    last_used_at: int | float | None = None
+    created_at: int | float
+    updated_at: int | float
 
 
-class M2MTokenWithSecret(msgspec.Struct, kw_only=True):
+class M2MTokenWithSecret(Model, kw_only=True):
     """The response of ``createM2MToken``: a response model (lenient)."""
 
     object: str
@@ -68,23 +67,19 @@ class M2MTokenWithSecret(msgspec.Struct, kw_only=True):
     revoked: bool
     revocation_reason: str | None = None
     expired: bool
-    expiration: float | None = None
-    last_used_at: float | None = None
-    created_at: float
-    updated_at: float
+    expiration: int | float | None = None
+    last_used_at: int | float | None = None
+    created_at: int | float
+    updated_at: int | float
 
 
-class RevokeM2MTokenRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
-):
+class RevokeM2MTokenRequest(Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
     """The request body of ``revokeM2MToken``: a request model (strict)."""
 
     revocation_reason: str | None | UnsetType = UNSET
 
 
-class VerifyM2MTokenRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
-):
+class VerifyM2MTokenRequest(Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
     """The request body of ``verifyM2MToken``: a request model (strict)."""
 
     token: str

@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from clerk_async._model import Model
 
 __all__ = [
     "CreateMachineRequest",
@@ -22,9 +23,7 @@ __all__ = [
 ]
 
 
-class CreateMachineRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
-):
+class CreateMachineRequest(Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
     """The request body of ``CreateMachine``: a request model (strict)."""
 
     name: str
@@ -33,14 +32,14 @@ class CreateMachineRequest(
 
 
 class CreateMachineScopeRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The request body of ``CreateMachineScope``: a request model (strict)."""
 
     to_machine_id: str
 
 
-class Machine(msgspec.Struct, kw_only=True):
+class Machine(Model, kw_only=True):
     """The ``Machine`` schema: a response model (lenient)."""
 
     object: str
@@ -53,7 +52,7 @@ class Machine(msgspec.Struct, kw_only=True):
     scoped_machines: list[MachineWithoutScopedMachines]
 
 
-class MachineCreated(msgspec.Struct, kw_only=True):
+class MachineCreated(Model, kw_only=True):
     """The ``Machine.Created`` response: a response model (lenient)."""
 
     object: str
@@ -67,7 +66,7 @@ class MachineCreated(msgspec.Struct, kw_only=True):
     secret_key: str
 
 
-class MachineDeleted(msgspec.Struct, kw_only=True):
+class MachineDeleted(Model, kw_only=True):
     """The ``Machine.Deleted`` response: a response model (lenient)."""
 
     object: str
@@ -75,14 +74,14 @@ class MachineDeleted(msgspec.Struct, kw_only=True):
     deleted: bool
 
 
-class MachineList(msgspec.Struct, kw_only=True):
+class MachineList(Model, kw_only=True):
     """The ``Machine.List`` response: a response model (lenient)."""
 
     data: list[Machine]
     total_count: int
 
 
-class MachineScope(msgspec.Struct, kw_only=True):
+class MachineScope(Model, kw_only=True):
     """The ``MachineScope`` response: a response model (lenient)."""
 
     object: str
@@ -91,7 +90,7 @@ class MachineScope(msgspec.Struct, kw_only=True):
     created_at: int
 
 
-class MachineScopeDeleted(msgspec.Struct, kw_only=True):
+class MachineScopeDeleted(Model, kw_only=True):
     """The ``MachineScope.Deleted`` response: a response model (lenient)."""
 
     object: str
@@ -100,14 +99,14 @@ class MachineScopeDeleted(msgspec.Struct, kw_only=True):
     deleted: bool
 
 
-class MachineSecretKey(msgspec.Struct, kw_only=True):
+class MachineSecretKey(Model, kw_only=True):
     """The ``Machine.SecretKey`` response: a response model (lenient)."""
 
     object: str
     secret: str
 
 
-class MachineWithoutScopedMachines(msgspec.Struct, kw_only=True):
+class MachineWithoutScopedMachines(Model, kw_only=True):
     """The ``MachineWithoutScopedMachines`` schema: a response model (lenient)."""
 
     object: str
@@ -120,16 +119,14 @@ class MachineWithoutScopedMachines(msgspec.Struct, kw_only=True):
 
 
 class RotateMachineSecretKeyRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The request body of ``RotateMachineSecretKey``: a request model (strict)."""
 
     previous_token_ttl: int
 
 
-class UpdateMachineRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
-):
+class UpdateMachineRequest(Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
     """The request body of ``UpdateMachine``: a request model (strict)."""
 
     name: str | UnsetType = UNSET

@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from clerk_async._model import Model
 
 __all__ = ["OAuthAccessTokenVerification", "VerifyOAuthAccessTokenRequest"]
 
 
-class OAuthAccessTokenVerification(msgspec.Struct, kw_only=True):
+class OAuthAccessTokenVerification(Model, kw_only=True):
     """The response of ``verifyOAuthAccessToken``: a response model (lenient)."""
 
     object: str | None = None
@@ -20,14 +21,14 @@ class OAuthAccessTokenVerification(msgspec.Struct, kw_only=True):
     revoked: bool | None = None
     revocation_reason: str | None = None
     expired: bool | None = None
-    expiration: float | None = None
-    created_at: float | None = None
-    updated_at: float | None = None
+    expiration: int | float | None = None
+    created_at: int | float | None = None
+    updated_at: int | float | None = None
     active: bool | None = None
 
 
 class VerifyOAuthAccessTokenRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The request body of ``verifyOAuthAccessToken``: a request model (strict)."""
 

@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from clerk_async._model import Model
 
 __all__ = [
     "CreateOAuthApplicationRequest",
@@ -18,7 +19,7 @@ __all__ = [
 
 
 class CreateOAuthApplicationRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The request body of ``CreateOAuthApplication``: a request model (strict)."""
 
@@ -32,7 +33,7 @@ class CreateOAuthApplicationRequest(
     public: bool | None | UnsetType = UNSET
 
 
-class OAuthApplication(msgspec.Struct, kw_only=True):
+class OAuthApplication(Model, kw_only=True):
     """The ``OAuthApplication`` schema: a response model (lenient)."""
 
     object: str
@@ -59,7 +60,7 @@ class OAuthApplication(msgspec.Struct, kw_only=True):
     updated_at: int
 
 
-class OAuthApplicationWithSecret(msgspec.Struct, kw_only=True):
+class OAuthApplicationWithSecret(Model, kw_only=True):
     """The ``OAuthApplicationWithSecret`` response: a response model (lenient)."""
 
     object: str
@@ -87,7 +88,7 @@ class OAuthApplicationWithSecret(msgspec.Struct, kw_only=True):
     client_secret: str | None = None
 
 
-class OAuthApplications(msgspec.Struct, kw_only=True):
+class OAuthApplications(Model, kw_only=True):
     """The ``OAuthApplications`` response: a response model (lenient)."""
 
     data: list[OAuthApplication]
@@ -95,7 +96,7 @@ class OAuthApplications(msgspec.Struct, kw_only=True):
 
 
 class RevokeOAuthApplicationTokenRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The request body of ``RevokeOAuthApplicationToken``: a request model (strict)."""
 
@@ -103,7 +104,7 @@ class RevokeOAuthApplicationTokenRequest(
 
 
 class UpdateOAuthApplicationRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The request body of ``UpdateOAuthApplication``: a request model (strict)."""
 
@@ -118,7 +119,7 @@ class UpdateOAuthApplicationRequest(
 
 
 class UploadOAuthApplicationLogoRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The request body of ``UploadOAuthApplicationLogo``: a request model (strict)."""
 

@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from clerk_async._model import Model
 from clerk_async.models.common import OrganizationInvitationPublicOrganizationData
 
 __all__ = [
@@ -18,7 +18,7 @@ __all__ = [
 
 
 class CreateOrganizationDomainRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The request body of ``CreateOrganizationDomain``: a request model (strict)."""
 
@@ -27,7 +27,7 @@ class CreateOrganizationDomainRequest(
     verified: bool | None | UnsetType = UNSET
 
 
-class OrganizationDomain(msgspec.Struct, kw_only=True):
+class OrganizationDomain(Model, kw_only=True):
     """The ``OrganizationDomain`` response: a response model (lenient)."""
 
     object: str
@@ -47,7 +47,7 @@ class OrganizationDomain(msgspec.Struct, kw_only=True):
     updated_at: int
 
 
-class OrganizationDomainVerification(msgspec.Struct, kw_only=True):
+class OrganizationDomainVerification(Model, kw_only=True):
     """The ``OrganizationDomainVerification`` schema: a response model (lenient)."""
 
     status: str
@@ -57,7 +57,7 @@ class OrganizationDomainVerification(msgspec.Struct, kw_only=True):
     verified_at: int | None = None
 
 
-class OrganizationDomains(msgspec.Struct, kw_only=True):
+class OrganizationDomains(Model, kw_only=True):
     """The ``OrganizationDomains`` response: a response model (lenient)."""
 
     data: list[OrganizationDomain]
@@ -65,7 +65,7 @@ class OrganizationDomains(msgspec.Struct, kw_only=True):
 
 
 class UpdateOrganizationDomainRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The request body of ``UpdateOrganizationDomain``: a request model (strict)."""
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from clerk_async._model import Model
 from clerk_async.models.common import OrganizationInvitationPublicUserData
 
 __all__ = [
@@ -19,7 +19,7 @@ __all__ = [
 
 
 class CreateOrganizationInvitationRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The request body of ``CreateOrganizationInvitation``: a request model (strict)."""
 
@@ -33,7 +33,7 @@ class CreateOrganizationInvitationRequest(
     notify: bool | None | UnsetType = UNSET
 
 
-class OrganizationInvitation(msgspec.Struct, kw_only=True):
+class OrganizationInvitation(Model, kw_only=True):
     """The ``OrganizationInvitation`` response: a response model (lenient)."""
 
     object: str
@@ -53,7 +53,7 @@ class OrganizationInvitation(msgspec.Struct, kw_only=True):
     updated_at: int
 
 
-class OrganizationInvitations(msgspec.Struct, kw_only=True):
+class OrganizationInvitations(Model, kw_only=True):
     """The ``OrganizationInvitations`` response: a response model (lenient)."""
 
     data: list[OrganizationInvitation]
@@ -61,7 +61,7 @@ class OrganizationInvitations(msgspec.Struct, kw_only=True):
 
 
 class RevokeOrganizationInvitationRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The request body of ``RevokeOrganizationInvitation``: a request model (strict)."""
 

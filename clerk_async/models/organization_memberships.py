@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from clerk_async._model import Model
 
 __all__ = [
     "CreateOrganizationMembershipRequest",
@@ -16,7 +17,7 @@ __all__ = [
 
 
 class CreateOrganizationMembershipRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The request body of ``CreateOrganizationMembership``: a request model (strict)."""
 
@@ -27,7 +28,7 @@ class CreateOrganizationMembershipRequest(
 
 
 class UpdateOrganizationMembershipMetadataRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The request body of ``UpdateOrganizationMembershipMetadata``: a request model (strict)."""
 
@@ -36,7 +37,7 @@ class UpdateOrganizationMembershipMetadataRequest(
 
 
 class UpdateOrganizationMembershipRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The request body of ``UpdateOrganizationMembership``: a request model (strict)."""
 

@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from clerk_async._model import Model
 from clerk_async.models.common import Permission
 
 __all__ = [
@@ -16,7 +16,7 @@ __all__ = [
 
 
 class CreateOrganizationPermissionRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The request body of ``CreateOrganizationPermission``: a request model (strict)."""
 
@@ -25,7 +25,7 @@ class CreateOrganizationPermissionRequest(
     description: str | UnsetType = UNSET
 
 
-class Permissions(msgspec.Struct, kw_only=True):
+class Permissions(Model, kw_only=True):
     """The ``Permissions`` response: a response model (lenient)."""
 
     data: list[Permission]
@@ -33,7 +33,7 @@ class Permissions(msgspec.Struct, kw_only=True):
 
 
 class UpdateOrganizationPermissionRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The request body of ``UpdateOrganizationPermission``: a request model (strict)."""
 

@@ -3,16 +3,16 @@
 
 from __future__ import annotations
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from clerk_async._model import Model
 from clerk_async.models.common import Role
 
 __all__ = ["CreateOrganizationRoleRequest", "Roles", "UpdateOrganizationRoleRequest"]
 
 
 class CreateOrganizationRoleRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The request body of ``CreateOrganizationRole``: a request model (strict)."""
 
@@ -23,7 +23,7 @@ class CreateOrganizationRoleRequest(
     include_in_initial_role_set: bool | None | UnsetType = UNSET
 
 
-class Roles(msgspec.Struct, kw_only=True):
+class Roles(Model, kw_only=True):
     """The ``Roles`` response: a response model (lenient)."""
 
     data: list[Role]
@@ -31,7 +31,7 @@ class Roles(msgspec.Struct, kw_only=True):
 
 
 class UpdateOrganizationRoleRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The request body of ``UpdateOrganizationRole``: a request model (strict)."""
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from clerk_async._model import Model
 from clerk_async.models.common import Organization
 
 __all__ = [
@@ -22,7 +22,7 @@ __all__ = [
 
 
 class CreateOrganizationRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The request body of ``CreateOrganization``: a request model (strict)."""
 
@@ -37,7 +37,7 @@ class CreateOrganizationRequest(
 
 
 class MergeOrganizationMetadataRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The request body of ``MergeOrganizationMetadata``: a request model (strict)."""
 
@@ -45,7 +45,7 @@ class MergeOrganizationMetadataRequest(
     private_metadata: dict[str, Any] | UnsetType = UNSET
 
 
-class OrganizationWithLogo(msgspec.Struct, kw_only=True):
+class OrganizationWithLogo(Model, kw_only=True):
     """The ``OrganizationWithLogo`` response: a response model (lenient)."""
 
     object: str
@@ -70,7 +70,7 @@ class OrganizationWithLogo(msgspec.Struct, kw_only=True):
     logo_url: str | None = None
 
 
-class Organizations(msgspec.Struct, kw_only=True):
+class Organizations(Model, kw_only=True):
     """The ``Organizations`` response: a response model (lenient)."""
 
     data: list[Organization]
@@ -78,7 +78,7 @@ class Organizations(msgspec.Struct, kw_only=True):
 
 
 class ReplaceOrganizationMetadataRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The request body of ``ReplaceOrganizationMetadata``: a request model (strict)."""
 
@@ -87,7 +87,7 @@ class ReplaceOrganizationMetadataRequest(
 
 
 class UpdateOrganizationRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The request body of ``UpdateOrganization``: a request model (strict)."""
 
@@ -100,7 +100,7 @@ class UpdateOrganizationRequest(
 
 
 class UploadOrganizationLogoRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The request body of ``UploadOrganizationLogo``: a request model (strict)."""
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from clerk_async._model import Model
 
 __all__ = [
     "AttemptPhoneNumberVerificationRequest",
@@ -17,7 +18,7 @@ __all__ = [
 
 
 class AttemptPhoneNumberVerificationRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The request body of ``AttemptPhoneNumberVerification``: a request model (strict)."""
 
@@ -25,9 +26,7 @@ class AttemptPhoneNumberVerificationRequest(
     code: str
 
 
-class CreatePhoneNumberRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
-):
+class CreatePhoneNumberRequest(Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
     """The request body of ``CreatePhoneNumber``: a request model (strict)."""
 
     user_id: str
@@ -38,7 +37,7 @@ class CreatePhoneNumberRequest(
 
 
 class ReplaceUserPhoneNumberRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The request body of ``ReplaceUserPhoneNumber``: a request model (strict)."""
 
@@ -46,9 +45,7 @@ class ReplaceUserPhoneNumberRequest(
     identification_status: Literal["verified", "reserved", "unverified"] | UnsetType = UNSET
 
 
-class UpdatePhoneNumberRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
-):
+class UpdatePhoneNumberRequest(Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
     """The request body of ``UpdatePhoneNumber``: a request model (strict)."""
 
     verified: bool | None | UnsetType = UNSET

@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from clerk_async._model import Model
 
 __all__ = ["ProxyCheck", "VerifyDomainProxyRequest"]
 
 
-class ProxyCheck(msgspec.Struct, kw_only=True):
+class ProxyCheck(Model, kw_only=True):
     """The ``ProxyCheck`` response: a response model (lenient)."""
 
     object: str
@@ -22,9 +23,7 @@ class ProxyCheck(msgspec.Struct, kw_only=True):
     updated_at: int
 
 
-class VerifyDomainProxyRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
-):
+class VerifyDomainProxyRequest(Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
     """The request body of ``VerifyDomainProxy``: a request model (strict)."""
 
     domain_id: str | UnsetType = UNSET

@@ -3,20 +3,18 @@
 
 from __future__ import annotations
 
-import msgspec
+from clerk_async._model import Model
 
 __all__ = ["CreateRedirectURLRequest", "RedirectURL"]
 
 
-class CreateRedirectURLRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
-):
+class CreateRedirectURLRequest(Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
     """The request body of ``CreateRedirectURL``: a request model (strict)."""
 
     url: str
 
 
-class RedirectURL(msgspec.Struct, kw_only=True):
+class RedirectURL(Model, kw_only=True):
     """The ``RedirectURL`` schema: a response model (lenient)."""
 
     object: str

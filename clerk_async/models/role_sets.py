@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from clerk_async._model import Model
 
 __all__ = [
     "AddRolesToRoleSetRequest",
@@ -21,9 +22,7 @@ __all__ = [
 ]
 
 
-class AddRolesToRoleSetRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
-):
+class AddRolesToRoleSetRequest(Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
     """The request body of ``AddRolesToRoleSet``: a request model (strict)."""
 
     role_keys: list[str]
@@ -31,9 +30,7 @@ class AddRolesToRoleSetRequest(
     creator_role_key: str | UnsetType = UNSET
 
 
-class CreateRoleSetRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
-):
+class CreateRoleSetRequest(Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
     """The request body of ``CreateRoleSet``: a request model (strict)."""
 
     name: str
@@ -46,7 +43,7 @@ class CreateRoleSetRequest(
 
 
 class ReplaceRoleInRoleSetRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The request body of ``ReplaceRoleInRoleSet``: a request model (strict)."""
 
@@ -54,16 +51,14 @@ class ReplaceRoleInRoleSetRequest(
     to_role_key: str
 
 
-class ReplaceRoleSetRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
-):
+class ReplaceRoleSetRequest(Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
     """The request body of ``ReplaceRoleSet``: a request model (strict)."""
 
     dest_role_set_key: str
     reassignment_mappings: dict[str, str] | UnsetType = UNSET
 
 
-class RoleSet(msgspec.Struct, kw_only=True):
+class RoleSet(Model, kw_only=True):
     """The ``RoleSet`` schema: a response model (lenient)."""
 
     object: str
@@ -80,7 +75,7 @@ class RoleSet(msgspec.Struct, kw_only=True):
     updated_at: int
 
 
-class RoleSetItem(msgspec.Struct, kw_only=True):
+class RoleSetItem(Model, kw_only=True):
     """The ``RoleSetItem`` schema: a response model (lenient)."""
 
     object: str
@@ -94,7 +89,7 @@ class RoleSetItem(msgspec.Struct, kw_only=True):
     updated_at: int
 
 
-class RoleSetMigration(msgspec.Struct, kw_only=True):
+class RoleSetMigration(Model, kw_only=True):
     """The ``RoleSetMigration`` schema: a response model (lenient)."""
 
     object: str
@@ -113,16 +108,14 @@ class RoleSetMigration(msgspec.Struct, kw_only=True):
     updated_at: int
 
 
-class RoleSets(msgspec.Struct, kw_only=True):
+class RoleSets(Model, kw_only=True):
     """The ``RoleSets`` response: a response model (lenient)."""
 
     data: list[RoleSet]
     total_count: int
 
 
-class UpdateRoleSetRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
-):
+class UpdateRoleSetRequest(Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
     """The request body of ``UpdateRoleSet``: a request model (strict)."""
 
     name: str | None | UnsetType = UNSET

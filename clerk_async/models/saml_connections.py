@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from clerk_async._model import Model
 from clerk_async.models.common import CreateSAMLConnectionRequestLoginHint
 
 __all__ = [
@@ -22,7 +22,7 @@ __all__ = [
 
 
 class CreateSAMLConnectionRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The request body of ``CreateSAMLConnection``: a request model (strict)."""
 
@@ -43,7 +43,7 @@ class CreateSAMLConnectionRequest(
 
 
 class CreateSAMLConnectionRequestAttributeMapping(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The ``attribute_mapping`` field of ``CreateSAMLConnectionRequest``.
 
@@ -56,7 +56,7 @@ class CreateSAMLConnectionRequestAttributeMapping(
     last_name: str | UnsetType = UNSET
 
 
-class SAMLConnection(msgspec.Struct, kw_only=True):
+class SAMLConnection(Model, kw_only=True):
     """The ``SAMLConnection`` schema: a response model (lenient)."""
 
     object: str
@@ -92,7 +92,7 @@ class SAMLConnection(msgspec.Struct, kw_only=True):
     updated_at: int
 
 
-class SAMLConnectionAttributeMapping(msgspec.Struct, kw_only=True):
+class SAMLConnectionAttributeMapping(Model, kw_only=True):
     """The ``attribute_mapping`` field of ``SAMLConnection``: a response model (lenient)."""
 
     user_id: str
@@ -101,14 +101,14 @@ class SAMLConnectionAttributeMapping(msgspec.Struct, kw_only=True):
     last_name: str
 
 
-class SAMLConnectionLoginHint(msgspec.Struct, kw_only=True):
+class SAMLConnectionLoginHint(Model, kw_only=True):
     """The ``login_hint`` field of ``SAMLConnection``: a response model (lenient)."""
 
     mode: str
     source: str | None = None
 
 
-class SAMLConnections(msgspec.Struct, kw_only=True):
+class SAMLConnections(Model, kw_only=True):
     """The ``SAMLConnections`` response: a response model (lenient)."""
 
     data: list[SAMLConnection]
@@ -116,7 +116,7 @@ class SAMLConnections(msgspec.Struct, kw_only=True):
 
 
 class UpdateSAMLConnectionRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The request body of ``UpdateSAMLConnection``: a request model (strict)."""
 

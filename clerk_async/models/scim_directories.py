@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from clerk_async._model import Model
 from clerk_async.models.common import Role, SCIMDirectoryCustomAttributesItem
 
 __all__ = [
@@ -24,7 +24,7 @@ __all__ = [
 
 
 class CreateSCIMDirectoryRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The request body of ``CreateSCIMDirectory``: a request model (strict)."""
 
@@ -35,7 +35,7 @@ class CreateSCIMDirectoryRequest(
 
 
 class CreateSCIMDirectoryRequestGroupRoleMappingsItem(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """An item of the ``group_role_mappings`` field of ``CreateSCIMDirectoryRequest``.
 
@@ -49,7 +49,7 @@ class CreateSCIMDirectoryRequestGroupRoleMappingsItem(
 
 
 class CreateSCIMGroupRoleMappingRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The request body of ``CreateSCIMGroupRoleMapping``: a request model (strict)."""
 
@@ -59,7 +59,7 @@ class CreateSCIMGroupRoleMappingRequest(
 
 
 class ReplaceSCIMGroupRoleMappingsRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The request body of ``ReplaceSCIMGroupRoleMappings``: a request model (strict)."""
 
@@ -67,7 +67,7 @@ class ReplaceSCIMGroupRoleMappingsRequest(
 
 
 class ReplaceSCIMGroupRoleMappingsRequestMappingsItem(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """An item of the ``mappings`` field of ``ReplaceSCIMGroupRoleMappingsRequest``.
 
@@ -78,7 +78,7 @@ class ReplaceSCIMGroupRoleMappingsRequestMappingsItem(
     role_id: str
 
 
-class SCIMDirectory(msgspec.Struct, kw_only=True):
+class SCIMDirectory(Model, kw_only=True):
     """The ``SCIMDirectory`` schema: a response model (lenient)."""
 
     object: str
@@ -96,14 +96,14 @@ class SCIMDirectory(msgspec.Struct, kw_only=True):
     updated_at: int
 
 
-class SCIMDirectoryList(msgspec.Struct, kw_only=True):
+class SCIMDirectoryList(Model, kw_only=True):
     """The ``SCIMDirectory.List`` response: a response model (lenient)."""
 
     data: list[SCIMDirectory]
     total_count: int
 
 
-class SCIMGroupRoleMapping(msgspec.Struct, kw_only=True):
+class SCIMGroupRoleMapping(Model, kw_only=True):
     """The ``SCIMGroupRoleMapping`` schema: a response model (lenient)."""
 
     object: str
@@ -120,7 +120,7 @@ class SCIMGroupRoleMapping(msgspec.Struct, kw_only=True):
     updated_at: int
 
 
-class SCIMGroupRoleMappingDeleted(msgspec.Struct, kw_only=True):
+class SCIMGroupRoleMappingDeleted(Model, kw_only=True):
     """The ``SCIMGroupRoleMapping.Deleted`` response: a response model (lenient)."""
 
     object: str
@@ -128,7 +128,7 @@ class SCIMGroupRoleMappingDeleted(msgspec.Struct, kw_only=True):
     deleted: bool
 
 
-class SCIMGroupRoleMappingList(msgspec.Struct, kw_only=True):
+class SCIMGroupRoleMappingList(Model, kw_only=True):
     """The ``SCIMGroupRoleMapping.List`` response: a response model (lenient)."""
 
     data: list[SCIMGroupRoleMapping]
@@ -136,7 +136,7 @@ class SCIMGroupRoleMappingList(msgspec.Struct, kw_only=True):
 
 
 class UpdateSCIMDirectoryRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The request body of ``UpdateSCIMDirectory``: a request model (strict)."""
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from clerk_async._model import Model
 
 __all__ = [
     "Cookies",
@@ -21,16 +22,14 @@ __all__ = [
 ]
 
 
-class Cookies(msgspec.Struct, kw_only=True):
+class Cookies(Model, kw_only=True):
     """The ``Cookies`` schema: a response model (lenient)."""
 
     object: str
     cookies: list[str]
 
 
-class CreateSessionRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
-):
+class CreateSessionRequest(Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
     """The request body of ``createSession``: a request model (strict)."""
 
     user_id: str
@@ -38,7 +37,7 @@ class CreateSessionRequest(
 
 
 class CreateSessionTokenFromTemplateRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The request body of ``CreateSessionTokenFromTemplate``: a request model (strict)."""
 
@@ -46,16 +45,14 @@ class CreateSessionTokenFromTemplateRequest(
 
 
 class CreateSessionTokenRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The request body of ``CreateSessionToken``: a request model (strict)."""
 
     expires_in_seconds: int | None | UnsetType = UNSET
 
 
-class RefreshSessionRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
-):
+class RefreshSessionRequest(Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
     """The request body of ``RefreshSession``: a request model (strict)."""
 
     expired_token: str
@@ -66,7 +63,7 @@ class RefreshSessionRequest(
     request_originating_ip: str | None | UnsetType = UNSET
 
 
-class SessionRefresh(msgspec.Struct, kw_only=True):
+class SessionRefresh(Model, kw_only=True):
     """The ``Session.Refresh`` response: a response model (lenient)."""
 
     object: str
@@ -74,23 +71,21 @@ class SessionRefresh(msgspec.Struct, kw_only=True):
     cookies: list[str] | None = None
 
 
-class SessionToken(msgspec.Struct, kw_only=True):
+class SessionToken(Model, kw_only=True):
     """The response of ``CreateSessionToken``: a response model (lenient)."""
 
     object: str | None = None
     jwt: str | None = None
 
 
-class Token(msgspec.Struct, kw_only=True):
+class Token(Model, kw_only=True):
     """The ``Token`` schema: a response model (lenient)."""
 
     object: str
     jwt: str
 
 
-class VerifySessionRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
-):
+class VerifySessionRequest(Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
     """The request body of ``VerifySession``: a request model (strict)."""
 
     token: str | UnsetType = UNSET

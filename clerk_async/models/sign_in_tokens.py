@@ -3,15 +3,14 @@
 
 from __future__ import annotations
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from clerk_async._model import Model
 
 __all__ = ["CreateSignInTokenRequest", "SignInToken"]
 
 
-class CreateSignInTokenRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
-):
+class CreateSignInTokenRequest(Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
     """The request body of ``CreateSignInToken``: a request model (strict)."""
 
     user_id: str
@@ -19,7 +18,7 @@ class CreateSignInTokenRequest(
     expires_in_seconds: int | None | UnsetType = UNSET
 
 
-class SignInToken(msgspec.Struct, kw_only=True):
+class SignInToken(Model, kw_only=True):
     """The ``SignInToken`` response: a response model (lenient)."""
 
     object: str

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
 from msgspec import UNSET, UnsetType
+
+from clerk_async._model import Model
 
 __all__ = ["SignUp", "SignUpVerification", "SignUpVerifications", "UpdateSignUpRequest"]
 
 
-class SignUp(msgspec.Struct, kw_only=True):
+class SignUp(Model, kw_only=True):
     """The ``SignUp`` response: a response model (lenient)."""
 
     object: str
@@ -42,14 +43,14 @@ class SignUp(msgspec.Struct, kw_only=True):
     external_account: dict[str, Any] | None = None
 
 
-class SignUpVerification(msgspec.Struct, kw_only=True):
+class SignUpVerification(Model, kw_only=True):
     """The ``SignUpVerification`` schema: a response model (lenient)."""
 
     next_action: str | None = None
     supported_strategies: list[str] | None = None
 
 
-class SignUpVerifications(msgspec.Struct, kw_only=True):
+class SignUpVerifications(Model, kw_only=True):
     """The ``verifications`` field of ``SignUp``: a response model (lenient)."""
 
     email_address: SignUpVerification | None = None
@@ -58,9 +59,7 @@ class SignUpVerifications(msgspec.Struct, kw_only=True):
     external_account: dict[str, Any] | None = None
 
 
-class UpdateSignUpRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
-):
+class UpdateSignUpRequest(Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
     """The request body of ``UpdateSignUp``: a request model (strict)."""
 
     external_id: str | None | UnsetType = UNSET

@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-import msgspec
+from clerk_async._model import Model
 
 __all__ = ["TestingToken"]
 
 
-class TestingToken(msgspec.Struct, kw_only=True):
+class TestingToken(Model, kw_only=True):
     """The ``TestingToken`` response: a response model (lenient)."""
 
     object: str

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from clerk_async._model import Model
 from clerk_async.errors import ErrorDetail
 from clerk_async.models.common import EmailAddress, OrganizationMembership, PhoneNumber
 
@@ -50,9 +50,7 @@ __all__ = [
 ]
 
 
-class CreateUserRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
-):
+class CreateUserRequest(Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
     """The request body of ``CreateUser``: a request model (strict)."""
 
     external_id: str | None | UnsetType = UNSET
@@ -87,7 +85,7 @@ class CreateUserRequest(
     locked: bool | None | UnsetType = UNSET
 
 
-class EnterpriseAccount(msgspec.Struct, kw_only=True):
+class EnterpriseAccount(Model, kw_only=True):
     """The ``EnterpriseAccount`` schema: a response model (lenient)."""
 
     id: str
@@ -106,7 +104,7 @@ class EnterpriseAccount(msgspec.Struct, kw_only=True):
     last_authenticated_at: int | None = None
 
 
-class EnterpriseAccountConnection(msgspec.Struct, kw_only=True):
+class EnterpriseAccountConnection(Model, kw_only=True):
     """The ``EnterpriseAccountConnection`` schema: a response model (lenient)."""
 
     id: str
@@ -126,7 +124,7 @@ class EnterpriseAccountConnection(msgspec.Struct, kw_only=True):
     updated_at: int
 
 
-class EnterpriseAccountVerification(msgspec.Struct, kw_only=True):
+class EnterpriseAccountVerification(Model, kw_only=True):
     """The ``verification`` field of ``EnterpriseAccount``: a response model (lenient)."""
 
     object: str | None = None
@@ -139,7 +137,7 @@ class EnterpriseAccountVerification(msgspec.Struct, kw_only=True):
     error: ErrorDetail | None = None
 
 
-class ExternalAccountWithVerification(msgspec.Struct, kw_only=True):
+class ExternalAccountWithVerification(Model, kw_only=True):
     """The ``ExternalAccountWithVerification`` schema: a response model (lenient)."""
 
     object: str
@@ -164,7 +162,7 @@ class ExternalAccountWithVerification(msgspec.Struct, kw_only=True):
     verification: ExternalAccountWithVerificationVerification | None = None
 
 
-class ExternalAccountWithVerificationVerification(msgspec.Struct, kw_only=True):
+class ExternalAccountWithVerificationVerification(Model, kw_only=True):
     """The ``verification`` field of ``ExternalAccountWithVerification``.
 
     A response model (lenient).
@@ -180,7 +178,7 @@ class ExternalAccountWithVerificationVerification(msgspec.Struct, kw_only=True):
     verified_at_client: str | None = None
 
 
-class OAuthAccessToken(msgspec.Struct, kw_only=True):
+class OAuthAccessToken(Model, kw_only=True):
     """The ``OAuthAccessToken`` response: a response model (lenient)."""
 
     object: str
@@ -196,7 +194,7 @@ class OAuthAccessToken(msgspec.Struct, kw_only=True):
     token_secret: str | None = None
 
 
-class Passkey(msgspec.Struct, kw_only=True):
+class Passkey(Model, kw_only=True):
     """The ``Passkey`` schema: a response model (lenient)."""
 
     id: str | None = None
@@ -207,7 +205,7 @@ class Passkey(msgspec.Struct, kw_only=True):
 
 
 class RemoveUserPasswordRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The request body of ``RemoveUserPassword``: a request model (strict)."""
 
@@ -215,7 +213,7 @@ class RemoveUserPasswordRequest(
 
 
 class ReplaceUserMetadataRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The request body of ``ReplaceUserMetadata``: a request model (strict)."""
 
@@ -224,7 +222,7 @@ class ReplaceUserMetadataRequest(
     unsafe_metadata: dict[str, Any] | UnsetType = UNSET
 
 
-class SAMLAccount(msgspec.Struct, kw_only=True):
+class SAMLAccount(Model, kw_only=True):
     """The ``SAMLAccount`` schema: a response model (lenient)."""
 
     id: str
@@ -241,7 +239,7 @@ class SAMLAccount(msgspec.Struct, kw_only=True):
     saml_connection: SAMLAccountConnection | None = None
 
 
-class SAMLAccountConnection(msgspec.Struct, kw_only=True):
+class SAMLAccountConnection(Model, kw_only=True):
     """The ``SAMLAccountConnection`` schema: a response model (lenient)."""
 
     id: str
@@ -259,7 +257,7 @@ class SAMLAccountConnection(msgspec.Struct, kw_only=True):
     updated_at: int
 
 
-class SAMLAccountVerification(msgspec.Struct, kw_only=True):
+class SAMLAccountVerification(Model, kw_only=True):
     """The ``verification`` field of ``SAMLAccount``: a response model (lenient)."""
 
     object: str | None = None
@@ -272,7 +270,7 @@ class SAMLAccountVerification(msgspec.Struct, kw_only=True):
     verified_at_client: str | None = None
 
 
-class SCIMUserMetadata(msgspec.Struct, kw_only=True):
+class SCIMUserMetadata(Model, kw_only=True):
     """The ``SCIMUserMetadata`` schema: a response model (lenient)."""
 
     directory_id: str
@@ -281,7 +279,7 @@ class SCIMUserMetadata(msgspec.Struct, kw_only=True):
 
 
 class SetUserPasswordCompromisedRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The request body of ``SetUserPasswordCompromised``: a request model (strict)."""
 
@@ -289,21 +287,21 @@ class SetUserPasswordCompromisedRequest(
 
 
 class SetUserProfileImageRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The request body of ``SetUserProfileImage``: a request model (strict)."""
 
     file: bytes
 
 
-class TotalCount(msgspec.Struct, kw_only=True):
+class TotalCount(Model, kw_only=True):
     """The ``TotalCount`` schema: a response model (lenient)."""
 
     object: str
     total_count: int
 
 
-class TrustedDevice(msgspec.Struct, kw_only=True):
+class TrustedDevice(Model, kw_only=True):
     """The ``TrustedDevice`` schema: a response model (lenient)."""
 
     object: str
@@ -319,7 +317,7 @@ class TrustedDevice(msgspec.Struct, kw_only=True):
     revoked_at: int | None = None
 
 
-class TrustedDeviceList(msgspec.Struct, kw_only=True):
+class TrustedDeviceList(Model, kw_only=True):
     """The ``TrustedDevice.List`` response: a response model (lenient)."""
 
     data: list[TrustedDevice]
@@ -327,7 +325,7 @@ class TrustedDeviceList(msgspec.Struct, kw_only=True):
 
 
 class UpdateUserMetadataRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The request body of ``UpdateUserMetadata``: a request model (strict)."""
 
@@ -336,9 +334,7 @@ class UpdateUserMetadataRequest(
     unsafe_metadata: dict[str, Any] | UnsetType = UNSET
 
 
-class UpdateUserRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
-):
+class UpdateUserRequest(Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
     """The request body of ``UpdateUser``: a request model (strict)."""
 
     external_id: str | None | UnsetType = UNSET
@@ -367,7 +363,7 @@ class UpdateUserRequest(
     bypass_client_trust: bool | None | UnsetType = UNSET
 
 
-class User(msgspec.Struct, kw_only=True):
+class User(Model, kw_only=True):
     """The ``User`` schema: a response model (lenient)."""
 
     id: str
@@ -419,27 +415,25 @@ class User(msgspec.Struct, kw_only=True):
     scim: SCIMUserMetadata | None = None
 
 
-class UserIdResponse(msgspec.Struct, kw_only=True):
+class UserIdResponse(Model, kw_only=True):
     """The response of ``DisableMFA``: a response model (lenient)."""
 
     user_id: str | None = None
 
 
-class UsersBanRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
+class UsersBanRequest(Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
     """The request body of ``UsersBan``: a request model (strict)."""
 
     user_ids: list[str]
 
 
-class UsersUnbanRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
-):
+class UsersUnbanRequest(Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
     """The request body of ``UsersUnban``: a request model (strict)."""
 
     user_ids: list[str]
 
 
-class VerificationGoogleOneTap(msgspec.Struct, kw_only=True):
+class VerificationGoogleOneTap(Model, kw_only=True):
     """The ``verification_google_one_tap`` schema: a response model (lenient)."""
 
     object: str | None = None
@@ -451,7 +445,7 @@ class VerificationGoogleOneTap(msgspec.Struct, kw_only=True):
     error: ErrorDetail | None = None
 
 
-class VerificationOauth(msgspec.Struct, kw_only=True):
+class VerificationOauth(Model, kw_only=True):
     """The ``verification_oauth`` schema: a response model (lenient)."""
 
     object: str | None = None
@@ -464,7 +458,7 @@ class VerificationOauth(msgspec.Struct, kw_only=True):
     verified_at_client: str | None = None
 
 
-class VerificationPasskey(msgspec.Struct, kw_only=True):
+class VerificationPasskey(Model, kw_only=True):
     """The ``verification_passkey`` schema: a response model (lenient)."""
 
     object: str | None = None
@@ -477,7 +471,7 @@ class VerificationPasskey(msgspec.Struct, kw_only=True):
     verified_at_client: str | None = None
 
 
-class VerificationWeb3(msgspec.Struct, kw_only=True):
+class VerificationWeb3(Model, kw_only=True):
     """The ``verification_web3`` schema: a response model (lenient)."""
 
     object: str | None = None
@@ -490,36 +484,32 @@ class VerificationWeb3(msgspec.Struct, kw_only=True):
     verified_at_client: str | None = None
 
 
-class VerifyPasswordRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
-):
+class VerifyPasswordRequest(Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
     """The request body of ``VerifyPassword``: a request model (strict)."""
 
     password: str
 
 
-class VerifyPasswordResponse(msgspec.Struct, kw_only=True):
+class VerifyPasswordResponse(Model, kw_only=True):
     """The response of ``VerifyPassword``: a response model (lenient)."""
 
     verified: bool | None = None
 
 
-class VerifyTOTPRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
-):
+class VerifyTOTPRequest(Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
     """The request body of ``VerifyTOTP``: a request model (strict)."""
 
     code: str
 
 
-class VerifyTOTPResponse(msgspec.Struct, kw_only=True):
+class VerifyTOTPResponse(Model, kw_only=True):
     """The response of ``VerifyTOTP``: a response model (lenient)."""
 
     verified: bool | None = None
     code_type: str | None = None
 
 
-class Web3Wallet(msgspec.Struct, kw_only=True):
+class Web3Wallet(Model, kw_only=True):
     """The ``Web3Wallet`` schema: a response model (lenient)."""
 
     id: str | None = None
@@ -530,7 +520,7 @@ class Web3Wallet(msgspec.Struct, kw_only=True):
     updated_at: int
 
 
-class Web3WalletVerification(msgspec.Struct, kw_only=True):
+class Web3WalletVerification(Model, kw_only=True):
     """The ``verification`` field of ``Web3Wallet``: a response model (lenient)."""
 
     object: str | None = None

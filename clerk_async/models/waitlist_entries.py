@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
+from clerk_async._model import Model
 from clerk_async.models.common import Invitation
 
 __all__ = [
@@ -18,7 +18,7 @@ __all__ = [
 
 
 class CreateBulkWaitlistEntriesRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The request body of ``CreateBulkWaitlistEntries``: a request model (strict)."""
 
@@ -27,7 +27,7 @@ class CreateBulkWaitlistEntriesRequest(
 
 
 class CreateWaitlistEntryRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The request body of ``CreateWaitlistEntry``: a request model (strict)."""
 
@@ -36,21 +36,21 @@ class CreateWaitlistEntryRequest(
 
 
 class InviteWaitlistEntryRequest(
-    msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The request body of ``InviteWaitlistEntry``: a request model (strict)."""
 
     ignore_existing: bool | None | UnsetType = UNSET
 
 
-class WaitlistEntries(msgspec.Struct, kw_only=True):
+class WaitlistEntries(Model, kw_only=True):
     """The ``WaitlistEntries`` response: a response model (lenient)."""
 
     data: list[WaitlistEntry]
     total_count: int
 
 
-class WaitlistEntry(msgspec.Struct, kw_only=True):
+class WaitlistEntry(Model, kw_only=True):
     """The ``WaitlistEntry`` schema: a response model (lenient)."""
 
     object: str

@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-import msgspec
+from clerk_async._model import Model
 
 __all__ = ["SvixURL"]
 
 
-class SvixURL(msgspec.Struct, kw_only=True):
+class SvixURL(Model, kw_only=True):
     """The ``SvixURL`` response: a response model (lenient)."""
 
     svix_url: str

@@ -4,14 +4,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, overload
 
 from msgspec import UNSET, UnsetType
 
 from clerk_async import _operations as _ops
 from clerk_async._body import json_body
+from clerk_async._calls import unpack_request
 from clerk_async._operation import operation
 from clerk_async._retry import RetryConfig
+from clerk_async._types import RequestModel
 from clerk_async.models.actor_tokens import ActorToken, CreateActorTokenRequest
 
 from .._resource import AsyncResource  # noqa: TID252
@@ -22,7 +24,18 @@ __all__ = ["AsyncActorTokens"]
 class AsyncActorTokens(AsyncResource):
     """``clerk.actor_tokens``: 2 operations."""
 
-    @operation(_ops.CREATE_ACTOR_TOKEN)
+    @overload
+    async def create(
+        self,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> ActorToken: ...
+
+    @overload
     async def create(
         self,
         *,
@@ -30,6 +43,21 @@ class AsyncActorTokens(AsyncResource):
         actor: dict[str, Any],
         expires_in_seconds: int | UnsetType = UNSET,
         session_max_duration_in_seconds: int | UnsetType = UNSET,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> ActorToken: ...
+
+    @operation(_ops.CREATE_ACTOR_TOKEN)
+    async def create(
+        self,
+        *,
+        user_id: str | UnsetType = UNSET,
+        actor: dict[str, Any] | UnsetType = UNSET,
+        expires_in_seconds: int | UnsetType = UNSET,
+        session_max_duration_in_seconds: int | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -43,7 +71,10 @@ class AsyncActorTokens(AsyncResource):
             expires_in_seconds: body field ``expires_in_seconds`` (optional).
             session_max_duration_in_seconds: body field ``session_max_duration_in_seconds``
                 (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncActorTokens.create(self, **unpack_request(request, locals()))
         return await self._client.send(
             _ops.CREATE_ACTOR_TOKEN,
             ActorToken,

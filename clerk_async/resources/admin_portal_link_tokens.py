@@ -4,13 +4,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from msgspec import UNSET, UnsetType
 
 from clerk_async import _operations as _ops
 from clerk_async._body import json_body
+from clerk_async._calls import unpack_request
 from clerk_async._operation import operation
 from clerk_async._retry import RetryConfig
+from clerk_async._types import RequestModel
 from clerk_async.models.admin_portal_link_tokens import (
     AdminPortalLinkToken,
     AdminPortalLinkTokenWithSecret,
@@ -34,6 +37,7 @@ class AsyncAdminPortalLinkTokens(AsyncResource):
         it_contact_id: str | UnsetType = UNSET,
         scopes: Sequence[str] | UnsetType = UNSET,
         seconds_until_expiration: int | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -47,7 +51,12 @@ class AsyncAdminPortalLinkTokens(AsyncResource):
             it_contact_id: body field ``it_contact_id`` (optional).
             scopes: body field ``scopes`` (optional).
             seconds_until_expiration: body field ``seconds_until_expiration`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncAdminPortalLinkTokens.create_admin_portal_link_token(
+                self, **unpack_request(request, locals())
+            )
         return await self._client.send(
             _ops.CREATE_ADMIN_PORTAL_LINK_TOKEN,
             AdminPortalLinkTokenWithSecret,
@@ -72,6 +81,7 @@ class AsyncAdminPortalLinkTokens(AsyncResource):
         admin_portal_link_token_id: str,
         *,
         revocation_reason: str | None | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -83,7 +93,12 @@ class AsyncAdminPortalLinkTokens(AsyncResource):
         Args:
             admin_portal_link_token_id: path parameter ``adminPortalLinkTokenID`` (required).
             revocation_reason: body field ``revocation_reason`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncAdminPortalLinkTokens.revoke_admin_portal_link_token(
+                self, **unpack_request(request, locals(), keep=("admin_portal_link_token_id",))
+            )
         return await self._client.send(
             _ops.REVOKE_ADMIN_PORTAL_LINK_TOKEN,
             AdminPortalLinkToken,

@@ -4,20 +4,23 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any, overload
 
 from msgspec import UNSET, UnsetType
 
 from clerk_async import _operations as _ops
 from clerk_async._body import json_body
+from clerk_async._calls import unpack_request
 from clerk_async._operation import operation
-from clerk_async._pagination import Page
 from clerk_async._retry import RetryConfig
+from clerk_async._types import RequestModel
 from clerk_async.models.allow_list_block_list import (
     AllowlistIdentifier,
     CreateAllowlistIdentifierRequest,
 )
 from clerk_async.models.common import DeletedObject
 
+from .._base_client import AsyncPage  # noqa: TID252
 from .._resource import AsyncResource  # noqa: TID252
 
 __all__ = ["AsyncAllowlistIdentifiers"]
@@ -33,19 +36,23 @@ class AsyncAllowlistIdentifiers(AsyncResource):
         paginated: bool | UnsetType = UNSET,
         limit: int | UnsetType = UNSET,
         offset: int | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[AllowlistIdentifier]:
+    ) -> AsyncPage[AllowlistIdentifier]:
         """``GET /allowlist_identifiers`` (``ListAllowlistIdentifiers``) ->
-        ``Page[AllowlistIdentifier]``.
+        ``AsyncPage[AllowlistIdentifier]``.
 
         Args:
             paginated: query parameter ``paginated`` (optional).
             limit: query parameter ``limit`` (optional).
             offset: query parameter ``offset`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncAllowlistIdentifiers.list(self, **unpack_request(request, locals()))
         return await self._client.send_page(
             _ops.LIST_ALLOWLIST_IDENTIFIERS,
             AllowlistIdentifier,
@@ -56,12 +63,36 @@ class AsyncAllowlistIdentifiers(AsyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.CREATE_ALLOWLIST_IDENTIFIER)
+    @overload
+    async def create(
+        self,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> AllowlistIdentifier: ...
+
+    @overload
     async def create(
         self,
         *,
         identifier: str,
         notify: bool | UnsetType = UNSET,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> AllowlistIdentifier: ...
+
+    @operation(_ops.CREATE_ALLOWLIST_IDENTIFIER)
+    async def create(
+        self,
+        *,
+        identifier: str | UnsetType = UNSET,
+        notify: bool | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -73,7 +104,10 @@ class AsyncAllowlistIdentifiers(AsyncResource):
         Args:
             identifier: body field ``identifier`` (required).
             notify: body field ``notify`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncAllowlistIdentifiers.create(self, **unpack_request(request, locals()))
         return await self._client.send(
             _ops.CREATE_ALLOWLIST_IDENTIFIER,
             AllowlistIdentifier,

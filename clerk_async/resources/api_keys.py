@@ -4,16 +4,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
 from msgspec import UNSET, UnsetType
 
 from clerk_async import _operations as _ops
 from clerk_async._body import json_body
-from clerk_async._calls import either
+from clerk_async._calls import either, unpack_request
 from clerk_async._operation import operation
-from clerk_async._pagination import Page
 from clerk_async._retry import RetryConfig
+from clerk_async._types import RequestModel
 from clerk_async.models.api_keys import (
     APIKey,
     APIKeyDeleted,
@@ -25,6 +25,7 @@ from clerk_async.models.api_keys import (
     VerifyApiKeyRequest,
 )
 
+from .._base_client import AsyncPage  # noqa: TID252
 from .._resource import AsyncResource  # noqa: TID252
 
 __all__ = ["AsyncApiKeys"]
@@ -33,7 +34,18 @@ __all__ = ["AsyncApiKeys"]
 class AsyncApiKeys(AsyncResource):
     """``clerk.api_keys``: 8 operations."""
 
-    @operation(_ops.CREATE_API_KEY)
+    @overload
+    async def create_api_key(
+        self,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> APIKeyWithSecret: ...
+
+    @overload
     async def create_api_key(
         self,
         *,
@@ -45,7 +57,27 @@ class AsyncApiKeys(AsyncResource):
         claims: Any | UnsetType = UNSET,
         scopes: Sequence[str] | UnsetType = UNSET,
         created_by: str | None | UnsetType = UNSET,
-        seconds_until_expiration: float | None | UnsetType = UNSET,
+        seconds_until_expiration: int | float | None | UnsetType = UNSET,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> APIKeyWithSecret: ...
+
+    @operation(_ops.CREATE_API_KEY)
+    async def create_api_key(
+        self,
+        *,
+        type: str | UnsetType = UNSET,
+        type_: str | UnsetType = UNSET,
+        name: str | UnsetType = UNSET,
+        description: str | None | UnsetType = UNSET,
+        subject: str | UnsetType = UNSET,
+        claims: Any | UnsetType = UNSET,
+        scopes: Sequence[str] | UnsetType = UNSET,
+        created_by: str | None | UnsetType = UNSET,
+        seconds_until_expiration: int | float | None | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -63,7 +95,10 @@ class AsyncApiKeys(AsyncResource):
             scopes: body field ``scopes`` (optional).
             created_by: body field ``created_by`` (optional).
             seconds_until_expiration: body field ``seconds_until_expiration`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncApiKeys.create_api_key(self, **unpack_request(request, locals()))
         return await self._client.send(
             _ops.CREATE_API_KEY,
             APIKeyWithSecret,
@@ -86,7 +121,18 @@ class AsyncApiKeys(AsyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.GET_API_KEYS)
+    @overload
+    async def get_api_keys(
+        self,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> AsyncPage[APIKey]: ...
+
+    @overload
     async def get_api_keys(
         self,
         *,
@@ -94,15 +140,33 @@ class AsyncApiKeys(AsyncResource):
         type_: str | UnsetType = UNSET,
         subject: str,
         include_invalid: Literal["true", "false"] | UnsetType = UNSET,
-        limit: float | UnsetType = UNSET,
-        offset: float | None | UnsetType = UNSET,
+        limit: int | float | UnsetType = UNSET,
+        offset: int | float | None | UnsetType = UNSET,
         query: str | UnsetType = UNSET,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[APIKey]:
-        """``GET /api_keys`` (``getApiKeys``) -> ``Page[APIKey]``.
+    ) -> AsyncPage[APIKey]: ...
+
+    @operation(_ops.GET_API_KEYS)
+    async def get_api_keys(
+        self,
+        *,
+        type: str | UnsetType = UNSET,
+        type_: str | UnsetType = UNSET,
+        subject: str | UnsetType = UNSET,
+        include_invalid: Literal["true", "false"] | UnsetType = UNSET,
+        limit: int | float | UnsetType = UNSET,
+        offset: int | float | None | UnsetType = UNSET,
+        query: str | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> AsyncPage[APIKey]:
+        """``GET /api_keys`` (``getApiKeys``) -> ``AsyncPage[APIKey]``.
 
         Args:
             type: query parameter ``type`` (optional).
@@ -112,7 +176,10 @@ class AsyncApiKeys(AsyncResource):
             limit: query parameter ``limit`` (optional).
             offset: query parameter ``offset`` (optional).
             query: query parameter ``query`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncApiKeys.get_api_keys(self, **unpack_request(request, locals()))
         return await self._client.send_page(
             _ops.GET_API_KEYS,
             APIKey,
@@ -164,7 +231,8 @@ class AsyncApiKeys(AsyncResource):
         scopes: Sequence[str] | UnsetType = UNSET,
         description: str | None | UnsetType = UNSET,
         subject: str | UnsetType = UNSET,
-        seconds_until_expiration: float | None | UnsetType = UNSET,
+        seconds_until_expiration: int | float | None | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -179,7 +247,12 @@ class AsyncApiKeys(AsyncResource):
             description: body field ``description`` (optional).
             subject: body field ``subject`` (optional).
             seconds_until_expiration: body field ``seconds_until_expiration`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncApiKeys.update_api_key(
+                self, **unpack_request(request, locals(), keep=("api_key_id",))
+            )
         return await self._client.send(
             _ops.UPDATE_API_KEY,
             APIKey,
@@ -256,6 +329,7 @@ class AsyncApiKeys(AsyncResource):
         api_key_id: str,
         *,
         revocation_reason: str | None | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -266,7 +340,12 @@ class AsyncApiKeys(AsyncResource):
         Args:
             api_key_id: path parameter ``apiKeyID`` (required).
             revocation_reason: body field ``revocation_reason`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncApiKeys.revoke_api_key(
+                self, **unpack_request(request, locals(), keep=("api_key_id",))
+            )
         return await self._client.send(
             _ops.REVOKE_API_KEY,
             APIKey,
@@ -278,11 +357,34 @@ class AsyncApiKeys(AsyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.VERIFY_API_KEY)
+    @overload
+    async def verify_api_key(
+        self,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> APIKey: ...
+
+    @overload
     async def verify_api_key(
         self,
         *,
         secret: str,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> APIKey: ...
+
+    @operation(_ops.VERIFY_API_KEY)
+    async def verify_api_key(
+        self,
+        *,
+        secret: str | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -292,7 +394,10 @@ class AsyncApiKeys(AsyncResource):
 
         Args:
             secret: body field ``secret`` (required).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncApiKeys.verify_api_key(self, **unpack_request(request, locals()))
         return await self._client.send(
             _ops.VERIFY_API_KEY,
             APIKey,

@@ -4,14 +4,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from msgspec import UNSET, UnsetType
 
 from clerk_async import _operations as _ops
 from clerk_async._body import json_body
-from clerk_async._calls import deprecated
+from clerk_async._calls import deprecated, unpack_request
 from clerk_async._operation import operation
 from clerk_async._retry import RetryConfig
+from clerk_async._types import RequestModel
 from clerk_async.models.beta_features import (
     ChangeProductionInstanceDomainRequest,
     InstanceSettings,
@@ -35,6 +37,7 @@ class AsyncBetaFeatures(AsyncResource):
         from_email_address: str | None | UnsetType = UNSET,
         progressive_sign_up: bool | None | UnsetType = UNSET,
         test_mode: bool | None | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -50,7 +53,12 @@ class AsyncBetaFeatures(AsyncResource):
             from_email_address: body field ``from_email_address`` (optional).
             progressive_sign_up: body field ``progressive_sign_up`` (optional).
             test_mode: body field ``test_mode`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncBetaFeatures.update_instance_auth_config(
+                self, **unpack_request(request, locals())
+            )
         return await self._client.send(
             _ops.UPDATE_INSTANCE_AUTH_CONFIG,
             InstanceSettings,
@@ -75,6 +83,7 @@ class AsyncBetaFeatures(AsyncResource):
         *,
         home_url: str | UnsetType = UNSET,
         is_secondary: bool | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -87,7 +96,13 @@ class AsyncBetaFeatures(AsyncResource):
         Args:
             home_url: body field ``home_url`` (optional).
             is_secondary: body field ``is_secondary`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            await AsyncBetaFeatures.update_production_instance_domain(
+                self, **unpack_request(request, locals())
+            )
+            return
         deprecated("beta_features.update_production_instance_domain")
         await self._client.send(
             _ops.UPDATE_PRODUCTION_INSTANCE_DOMAIN,
@@ -108,6 +123,7 @@ class AsyncBetaFeatures(AsyncResource):
         *,
         home_url: str | UnsetType = UNSET,
         is_secondary: bool | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -120,7 +136,13 @@ class AsyncBetaFeatures(AsyncResource):
         Args:
             home_url: body field ``home_url`` (optional).
             is_secondary: body field ``is_secondary`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            await AsyncBetaFeatures.change_production_instance_domain(
+                self, **unpack_request(request, locals())
+            )
+            return
         await self._client.send(
             _ops.CHANGE_PRODUCTION_INSTANCE_DOMAIN,
             None,

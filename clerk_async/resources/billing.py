@@ -4,15 +4,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Literal
+from typing import Any, Literal, overload
 
 from msgspec import UNSET, UnsetType
 
 from clerk_async import _operations as _ops
 from clerk_async._body import json_body
+from clerk_async._calls import unpack_request
 from clerk_async._operation import operation
-from clerk_async._pagination import Page
 from clerk_async._retry import RetryConfig
+from clerk_async._types import RequestModel
 from clerk_async.models.billing import (
     ApplyCommerceDiscountRequest,
     BillingPaymentAttempt,
@@ -27,6 +28,7 @@ from clerk_async.models.billing import (
 )
 from clerk_async.models.common import CommercePlan, CommerceSubscriptionItem
 
+from .._base_client import AsyncPage  # noqa: TID252
 from .._resource import AsyncResource  # noqa: TID252
 
 __all__ = ["AsyncBilling"]
@@ -43,19 +45,23 @@ class AsyncBilling(AsyncResource):
         limit: int | UnsetType = UNSET,
         offset: int | UnsetType = UNSET,
         payer_type: Literal["user", "org"] | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[CommercePlan]:
-        """``GET /billing/plans`` (``GetCommercePlanList``) -> ``Page[CommercePlan]``.
+    ) -> AsyncPage[CommercePlan]:
+        """``GET /billing/plans`` (``GetCommercePlanList``) -> ``AsyncPage[CommercePlan]``.
 
         Args:
             paginated: query parameter ``paginated`` (optional).
             limit: query parameter ``limit`` (optional).
             offset: query parameter ``offset`` (optional).
             payer_type: query parameter ``payer_type`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncBilling.list_plans(self, **unpack_request(request, locals()))
         return await self._client.send_page(
             _ops.GET_COMMERCE_PLAN_LIST,
             CommercePlan,
@@ -79,19 +85,24 @@ class AsyncBilling(AsyncResource):
         limit: int | UnsetType = UNSET,
         offset: int | UnsetType = UNSET,
         plan_id: str | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[BillingPriceResponse]:
-        """``GET /billing/prices`` (``GetBillingPriceList``) -> ``Page[BillingPriceResponse]``.
+    ) -> AsyncPage[BillingPriceResponse]:
+        """``GET /billing/prices`` (``GetBillingPriceList``) ->
+        ``AsyncPage[BillingPriceResponse]``.
 
         Args:
             paginated: query parameter ``paginated`` (optional).
             limit: query parameter ``limit`` (optional).
             offset: query parameter ``offset`` (optional).
             plan_id: query parameter ``plan_id`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncBilling.list_prices(self, **unpack_request(request, locals()))
         return await self._client.send_page(
             _ops.GET_BILLING_PRICE_LIST,
             BillingPriceResponse,
@@ -102,7 +113,18 @@ class AsyncBilling(AsyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.CREATE_BILLING_PRICE)
+    @overload
+    async def create_price(
+        self,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> BillingPriceResponse: ...
+
+    @overload
     async def create_price(
         self,
         *,
@@ -112,6 +134,23 @@ class AsyncBilling(AsyncResource):
         annual_monthly_amount: int | None | UnsetType = UNSET,
         description: str | UnsetType = UNSET,
         supported_billing_periods: Literal["month", "annual", "both"] | UnsetType = UNSET,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> BillingPriceResponse: ...
+
+    @operation(_ops.CREATE_BILLING_PRICE)
+    async def create_price(
+        self,
+        *,
+        plan_id: str | UnsetType = UNSET,
+        currency: str | UnsetType = UNSET,
+        amount: int | None | UnsetType = UNSET,
+        annual_monthly_amount: int | None | UnsetType = UNSET,
+        description: str | UnsetType = UNSET,
+        supported_billing_periods: Literal["month", "annual", "both"] | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -126,7 +165,10 @@ class AsyncBilling(AsyncResource):
             annual_monthly_amount: body field ``annual_monthly_amount`` (optional).
             description: body field ``description`` (optional).
             supported_billing_periods: body field ``supported_billing_periods`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncBilling.create_price(self, **unpack_request(request, locals()))
         return await self._client.send(
             _ops.CREATE_BILLING_PRICE,
             BillingPriceResponse,
@@ -160,13 +202,14 @@ class AsyncBilling(AsyncResource):
         plan_id: str | UnsetType = UNSET,
         include_free: bool | UnsetType = UNSET,
         query: str | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[CommerceSubscriptionItem]:
+    ) -> AsyncPage[CommerceSubscriptionItem]:
         """``GET /billing/subscription_items`` (``GetCommerceSubscriptionItemList``) ->
-        ``Page[CommerceSubscriptionItem]``.
+        ``AsyncPage[CommerceSubscriptionItem]``.
 
         Args:
             paginated: query parameter ``paginated`` (optional).
@@ -177,7 +220,12 @@ class AsyncBilling(AsyncResource):
             plan_id: query parameter ``plan_id`` (optional).
             include_free: query parameter ``include_free`` (optional).
             query: query parameter ``query`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncBilling.list_subscription_items(
+                self, **unpack_request(request, locals())
+            )
         return await self._client.send_page(
             _ops.GET_COMMERCE_SUBSCRIPTION_ITEM_LIST,
             CommerceSubscriptionItem,
@@ -203,6 +251,7 @@ class AsyncBilling(AsyncResource):
         subscription_item_id: str,
         *,
         end_now: bool | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -214,7 +263,12 @@ class AsyncBilling(AsyncResource):
         Args:
             subscription_item_id: path parameter ``subscription_item_id`` (required).
             end_now: query parameter ``end_now`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncBilling.cancel_subscription_item(
+                self, **unpack_request(request, locals(), keep=("subscription_item_id",))
+            )
         return await self._client.send(
             _ops.CANCEL_COMMERCE_SUBSCRIPTION_ITEM,
             CommerceSubscriptionItem,
@@ -226,12 +280,37 @@ class AsyncBilling(AsyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.EXTEND_BILLING_SUBSCRIPTION_ITEM_FREE_TRIAL)
+    @overload
+    async def extend_subscription_item_free_trial(
+        self,
+        subscription_item_id: str,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> CommerceSubscriptionItem2: ...
+
+    @overload
     async def extend_subscription_item_free_trial(
         self,
         subscription_item_id: str,
         *,
         extend_to: str,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> CommerceSubscriptionItem2: ...
+
+    @operation(_ops.EXTEND_BILLING_SUBSCRIPTION_ITEM_FREE_TRIAL)
+    async def extend_subscription_item_free_trial(
+        self,
+        subscription_item_id: str,
+        *,
+        extend_to: str | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -243,7 +322,12 @@ class AsyncBilling(AsyncResource):
         Args:
             subscription_item_id: path parameter ``subscription_item_id`` (required).
             extend_to: body field ``extend_to`` (required).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncBilling.extend_subscription_item_free_trial(
+                self, **unpack_request(request, locals(), keep=("subscription_item_id",))
+            )
         return await self._client.send(
             _ops.EXTEND_BILLING_SUBSCRIPTION_ITEM_FREE_TRIAL,
             CommerceSubscriptionItem2,
@@ -255,13 +339,39 @@ class AsyncBilling(AsyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.CREATE_BILLING_PRICE_TRANSITION)
+    @overload
+    async def create_price_transition(
+        self,
+        subscription_item_id: str,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> CommercePriceTransitionResponse: ...
+
+    @overload
     async def create_price_transition(
         self,
         subscription_item_id: str,
         *,
         from_price_id: str,
         to_price_id: str,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> CommercePriceTransitionResponse: ...
+
+    @operation(_ops.CREATE_BILLING_PRICE_TRANSITION)
+    async def create_price_transition(
+        self,
+        subscription_item_id: str,
+        *,
+        from_price_id: str | UnsetType = UNSET,
+        to_price_id: str | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -274,7 +384,12 @@ class AsyncBilling(AsyncResource):
             subscription_item_id: path parameter ``subscription_item_id`` (required).
             from_price_id: body field ``from_price_id`` (required).
             to_price_id: body field ``to_price_id`` (required).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncBilling.create_price_transition(
+                self, **unpack_request(request, locals(), keep=("subscription_item_id",))
+            )
         return await self._client.send(
             _ops.CREATE_BILLING_PRICE_TRANSITION,
             CommercePriceTransitionResponse,
@@ -288,12 +403,37 @@ class AsyncBilling(AsyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.APPLY_BILLING_SUBSCRIPTION_ITEM_DISCOUNT)
+    @overload
+    async def apply_subscription_item_discount(
+        self,
+        subscription_item_id: str,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> CommerceDiscountRedemptionResponse: ...
+
+    @overload
     async def apply_subscription_item_discount(
         self,
         subscription_item_id: str,
         *,
         discount_id: str,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> CommerceDiscountRedemptionResponse: ...
+
+    @operation(_ops.APPLY_BILLING_SUBSCRIPTION_ITEM_DISCOUNT)
+    async def apply_subscription_item_discount(
+        self,
+        subscription_item_id: str,
+        *,
+        discount_id: str | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -305,7 +445,12 @@ class AsyncBilling(AsyncResource):
         Args:
             subscription_item_id: path parameter ``subscription_item_id`` (required).
             discount_id: body field ``discount_id`` (required).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncBilling.apply_subscription_item_discount(
+                self, **unpack_request(request, locals(), keep=("subscription_item_id",))
+            )
         return await self._client.send(
             _ops.APPLY_BILLING_SUBSCRIPTION_ITEM_DISCOUNT,
             CommerceDiscountRedemptionResponse,
@@ -352,18 +497,23 @@ class AsyncBilling(AsyncResource):
         paginated: bool | UnsetType = UNSET,
         limit: int | UnsetType = UNSET,
         offset: int | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[BillingStatement]:
-        """``GET /billing/statements`` (``GetBillingStatementList``) -> ``Page[BillingStatement]``.
+    ) -> AsyncPage[BillingStatement]:
+        """``GET /billing/statements`` (``GetBillingStatementList``) ->
+        ``AsyncPage[BillingStatement]``.
 
         Args:
             paginated: query parameter ``paginated`` (optional).
             limit: query parameter ``limit`` (optional).
             offset: query parameter ``offset`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncBilling.list_statements(self, **unpack_request(request, locals()))
         return await self._client.send_page(
             _ops.GET_BILLING_STATEMENT_LIST,
             BillingStatement,
@@ -408,20 +558,26 @@ class AsyncBilling(AsyncResource):
         paginated: bool | UnsetType = UNSET,
         limit: int | UnsetType = UNSET,
         offset: int | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[BillingPaymentAttempt]:
+    ) -> AsyncPage[BillingPaymentAttempt]:
         """``GET /billing/statements/{statementID}/payment_attempts``
-        (``GetBillingStatementPaymentAttempts``) -> ``Page[BillingPaymentAttempt]``.
+        (``GetBillingStatementPaymentAttempts``) -> ``AsyncPage[BillingPaymentAttempt]``.
 
         Args:
             statement_id: path parameter ``statementID`` (required).
             paginated: query parameter ``paginated`` (optional).
             limit: query parameter ``limit`` (optional).
             offset: query parameter ``offset`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncBilling.get_statement_payment_attempts(
+                self, **unpack_request(request, locals(), keep=("statement_id",))
+            )
         return await self._client.send_page(
             _ops.GET_BILLING_STATEMENT_PAYMENT_ATTEMPTS,
             BillingPaymentAttempt,

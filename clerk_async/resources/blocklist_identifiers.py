@@ -4,20 +4,23 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any, overload
 
 from msgspec import UNSET, UnsetType
 
 from clerk_async import _operations as _ops
 from clerk_async._body import json_body
+from clerk_async._calls import unpack_request
 from clerk_async._operation import operation
-from clerk_async._pagination import Page
 from clerk_async._retry import RetryConfig
+from clerk_async._types import RequestModel
 from clerk_async.models.allow_list_block_list import (
     BlocklistIdentifier,
     CreateBlocklistIdentifierRequest,
 )
 from clerk_async.models.common import DeletedObject
 
+from .._base_client import AsyncPage  # noqa: TID252
 from .._resource import AsyncResource  # noqa: TID252
 
 __all__ = ["AsyncBlocklistIdentifiers"]
@@ -34,9 +37,9 @@ class AsyncBlocklistIdentifiers(AsyncResource):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[BlocklistIdentifier]:
+    ) -> AsyncPage[BlocklistIdentifier]:
         """``GET /blocklist_identifiers`` (``ListBlocklistIdentifiers``) ->
-        ``Page[BlocklistIdentifier]``.
+        ``AsyncPage[BlocklistIdentifier]``.
         """
         return await self._client.send_page(
             _ops.LIST_BLOCKLIST_IDENTIFIERS,
@@ -47,11 +50,34 @@ class AsyncBlocklistIdentifiers(AsyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.CREATE_BLOCKLIST_IDENTIFIER)
+    @overload
+    async def create(
+        self,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> BlocklistIdentifier: ...
+
+    @overload
     async def create(
         self,
         *,
         identifier: str,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> BlocklistIdentifier: ...
+
+    @operation(_ops.CREATE_BLOCKLIST_IDENTIFIER)
+    async def create(
+        self,
+        *,
+        identifier: str | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -62,7 +88,10 @@ class AsyncBlocklistIdentifiers(AsyncResource):
 
         Args:
             identifier: body field ``identifier`` (required).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncBlocklistIdentifiers.create(self, **unpack_request(request, locals()))
         return await self._client.send(
             _ops.CREATE_BLOCKLIST_IDENTIFIER,
             BlocklistIdentifier,

@@ -4,17 +4,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any, overload
 
 from msgspec import UNSET, UnsetType
 
 from clerk_async import _operations as _ops
 from clerk_async._body import json_body
-from clerk_async._calls import deprecated
+from clerk_async._calls import deprecated, unpack_request
 from clerk_async._operation import operation
-from clerk_async._pagination import Page
 from clerk_async._retry import RetryConfig
+from clerk_async._types import RequestModel
 from clerk_async.models.clients import Client, VerifyClientRequest
 
+from .._base_client import AsyncPage  # noqa: TID252
 from .._resource import AsyncResource  # noqa: TID252
 
 __all__ = ["AsyncClients"]
@@ -30,12 +32,13 @@ class AsyncClients(AsyncResource):
         paginated: bool | UnsetType = UNSET,
         limit: int | UnsetType = UNSET,
         offset: int | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[Client]:
-        """``GET /clients`` (``GetClientList``) -> ``Page[Client]``.
+    ) -> AsyncPage[Client]:
+        """``GET /clients`` (``GetClientList``) -> ``AsyncPage[Client]``.
 
         Deprecated by Clerk: calling it emits a ``DeprecationWarning``.
 
@@ -43,7 +46,10 @@ class AsyncClients(AsyncResource):
             paginated: query parameter ``paginated`` (optional).
             limit: query parameter ``limit`` (optional).
             offset: query parameter ``offset`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncClients.list(self, **unpack_request(request, locals()))
         deprecated("clients.list")
         return await self._client.send_page(
             _ops.GET_CLIENT_LIST,
@@ -55,11 +61,34 @@ class AsyncClients(AsyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.VERIFY_CLIENT)
+    @overload
+    async def verify(
+        self,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> Client: ...
+
+    @overload
     async def verify(
         self,
         *,
         token: str,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> Client: ...
+
+    @operation(_ops.VERIFY_CLIENT)
+    async def verify(
+        self,
+        *,
+        token: str | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -69,7 +98,10 @@ class AsyncClients(AsyncResource):
 
         Args:
             token: body field ``token`` (required).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncClients.verify(self, **unpack_request(request, locals()))
         return await self._client.send(
             _ops.VERIFY_CLIENT,
             Client,

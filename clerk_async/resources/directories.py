@@ -4,15 +4,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, overload
 
 from msgspec import UNSET, UnsetType
 
 from clerk_async import _operations as _ops
 from clerk_async._body import json_body
+from clerk_async._calls import unpack_request
 from clerk_async._operation import operation
-from clerk_async._pagination import Page
 from clerk_async._retry import RetryConfig
+from clerk_async._types import RequestModel
 from clerk_async.models.common import DeletedObject
 from clerk_async.models.directories import (
     CreateDirectoryGroupRoleMappingRequest,
@@ -27,6 +28,7 @@ from clerk_async.models.directories import (
     UpdateDirectoryRequest,
 )
 
+from .._base_client import AsyncPage  # noqa: TID252
 from .._resource import AsyncResource  # noqa: TID252
 
 __all__ = ["AsyncDirectories"]
@@ -41,17 +43,21 @@ class AsyncDirectories(AsyncResource):
         *,
         limit: int | UnsetType = UNSET,
         offset: int | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[Directory]:
-        """``GET /directories`` (``ListDirectories``) -> ``Page[Directory]``.
+    ) -> AsyncPage[Directory]:
+        """``GET /directories`` (``ListDirectories``) -> ``AsyncPage[Directory]``.
 
         Args:
             limit: query parameter ``limit`` (optional).
             offset: query parameter ``offset`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncDirectories.list(self, **unpack_request(request, locals()))
         return await self._client.send_page(
             _ops.LIST_DIRECTORIES,
             Directory,
@@ -62,7 +68,18 @@ class AsyncDirectories(AsyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.CREATE_DIRECTORY)
+    @overload
+    async def create(
+        self,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> Directory: ...
+
+    @overload
     async def create(
         self,
         *,
@@ -77,6 +94,24 @@ class AsyncDirectories(AsyncResource):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
+    ) -> Directory: ...
+
+    @operation(_ops.CREATE_DIRECTORY)
+    async def create(
+        self,
+        *,
+        enterprise_connection_id: str | UnsetType = UNSET,
+        name: str | UnsetType = UNSET,
+        provider: str | UnsetType = UNSET,
+        group_role_mappings: Sequence[
+            CreateDirectoryRequestGroupRoleMappingsItem | Mapping[str, Any]
+        ]
+        | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
     ) -> Directory:
         """``POST /directories`` (``CreateDirectory``) -> ``Directory``.
 
@@ -85,7 +120,10 @@ class AsyncDirectories(AsyncResource):
             name: body field ``name`` (optional).
             provider: body field ``provider`` (required).
             group_role_mappings: body field ``group_role_mappings`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncDirectories.create(self, **unpack_request(request, locals()))
         return await self._client.send(
             _ops.CREATE_DIRECTORY,
             Directory,
@@ -139,6 +177,7 @@ class AsyncDirectories(AsyncResource):
         provider: str | UnsetType = UNSET,
         attribute_mapping: dict[str, str | None] | UnsetType = UNSET,
         group_role_mapping_enabled: bool | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -153,7 +192,12 @@ class AsyncDirectories(AsyncResource):
             provider: body field ``provider`` (optional).
             attribute_mapping: body field ``attribute_mapping`` (optional).
             group_role_mapping_enabled: body field ``group_role_mapping_enabled`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncDirectories.update(
+                self, **unpack_request(request, locals(), keep=("directory_id",))
+            )
         return await self._client.send(
             _ops.UPDATE_DIRECTORY,
             Directory,
@@ -234,9 +278,9 @@ class AsyncDirectories(AsyncResource):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[DirectoryGroupRoleMapping]:
+    ) -> AsyncPage[DirectoryGroupRoleMapping]:
         """``GET /directories/{directory_id}/group_role_mappings``
-        (``ListDirectoryGroupRoleMappings``) -> ``Page[DirectoryGroupRoleMapping]``.
+        (``ListDirectoryGroupRoleMappings``) -> ``AsyncPage[DirectoryGroupRoleMapping]``.
 
         Args:
             directory_id: path parameter ``directory_id`` (required).
@@ -251,7 +295,19 @@ class AsyncDirectories(AsyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.CREATE_DIRECTORY_GROUP_ROLE_MAPPING)
+    @overload
+    async def create_group_role_mapping(
+        self,
+        directory_id: str,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> DirectoryGroupRoleMapping: ...
+
+    @overload
     async def create_group_role_mapping(
         self,
         directory_id: str,
@@ -260,6 +316,22 @@ class AsyncDirectories(AsyncResource):
         scim_group_id: str | UnsetType = UNSET,
         role_id: str,
         precedence: int | UnsetType = UNSET,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> DirectoryGroupRoleMapping: ...
+
+    @operation(_ops.CREATE_DIRECTORY_GROUP_ROLE_MAPPING)
+    async def create_group_role_mapping(
+        self,
+        directory_id: str,
+        *,
+        directory_group_id: str | UnsetType = UNSET,
+        scim_group_id: str | UnsetType = UNSET,
+        role_id: str | UnsetType = UNSET,
+        precedence: int | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -274,7 +346,12 @@ class AsyncDirectories(AsyncResource):
             scim_group_id: body field ``scim_group_id`` (optional).
             role_id: body field ``role_id`` (required).
             precedence: body field ``precedence`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncDirectories.create_group_role_mapping(
+                self, **unpack_request(request, locals(), keep=("directory_id",))
+            )
         return await self._client.send(
             _ops.CREATE_DIRECTORY_GROUP_ROLE_MAPPING,
             DirectoryGroupRoleMapping,
@@ -294,7 +371,19 @@ class AsyncDirectories(AsyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.REPLACE_DIRECTORY_GROUP_ROLE_MAPPINGS)
+    @overload
+    async def replace_group_role_mappings(
+        self,
+        directory_id: str,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> DirectoryGroupRoleMappingList: ...
+
+    @overload
     async def replace_group_role_mappings(
         self,
         directory_id: str,
@@ -306,6 +395,20 @@ class AsyncDirectories(AsyncResource):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
+    ) -> DirectoryGroupRoleMappingList: ...
+
+    @operation(_ops.REPLACE_DIRECTORY_GROUP_ROLE_MAPPINGS)
+    async def replace_group_role_mappings(
+        self,
+        directory_id: str,
+        *,
+        mappings: Sequence[ReplaceDirectoryGroupRoleMappingsRequestMappingsItem | Mapping[str, Any]]
+        | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
     ) -> DirectoryGroupRoleMappingList:
         """``PUT /directories/{directory_id}/group_role_mappings``
         (``ReplaceDirectoryGroupRoleMappings``) -> ``DirectoryGroupRoleMappingList``.
@@ -313,7 +416,12 @@ class AsyncDirectories(AsyncResource):
         Args:
             directory_id: path parameter ``directory_id`` (required).
             mappings: body field ``mappings`` (required).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncDirectories.replace_group_role_mappings(
+                self, **unpack_request(request, locals(), keep=("directory_id",))
+            )
         return await self._client.send(
             _ops.REPLACE_DIRECTORY_GROUP_ROLE_MAPPINGS,
             DirectoryGroupRoleMappingList,

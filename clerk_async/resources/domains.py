@@ -4,17 +4,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any, overload
 
 from msgspec import UNSET, UnsetType
 
 from clerk_async import _operations as _ops
 from clerk_async._body import json_body
+from clerk_async._calls import unpack_request
 from clerk_async._operation import operation
-from clerk_async._pagination import Page
 from clerk_async._retry import RetryConfig
+from clerk_async._types import RequestModel
 from clerk_async.models.common import DeletedObject
 from clerk_async.models.domains import AddDomainRequest, Domain, UpdateDomainRequest
 
+from .._base_client import AsyncPage  # noqa: TID252
 from .._resource import AsyncResource  # noqa: TID252
 
 __all__ = ["AsyncDomains"]
@@ -31,8 +34,8 @@ class AsyncDomains(AsyncResource):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[Domain]:
-        """``GET /domains`` (``ListDomains``) -> ``Page[Domain]``."""
+    ) -> AsyncPage[Domain]:
+        """``GET /domains`` (``ListDomains``) -> ``AsyncPage[Domain]``."""
         return await self._client.send_page(
             _ops.LIST_DOMAINS,
             Domain,
@@ -42,13 +45,38 @@ class AsyncDomains(AsyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.ADD_DOMAIN)
+    @overload
+    async def add(
+        self,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> Domain: ...
+
+    @overload
     async def add(
         self,
         *,
         name: str,
         is_satellite: bool,
         proxy_url: str | None | UnsetType = UNSET,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> Domain: ...
+
+    @operation(_ops.ADD_DOMAIN)
+    async def add(
+        self,
+        *,
+        name: str | UnsetType = UNSET,
+        is_satellite: bool | UnsetType = UNSET,
+        proxy_url: str | None | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -60,7 +88,10 @@ class AsyncDomains(AsyncResource):
             name: body field ``name`` (required).
             is_satellite: body field ``is_satellite`` (required).
             proxy_url: body field ``proxy_url`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncDomains.add(self, **unpack_request(request, locals()))
         return await self._client.send(
             _ops.ADD_DOMAIN,
             Domain,
@@ -107,6 +138,7 @@ class AsyncDomains(AsyncResource):
         name: str | None | UnsetType = UNSET,
         proxy_url: str | None | UnsetType = UNSET,
         is_secondary: bool | None | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -119,7 +151,12 @@ class AsyncDomains(AsyncResource):
             name: body field ``name`` (optional).
             proxy_url: body field ``proxy_url`` (optional).
             is_secondary: body field ``is_secondary`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncDomains.update(
+                self, **unpack_request(request, locals(), keep=("domain_id",))
+            )
         return await self._client.send(
             _ops.UPDATE_DOMAIN,
             Domain,

@@ -4,14 +4,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Literal
+from typing import Any, Literal, overload
 
 from msgspec import UNSET, UnsetType
 
 from clerk_async import _operations as _ops
 from clerk_async._body import json_body
+from clerk_async._calls import unpack_request
 from clerk_async._operation import operation
 from clerk_async._retry import RetryConfig
+from clerk_async._types import RequestModel
 from clerk_async.models.common import DeletedObject, EmailAddress, VerificationResponse
 from clerk_async.models.email_addresses import (
     AttemptEmailAddressVerificationRequest,
@@ -28,7 +30,18 @@ __all__ = ["AsyncEmailAddresses"]
 class AsyncEmailAddresses(AsyncResource):
     """``clerk.email_addresses``: 7 operations."""
 
-    @operation(_ops.CREATE_EMAIL_ADDRESS)
+    @overload
+    async def create(
+        self,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> EmailAddress: ...
+
+    @overload
     async def create(
         self,
         *,
@@ -37,6 +50,22 @@ class AsyncEmailAddresses(AsyncResource):
         verified: bool | None | UnsetType = UNSET,
         primary: bool | None | UnsetType = UNSET,
         notify_primary_email_address_changed: bool | None | UnsetType = UNSET,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> EmailAddress: ...
+
+    @operation(_ops.CREATE_EMAIL_ADDRESS)
+    async def create(
+        self,
+        *,
+        user_id: str | UnsetType = UNSET,
+        email_address: str | UnsetType = UNSET,
+        verified: bool | None | UnsetType = UNSET,
+        primary: bool | None | UnsetType = UNSET,
+        notify_primary_email_address_changed: bool | None | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -51,7 +80,10 @@ class AsyncEmailAddresses(AsyncResource):
             primary: body field ``primary`` (optional).
             notify_primary_email_address_changed: body field
                 ``notify_primary_email_address_changed`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncEmailAddresses.create(self, **unpack_request(request, locals()))
         return await self._client.send(
             _ops.CREATE_EMAIL_ADDRESS,
             EmailAddress,
@@ -130,6 +162,7 @@ class AsyncEmailAddresses(AsyncResource):
         verified: bool | None | UnsetType = UNSET,
         primary: bool | None | UnsetType = UNSET,
         notify_primary_email_address_changed: bool | None | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -144,7 +177,12 @@ class AsyncEmailAddresses(AsyncResource):
             primary: body field ``primary`` (optional).
             notify_primary_email_address_changed: body field
                 ``notify_primary_email_address_changed`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncEmailAddresses.update(
+                self, **unpack_request(request, locals(), keep=("email_address_id",))
+            )
         return await self._client.send(
             _ops.UPDATE_EMAIL_ADDRESS,
             EmailAddress,
@@ -189,13 +227,39 @@ class AsyncEmailAddresses(AsyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.ATTEMPT_EMAIL_ADDRESS_VERIFICATION)
+    @overload
+    async def attempt_verification(
+        self,
+        email_address_id: str,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> VerificationResponse: ...
+
+    @overload
     async def attempt_verification(
         self,
         email_address_id: str,
         *,
         verification_id: str,
         code: str,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> VerificationResponse: ...
+
+    @operation(_ops.ATTEMPT_EMAIL_ADDRESS_VERIFICATION)
+    async def attempt_verification(
+        self,
+        email_address_id: str,
+        *,
+        verification_id: str | UnsetType = UNSET,
+        code: str | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -208,7 +272,12 @@ class AsyncEmailAddresses(AsyncResource):
             email_address_id: path parameter ``email_address_id`` (required).
             verification_id: body field ``verification_id`` (required).
             code: body field ``code`` (required).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncEmailAddresses.attempt_verification(
+                self, **unpack_request(request, locals(), keep=("email_address_id",))
+            )
         return await self._client.send(
             _ops.ATTEMPT_EMAIL_ADDRESS_VERIFICATION,
             VerificationResponse,
@@ -223,7 +292,19 @@ class AsyncEmailAddresses(AsyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.REPLACE_USER_EMAIL_ADDRESS)
+    @overload
+    async def replace_for_user(
+        self,
+        user_id: str,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> EmailAddress: ...
+
+    @overload
     async def replace_for_user(
         self,
         user_id: str,
@@ -231,6 +312,21 @@ class AsyncEmailAddresses(AsyncResource):
         email_address: str,
         identification_status: Literal["verified", "reserved", "unverified"] | UnsetType = UNSET,
         notify_primary_email_address_changed: bool | None | UnsetType = UNSET,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> EmailAddress: ...
+
+    @operation(_ops.REPLACE_USER_EMAIL_ADDRESS)
+    async def replace_for_user(
+        self,
+        user_id: str,
+        *,
+        email_address: str | UnsetType = UNSET,
+        identification_status: Literal["verified", "reserved", "unverified"] | UnsetType = UNSET,
+        notify_primary_email_address_changed: bool | None | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -245,7 +341,12 @@ class AsyncEmailAddresses(AsyncResource):
             identification_status: body field ``identification_status`` (optional).
             notify_primary_email_address_changed: body field
                 ``notify_primary_email_address_changed`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncEmailAddresses.replace_for_user(
+                self, **unpack_request(request, locals(), keep=("user_id",))
+            )
         return await self._client.send(
             _ops.REPLACE_USER_EMAIL_ADDRESS,
             EmailAddress,

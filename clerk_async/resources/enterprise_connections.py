@@ -4,15 +4,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
 from msgspec import UNSET, UnsetType
 
 from clerk_async import _operations as _ops
 from clerk_async._body import json_body
+from clerk_async._calls import unpack_request
 from clerk_async._operation import operation
-from clerk_async._pagination import Page
 from clerk_async._retry import RetryConfig
+from clerk_async._types import RequestModel
 from clerk_async.models.common import DeletedObject
 from clerk_async.models.enterprise_connections import (
     CreateEnterpriseConnectionRequest,
@@ -26,6 +27,7 @@ from clerk_async.models.enterprise_connections import (
     UpdateEnterpriseConnectionRequestSaml,
 )
 
+from .._base_client import AsyncPage  # noqa: TID252
 from .._resource import AsyncResource  # noqa: TID252
 
 __all__ = ["AsyncEnterpriseConnections"]
@@ -42,20 +44,24 @@ class AsyncEnterpriseConnections(AsyncResource):
         offset: int | UnsetType = UNSET,
         organization_id: str | UnsetType = UNSET,
         active: bool | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[EnterpriseConnection]:
+    ) -> AsyncPage[EnterpriseConnection]:
         """``GET /enterprise_connections`` (``ListEnterpriseConnections``) ->
-        ``Page[EnterpriseConnection]``.
+        ``AsyncPage[EnterpriseConnection]``.
 
         Args:
             limit: query parameter ``limit`` (optional).
             offset: query parameter ``offset`` (optional).
             organization_id: query parameter ``organization_id`` (optional).
             active: query parameter ``active`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncEnterpriseConnections.list(self, **unpack_request(request, locals()))
         return await self._client.send_page(
             _ops.LIST_ENTERPRISE_CONNECTIONS,
             EnterpriseConnection,
@@ -71,7 +77,18 @@ class AsyncEnterpriseConnections(AsyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.CREATE_ENTERPRISE_CONNECTION)
+    @overload
+    async def create(
+        self,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> EnterpriseConnection: ...
+
+    @overload
     async def create(
         self,
         *,
@@ -99,6 +116,38 @@ class AsyncEnterpriseConnections(AsyncResource):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
+    ) -> EnterpriseConnection: ...
+
+    @operation(_ops.CREATE_ENTERPRISE_CONNECTION)
+    async def create(
+        self,
+        *,
+        name: str | UnsetType = UNSET,
+        provider: Literal[
+            "saml_custom",
+            "saml_okta",
+            "saml_google",
+            "saml_microsoft",
+            "oidc_custom",
+            "oidc_github_enterprise",
+            "oidc_gitlab",
+        ]
+        | UnsetType = UNSET,
+        domains: Sequence[str] | UnsetType = UNSET,
+        organization_id: str | None | UnsetType = UNSET,
+        allow_organization_account_linking: bool | None | UnsetType = UNSET,
+        active: bool | None | UnsetType = UNSET,
+        saml: CreateEnterpriseConnectionRequestSaml | Mapping[str, Any] | None | UnsetType = UNSET,
+        oidc: CreateEnterpriseConnectionRequestOidc | Mapping[str, Any] | None | UnsetType = UNSET,
+        custom_attributes: Sequence[
+            CreateEnterpriseConnectionRequestCustomAttributesItem | Mapping[str, Any]
+        ]
+        | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
     ) -> EnterpriseConnection:
         """``POST /enterprise_connections`` (``CreateEnterpriseConnection``) ->
         ``EnterpriseConnection``.
@@ -114,7 +163,12 @@ class AsyncEnterpriseConnections(AsyncResource):
             saml: body field ``saml`` (optional).
             oidc: body field ``oidc`` (optional).
             custom_attributes: body field ``custom_attributes`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncEnterpriseConnections.create(
+                self, **unpack_request(request, locals())
+            )
         return await self._client.send(
             _ops.CREATE_ENTERPRISE_CONNECTION,
             EnterpriseConnection,
@@ -183,6 +237,7 @@ class AsyncEnterpriseConnections(AsyncResource):
         ]
         | None
         | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -205,7 +260,12 @@ class AsyncEnterpriseConnections(AsyncResource):
             saml: body field ``saml`` (optional).
             oidc: body field ``oidc`` (optional).
             custom_attributes: body field ``custom_attributes`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncEnterpriseConnections.update(
+                self, **unpack_request(request, locals(), keep=("enterprise_connection_id",))
+            )
         return await self._client.send(
             _ops.UPDATE_ENTERPRISE_CONNECTION,
             EnterpriseConnection,
@@ -265,20 +325,26 @@ class AsyncEnterpriseConnections(AsyncResource):
         status: Sequence[Literal["pending", "success", "failed"]] | UnsetType = UNSET,
         limit: int | UnsetType = UNSET,
         offset: int | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[EnterpriseConnectionTestRun]:
+    ) -> AsyncPage[EnterpriseConnectionTestRun]:
         """``GET /enterprise_connections/{enterprise_connection_id}/test_runs``
-        (``ListEnterpriseConnectionTestRuns``) -> ``Page[EnterpriseConnectionTestRun]``.
+        (``ListEnterpriseConnectionTestRuns``) -> ``AsyncPage[EnterpriseConnectionTestRun]``.
 
         Args:
             enterprise_connection_id: path parameter ``enterprise_connection_id`` (required).
             status: query parameter ``status`` (optional).
             limit: query parameter ``limit`` (optional).
             offset: query parameter ``offset`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncEnterpriseConnections.list_test_runs(
+                self, **unpack_request(request, locals(), keep=("enterprise_connection_id",))
+            )
         return await self._client.send_page(
             _ops.LIST_ENTERPRISE_CONNECTION_TEST_RUNS,
             EnterpriseConnectionTestRun,

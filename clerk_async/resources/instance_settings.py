@@ -4,14 +4,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Literal
+from typing import Any, Literal
 
 from msgspec import UNSET, UnsetType
 
 from clerk_async import _operations as _ops
 from clerk_async._body import json_body
+from clerk_async._calls import unpack_request
 from clerk_async._operation import operation
 from clerk_async._retry import RetryConfig
+from clerk_async._types import RequestModel
 from clerk_async.models.instance_settings import (
     Instance,
     InstanceCommunication,
@@ -70,6 +72,7 @@ class AsyncInstanceSettings(AsyncResource):
         preferred_sign_in_strategy_when_password_required: Literal["password", "otp", ""]
         | None
         | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -88,7 +91,11 @@ class AsyncInstanceSettings(AsyncResource):
             url_based_session_syncing: body field ``url_based_session_syncing`` (optional).
             preferred_sign_in_strategy_when_password_required: body field
                 ``preferred_sign_in_strategy_when_password_required`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            await AsyncInstanceSettings.update(self, **unpack_request(request, locals()))
+            return
         await self._client.send(
             _ops.UPDATE_INSTANCE,
             None,
@@ -121,6 +128,7 @@ class AsyncInstanceSettings(AsyncResource):
         allowlist_blocklist_disabled_on_sign_in: bool | None | UnsetType = UNSET,
         block_email_subaddresses: bool | None | UnsetType = UNSET,
         block_disposable_email_domains: bool | None | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -137,7 +145,12 @@ class AsyncInstanceSettings(AsyncResource):
             block_email_subaddresses: body field ``block_email_subaddresses`` (optional).
             block_disposable_email_domains: body field ``block_disposable_email_domains``
                 (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncInstanceSettings.update_restrictions(
+                self, **unpack_request(request, locals())
+            )
         return await self._client.send(
             _ops.UPDATE_INSTANCE_RESTRICTIONS,
             InstanceRestrictions,
@@ -182,6 +195,7 @@ class AsyncInstanceSettings(AsyncResource):
         *,
         rules_enabled: bool | None | UnsetType = UNSET,
         specter_enabled: bool | None | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -192,7 +206,12 @@ class AsyncInstanceSettings(AsyncResource):
         Args:
             rules_enabled: body field ``rules_enabled`` (optional).
             specter_enabled: body field ``specter_enabled`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncInstanceSettings.update_instance_protect(
+                self, **unpack_request(request, locals())
+            )
         return await self._client.send(
             _ops.UPDATE_INSTANCE_PROTECT,
             InstanceProtect,
@@ -232,6 +251,7 @@ class AsyncInstanceSettings(AsyncResource):
         self,
         *,
         blocked_country_codes: Sequence[str] | None | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -242,7 +262,12 @@ class AsyncInstanceSettings(AsyncResource):
 
         Args:
             blocked_country_codes: body field ``blocked_country_codes`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncInstanceSettings.update_communication(
+                self, **unpack_request(request, locals())
+            )
         return await self._client.send(
             _ops.UPDATE_INSTANCE_COMMUNICATION,
             InstanceCommunication,
@@ -290,6 +315,7 @@ class AsyncInstanceSettings(AsyncResource):
         client_id_metadata_documents_block_implicitly_allowed_clients: bool
         | None
         | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -309,7 +335,12 @@ class AsyncInstanceSettings(AsyncResource):
                 ``client_id_metadata_documents_only_allow_pre_registered_clients`` (optional).
             client_id_metadata_documents_block_implicitly_allowed_clients: body field
                 ``client_id_metadata_documents_block_implicitly_allowed_clients`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncInstanceSettings.update_o_auth_application_settings(
+                self, **unpack_request(request, locals())
+            )
         return await self._client.send(
             _ops.UPDATE_INSTANCE_O_AUTH_APPLICATION_SETTINGS,
             OAuthApplicationSettings,
@@ -363,6 +394,7 @@ class AsyncInstanceSettings(AsyncResource):
         domains_enrollment_modes: Sequence[str] | UnsetType = UNSET,
         creator_role_id: str | None | UnsetType = UNSET,
         domains_default_role_id: str | None | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -380,7 +412,12 @@ class AsyncInstanceSettings(AsyncResource):
             domains_enrollment_modes: body field ``domains_enrollment_modes`` (optional).
             creator_role_id: body field ``creator_role_id`` (optional).
             domains_default_role_id: body field ``domains_default_role_id`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncInstanceSettings.update_organization_settings(
+                self, **unpack_request(request, locals())
+            )
         return await self._client.send(
             _ops.UPDATE_INSTANCE_ORGANIZATION_SETTINGS,
             OrganizationSettings,

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
 from msgspec import UNSET, UnsetType
 
 from clerk_async import _operations as _ops
 from clerk_async._body import json_body
+from clerk_async._calls import unpack_request
 from clerk_async._operation import operation
-from clerk_async._pagination import Page
 from clerk_async._retry import RetryConfig
+from clerk_async._types import RequestModel
 from clerk_async.models.common import Invitation
 from clerk_async.models.invitations import (
     CreateBulkInvitationsRequest,
@@ -21,6 +22,7 @@ from clerk_async.models.invitations import (
     InvitationRevoked,
 )
 
+from .._base_client import AsyncPage  # noqa: TID252
 from .._resource import AsyncResource  # noqa: TID252
 
 __all__ = ["AsyncInvitations"]
@@ -29,7 +31,18 @@ __all__ = ["AsyncInvitations"]
 class AsyncInvitations(AsyncResource):
     """``clerk.invitations``: 4 operations."""
 
-    @operation(_ops.CREATE_INVITATION)
+    @overload
+    async def create(
+        self,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> Invitation: ...
+
+    @overload
     async def create(
         self,
         *,
@@ -40,6 +53,24 @@ class AsyncInvitations(AsyncResource):
         ignore_existing: bool | None | UnsetType = UNSET,
         expires_in_days: int | None | UnsetType = UNSET,
         template_slug: Literal["invitation", "waitlist_invitation"] | UnsetType = UNSET,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> Invitation: ...
+
+    @operation(_ops.CREATE_INVITATION)
+    async def create(
+        self,
+        *,
+        email_address: str | UnsetType = UNSET,
+        public_metadata: dict[str, Any] | UnsetType = UNSET,
+        redirect_url: str | UnsetType = UNSET,
+        notify: bool | None | UnsetType = UNSET,
+        ignore_existing: bool | None | UnsetType = UNSET,
+        expires_in_days: int | None | UnsetType = UNSET,
+        template_slug: Literal["invitation", "waitlist_invitation"] | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -55,7 +86,10 @@ class AsyncInvitations(AsyncResource):
             ignore_existing: body field ``ignore_existing`` (optional).
             expires_in_days: body field ``expires_in_days`` (optional).
             template_slug: body field ``template_slug`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncInvitations.create(self, **unpack_request(request, locals()))
         return await self._client.send(
             _ops.CREATE_INVITATION,
             Invitation,
@@ -87,12 +121,13 @@ class AsyncInvitations(AsyncResource):
         paginated: bool | UnsetType = UNSET,
         limit: int | UnsetType = UNSET,
         offset: int | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[Invitation]:
-        """``GET /invitations`` (``ListInvitations``) -> ``Page[Invitation]``.
+    ) -> AsyncPage[Invitation]:
+        """``GET /invitations`` (``ListInvitations``) -> ``AsyncPage[Invitation]``.
 
         Args:
             status: query parameter ``status`` (optional).
@@ -101,7 +136,10 @@ class AsyncInvitations(AsyncResource):
             paginated: query parameter ``paginated`` (optional).
             limit: query parameter ``limit`` (optional).
             offset: query parameter ``offset`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncInvitations.list(self, **unpack_request(request, locals()))
         return await self._client.send_page(
             _ops.LIST_INVITATIONS,
             Invitation,
@@ -119,11 +157,35 @@ class AsyncInvitations(AsyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.CREATE_BULK_INVITATIONS)
+    @overload
+    async def bulk_create(
+        self,
+        *,
+        request: Sequence[CreateBulkInvitationsRequest | Mapping[str, Any]],
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> builtins.list[Invitation]: ...
+
+    @overload
     async def bulk_create(
         self,
         *,
         request_body: Sequence[CreateBulkInvitationsRequest | Mapping[str, Any]],
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> builtins.list[Invitation]: ...
+
+    @operation(_ops.CREATE_BULK_INVITATIONS)
+    async def bulk_create(
+        self,
+        *,
+        request_body: Sequence[CreateBulkInvitationsRequest | Mapping[str, Any]]
+        | UnsetType = UNSET,
+        request: Sequence[CreateBulkInvitationsRequest | Mapping[str, Any]] | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -133,11 +195,16 @@ class AsyncInvitations(AsyncResource):
 
         Args:
             request_body: the JSON list sent as the request body.
+            request: the request body as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncInvitations.bulk_create(
+                self, **unpack_request(request, locals(), as_body=True)
+            )
         return await self._client.send(
             _ops.CREATE_BULK_INVITATIONS,
             builtins.list[Invitation],
-            body=json_body(builtins.list[CreateBulkInvitationsRequest], [*request_body]),
+            body=json_body(builtins.list[CreateBulkInvitationsRequest], request_body),
             retries=retries,
             timeout_ms=timeout_ms,
             server_url=server_url,

@@ -4,15 +4,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, overload
 
 from msgspec import UNSET, UnsetType
 
 from clerk_async import _operations as _ops
 from clerk_async._body import json_body
+from clerk_async._calls import unpack_request
 from clerk_async._operation import operation
-from clerk_async._pagination import Page
 from clerk_async._retry import RetryConfig
+from clerk_async._types import RequestModel
 from clerk_async.models.common import DeletedObject
 from clerk_async.models.jwt_templates import (
     CreateJWTTemplateRequest,
@@ -20,6 +21,7 @@ from clerk_async.models.jwt_templates import (
     UpdateJWTTemplateRequest,
 )
 
+from .._base_client import AsyncPage  # noqa: TID252
 from .._resource import AsyncResource  # noqa: TID252
 
 __all__ = ["AsyncJwtTemplates"]
@@ -35,18 +37,22 @@ class AsyncJwtTemplates(AsyncResource):
         paginated: bool | UnsetType = UNSET,
         limit: int | UnsetType = UNSET,
         offset: int | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[JWTTemplate]:
-        """``GET /jwt_templates`` (``ListJWTTemplates``) -> ``Page[JWTTemplate]``.
+    ) -> AsyncPage[JWTTemplate]:
+        """``GET /jwt_templates`` (``ListJWTTemplates``) -> ``AsyncPage[JWTTemplate]``.
 
         Args:
             paginated: query parameter ``paginated`` (optional).
             limit: query parameter ``limit`` (optional).
             offset: query parameter ``offset`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncJwtTemplates.list(self, **unpack_request(request, locals()))
         return await self._client.send_page(
             _ops.LIST_JWT_TEMPLATES,
             JWTTemplate,
@@ -57,7 +63,18 @@ class AsyncJwtTemplates(AsyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.CREATE_JWT_TEMPLATE)
+    @overload
+    async def create(
+        self,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> JWTTemplate: ...
+
+    @overload
     async def create(
         self,
         *,
@@ -68,6 +85,24 @@ class AsyncJwtTemplates(AsyncResource):
         custom_signing_key: bool | UnsetType = UNSET,
         signing_algorithm: str | None | UnsetType = UNSET,
         signing_key: str | None | UnsetType = UNSET,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> JWTTemplate: ...
+
+    @operation(_ops.CREATE_JWT_TEMPLATE)
+    async def create(
+        self,
+        *,
+        name: str | UnsetType = UNSET,
+        claims: dict[str, Any] | UnsetType = UNSET,
+        lifetime: int | None | UnsetType = UNSET,
+        allowed_clock_skew: int | None | UnsetType = UNSET,
+        custom_signing_key: bool | UnsetType = UNSET,
+        signing_algorithm: str | None | UnsetType = UNSET,
+        signing_key: str | None | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -83,7 +118,10 @@ class AsyncJwtTemplates(AsyncResource):
             custom_signing_key: body field ``custom_signing_key`` (optional).
             signing_algorithm: body field ``signing_algorithm`` (optional).
             signing_key: body field ``signing_key`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncJwtTemplates.create(self, **unpack_request(request, locals()))
         return await self._client.send(
             _ops.CREATE_JWT_TEMPLATE,
             JWTTemplate,
@@ -130,7 +168,19 @@ class AsyncJwtTemplates(AsyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.UPDATE_JWT_TEMPLATE)
+    @overload
+    async def update(
+        self,
+        template_id: str,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> JWTTemplate: ...
+
+    @overload
     async def update(
         self,
         template_id: str,
@@ -142,6 +192,25 @@ class AsyncJwtTemplates(AsyncResource):
         custom_signing_key: bool | UnsetType = UNSET,
         signing_algorithm: str | None | UnsetType = UNSET,
         signing_key: str | None | UnsetType = UNSET,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> JWTTemplate: ...
+
+    @operation(_ops.UPDATE_JWT_TEMPLATE)
+    async def update(
+        self,
+        template_id: str,
+        *,
+        name: str | UnsetType = UNSET,
+        claims: dict[str, Any] | UnsetType = UNSET,
+        lifetime: int | None | UnsetType = UNSET,
+        allowed_clock_skew: int | None | UnsetType = UNSET,
+        custom_signing_key: bool | UnsetType = UNSET,
+        signing_algorithm: str | None | UnsetType = UNSET,
+        signing_key: str | None | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -158,7 +227,12 @@ class AsyncJwtTemplates(AsyncResource):
             custom_signing_key: body field ``custom_signing_key`` (optional).
             signing_algorithm: body field ``signing_algorithm`` (optional).
             signing_key: body field ``signing_key`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncJwtTemplates.update(
+                self, **unpack_request(request, locals(), keep=("template_id",))
+            )
         return await self._client.send(
             _ops.UPDATE_JWT_TEMPLATE,
             JWTTemplate,

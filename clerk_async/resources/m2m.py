@@ -4,15 +4,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
 from msgspec import UNSET, UnsetType
 
 from clerk_async import _operations as _ops
 from clerk_async._body import json_body
+from clerk_async._calls import unpack_request
 from clerk_async._operation import operation
-from clerk_async._pagination import Page
 from clerk_async._retry import RetryConfig
+from clerk_async._types import RequestModel
 from clerk_async.models.m2m_tokens import (
     CreateM2MTokenRequest,
     M2MToken,
@@ -21,6 +22,7 @@ from clerk_async.models.m2m_tokens import (
     VerifyM2MTokenRequest,
 )
 
+from .._base_client import AsyncPage  # noqa: TID252
 from .._resource import AsyncResource  # noqa: TID252
 
 __all__ = ["AsyncM2m"]
@@ -34,9 +36,10 @@ class AsyncM2m(AsyncResource):
         self,
         *,
         token_format: Literal["opaque", "jwt"] | UnsetType = UNSET,
-        seconds_until_expiration: float | None | UnsetType = UNSET,
+        seconds_until_expiration: int | float | None | UnsetType = UNSET,
         claims: Any | UnsetType = UNSET,
         min_remaining_ttl_seconds: int | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -49,7 +52,10 @@ class AsyncM2m(AsyncResource):
             seconds_until_expiration: body field ``seconds_until_expiration`` (optional).
             claims: body field ``claims`` (optional).
             min_remaining_ttl_seconds: body field ``min_remaining_ttl_seconds`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncM2m.create_token(self, **unpack_request(request, locals()))
         return await self._client.send(
             _ops.CREATE_M2_M_TOKEN,
             M2MTokenWithSecret,
@@ -68,21 +74,48 @@ class AsyncM2m(AsyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.GET_M2_M_TOKENS)
+    @overload
+    async def list_tokens(
+        self,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> AsyncPage[M2MToken]: ...
+
+    @overload
     async def list_tokens(
         self,
         *,
         subject: str,
         revoked: bool | None | UnsetType = UNSET,
         expired: bool | None | UnsetType = UNSET,
-        limit: float | UnsetType = UNSET,
-        offset: float | None | UnsetType = UNSET,
+        limit: int | float | UnsetType = UNSET,
+        offset: int | float | None | UnsetType = UNSET,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[M2MToken]:
-        """``GET /m2m_tokens`` (``getM2MTokens``) -> ``Page[M2MToken]``.
+    ) -> AsyncPage[M2MToken]: ...
+
+    @operation(_ops.GET_M2_M_TOKENS)
+    async def list_tokens(
+        self,
+        *,
+        subject: str | UnsetType = UNSET,
+        revoked: bool | None | UnsetType = UNSET,
+        expired: bool | None | UnsetType = UNSET,
+        limit: int | float | UnsetType = UNSET,
+        offset: int | float | None | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> AsyncPage[M2MToken]:
+        """``GET /m2m_tokens`` (``getM2MTokens``) -> ``AsyncPage[M2MToken]``.
 
         Args:
             subject: query parameter ``subject`` (required).
@@ -90,7 +123,10 @@ class AsyncM2m(AsyncResource):
             expired: query parameter ``expired`` (optional).
             limit: query parameter ``limit`` (optional).
             offset: query parameter ``offset`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncM2m.list_tokens(self, **unpack_request(request, locals()))
         return await self._client.send_page(
             _ops.GET_M2_M_TOKENS,
             M2MToken,
@@ -113,6 +149,7 @@ class AsyncM2m(AsyncResource):
         m2m_token_id: str,
         *,
         revocation_reason: str | None | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -123,7 +160,12 @@ class AsyncM2m(AsyncResource):
         Args:
             m2m_token_id: path parameter ``m2m_token_id`` (required).
             revocation_reason: body field ``revocation_reason`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncM2m.revoke_token(
+                self, **unpack_request(request, locals(), keep=("m2m_token_id",))
+            )
         return await self._client.send(
             _ops.REVOKE_M2_M_TOKEN,
             M2MToken,
@@ -135,11 +177,34 @@ class AsyncM2m(AsyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.VERIFY_M2_M_TOKEN)
+    @overload
+    async def verify_token(
+        self,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> M2MToken: ...
+
+    @overload
     async def verify_token(
         self,
         *,
         token: str,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> M2MToken: ...
+
+    @operation(_ops.VERIFY_M2_M_TOKEN)
+    async def verify_token(
+        self,
+        *,
+        token: str | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -149,7 +214,10 @@ class AsyncM2m(AsyncResource):
 
         Args:
             token: body field ``token`` (required).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncM2m.verify_token(self, **unpack_request(request, locals()))
         return await self._client.send(
             _ops.VERIFY_M2_M_TOKEN,
             M2MToken,

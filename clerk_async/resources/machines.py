@@ -4,14 +4,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any, overload
 
 from msgspec import UNSET, UnsetType
 
 from clerk_async import _operations as _ops
 from clerk_async._body import json_body
+from clerk_async._calls import unpack_request
 from clerk_async._operation import operation
-from clerk_async._pagination import Page
 from clerk_async._retry import RetryConfig
+from clerk_async._types import RequestModel
 from clerk_async.models.machines import (
     CreateMachineRequest,
     CreateMachineScopeRequest,
@@ -25,6 +27,7 @@ from clerk_async.models.machines import (
     UpdateMachineRequest,
 )
 
+from .._base_client import AsyncPage  # noqa: TID252
 from .._resource import AsyncResource  # noqa: TID252
 
 __all__ = ["AsyncMachines"]
@@ -41,19 +44,23 @@ class AsyncMachines(AsyncResource):
         offset: int | UnsetType = UNSET,
         query: str | UnsetType = UNSET,
         order_by: str | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[Machine]:
-        """``GET /machines`` (``ListMachines``) -> ``Page[Machine]``.
+    ) -> AsyncPage[Machine]:
+        """``GET /machines`` (``ListMachines``) -> ``AsyncPage[Machine]``.
 
         Args:
             limit: query parameter ``limit`` (optional).
             offset: query parameter ``offset`` (optional).
             query: query parameter ``query`` (optional).
             order_by: query parameter ``order_by`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncMachines.list(self, **unpack_request(request, locals()))
         return await self._client.send_page(
             _ops.LIST_MACHINES,
             Machine,
@@ -64,13 +71,38 @@ class AsyncMachines(AsyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.CREATE_MACHINE)
+    @overload
+    async def create(
+        self,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> MachineCreated: ...
+
+    @overload
     async def create(
         self,
         *,
         name: str,
         scoped_machines: Sequence[str] | UnsetType = UNSET,
         default_token_ttl: int | UnsetType = UNSET,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> MachineCreated: ...
+
+    @operation(_ops.CREATE_MACHINE)
+    async def create(
+        self,
+        *,
+        name: str | UnsetType = UNSET,
+        scoped_machines: Sequence[str] | UnsetType = UNSET,
+        default_token_ttl: int | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -82,7 +114,10 @@ class AsyncMachines(AsyncResource):
             name: body field ``name`` (required).
             scoped_machines: body field ``scoped_machines`` (optional).
             default_token_ttl: body field ``default_token_ttl`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncMachines.create(self, **unpack_request(request, locals()))
         return await self._client.send(
             _ops.CREATE_MACHINE,
             MachineCreated,
@@ -132,6 +167,7 @@ class AsyncMachines(AsyncResource):
         *,
         name: str | UnsetType = UNSET,
         default_token_ttl: int | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -143,7 +179,12 @@ class AsyncMachines(AsyncResource):
             machine_id: path parameter ``machine_id`` (required).
             name: body field ``name`` (optional).
             default_token_ttl: body field ``default_token_ttl`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncMachines.update(
+                self, **unpack_request(request, locals(), keep=("machine_id",))
+            )
         return await self._client.send(
             _ops.UPDATE_MACHINE,
             Machine,
@@ -208,12 +249,37 @@ class AsyncMachines(AsyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.ROTATE_MACHINE_SECRET_KEY)
+    @overload
+    async def rotate_secret_key(
+        self,
+        machine_id: str,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> MachineSecretKey: ...
+
+    @overload
     async def rotate_secret_key(
         self,
         machine_id: str,
         *,
         previous_token_ttl: int,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> MachineSecretKey: ...
+
+    @operation(_ops.ROTATE_MACHINE_SECRET_KEY)
+    async def rotate_secret_key(
+        self,
+        machine_id: str,
+        *,
+        previous_token_ttl: int | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -225,7 +291,12 @@ class AsyncMachines(AsyncResource):
         Args:
             machine_id: path parameter ``machine_id`` (required).
             previous_token_ttl: body field ``previous_token_ttl`` (required).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncMachines.rotate_secret_key(
+                self, **unpack_request(request, locals(), keep=("machine_id",))
+            )
         return await self._client.send(
             _ops.ROTATE_MACHINE_SECRET_KEY,
             MachineSecretKey,
@@ -239,12 +310,37 @@ class AsyncMachines(AsyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.CREATE_MACHINE_SCOPE)
+    @overload
+    async def create_scope(
+        self,
+        machine_id: str,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> MachineScope: ...
+
+    @overload
     async def create_scope(
         self,
         machine_id: str,
         *,
         to_machine_id: str,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> MachineScope: ...
+
+    @operation(_ops.CREATE_MACHINE_SCOPE)
+    async def create_scope(
+        self,
+        machine_id: str,
+        *,
+        to_machine_id: str | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -255,7 +351,12 @@ class AsyncMachines(AsyncResource):
         Args:
             machine_id: path parameter ``machine_id`` (required).
             to_machine_id: body field ``to_machine_id`` (required).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncMachines.create_scope(
+                self, **unpack_request(request, locals(), keep=("machine_id",))
+            )
         return await self._client.send(
             _ops.CREATE_MACHINE_SCOPE,
             MachineScope,

@@ -4,13 +4,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from msgspec import UNSET, UnsetType
 
 from clerk_async import _operations as _ops
-from clerk_async._calls import either
+from clerk_async._calls import either, unpack_request
 from clerk_async._operation import operation
 from clerk_async._retry import RetryConfig
+from clerk_async._types import RequestModel
 
 from .._resource import AsyncResource  # noqa: TID252
 
@@ -32,6 +34,7 @@ class AsyncMisc(AsyncResource):
         domain: str | UnsetType = UNSET,
         sign_in_url: str | UnsetType = UNSET,
         use_domain_for_script: bool | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -49,7 +52,11 @@ class AsyncMisc(AsyncResource):
             domain: query parameter ``domain`` (optional).
             sign_in_url: query parameter ``sign_in_url`` (optional).
             use_domain_for_script: query parameter ``use_domain_for_script`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            await AsyncMisc.get_public_interstitial(self, **unpack_request(request, locals()))
+            return
         await self._client.send(
             _ops.GET_PUBLIC_INTERSTITIAL,
             None,

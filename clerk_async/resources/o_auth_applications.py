@@ -4,15 +4,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any, overload
 
 from msgspec import UNSET, UnsetType
 
 from clerk_async import _operations as _ops
 from clerk_async._body import json_body, multipart_body
+from clerk_async._calls import unpack_request
 from clerk_async._operation import operation
-from clerk_async._pagination import Page
 from clerk_async._retry import RetryConfig
-from clerk_async._types import FileInput
+from clerk_async._types import FileInput, RequestModel
 from clerk_async.models.common import DeletedObject
 from clerk_async.models.oauth_applications import (
     CreateOAuthApplicationRequest,
@@ -22,6 +23,7 @@ from clerk_async.models.oauth_applications import (
     UpdateOAuthApplicationRequest,
 )
 
+from .._base_client import AsyncPage  # noqa: TID252
 from .._resource import AsyncResource  # noqa: TID252
 
 __all__ = ["AsyncOAuthApplications"]
@@ -38,19 +40,24 @@ class AsyncOAuthApplications(AsyncResource):
         offset: int | UnsetType = UNSET,
         order_by: str | UnsetType = UNSET,
         name_query: str | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[OAuthApplication]:
-        """``GET /oauth_applications`` (``ListOAuthApplications``) -> ``Page[OAuthApplication]``.
+    ) -> AsyncPage[OAuthApplication]:
+        """``GET /oauth_applications`` (``ListOAuthApplications``) ->
+        ``AsyncPage[OAuthApplication]``.
 
         Args:
             limit: query parameter ``limit`` (optional).
             offset: query parameter ``offset`` (optional).
             order_by: query parameter ``order_by`` (optional).
             name_query: query parameter ``name_query`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncOAuthApplications.list(self, **unpack_request(request, locals()))
         return await self._client.send_page(
             _ops.LIST_O_AUTH_APPLICATIONS,
             OAuthApplication,
@@ -66,7 +73,18 @@ class AsyncOAuthApplications(AsyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.CREATE_O_AUTH_APPLICATION)
+    @overload
+    async def create(
+        self,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> OAuthApplicationWithSecret: ...
+
+    @overload
     async def create(
         self,
         *,
@@ -77,6 +95,24 @@ class AsyncOAuthApplications(AsyncResource):
         consent_screen_enabled: bool | None | UnsetType = UNSET,
         pkce_required: bool | None | UnsetType = UNSET,
         public: bool | None | UnsetType = UNSET,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> OAuthApplicationWithSecret: ...
+
+    @operation(_ops.CREATE_O_AUTH_APPLICATION)
+    async def create(
+        self,
+        *,
+        name: str | UnsetType = UNSET,
+        redirect_uris: Sequence[str] | None | UnsetType = UNSET,
+        callback_url: str | None | UnsetType = UNSET,
+        scopes: str | None | UnsetType = UNSET,
+        consent_screen_enabled: bool | None | UnsetType = UNSET,
+        pkce_required: bool | None | UnsetType = UNSET,
+        public: bool | None | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -93,7 +129,10 @@ class AsyncOAuthApplications(AsyncResource):
             consent_screen_enabled: body field ``consent_screen_enabled`` (optional).
             pkce_required: body field ``pkce_required`` (optional).
             public: body field ``public`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncOAuthApplications.create(self, **unpack_request(request, locals()))
         return await self._client.send(
             _ops.CREATE_O_AUTH_APPLICATION,
             OAuthApplicationWithSecret,
@@ -153,6 +192,7 @@ class AsyncOAuthApplications(AsyncResource):
         consent_screen_enabled: bool | None | UnsetType = UNSET,
         pkce_required: bool | None | UnsetType = UNSET,
         public: bool | None | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -170,7 +210,12 @@ class AsyncOAuthApplications(AsyncResource):
             consent_screen_enabled: body field ``consent_screen_enabled`` (optional).
             pkce_required: body field ``pkce_required`` (optional).
             public: body field ``public`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncOAuthApplications.update(
+                self, **unpack_request(request, locals(), keep=("oauth_application_id",))
+            )
         return await self._client.send(
             _ops.UPDATE_O_AUTH_APPLICATION,
             OAuthApplication,
@@ -219,13 +264,39 @@ class AsyncOAuthApplications(AsyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.UPLOAD_O_AUTH_APPLICATION_LOGO)
+    @overload
+    async def upload_logo(
+        self,
+        oauth_application_id: str,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> OAuthApplication: ...
+
+    @overload
     async def upload_logo(
         self,
         oauth_application_id: str,
         *,
         uploader_user_id: str | UnsetType = UNSET,
         file: FileInput,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> OAuthApplication: ...
+
+    @operation(_ops.UPLOAD_O_AUTH_APPLICATION_LOGO)
+    async def upload_logo(
+        self,
+        oauth_application_id: str,
+        *,
+        uploader_user_id: str | UnsetType = UNSET,
+        file: FileInput | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -238,7 +309,12 @@ class AsyncOAuthApplications(AsyncResource):
             oauth_application_id: path parameter ``oauth_application_id`` (required).
             uploader_user_id: form field ``uploader_user_id`` (optional).
             file: form field ``file`` (required).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncOAuthApplications.upload_logo(
+                self, **unpack_request(request, locals(), keep=("oauth_application_id",))
+            )
         return await self._client.send(
             _ops.UPLOAD_O_AUTH_APPLICATION_LOGO,
             OAuthApplication,
@@ -276,12 +352,37 @@ class AsyncOAuthApplications(AsyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.REVOKE_O_AUTH_APPLICATION_TOKEN)
+    @overload
+    async def revoke_token(
+        self,
+        oauth_application_id: str,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> None: ...
+
+    @overload
     async def revoke_token(
         self,
         oauth_application_id: str,
         *,
         token: str,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> None: ...
+
+    @operation(_ops.REVOKE_O_AUTH_APPLICATION_TOKEN)
+    async def revoke_token(
+        self,
+        oauth_application_id: str,
+        *,
+        token: str | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -293,7 +394,13 @@ class AsyncOAuthApplications(AsyncResource):
         Args:
             oauth_application_id: path parameter ``oauth_application_id`` (required).
             token: body field ``token`` (required).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            await AsyncOAuthApplications.revoke_token(
+                self, **unpack_request(request, locals(), keep=("oauth_application_id",))
+            )
+            return
         await self._client.send(
             _ops.REVOKE_O_AUTH_APPLICATION_TOKEN,
             None,

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
 from msgspec import UNSET, UnsetType
 
 from clerk_async import _operations as _ops
 from clerk_async._body import json_body
-from clerk_async._calls import deprecated
+from clerk_async._calls import deprecated, unpack_request
 from clerk_async._operation import operation
-from clerk_async._pagination import Page
 from clerk_async._retry import RetryConfig
+from clerk_async._types import RequestModel
 from clerk_async.models.common import OrganizationInvitationWithPublicOrganizationData
 from clerk_async.models.organization_invitations import (
     CreateOrganizationInvitationRequest,
@@ -23,6 +23,7 @@ from clerk_async.models.organization_invitations import (
     RevokeOrganizationInvitationRequest,
 )
 
+from .._base_client import AsyncPage  # noqa: TID252
 from .._resource import AsyncResource  # noqa: TID252
 
 __all__ = ["AsyncOrganizationInvitations"]
@@ -40,13 +41,14 @@ class AsyncOrganizationInvitations(AsyncResource):
         query: str | UnsetType = UNSET,
         limit: int | UnsetType = UNSET,
         offset: int | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[OrganizationInvitationWithPublicOrganizationData]:
+    ) -> AsyncPage[OrganizationInvitationWithPublicOrganizationData]:
         """``GET /organization_invitations`` (``ListInstanceOrganizationInvitations``) ->
-        ``Page[OrganizationInvitationWithPublicOrganizationData]``.
+        ``AsyncPage[OrganizationInvitationWithPublicOrganizationData]``.
 
         Args:
             order_by: query parameter ``order_by`` (optional).
@@ -54,7 +56,12 @@ class AsyncOrganizationInvitations(AsyncResource):
             query: query parameter ``query`` (optional).
             limit: query parameter ``limit`` (optional).
             offset: query parameter ``offset`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncOrganizationInvitations.get_all(
+                self, **unpack_request(request, locals())
+            )
         return await self._client.send_page(
             _ops.LIST_INSTANCE_ORGANIZATION_INVITATIONS,
             OrganizationInvitationWithPublicOrganizationData,
@@ -71,7 +78,19 @@ class AsyncOrganizationInvitations(AsyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.CREATE_ORGANIZATION_INVITATION)
+    @overload
+    async def create(
+        self,
+        organization_id: str,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> OrganizationInvitation: ...
+
+    @overload
     async def create(
         self,
         organization_id: str,
@@ -84,6 +103,26 @@ class AsyncOrganizationInvitations(AsyncResource):
         redirect_url: str | None | UnsetType = UNSET,
         expires_in_days: int | None | UnsetType = UNSET,
         notify: bool | None | UnsetType = UNSET,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> OrganizationInvitation: ...
+
+    @operation(_ops.CREATE_ORGANIZATION_INVITATION)
+    async def create(
+        self,
+        organization_id: str,
+        *,
+        email_address: str | UnsetType = UNSET,
+        inviter_user_id: str | None | UnsetType = UNSET,
+        role: str | UnsetType = UNSET,
+        public_metadata: dict[str, Any] | None | UnsetType = UNSET,
+        private_metadata: dict[str, Any] | None | UnsetType = UNSET,
+        redirect_url: str | None | UnsetType = UNSET,
+        expires_in_days: int | None | UnsetType = UNSET,
+        notify: bool | None | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -102,7 +141,12 @@ class AsyncOrganizationInvitations(AsyncResource):
             redirect_url: body field ``redirect_url`` (optional).
             expires_in_days: body field ``expires_in_days`` (optional).
             notify: body field ``notify`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncOrganizationInvitations.create(
+                self, **unpack_request(request, locals(), keep=("organization_id",))
+            )
         return await self._client.send(
             _ops.CREATE_ORGANIZATION_INVITATION,
             OrganizationInvitation,
@@ -136,13 +180,14 @@ class AsyncOrganizationInvitations(AsyncResource):
         order_by: str | UnsetType = UNSET,
         limit: int | UnsetType = UNSET,
         offset: int | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[OrganizationInvitation]:
+    ) -> AsyncPage[OrganizationInvitation]:
         """``GET /organizations/{organization_id}/invitations`` (``ListOrganizationInvitations``)
-        -> ``Page[OrganizationInvitation]``.
+        -> ``AsyncPage[OrganizationInvitation]``.
 
         Args:
             organization_id: path parameter ``organization_id`` (required).
@@ -151,7 +196,12 @@ class AsyncOrganizationInvitations(AsyncResource):
             order_by: query parameter ``order_by`` (optional).
             limit: query parameter ``limit`` (optional).
             offset: query parameter ``offset`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncOrganizationInvitations.list(
+                self, **unpack_request(request, locals(), keep=("organization_id",))
+            )
         return await self._client.send_page(
             _ops.LIST_ORGANIZATION_INVITATIONS,
             OrganizationInvitation,
@@ -169,12 +219,38 @@ class AsyncOrganizationInvitations(AsyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.CREATE_ORGANIZATION_INVITATION_BULK)
+    @overload
+    async def create_bulk(
+        self,
+        organization_id: str,
+        *,
+        request: Sequence[CreateOrganizationInvitationRequest | Mapping[str, Any]],
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> OrganizationInvitations: ...
+
+    @overload
     async def create_bulk(
         self,
         organization_id: str,
         *,
         request_body: Sequence[CreateOrganizationInvitationRequest | Mapping[str, Any]],
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> OrganizationInvitations: ...
+
+    @operation(_ops.CREATE_ORGANIZATION_INVITATION_BULK)
+    async def create_bulk(
+        self,
+        organization_id: str,
+        *,
+        request_body: Sequence[CreateOrganizationInvitationRequest | Mapping[str, Any]]
+        | UnsetType = UNSET,
+        request: Sequence[CreateOrganizationInvitationRequest | Mapping[str, Any]] | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -188,12 +264,17 @@ class AsyncOrganizationInvitations(AsyncResource):
         Args:
             organization_id: path parameter ``organization_id`` (required).
             request_body: the JSON list sent as the request body.
+            request: the request body as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncOrganizationInvitations.create_bulk(
+                self, **unpack_request(request, locals(), keep=("organization_id",), as_body=True)
+            )
         return await self._client.send(
             _ops.CREATE_ORGANIZATION_INVITATION_BULK,
             OrganizationInvitations,
             path={"organization_id": organization_id},
-            body=json_body(builtins.list[CreateOrganizationInvitationRequest], [*request_body]),
+            body=json_body(builtins.list[CreateOrganizationInvitationRequest], request_body),
             retries=retries,
             timeout_ms=timeout_ms,
             server_url=server_url,
@@ -207,13 +288,14 @@ class AsyncOrganizationInvitations(AsyncResource):
         *,
         limit: int | UnsetType = UNSET,
         offset: int | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[OrganizationInvitation]:
+    ) -> AsyncPage[OrganizationInvitation]:
         """``GET /organizations/{organization_id}/invitations/pending``
-        (``ListPendingOrganizationInvitations``) -> ``Page[OrganizationInvitation]``.
+        (``ListPendingOrganizationInvitations``) -> ``AsyncPage[OrganizationInvitation]``.
 
         Deprecated by Clerk: calling it emits a ``DeprecationWarning``.
 
@@ -221,7 +303,12 @@ class AsyncOrganizationInvitations(AsyncResource):
             organization_id: path parameter ``organization_id`` (required).
             limit: query parameter ``limit`` (optional).
             offset: query parameter ``offset`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncOrganizationInvitations.list_pending(
+                self, **unpack_request(request, locals(), keep=("organization_id",))
+            )
         deprecated("organization_invitations.list_pending")
         return await self._client.send_page(
             _ops.LIST_PENDING_ORGANIZATION_INVITATIONS,
@@ -269,6 +356,7 @@ class AsyncOrganizationInvitations(AsyncResource):
         invitation_id: str,
         *,
         requesting_user_id: str | None | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -281,7 +369,20 @@ class AsyncOrganizationInvitations(AsyncResource):
             organization_id: path parameter ``organization_id`` (required).
             invitation_id: path parameter ``invitation_id`` (required).
             requesting_user_id: body field ``requesting_user_id`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncOrganizationInvitations.revoke(
+                self,
+                **unpack_request(
+                    request,
+                    locals(),
+                    keep=(
+                        "organization_id",
+                        "invitation_id",
+                    ),
+                ),
+            )
         return await self._client.send(
             _ops.REVOKE_ORGANIZATION_INVITATION,
             OrganizationInvitation,

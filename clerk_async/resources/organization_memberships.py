@@ -4,15 +4,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, overload
 
 from msgspec import UNSET, UnsetType
 
 from clerk_async import _operations as _ops
 from clerk_async._body import json_body
+from clerk_async._calls import unpack_request
 from clerk_async._operation import operation
-from clerk_async._pagination import Page
 from clerk_async._retry import RetryConfig
+from clerk_async._types import RequestModel
 from clerk_async.models.common import OrganizationMembership
 from clerk_async.models.organization_memberships import (
     CreateOrganizationMembershipRequest,
@@ -20,6 +21,7 @@ from clerk_async.models.organization_memberships import (
     UpdateOrganizationMembershipRequest,
 )
 
+from .._base_client import AsyncPage  # noqa: TID252
 from .._resource import AsyncResource  # noqa: TID252
 
 __all__ = ["AsyncOrganizationMemberships"]
@@ -28,7 +30,19 @@ __all__ = ["AsyncOrganizationMemberships"]
 class AsyncOrganizationMemberships(AsyncResource):
     """``clerk.organization_memberships``: 5 operations."""
 
-    @operation(_ops.CREATE_ORGANIZATION_MEMBERSHIP)
+    @overload
+    async def create(
+        self,
+        organization_id: str,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> OrganizationMembership: ...
+
+    @overload
     async def create(
         self,
         organization_id: str,
@@ -37,6 +51,22 @@ class AsyncOrganizationMemberships(AsyncResource):
         role: str,
         public_metadata: dict[str, Any] | None | UnsetType = UNSET,
         private_metadata: dict[str, Any] | None | UnsetType = UNSET,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> OrganizationMembership: ...
+
+    @operation(_ops.CREATE_ORGANIZATION_MEMBERSHIP)
+    async def create(
+        self,
+        organization_id: str,
+        *,
+        user_id: str | UnsetType = UNSET,
+        role: str | UnsetType = UNSET,
+        public_metadata: dict[str, Any] | None | UnsetType = UNSET,
+        private_metadata: dict[str, Any] | None | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -51,7 +81,12 @@ class AsyncOrganizationMemberships(AsyncResource):
             role: body field ``role`` (required).
             public_metadata: body field ``public_metadata`` (optional).
             private_metadata: body field ``private_metadata`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncOrganizationMemberships.create(
+                self, **unpack_request(request, locals(), keep=("organization_id",))
+            )
         return await self._client.send(
             _ops.CREATE_ORGANIZATION_MEMBERSHIP,
             OrganizationMembership,
@@ -94,13 +129,14 @@ class AsyncOrganizationMemberships(AsyncResource):
         created_at_after: int | UnsetType = UNSET,
         limit: int | UnsetType = UNSET,
         offset: int | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[OrganizationMembership]:
+    ) -> AsyncPage[OrganizationMembership]:
         """``GET /organizations/{organization_id}/memberships`` (``ListOrganizationMemberships``)
-        -> ``Page[OrganizationMembership]``.
+        -> ``AsyncPage[OrganizationMembership]``.
 
         Args:
             organization_id: path parameter ``organization_id`` (required).
@@ -122,7 +158,12 @@ class AsyncOrganizationMemberships(AsyncResource):
             created_at_after: query parameter ``created_at_after`` (optional).
             limit: query parameter ``limit`` (optional).
             offset: query parameter ``offset`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncOrganizationMemberships.list(
+                self, **unpack_request(request, locals(), keep=("organization_id",))
+            )
         return await self._client.send_page(
             _ops.LIST_ORGANIZATION_MEMBERSHIPS,
             OrganizationMembership,
@@ -153,13 +194,40 @@ class AsyncOrganizationMemberships(AsyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.UPDATE_ORGANIZATION_MEMBERSHIP)
+    @overload
+    async def update(
+        self,
+        organization_id: str,
+        user_id: str,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> OrganizationMembership: ...
+
+    @overload
     async def update(
         self,
         organization_id: str,
         user_id: str,
         *,
         role: str,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> OrganizationMembership: ...
+
+    @operation(_ops.UPDATE_ORGANIZATION_MEMBERSHIP)
+    async def update(
+        self,
+        organization_id: str,
+        user_id: str,
+        *,
+        role: str | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -172,7 +240,20 @@ class AsyncOrganizationMemberships(AsyncResource):
             organization_id: path parameter ``organization_id`` (required).
             user_id: path parameter ``user_id`` (required).
             role: body field ``role`` (required).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncOrganizationMemberships.update(
+                self,
+                **unpack_request(
+                    request,
+                    locals(),
+                    keep=(
+                        "organization_id",
+                        "user_id",
+                    ),
+                ),
+            )
         return await self._client.send(
             _ops.UPDATE_ORGANIZATION_MEMBERSHIP,
             OrganizationMembership,
@@ -220,6 +301,7 @@ class AsyncOrganizationMemberships(AsyncResource):
         *,
         public_metadata: dict[str, Any] | UnsetType = UNSET,
         private_metadata: dict[str, Any] | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -233,7 +315,20 @@ class AsyncOrganizationMemberships(AsyncResource):
             user_id: path parameter ``user_id`` (required).
             public_metadata: body field ``public_metadata`` (optional).
             private_metadata: body field ``private_metadata`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncOrganizationMemberships.update_metadata(
+                self,
+                **unpack_request(
+                    request,
+                    locals(),
+                    keep=(
+                        "organization_id",
+                        "user_id",
+                    ),
+                ),
+            )
         return await self._client.send(
             _ops.UPDATE_ORGANIZATION_MEMBERSHIP_METADATA,
             OrganizationMembership,

@@ -4,20 +4,23 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any, overload
 
 from msgspec import UNSET, UnsetType
 
 from clerk_async import _operations as _ops
 from clerk_async._body import json_body
+from clerk_async._calls import unpack_request
 from clerk_async._operation import operation
-from clerk_async._pagination import Page
 from clerk_async._retry import RetryConfig
+from clerk_async._types import RequestModel
 from clerk_async.models.common import DeletedObject, Role
 from clerk_async.models.organization_roles import (
     CreateOrganizationRoleRequest,
     UpdateOrganizationRoleRequest,
 )
 
+from .._base_client import AsyncPage  # noqa: TID252
 from .._resource import AsyncResource  # noqa: TID252
 
 __all__ = ["AsyncOrganizationRoles"]
@@ -34,19 +37,23 @@ class AsyncOrganizationRoles(AsyncResource):
         order_by: str | UnsetType = UNSET,
         limit: int | UnsetType = UNSET,
         offset: int | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[Role]:
-        """``GET /organization_roles`` (``ListOrganizationRoles``) -> ``Page[Role]``.
+    ) -> AsyncPage[Role]:
+        """``GET /organization_roles`` (``ListOrganizationRoles``) -> ``AsyncPage[Role]``.
 
         Args:
             query: query parameter ``query`` (optional).
             order_by: query parameter ``order_by`` (optional).
             limit: query parameter ``limit`` (optional).
             offset: query parameter ``offset`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncOrganizationRoles.list(self, **unpack_request(request, locals()))
         return await self._client.send_page(
             _ops.LIST_ORGANIZATION_ROLES,
             Role,
@@ -57,7 +64,18 @@ class AsyncOrganizationRoles(AsyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.CREATE_ORGANIZATION_ROLE)
+    @overload
+    async def create(
+        self,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> Role: ...
+
+    @overload
     async def create(
         self,
         *,
@@ -66,6 +84,22 @@ class AsyncOrganizationRoles(AsyncResource):
         description: str | None | UnsetType = UNSET,
         permissions: Sequence[str] | None | UnsetType = UNSET,
         include_in_initial_role_set: bool | None | UnsetType = UNSET,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> Role: ...
+
+    @operation(_ops.CREATE_ORGANIZATION_ROLE)
+    async def create(
+        self,
+        *,
+        name: str | UnsetType = UNSET,
+        key: str | UnsetType = UNSET,
+        description: str | None | UnsetType = UNSET,
+        permissions: Sequence[str] | None | UnsetType = UNSET,
+        include_in_initial_role_set: bool | None | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -79,7 +113,10 @@ class AsyncOrganizationRoles(AsyncResource):
             description: body field ``description`` (optional).
             permissions: body field ``permissions`` (optional).
             include_in_initial_role_set: body field ``include_in_initial_role_set`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncOrganizationRoles.create(self, **unpack_request(request, locals()))
         return await self._client.send(
             _ops.CREATE_ORGANIZATION_ROLE,
             Role,
@@ -134,6 +171,7 @@ class AsyncOrganizationRoles(AsyncResource):
         key: str | None | UnsetType = UNSET,
         description: str | None | UnsetType = UNSET,
         permissions: Sequence[str] | None | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -148,7 +186,12 @@ class AsyncOrganizationRoles(AsyncResource):
             key: body field ``key`` (optional).
             description: body field ``description`` (optional).
             permissions: body field ``permissions`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncOrganizationRoles.update(
+                self, **unpack_request(request, locals(), keep=("organization_role_id",))
+            )
         return await self._client.send(
             _ops.UPDATE_ORGANIZATION_ROLE,
             Role,

@@ -4,16 +4,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
 from msgspec import UNSET, UnsetType
 
 from clerk_async import _operations as _ops
 from clerk_async._body import json_body, multipart_body
+from clerk_async._calls import unpack_request
 from clerk_async._operation import operation
-from clerk_async._pagination import Page
 from clerk_async._retry import RetryConfig
-from clerk_async._types import FileInput
+from clerk_async._types import FileInput, RequestModel
 from clerk_async.models.common import (
     AdjustCreditBalanceRequest,
     CommerceCreditBalanceResponse,
@@ -30,6 +30,7 @@ from clerk_async.models.organizations import (
     UpdateOrganizationRequest,
 )
 
+from .._base_client import AsyncPage  # noqa: TID252
 from .._resource import AsyncResource  # noqa: TID252
 
 __all__ = ["AsyncOrganizations"]
@@ -50,12 +51,13 @@ class AsyncOrganizations(AsyncResource):
         order_by: str | UnsetType = UNSET,
         limit: int | UnsetType = UNSET,
         offset: int | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[Organization]:
-        """``GET /organizations`` (``ListOrganizations``) -> ``Page[Organization]``.
+    ) -> AsyncPage[Organization]:
+        """``GET /organizations`` (``ListOrganizations``) -> ``AsyncPage[Organization]``.
 
         Args:
             include_members_count: query parameter ``include_members_count`` (optional).
@@ -67,7 +69,10 @@ class AsyncOrganizations(AsyncResource):
             order_by: query parameter ``order_by`` (optional).
             limit: query parameter ``limit`` (optional).
             offset: query parameter ``offset`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncOrganizations.list(self, **unpack_request(request, locals()))
         return await self._client.send_page(
             _ops.LIST_ORGANIZATIONS,
             Organization,
@@ -87,7 +92,18 @@ class AsyncOrganizations(AsyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.CREATE_ORGANIZATION)
+    @overload
+    async def create(
+        self,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> Organization: ...
+
+    @overload
     async def create(
         self,
         *,
@@ -99,6 +115,25 @@ class AsyncOrganizations(AsyncResource):
         max_allowed_memberships: int | None | UnsetType = UNSET,
         created_at: str | None | UnsetType = UNSET,
         role_set_key: str | None | UnsetType = UNSET,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> Organization: ...
+
+    @operation(_ops.CREATE_ORGANIZATION)
+    async def create(
+        self,
+        *,
+        name: str | UnsetType = UNSET,
+        created_by: str | None | UnsetType = UNSET,
+        private_metadata: dict[str, Any] | None | UnsetType = UNSET,
+        public_metadata: dict[str, Any] | None | UnsetType = UNSET,
+        slug: str | None | UnsetType = UNSET,
+        max_allowed_memberships: int | None | UnsetType = UNSET,
+        created_at: str | None | UnsetType = UNSET,
+        role_set_key: str | None | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -115,7 +150,10 @@ class AsyncOrganizations(AsyncResource):
             max_allowed_memberships: body field ``max_allowed_memberships`` (optional).
             created_at: body field ``created_at`` (optional).
             role_set_key: body field ``role_set_key`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncOrganizations.create(self, **unpack_request(request, locals()))
         return await self._client.send(
             _ops.CREATE_ORGANIZATION,
             Organization,
@@ -145,6 +183,7 @@ class AsyncOrganizations(AsyncResource):
         *,
         include_members_count: bool | UnsetType = UNSET,
         include_missing_member_with_elevated_permissions: bool | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -157,7 +196,12 @@ class AsyncOrganizations(AsyncResource):
             include_members_count: query parameter ``include_members_count`` (optional).
             include_missing_member_with_elevated_permissions: query parameter
                 ``include_missing_member_with_elevated_permissions`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncOrganizations.get(
+                self, **unpack_request(request, locals(), keep=("organization_id",))
+            )
         return await self._client.send(
             _ops.GET_ORGANIZATION,
             Organization,
@@ -183,6 +227,7 @@ class AsyncOrganizations(AsyncResource):
         admin_delete_enabled: bool | None | UnsetType = UNSET,
         created_at: str | None | UnsetType = UNSET,
         role_set_key: str | None | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -198,7 +243,12 @@ class AsyncOrganizations(AsyncResource):
             admin_delete_enabled: body field ``admin_delete_enabled`` (optional).
             created_at: body field ``created_at`` (optional).
             role_set_key: body field ``role_set_key`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncOrganizations.update(
+                self, **unpack_request(request, locals(), keep=("organization_id",))
+            )
         return await self._client.send(
             _ops.UPDATE_ORGANIZATION,
             Organization,
@@ -253,6 +303,7 @@ class AsyncOrganizations(AsyncResource):
         *,
         public_metadata: dict[str, Any] | UnsetType = UNSET,
         private_metadata: dict[str, Any] | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -265,7 +316,12 @@ class AsyncOrganizations(AsyncResource):
             organization_id: path parameter ``organization_id`` (required).
             public_metadata: body field ``public_metadata`` (optional).
             private_metadata: body field ``private_metadata`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncOrganizations.merge_metadata(
+                self, **unpack_request(request, locals(), keep=("organization_id",))
+            )
         return await self._client.send(
             _ops.MERGE_ORGANIZATION_METADATA,
             Organization,
@@ -287,6 +343,7 @@ class AsyncOrganizations(AsyncResource):
         *,
         public_metadata: dict[str, Any] | UnsetType = UNSET,
         private_metadata: dict[str, Any] | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -299,7 +356,12 @@ class AsyncOrganizations(AsyncResource):
             organization_id: path parameter ``organization_id`` (required).
             public_metadata: body field ``public_metadata`` (optional).
             private_metadata: body field ``private_metadata`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncOrganizations.replace_metadata(
+                self, **unpack_request(request, locals(), keep=("organization_id",))
+            )
         return await self._client.send(
             _ops.REPLACE_ORGANIZATION_METADATA,
             Organization,
@@ -314,13 +376,39 @@ class AsyncOrganizations(AsyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.UPLOAD_ORGANIZATION_LOGO)
+    @overload
+    async def upload_logo(
+        self,
+        organization_id: str,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> OrganizationWithLogo: ...
+
+    @overload
     async def upload_logo(
         self,
         organization_id: str,
         *,
         uploader_user_id: str | UnsetType = UNSET,
         file: FileInput,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> OrganizationWithLogo: ...
+
+    @operation(_ops.UPLOAD_ORGANIZATION_LOGO)
+    async def upload_logo(
+        self,
+        organization_id: str,
+        *,
+        uploader_user_id: str | UnsetType = UNSET,
+        file: FileInput | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -333,7 +421,12 @@ class AsyncOrganizations(AsyncResource):
             organization_id: path parameter ``organization_id`` (required).
             uploader_user_id: form field ``uploader_user_id`` (optional).
             file: form field ``file`` (required).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncOrganizations.upload_logo(
+                self, **unpack_request(request, locals(), keep=("organization_id",))
+            )
         return await self._client.send(
             _ops.UPLOAD_ORGANIZATION_LOGO,
             OrganizationWithLogo,
@@ -423,7 +516,19 @@ class AsyncOrganizations(AsyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.ADJUST_ORGANIZATION_BILLING_CREDIT_BALANCE)
+    @overload
+    async def adjust_billing_credit_balance(
+        self,
+        organization_id: str,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> CommerceCreditLedgerResponse: ...
+
+    @overload
     async def adjust_billing_credit_balance(
         self,
         organization_id: str,
@@ -433,6 +538,23 @@ class AsyncOrganizations(AsyncResource):
         currency: str | UnsetType = UNSET,
         idempotency_key: str,
         note: str | UnsetType = UNSET,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> CommerceCreditLedgerResponse: ...
+
+    @operation(_ops.ADJUST_ORGANIZATION_BILLING_CREDIT_BALANCE)
+    async def adjust_billing_credit_balance(
+        self,
+        organization_id: str,
+        *,
+        amount: int | UnsetType = UNSET,
+        action: Literal["increase", "decrease"] | UnsetType = UNSET,
+        currency: str | UnsetType = UNSET,
+        idempotency_key: str | UnsetType = UNSET,
+        note: str | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -448,7 +570,12 @@ class AsyncOrganizations(AsyncResource):
             currency: body field ``currency`` (optional).
             idempotency_key: body field ``idempotency_key`` (required).
             note: body field ``note`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncOrganizations.adjust_billing_credit_balance(
+                self, **unpack_request(request, locals(), keep=("organization_id",))
+            )
         return await self._client.send(
             _ops.ADJUST_ORGANIZATION_BILLING_CREDIT_BALANCE,
             CommerceCreditLedgerResponse,

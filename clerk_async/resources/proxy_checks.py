@@ -4,13 +4,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from msgspec import UNSET, UnsetType
 
 from clerk_async import _operations as _ops
 from clerk_async._body import json_body
+from clerk_async._calls import unpack_request
 from clerk_async._operation import operation
 from clerk_async._retry import RetryConfig
+from clerk_async._types import RequestModel
 from clerk_async.models.proxy_checks import ProxyCheck, VerifyDomainProxyRequest
 
 from .._resource import AsyncResource  # noqa: TID252
@@ -27,6 +30,7 @@ class AsyncProxyChecks(AsyncResource):
         *,
         domain_id: str | UnsetType = UNSET,
         proxy_url: str | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -37,7 +41,10 @@ class AsyncProxyChecks(AsyncResource):
         Args:
             domain_id: body field ``domain_id`` (optional).
             proxy_url: body field ``proxy_url`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncProxyChecks.verify(self, **unpack_request(request, locals()))
         return await self._client.send(
             _ops.VERIFY_DOMAIN_PROXY,
             ProxyCheck,

@@ -4,17 +4,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any, overload
 
 from msgspec import UNSET, UnsetType
 
 from clerk_async import _operations as _ops
 from clerk_async._body import json_body
+from clerk_async._calls import unpack_request
 from clerk_async._operation import operation
-from clerk_async._pagination import Page
 from clerk_async._retry import RetryConfig
+from clerk_async._types import RequestModel
 from clerk_async.models.common import DeletedObject
 from clerk_async.models.redirect_urls import CreateRedirectURLRequest, RedirectURL
 
+from .._base_client import AsyncPage  # noqa: TID252
 from .._resource import AsyncResource  # noqa: TID252
 
 __all__ = ["AsyncRedirectUrls"]
@@ -30,18 +33,22 @@ class AsyncRedirectUrls(AsyncResource):
         paginated: bool | UnsetType = UNSET,
         limit: int | UnsetType = UNSET,
         offset: int | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[RedirectURL]:
-        """``GET /redirect_urls`` (``ListRedirectURLs``) -> ``Page[RedirectURL]``.
+    ) -> AsyncPage[RedirectURL]:
+        """``GET /redirect_urls`` (``ListRedirectURLs``) -> ``AsyncPage[RedirectURL]``.
 
         Args:
             paginated: query parameter ``paginated`` (optional).
             limit: query parameter ``limit`` (optional).
             offset: query parameter ``offset`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncRedirectUrls.list(self, **unpack_request(request, locals()))
         return await self._client.send_page(
             _ops.LIST_REDIRECT_UR_LS,
             RedirectURL,
@@ -52,11 +59,34 @@ class AsyncRedirectUrls(AsyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.CREATE_REDIRECT_URL)
+    @overload
+    async def create(
+        self,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> RedirectURL: ...
+
+    @overload
     async def create(
         self,
         *,
         url: str,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> RedirectURL: ...
+
+    @operation(_ops.CREATE_REDIRECT_URL)
+    async def create(
+        self,
+        *,
+        url: str | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -66,7 +96,10 @@ class AsyncRedirectUrls(AsyncResource):
 
         Args:
             url: body field ``url`` (required).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncRedirectUrls.create(self, **unpack_request(request, locals()))
         return await self._client.send(
             _ops.CREATE_REDIRECT_URL,
             RedirectURL,

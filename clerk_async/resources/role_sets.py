@@ -4,16 +4,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Literal
+from typing import Any, Literal, overload
 
 from msgspec import UNSET, UnsetType
 
 from clerk_async import _operations as _ops
 from clerk_async._body import json_body
-from clerk_async._calls import either
+from clerk_async._calls import either, unpack_request
 from clerk_async._operation import operation
-from clerk_async._pagination import Page
 from clerk_async._retry import RetryConfig
+from clerk_async._types import RequestModel
 from clerk_async.models.common import DeletedObject
 from clerk_async.models.role_sets import (
     AddRolesToRoleSetRequest,
@@ -24,6 +24,7 @@ from clerk_async.models.role_sets import (
     UpdateRoleSetRequest,
 )
 
+from .._base_client import AsyncPage  # noqa: TID252
 from .._resource import AsyncResource  # noqa: TID252
 
 __all__ = ["AsyncRoleSets"]
@@ -40,19 +41,23 @@ class AsyncRoleSets(AsyncResource):
         order_by: str | UnsetType = UNSET,
         limit: int | UnsetType = UNSET,
         offset: int | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[RoleSet]:
-        """``GET /role_sets`` (``ListRoleSets``) -> ``Page[RoleSet]``.
+    ) -> AsyncPage[RoleSet]:
+        """``GET /role_sets`` (``ListRoleSets``) -> ``AsyncPage[RoleSet]``.
 
         Args:
             query: query parameter ``query`` (optional).
             order_by: query parameter ``order_by`` (optional).
             limit: query parameter ``limit`` (optional).
             offset: query parameter ``offset`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncRoleSets.list(self, **unpack_request(request, locals()))
         return await self._client.send_page(
             _ops.LIST_ROLE_SETS,
             RoleSet,
@@ -63,7 +68,18 @@ class AsyncRoleSets(AsyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.CREATE_ROLE_SET)
+    @overload
+    async def create(
+        self,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> RoleSet: ...
+
+    @overload
     async def create(
         self,
         *,
@@ -75,6 +91,25 @@ class AsyncRoleSets(AsyncResource):
         type: Literal["initial", "custom"] | UnsetType = UNSET,
         type_: Literal["initial", "custom"] | UnsetType = UNSET,
         roles: Sequence[str],
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> RoleSet: ...
+
+    @operation(_ops.CREATE_ROLE_SET)
+    async def create(
+        self,
+        *,
+        name: str | UnsetType = UNSET,
+        key: str | UnsetType = UNSET,
+        description: str | None | UnsetType = UNSET,
+        default_role_key: str | UnsetType = UNSET,
+        creator_role_key: str | UnsetType = UNSET,
+        type: Literal["initial", "custom"] | UnsetType = UNSET,
+        type_: Literal["initial", "custom"] | UnsetType = UNSET,
+        roles: Sequence[str] | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -91,7 +126,10 @@ class AsyncRoleSets(AsyncResource):
             type: body field ``type`` (optional).
             type_: the same as ``type``.
             roles: body field ``roles`` (required).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncRoleSets.create(self, **unpack_request(request, locals()))
         return await self._client.send(
             _ops.CREATE_ROLE_SET,
             RoleSet,
@@ -150,6 +188,7 @@ class AsyncRoleSets(AsyncResource):
         type_: Literal["initial"] | None | UnsetType = UNSET,
         default_role_key: str | None | UnsetType = UNSET,
         creator_role_key: str | None | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -166,7 +205,12 @@ class AsyncRoleSets(AsyncResource):
             type_: the same as ``type``.
             default_role_key: body field ``default_role_key`` (optional).
             creator_role_key: body field ``creator_role_key`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncRoleSets.update(
+                self, **unpack_request(request, locals(), keep=("role_set_key_or_id",))
+            )
         return await self._client.send(
             _ops.UPDATE_ROLE_SET,
             RoleSet,
@@ -188,13 +232,39 @@ class AsyncRoleSets(AsyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.REPLACE_ROLE_SET)
+    @overload
+    async def replace(
+        self,
+        role_set_key_or_id: str,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> DeletedObject: ...
+
+    @overload
     async def replace(
         self,
         role_set_key_or_id: str,
         *,
         dest_role_set_key: str,
         reassignment_mappings: dict[str, str] | UnsetType = UNSET,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> DeletedObject: ...
+
+    @operation(_ops.REPLACE_ROLE_SET)
+    async def replace(
+        self,
+        role_set_key_or_id: str,
+        *,
+        dest_role_set_key: str | UnsetType = UNSET,
+        reassignment_mappings: dict[str, str] | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -207,7 +277,12 @@ class AsyncRoleSets(AsyncResource):
             role_set_key_or_id: path parameter ``role_set_key_or_id`` (required).
             dest_role_set_key: body field ``dest_role_set_key`` (required).
             reassignment_mappings: body field ``reassignment_mappings`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncRoleSets.replace(
+                self, **unpack_request(request, locals(), keep=("role_set_key_or_id",))
+            )
         return await self._client.send(
             _ops.REPLACE_ROLE_SET,
             DeletedObject,
@@ -225,7 +300,19 @@ class AsyncRoleSets(AsyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.ADD_ROLES_TO_ROLE_SET)
+    @overload
+    async def add_roles(
+        self,
+        role_set_key_or_id: str,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> RoleSet: ...
+
+    @overload
     async def add_roles(
         self,
         role_set_key_or_id: str,
@@ -233,6 +320,21 @@ class AsyncRoleSets(AsyncResource):
         role_keys: Sequence[str],
         default_role_key: str | UnsetType = UNSET,
         creator_role_key: str | UnsetType = UNSET,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> RoleSet: ...
+
+    @operation(_ops.ADD_ROLES_TO_ROLE_SET)
+    async def add_roles(
+        self,
+        role_set_key_or_id: str,
+        *,
+        role_keys: Sequence[str] | UnsetType = UNSET,
+        default_role_key: str | UnsetType = UNSET,
+        creator_role_key: str | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -245,7 +347,12 @@ class AsyncRoleSets(AsyncResource):
             role_keys: body field ``role_keys`` (required).
             default_role_key: body field ``default_role_key`` (optional).
             creator_role_key: body field ``creator_role_key`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncRoleSets.add_roles(
+                self, **unpack_request(request, locals(), keep=("role_set_key_or_id",))
+            )
         return await self._client.send(
             _ops.ADD_ROLES_TO_ROLE_SET,
             RoleSet,
@@ -264,13 +371,39 @@ class AsyncRoleSets(AsyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.REPLACE_ROLE_IN_ROLE_SET)
+    @overload
+    async def replace_role(
+        self,
+        role_set_key_or_id: str,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> RoleSet: ...
+
+    @overload
     async def replace_role(
         self,
         role_set_key_or_id: str,
         *,
         role_key: str,
         to_role_key: str,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> RoleSet: ...
+
+    @operation(_ops.REPLACE_ROLE_IN_ROLE_SET)
+    async def replace_role(
+        self,
+        role_set_key_or_id: str,
+        *,
+        role_key: str | UnsetType = UNSET,
+        to_role_key: str | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -283,7 +416,12 @@ class AsyncRoleSets(AsyncResource):
             role_set_key_or_id: path parameter ``role_set_key_or_id`` (required).
             role_key: body field ``role_key`` (required).
             to_role_key: body field ``to_role_key`` (required).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncRoleSets.replace_role(
+                self, **unpack_request(request, locals(), keep=("role_set_key_or_id",))
+            )
         return await self._client.send(
             _ops.REPLACE_ROLE_IN_ROLE_SET,
             RoleSet,

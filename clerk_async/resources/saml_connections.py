@@ -4,16 +4,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
 from msgspec import UNSET, UnsetType
 
 from clerk_async import _operations as _ops
 from clerk_async._body import json_body
-from clerk_async._calls import deprecated
+from clerk_async._calls import deprecated, unpack_request
 from clerk_async._operation import operation
-from clerk_async._pagination import Page
 from clerk_async._retry import RetryConfig
+from clerk_async._types import RequestModel
 from clerk_async.models.common import CreateSAMLConnectionRequestLoginHint, DeletedObject
 from clerk_async.models.saml_connections import (
     CreateSAMLConnectionRequest,
@@ -22,6 +22,7 @@ from clerk_async.models.saml_connections import (
     UpdateSAMLConnectionRequest,
 )
 
+from .._base_client import AsyncPage  # noqa: TID252
 from .._resource import AsyncResource  # noqa: TID252
 
 __all__ = ["AsyncSamlConnections"]
@@ -39,12 +40,13 @@ class AsyncSamlConnections(AsyncResource):
         query: str | UnsetType = UNSET,
         order_by: str | UnsetType = UNSET,
         organization_id: Sequence[str] | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[SAMLConnection]:
-        """``GET /saml_connections`` (``ListSAMLConnections``) -> ``Page[SAMLConnection]``.
+    ) -> AsyncPage[SAMLConnection]:
+        """``GET /saml_connections`` (``ListSAMLConnections``) -> ``AsyncPage[SAMLConnection]``.
 
         Deprecated by Clerk: calling it emits a ``DeprecationWarning``.
 
@@ -54,7 +56,10 @@ class AsyncSamlConnections(AsyncResource):
             query: query parameter ``query`` (optional).
             order_by: query parameter ``order_by`` (optional).
             organization_id: query parameter ``organization_id`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncSamlConnections.list(self, **unpack_request(request, locals()))
         deprecated("saml_connections.list")
         return await self._client.send_page(
             _ops.LIST_SAML_CONNECTIONS,
@@ -72,7 +77,18 @@ class AsyncSamlConnections(AsyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.CREATE_SAML_CONNECTION)
+    @overload
+    async def create(
+        self,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> SAMLConnection: ...
+
+    @overload
     async def create(
         self,
         *,
@@ -99,6 +115,37 @@ class AsyncSamlConnections(AsyncResource):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
+    ) -> SAMLConnection: ...
+
+    @operation(_ops.CREATE_SAML_CONNECTION)
+    async def create(
+        self,
+        *,
+        name: str | UnsetType = UNSET,
+        domain: str | UnsetType = UNSET,
+        domains: Sequence[str] | UnsetType = UNSET,
+        provider: Literal["saml_custom", "saml_okta", "saml_google", "saml_microsoft"]
+        | UnsetType = UNSET,
+        idp_entity_id: str | None | UnsetType = UNSET,
+        idp_sso_url: str | None | UnsetType = UNSET,
+        idp_certificate: str | None | UnsetType = UNSET,
+        idp_metadata_url: str | None | UnsetType = UNSET,
+        idp_metadata: str | None | UnsetType = UNSET,
+        organization_id: str | None | UnsetType = UNSET,
+        attribute_mapping: CreateSAMLConnectionRequestAttributeMapping
+        | Mapping[str, Any]
+        | None
+        | UnsetType = UNSET,
+        force_authn: bool | UnsetType = UNSET,
+        login_hint: CreateSAMLConnectionRequestLoginHint
+        | Mapping[str, Any]
+        | None
+        | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
     ) -> SAMLConnection:
         """``POST /saml_connections`` (``CreateSAMLConnection``) -> ``SAMLConnection``.
 
@@ -118,7 +165,10 @@ class AsyncSamlConnections(AsyncResource):
             attribute_mapping: body field ``attribute_mapping`` (optional).
             force_authn: body field ``force_authn`` (optional).
             login_hint: body field ``login_hint`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncSamlConnections.create(self, **unpack_request(request, locals()))
         deprecated("saml_connections.create")
         return await self._client.send(
             _ops.CREATE_SAML_CONNECTION,
@@ -206,6 +256,7 @@ class AsyncSamlConnections(AsyncResource):
         | None
         | UnsetType = UNSET,
         consent_verified_domains_deletion: bool | None | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -240,7 +291,12 @@ class AsyncSamlConnections(AsyncResource):
             login_hint: body field ``login_hint`` (optional).
             consent_verified_domains_deletion: body field ``consent_verified_domains_deletion``
                 (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncSamlConnections.update(
+                self, **unpack_request(request, locals(), keep=("saml_connection_id",))
+            )
         deprecated("saml_connections.update")
         return await self._client.send(
             _ops.UPDATE_SAML_CONNECTION,

@@ -4,15 +4,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, overload
 
 from msgspec import UNSET, UnsetType
 
 from clerk_async import _operations as _ops
 from clerk_async._body import json_body
+from clerk_async._calls import unpack_request
 from clerk_async._operation import operation
-from clerk_async._pagination import Page
 from clerk_async._retry import RetryConfig
+from clerk_async._types import RequestModel
 from clerk_async.models.common import DeletedObject
 from clerk_async.models.scim_directories import (
     CreateSCIMDirectoryRequest,
@@ -27,6 +28,7 @@ from clerk_async.models.scim_directories import (
     UpdateSCIMDirectoryRequest,
 )
 
+from .._base_client import AsyncPage  # noqa: TID252
 from .._resource import AsyncResource  # noqa: TID252
 
 __all__ = ["AsyncScimDirectories"]
@@ -41,17 +43,21 @@ class AsyncScimDirectories(AsyncResource):
         *,
         limit: int | UnsetType = UNSET,
         offset: int | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[SCIMDirectory]:
-        """``GET /scim_directories`` (``ListSCIMDirectories``) -> ``Page[SCIMDirectory]``.
+    ) -> AsyncPage[SCIMDirectory]:
+        """``GET /scim_directories`` (``ListSCIMDirectories``) -> ``AsyncPage[SCIMDirectory]``.
 
         Args:
             limit: query parameter ``limit`` (optional).
             offset: query parameter ``offset`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncScimDirectories.list(self, **unpack_request(request, locals()))
         return await self._client.send_page(
             _ops.LIST_SCIM_DIRECTORIES,
             SCIMDirectory,
@@ -62,7 +68,18 @@ class AsyncScimDirectories(AsyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.CREATE_SCIM_DIRECTORY)
+    @overload
+    async def create(
+        self,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> SCIMDirectory: ...
+
+    @overload
     async def create(
         self,
         *,
@@ -77,6 +94,24 @@ class AsyncScimDirectories(AsyncResource):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
+    ) -> SCIMDirectory: ...
+
+    @operation(_ops.CREATE_SCIM_DIRECTORY)
+    async def create(
+        self,
+        *,
+        enterprise_connection_id: str | UnsetType = UNSET,
+        name: str | UnsetType = UNSET,
+        provider: str | UnsetType = UNSET,
+        group_role_mappings: Sequence[
+            CreateSCIMDirectoryRequestGroupRoleMappingsItem | Mapping[str, Any]
+        ]
+        | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
     ) -> SCIMDirectory:
         """``POST /scim_directories`` (``CreateSCIMDirectory``) -> ``SCIMDirectory``.
 
@@ -85,7 +120,10 @@ class AsyncScimDirectories(AsyncResource):
             name: body field ``name`` (optional).
             provider: body field ``provider`` (required).
             group_role_mappings: body field ``group_role_mappings`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncScimDirectories.create(self, **unpack_request(request, locals()))
         return await self._client.send(
             _ops.CREATE_SCIM_DIRECTORY,
             SCIMDirectory,
@@ -140,6 +178,7 @@ class AsyncScimDirectories(AsyncResource):
         provider: str | UnsetType = UNSET,
         attribute_mapping: dict[str, str | None] | UnsetType = UNSET,
         group_role_mapping_enabled: bool | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -155,7 +194,12 @@ class AsyncScimDirectories(AsyncResource):
             provider: body field ``provider`` (optional).
             attribute_mapping: body field ``attribute_mapping`` (optional).
             group_role_mapping_enabled: body field ``group_role_mapping_enabled`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncScimDirectories.update(
+                self, **unpack_request(request, locals(), keep=("scim_directory_id",))
+            )
         return await self._client.send(
             _ops.UPDATE_SCIM_DIRECTORY,
             SCIMDirectory,
@@ -237,9 +281,9 @@ class AsyncScimDirectories(AsyncResource):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[SCIMGroupRoleMapping]:
+    ) -> AsyncPage[SCIMGroupRoleMapping]:
         """``GET /scim_directories/{scim_directory_id}/group_role_mappings``
-        (``ListSCIMGroupRoleMappings``) -> ``Page[SCIMGroupRoleMapping]``.
+        (``ListSCIMGroupRoleMappings``) -> ``AsyncPage[SCIMGroupRoleMapping]``.
 
         Args:
             scim_directory_id: path parameter ``scim_directory_id`` (required).
@@ -254,7 +298,19 @@ class AsyncScimDirectories(AsyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.CREATE_SCIM_GROUP_ROLE_MAPPING)
+    @overload
+    async def create_group_role_mapping(
+        self,
+        scim_directory_id: str,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> SCIMGroupRoleMapping: ...
+
+    @overload
     async def create_group_role_mapping(
         self,
         scim_directory_id: str,
@@ -262,6 +318,21 @@ class AsyncScimDirectories(AsyncResource):
         scim_group_id: str,
         role_id: str,
         precedence: int | UnsetType = UNSET,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> SCIMGroupRoleMapping: ...
+
+    @operation(_ops.CREATE_SCIM_GROUP_ROLE_MAPPING)
+    async def create_group_role_mapping(
+        self,
+        scim_directory_id: str,
+        *,
+        scim_group_id: str | UnsetType = UNSET,
+        role_id: str | UnsetType = UNSET,
+        precedence: int | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -275,7 +346,12 @@ class AsyncScimDirectories(AsyncResource):
             scim_group_id: body field ``scim_group_id`` (required).
             role_id: body field ``role_id`` (required).
             precedence: body field ``precedence`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncScimDirectories.create_group_role_mapping(
+                self, **unpack_request(request, locals(), keep=("scim_directory_id",))
+            )
         return await self._client.send(
             _ops.CREATE_SCIM_GROUP_ROLE_MAPPING,
             SCIMGroupRoleMapping,
@@ -290,12 +366,38 @@ class AsyncScimDirectories(AsyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.REPLACE_SCIM_GROUP_ROLE_MAPPINGS)
+    @overload
+    async def replace_group_role_mappings(
+        self,
+        scim_directory_id: str,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> SCIMGroupRoleMappingList: ...
+
+    @overload
     async def replace_group_role_mappings(
         self,
         scim_directory_id: str,
         *,
         mappings: Sequence[ReplaceSCIMGroupRoleMappingsRequestMappingsItem | Mapping[str, Any]],
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> SCIMGroupRoleMappingList: ...
+
+    @operation(_ops.REPLACE_SCIM_GROUP_ROLE_MAPPINGS)
+    async def replace_group_role_mappings(
+        self,
+        scim_directory_id: str,
+        *,
+        mappings: Sequence[ReplaceSCIMGroupRoleMappingsRequestMappingsItem | Mapping[str, Any]]
+        | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -307,7 +409,12 @@ class AsyncScimDirectories(AsyncResource):
         Args:
             scim_directory_id: path parameter ``scim_directory_id`` (required).
             mappings: body field ``mappings`` (required).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncScimDirectories.replace_group_role_mappings(
+                self, **unpack_request(request, locals(), keep=("scim_directory_id",))
+            )
         return await self._client.send(
             _ops.REPLACE_SCIM_GROUP_ROLE_MAPPINGS,
             SCIMGroupRoleMappingList,

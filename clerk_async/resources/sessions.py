@@ -4,16 +4,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
 from msgspec import UNSET, UnsetType
 
 from clerk_async import _operations as _ops
 from clerk_async._body import json_body
-from clerk_async._calls import deprecated, either
+from clerk_async._calls import deprecated, either, unpack_request
 from clerk_async._operation import operation
-from clerk_async._pagination import Page
 from clerk_async._retry import RetryConfig
+from clerk_async._types import RequestModel
 from clerk_async.models.common import Session
 from clerk_async.models.sessions import (
     CreateSessionRequest,
@@ -25,6 +25,7 @@ from clerk_async.models.sessions import (
     VerifySessionRequest,
 )
 
+from .._base_client import AsyncPage  # noqa: TID252
 from .._resource import AsyncResource  # noqa: TID252
 
 __all__ = ["AsyncSessions"]
@@ -44,12 +45,13 @@ class AsyncSessions(AsyncResource):
         paginated: bool | UnsetType = UNSET,
         limit: int | UnsetType = UNSET,
         offset: int | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[Session]:
-        """``GET /sessions`` (``GetSessionList``) -> ``Page[Session]``.
+    ) -> AsyncPage[Session]:
+        """``GET /sessions`` (``GetSessionList``) -> ``AsyncPage[Session]``.
 
         Args:
             client_id: query parameter ``client_id`` (optional).
@@ -58,7 +60,10 @@ class AsyncSessions(AsyncResource):
             paginated: query parameter ``paginated`` (optional).
             limit: query parameter ``limit`` (optional).
             offset: query parameter ``offset`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncSessions.list(self, **unpack_request(request, locals()))
         return await self._client.send_page(
             _ops.GET_SESSION_LIST,
             Session,
@@ -76,12 +81,36 @@ class AsyncSessions(AsyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.CREATE_SESSION)
+    @overload
+    async def create(
+        self,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> Session: ...
+
+    @overload
     async def create(
         self,
         *,
         user_id: str,
         active_organization_id: str | UnsetType = UNSET,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> Session: ...
+
+    @operation(_ops.CREATE_SESSION)
+    async def create(
+        self,
+        *,
+        user_id: str | UnsetType = UNSET,
+        active_organization_id: str | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -92,7 +121,10 @@ class AsyncSessions(AsyncResource):
         Args:
             user_id: body field ``user_id`` (required).
             active_organization_id: body field ``active_organization_id`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncSessions.create(self, **unpack_request(request, locals()))
         return await self._client.send(
             _ops.CREATE_SESSION,
             Session,
@@ -131,7 +163,19 @@ class AsyncSessions(AsyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.REFRESH_SESSION)
+    @overload
+    async def refresh(
+        self,
+        session_id: str,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> SessionRefresh: ...
+
+    @overload
     async def refresh(
         self,
         session_id: str,
@@ -143,6 +187,25 @@ class AsyncSessions(AsyncResource):
         format: Literal["token", "cookie"] | None | UnsetType = UNSET,
         format_: Literal["token", "cookie"] | None | UnsetType = UNSET,
         request_originating_ip: str | None | UnsetType = UNSET,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> SessionRefresh: ...
+
+    @operation(_ops.REFRESH_SESSION)
+    async def refresh(
+        self,
+        session_id: str,
+        *,
+        expired_token: str | UnsetType = UNSET,
+        refresh_token: str | UnsetType = UNSET,
+        request_origin: str | UnsetType = UNSET,
+        request_headers: dict[str, Any] | None | UnsetType = UNSET,
+        format: Literal["token", "cookie"] | None | UnsetType = UNSET,
+        format_: Literal["token", "cookie"] | None | UnsetType = UNSET,
+        request_originating_ip: str | None | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -159,7 +222,12 @@ class AsyncSessions(AsyncResource):
             format: body field ``format`` (optional).
             format_: the same as ``format``.
             request_originating_ip: body field ``request_originating_ip`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncSessions.refresh(
+                self, **unpack_request(request, locals(), keep=("session_id",))
+            )
         return await self._client.send(
             _ops.REFRESH_SESSION,
             SessionRefresh,
@@ -212,6 +280,7 @@ class AsyncSessions(AsyncResource):
         session_id: str,
         *,
         expires_in_seconds: int | None | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -222,7 +291,12 @@ class AsyncSessions(AsyncResource):
         Args:
             session_id: path parameter ``session_id`` (required).
             expires_in_seconds: body field ``expires_in_seconds`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncSessions.create_token(
+                self, **unpack_request(request, locals(), keep=("session_id",))
+            )
         return await self._client.send(
             _ops.CREATE_SESSION_TOKEN,
             SessionToken,
@@ -241,6 +315,7 @@ class AsyncSessions(AsyncResource):
         template_name: str,
         *,
         expires_in_seconds: int | None | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -253,7 +328,20 @@ class AsyncSessions(AsyncResource):
             session_id: path parameter ``session_id`` (required).
             template_name: path parameter ``template_name`` (required).
             expires_in_seconds: body field ``expires_in_seconds`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncSessions.create_token_from_template(
+                self,
+                **unpack_request(
+                    request,
+                    locals(),
+                    keep=(
+                        "session_id",
+                        "template_name",
+                    ),
+                ),
+            )
         return await self._client.send(
             _ops.CREATE_SESSION_TOKEN_FROM_TEMPLATE,
             SessionToken,
@@ -273,6 +361,7 @@ class AsyncSessions(AsyncResource):
         session_id: str,
         *,
         token: str | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -287,7 +376,12 @@ class AsyncSessions(AsyncResource):
         Args:
             session_id: path parameter ``session_id`` (required).
             token: body field ``token`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncSessions.verify(
+                self, **unpack_request(request, locals(), keep=("session_id",))
+            )
         deprecated("sessions.verify")
         return await self._client.send(
             _ops.VERIFY_SESSION,

@@ -4,13 +4,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any, overload
 
 from msgspec import UNSET, UnsetType
 
 from clerk_async import _operations as _ops
 from clerk_async._body import json_body
+from clerk_async._calls import unpack_request
 from clerk_async._operation import operation
 from clerk_async._retry import RetryConfig
+from clerk_async._types import RequestModel
 from clerk_async.models.sign_in_tokens import CreateSignInTokenRequest, SignInToken
 
 from .._resource import AsyncResource  # noqa: TID252
@@ -21,13 +24,38 @@ __all__ = ["AsyncSignInTokens"]
 class AsyncSignInTokens(AsyncResource):
     """``clerk.sign_in_tokens``: 2 operations."""
 
-    @operation(_ops.CREATE_SIGN_IN_TOKEN)
+    @overload
+    async def create(
+        self,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> SignInToken: ...
+
+    @overload
     async def create(
         self,
         *,
         user_id: str,
         org_id: str | None | UnsetType = UNSET,
         expires_in_seconds: int | None | UnsetType = UNSET,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> SignInToken: ...
+
+    @operation(_ops.CREATE_SIGN_IN_TOKEN)
+    async def create(
+        self,
+        *,
+        user_id: str | UnsetType = UNSET,
+        org_id: str | None | UnsetType = UNSET,
+        expires_in_seconds: int | None | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -39,7 +67,10 @@ class AsyncSignInTokens(AsyncResource):
             user_id: body field ``user_id`` (required).
             org_id: body field ``org_id`` (optional).
             expires_in_seconds: body field ``expires_in_seconds`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncSignInTokens.create(self, **unpack_request(request, locals()))
         return await self._client.send(
             _ops.CREATE_SIGN_IN_TOKEN,
             SignInToken,

@@ -4,13 +4,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from msgspec import UNSET, UnsetType
 
 from clerk_async import _operations as _ops
 from clerk_async._body import json_body
+from clerk_async._calls import unpack_request
 from clerk_async._operation import operation
 from clerk_async._retry import RetryConfig
+from clerk_async._types import RequestModel
 from clerk_async.models.sign_ups import SignUp, UpdateSignUpRequest
 
 from .._resource import AsyncResource  # noqa: TID252
@@ -53,6 +56,7 @@ class AsyncSignUps(AsyncResource):
         *,
         external_id: str | None | UnsetType = UNSET,
         custom_action: bool | None | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -64,7 +68,12 @@ class AsyncSignUps(AsyncResource):
             id: path parameter ``id`` (required).
             external_id: body field ``external_id`` (optional).
             custom_action: body field ``custom_action`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncSignUps.update(
+                self, **unpack_request(request, locals(), keep=("id",))
+            )
         return await self._client.send(
             _ops.UPDATE_SIGN_UP,
             SignUp,

@@ -10,10 +10,10 @@ from msgspec import UNSET, UnsetType
 
 from clerk_async import _operations as _ops
 from clerk_async._body import json_body
-from clerk_async._calls import deprecated
+from clerk_async._calls import deprecated, unpack_request
 from clerk_async._operation import operation
-from clerk_async._pagination import Page
 from clerk_async._retry import RetryConfig
+from clerk_async._types import RequestModel
 from clerk_async.models.email_sms_templates import (
     PreviewTemplateRequest,
     Template,
@@ -21,6 +21,7 @@ from clerk_async.models.email_sms_templates import (
     UpsertTemplateRequest,
 )
 
+from .._base_client import AsyncPage  # noqa: TID252
 from .._resource import AsyncResource  # noqa: TID252
 
 __all__ = ["AsyncTemplates"]
@@ -37,12 +38,13 @@ class AsyncTemplates(AsyncResource):
         paginated: bool | UnsetType = UNSET,
         limit: int | UnsetType = UNSET,
         offset: int | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[Template]:
-        """``GET /templates/{template_type}`` (``GetTemplateList``) -> ``Page[Template]``.
+    ) -> AsyncPage[Template]:
+        """``GET /templates/{template_type}`` (``GetTemplateList``) -> ``AsyncPage[Template]``.
 
         Deprecated by Clerk: calling it emits a ``DeprecationWarning``.
 
@@ -51,7 +53,12 @@ class AsyncTemplates(AsyncResource):
             paginated: query parameter ``paginated`` (optional).
             limit: query parameter ``limit`` (optional).
             offset: query parameter ``offset`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncTemplates.list(
+                self, **unpack_request(request, locals(), keep=("template_type",))
+            )
         deprecated("templates.list")
         return await self._client.send_page(
             _ops.GET_TEMPLATE_LIST,
@@ -107,6 +114,7 @@ class AsyncTemplates(AsyncResource):
         delivered_by_clerk: bool | None | UnsetType = UNSET,
         from_email_name: str | UnsetType = UNSET,
         reply_to_email_name: str | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -126,7 +134,20 @@ class AsyncTemplates(AsyncResource):
             delivered_by_clerk: body field ``delivered_by_clerk`` (optional).
             from_email_name: body field ``from_email_name`` (optional).
             reply_to_email_name: body field ``reply_to_email_name`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncTemplates.upsert(
+                self,
+                **unpack_request(
+                    request,
+                    locals(),
+                    keep=(
+                        "template_type",
+                        "slug",
+                    ),
+                ),
+            )
         deprecated("templates.upsert")
         return await self._client.send(
             _ops.UPSERT_TEMPLATE,
@@ -190,6 +211,7 @@ class AsyncTemplates(AsyncResource):
         body: str | UnsetType = UNSET,
         from_email_name: str | UnsetType = UNSET,
         reply_to_email_name: str | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -207,7 +229,20 @@ class AsyncTemplates(AsyncResource):
             body: body field ``body`` (optional).
             from_email_name: body field ``from_email_name`` (optional).
             reply_to_email_name: body field ``reply_to_email_name`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncTemplates.preview(
+                self,
+                **unpack_request(
+                    request,
+                    locals(),
+                    keep=(
+                        "template_type",
+                        "slug",
+                    ),
+                ),
+            )
         deprecated("templates.preview")
         return await self._client.send(
             _ops.PREVIEW_TEMPLATE,
@@ -235,6 +270,7 @@ class AsyncTemplates(AsyncResource):
         slug: str,
         *,
         delivered_by_clerk: bool | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -251,7 +287,20 @@ class AsyncTemplates(AsyncResource):
             template_type: path parameter ``template_type`` (required).
             slug: path parameter ``slug`` (required).
             delivered_by_clerk: body field ``delivered_by_clerk`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncTemplates.toggle_delivery(
+                self,
+                **unpack_request(
+                    request,
+                    locals(),
+                    keep=(
+                        "template_type",
+                        "slug",
+                    ),
+                ),
+            )
         deprecated("templates.toggle_delivery")
         return await self._client.send(
             _ops.TOGGLE_TEMPLATE_DELIVERY,

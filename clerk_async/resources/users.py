@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
 from msgspec import UNSET, UnsetType
 
 from clerk_async import _operations as _ops
 from clerk_async._body import json_body, multipart_body
+from clerk_async._calls import unpack_request
 from clerk_async._operation import operation
-from clerk_async._pagination import Page
 from clerk_async._retry import RetryConfig
-from clerk_async._types import FileInput
+from clerk_async._types import FileInput, RequestModel
 from clerk_async.models.common import (
     AdjustCreditBalanceRequest,
     CommerceCreditBalanceResponse,
@@ -44,6 +44,7 @@ from clerk_async.models.users import (
     VerifyTOTPResponse,
 )
 
+from .._base_client import AsyncPage  # noqa: TID252
 from .._resource import AsyncResource  # noqa: TID252
 
 __all__ = ["AsyncUsers"]
@@ -82,12 +83,13 @@ class AsyncUsers(AsyncResource):
         offset: int | UnsetType = UNSET,
         starting_after: str | UnsetType = UNSET,
         order_by: str | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[User]:
-        """``GET /users`` (``GetUserList``) -> ``Page[User]``.
+    ) -> AsyncPage[User]:
+        """``GET /users`` (``GetUserList``) -> ``AsyncPage[User]``.
 
         Args:
             email_address: query parameter ``email_address`` (optional).
@@ -117,7 +119,10 @@ class AsyncUsers(AsyncResource):
             offset: query parameter ``offset`` (optional).
             starting_after: query parameter ``starting_after`` (optional).
             order_by: query parameter ``order_by`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncUsers.list(self, **unpack_request(request, locals()))
         return await self._client.send_page(
             _ops.GET_USER_LIST,
             User,
@@ -191,6 +196,7 @@ class AsyncUsers(AsyncResource):
         bypass_client_trust: bool | None | UnsetType = UNSET,
         banned: bool | None | UnsetType = UNSET,
         locked: bool | None | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -231,7 +237,10 @@ class AsyncUsers(AsyncResource):
             bypass_client_trust: body field ``bypass_client_trust`` (optional).
             banned: body field ``banned`` (optional).
             locked: body field ``locked`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncUsers.create(self, **unpack_request(request, locals()))
         return await self._client.send(
             _ops.CREATE_USER,
             User,
@@ -302,6 +311,7 @@ class AsyncUsers(AsyncResource):
         last_sign_in_at_after: int | UnsetType = UNSET,
         provider: str | UnsetType = UNSET,
         provider_user_id: Sequence[str] | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -333,7 +343,10 @@ class AsyncUsers(AsyncResource):
             last_sign_in_at_after: query parameter ``last_sign_in_at_after`` (optional).
             provider: query parameter ``provider`` (optional).
             provider_user_id: query parameter ``provider_user_id`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncUsers.count(self, **unpack_request(request, locals()))
         return await self._client.send(
             _ops.GET_USERS_COUNT,
             TotalCount,
@@ -421,6 +434,7 @@ class AsyncUsers(AsyncResource):
         create_organizations_limit: int | None | UnsetType = UNSET,
         created_at: str | None | UnsetType = UNSET,
         bypass_client_trust: bool | None | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -455,7 +469,12 @@ class AsyncUsers(AsyncResource):
             create_organizations_limit: body field ``create_organizations_limit`` (optional).
             created_at: body field ``created_at`` (optional).
             bypass_client_trust: body field ``bypass_client_trust`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncUsers.update(
+                self, **unpack_request(request, locals(), keep=("user_id",))
+            )
         return await self._client.send(
             _ops.UPDATE_USER,
             User,
@@ -570,11 +589,34 @@ class AsyncUsers(AsyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.USERS_BAN)
+    @overload
+    async def bulk_ban(
+        self,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> builtins.list[User]: ...
+
+    @overload
     async def bulk_ban(
         self,
         *,
         user_ids: Sequence[str],
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> builtins.list[User]: ...
+
+    @operation(_ops.USERS_BAN)
+    async def bulk_ban(
+        self,
+        *,
+        user_ids: Sequence[str] | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -584,7 +626,10 @@ class AsyncUsers(AsyncResource):
 
         Args:
             user_ids: body field ``user_ids`` (required).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncUsers.bulk_ban(self, **unpack_request(request, locals()))
         return await self._client.send(
             _ops.USERS_BAN,
             builtins.list[User],
@@ -595,11 +640,34 @@ class AsyncUsers(AsyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.USERS_UNBAN)
+    @overload
+    async def bulk_unban(
+        self,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> builtins.list[User]: ...
+
+    @overload
     async def bulk_unban(
         self,
         *,
         user_ids: Sequence[str],
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> builtins.list[User]: ...
+
+    @operation(_ops.USERS_UNBAN)
+    async def bulk_unban(
+        self,
+        *,
+        user_ids: Sequence[str] | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -609,7 +677,10 @@ class AsyncUsers(AsyncResource):
 
         Args:
             user_ids: body field ``user_ids`` (required).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncUsers.bulk_unban(self, **unpack_request(request, locals()))
         return await self._client.send(
             _ops.USERS_UNBAN,
             builtins.list[User],
@@ -670,12 +741,37 @@ class AsyncUsers(AsyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.SET_USER_PROFILE_IMAGE)
+    @overload
+    async def set_profile_image(
+        self,
+        user_id: str,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> User: ...
+
+    @overload
     async def set_profile_image(
         self,
         user_id: str,
         *,
         file: FileInput,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> User: ...
+
+    @operation(_ops.SET_USER_PROFILE_IMAGE)
+    async def set_profile_image(
+        self,
+        user_id: str,
+        *,
+        file: FileInput | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -686,7 +782,12 @@ class AsyncUsers(AsyncResource):
         Args:
             user_id: path parameter ``user_id`` (required).
             file: form field ``file`` (required).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncUsers.set_profile_image(
+                self, **unpack_request(request, locals(), keep=("user_id",))
+            )
         return await self._client.send(
             _ops.SET_USER_PROFILE_IMAGE,
             User,
@@ -731,6 +832,7 @@ class AsyncUsers(AsyncResource):
         public_metadata: dict[str, Any] | UnsetType = UNSET,
         private_metadata: dict[str, Any] | UnsetType = UNSET,
         unsafe_metadata: dict[str, Any] | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -743,7 +845,12 @@ class AsyncUsers(AsyncResource):
             public_metadata: body field ``public_metadata`` (optional).
             private_metadata: body field ``private_metadata`` (optional).
             unsafe_metadata: body field ``unsafe_metadata`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncUsers.update_metadata(
+                self, **unpack_request(request, locals(), keep=("user_id",))
+            )
         return await self._client.send(
             _ops.UPDATE_USER_METADATA,
             User,
@@ -770,6 +877,7 @@ class AsyncUsers(AsyncResource):
         public_metadata: dict[str, Any] | UnsetType = UNSET,
         private_metadata: dict[str, Any] | UnsetType = UNSET,
         unsafe_metadata: dict[str, Any] | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -782,7 +890,12 @@ class AsyncUsers(AsyncResource):
             public_metadata: body field ``public_metadata`` (optional).
             private_metadata: body field ``private_metadata`` (optional).
             unsafe_metadata: body field ``unsafe_metadata`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncUsers.replace_metadata(
+                self, **unpack_request(request, locals(), keep=("user_id",))
+            )
         return await self._client.send(
             _ops.REPLACE_USER_METADATA,
             User,
@@ -853,7 +966,19 @@ class AsyncUsers(AsyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.ADJUST_USER_BILLING_CREDIT_BALANCE)
+    @overload
+    async def adjust_billing_credit_balance(
+        self,
+        user_id: str,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> CommerceCreditLedgerResponse: ...
+
+    @overload
     async def adjust_billing_credit_balance(
         self,
         user_id: str,
@@ -863,6 +988,23 @@ class AsyncUsers(AsyncResource):
         currency: str | UnsetType = UNSET,
         idempotency_key: str,
         note: str | UnsetType = UNSET,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> CommerceCreditLedgerResponse: ...
+
+    @operation(_ops.ADJUST_USER_BILLING_CREDIT_BALANCE)
+    async def adjust_billing_credit_balance(
+        self,
+        user_id: str,
+        *,
+        amount: int | UnsetType = UNSET,
+        action: Literal["increase", "decrease"] | UnsetType = UNSET,
+        currency: str | UnsetType = UNSET,
+        idempotency_key: str | UnsetType = UNSET,
+        note: str | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -878,7 +1020,12 @@ class AsyncUsers(AsyncResource):
             currency: body field ``currency`` (optional).
             idempotency_key: body field ``idempotency_key`` (required).
             note: body field ``note`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncUsers.adjust_billing_credit_balance(
+                self, **unpack_request(request, locals(), keep=("user_id",))
+            )
         return await self._client.send(
             _ops.ADJUST_USER_BILLING_CREDIT_BALANCE,
             CommerceCreditLedgerResponse,
@@ -908,13 +1055,14 @@ class AsyncUsers(AsyncResource):
         paginated: bool | UnsetType = UNSET,
         limit: int | UnsetType = UNSET,
         offset: int | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[OAuthAccessToken]:
+    ) -> AsyncPage[OAuthAccessToken]:
         """``GET /users/{user_id}/oauth_access_tokens/{provider}`` (``GetOAuthAccessToken``) ->
-        ``Page[OAuthAccessToken]``.
+        ``AsyncPage[OAuthAccessToken]``.
 
         Args:
             user_id: path parameter ``user_id`` (required).
@@ -922,7 +1070,20 @@ class AsyncUsers(AsyncResource):
             paginated: query parameter ``paginated`` (optional).
             limit: query parameter ``limit`` (optional).
             offset: query parameter ``offset`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncUsers.get_o_auth_access_token(
+                self,
+                **unpack_request(
+                    request,
+                    locals(),
+                    keep=(
+                        "user_id",
+                        "provider",
+                    ),
+                ),
+            )
         return await self._client.send_page(
             _ops.GET_O_AUTH_ACCESS_TOKEN,
             OAuthAccessToken,
@@ -941,19 +1102,25 @@ class AsyncUsers(AsyncResource):
         *,
         limit: int | UnsetType = UNSET,
         offset: int | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[OrganizationMembership]:
+    ) -> AsyncPage[OrganizationMembership]:
         """``GET /users/{user_id}/organization_memberships`` (``UsersGetOrganizationMemberships``)
-        -> ``Page[OrganizationMembership]``.
+        -> ``AsyncPage[OrganizationMembership]``.
 
         Args:
             user_id: path parameter ``user_id`` (required).
             limit: query parameter ``limit`` (optional).
             offset: query parameter ``offset`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncUsers.get_organization_memberships(
+                self, **unpack_request(request, locals(), keep=("user_id",))
+            )
         return await self._client.send_page(
             _ops.USERS_GET_ORGANIZATION_MEMBERSHIPS,
             OrganizationMembership,
@@ -973,20 +1140,26 @@ class AsyncUsers(AsyncResource):
         limit: int | UnsetType = UNSET,
         offset: int | UnsetType = UNSET,
         status: Literal["pending", "accepted", "revoked", "expired"] | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[OrganizationInvitationWithPublicOrganizationData]:
+    ) -> AsyncPage[OrganizationInvitationWithPublicOrganizationData]:
         """``GET /users/{user_id}/organization_invitations`` (``UsersGetOrganizationInvitations``)
-        -> ``Page[OrganizationInvitationWithPublicOrganizationData]``.
+        -> ``AsyncPage[OrganizationInvitationWithPublicOrganizationData]``.
 
         Args:
             user_id: path parameter ``user_id`` (required).
             limit: query parameter ``limit`` (optional).
             offset: query parameter ``offset`` (optional).
             status: query parameter ``status`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncUsers.get_organization_invitations(
+                self, **unpack_request(request, locals(), keep=("user_id",))
+            )
         return await self._client.send_page(
             _ops.USERS_GET_ORGANIZATION_INVITATIONS,
             OrganizationInvitationWithPublicOrganizationData,
@@ -1004,6 +1177,7 @@ class AsyncUsers(AsyncResource):
         user_id: str,
         *,
         sign_out_of_other_sessions: bool | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -1014,7 +1188,12 @@ class AsyncUsers(AsyncResource):
         Args:
             user_id: path parameter ``user_id`` (required).
             sign_out_of_other_sessions: body field ``sign_out_of_other_sessions`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncUsers.remove_password(
+                self, **unpack_request(request, locals(), keep=("user_id",))
+            )
         return await self._client.send(
             _ops.REMOVE_USER_PASSWORD,
             User,
@@ -1029,12 +1208,37 @@ class AsyncUsers(AsyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.VERIFY_PASSWORD)
+    @overload
+    async def verify_password(
+        self,
+        user_id: str,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> VerifyPasswordResponse: ...
+
+    @overload
     async def verify_password(
         self,
         user_id: str,
         *,
         password: str,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> VerifyPasswordResponse: ...
+
+    @operation(_ops.VERIFY_PASSWORD)
+    async def verify_password(
+        self,
+        user_id: str,
+        *,
+        password: str | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -1046,7 +1250,12 @@ class AsyncUsers(AsyncResource):
         Args:
             user_id: path parameter ``user_id`` (required).
             password: body field ``password`` (required).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncUsers.verify_password(
+                self, **unpack_request(request, locals(), keep=("user_id",))
+            )
         return await self._client.send(
             _ops.VERIFY_PASSWORD,
             VerifyPasswordResponse,
@@ -1058,12 +1267,37 @@ class AsyncUsers(AsyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.VERIFY_TOTP)
+    @overload
+    async def verify_totp(
+        self,
+        user_id: str,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> VerifyTOTPResponse: ...
+
+    @overload
     async def verify_totp(
         self,
         user_id: str,
         *,
         code: str,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> VerifyTOTPResponse: ...
+
+    @operation(_ops.VERIFY_TOTP)
+    async def verify_totp(
+        self,
+        user_id: str,
+        *,
+        code: str | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -1074,7 +1308,12 @@ class AsyncUsers(AsyncResource):
         Args:
             user_id: path parameter ``user_id`` (required).
             code: body field ``code`` (required).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncUsers.verify_totp(
+                self, **unpack_request(request, locals(), keep=("user_id",))
+            )
         return await self._client.send(
             _ops.VERIFY_TOTP,
             VerifyTOTPResponse,
@@ -1173,9 +1412,9 @@ class AsyncUsers(AsyncResource):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[TrustedDevice]:
+    ) -> AsyncPage[TrustedDevice]:
         """``GET /users/{user_id}/trusted_devices`` (``ListUserTrustedDevices``) ->
-        ``Page[TrustedDevice]``.
+        ``AsyncPage[TrustedDevice]``.
 
         Args:
             user_id: path parameter ``user_id`` (required).
@@ -1309,6 +1548,7 @@ class AsyncUsers(AsyncResource):
         user_id: str,
         *,
         revoke_all_sessions: bool | None | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -1320,7 +1560,12 @@ class AsyncUsers(AsyncResource):
         Args:
             user_id: path parameter ``user_id`` (required).
             revoke_all_sessions: body field ``revoke_all_sessions`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncUsers.set_password_compromised(
+                self, **unpack_request(request, locals(), keep=("user_id",))
+            )
         return await self._client.send(
             _ops.SET_USER_PASSWORD_COMPROMISED,
             User,
@@ -1367,19 +1612,25 @@ class AsyncUsers(AsyncResource):
         order_by: str | UnsetType = UNSET,
         limit: int | UnsetType = UNSET,
         offset: int | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[OrganizationMembership]:
+    ) -> AsyncPage[OrganizationMembership]:
         """``GET /organization_memberships`` (``InstanceGetOrganizationMemberships``) ->
-        ``Page[OrganizationMembership]``.
+        ``AsyncPage[OrganizationMembership]``.
 
         Args:
             order_by: query parameter ``order_by`` (optional).
             limit: query parameter ``limit`` (optional).
             offset: query parameter ``offset`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncUsers.get_instance_organization_memberships(
+                self, **unpack_request(request, locals())
+            )
         return await self._client.send_page(
             _ops.INSTANCE_GET_ORGANIZATION_MEMBERSHIPS,
             OrganizationMembership,

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
 from msgspec import UNSET, UnsetType
 
 from clerk_async import _operations as _ops
 from clerk_async._body import json_body
+from clerk_async._calls import unpack_request
 from clerk_async._operation import operation
-from clerk_async._pagination import Page
 from clerk_async._retry import RetryConfig
+from clerk_async._types import RequestModel
 from clerk_async.models.common import DeletedObject
 from clerk_async.models.waitlist_entries import (
     CreateBulkWaitlistEntriesRequest,
@@ -22,6 +23,7 @@ from clerk_async.models.waitlist_entries import (
     WaitlistEntry,
 )
 
+from .._base_client import AsyncPage  # noqa: TID252
 from .._resource import AsyncResource  # noqa: TID252
 
 __all__ = ["AsyncWaitlistEntries"]
@@ -39,12 +41,13 @@ class AsyncWaitlistEntries(AsyncResource):
         query: str | UnsetType = UNSET,
         status: Literal["pending", "invited", "completed", "rejected"] | UnsetType = UNSET,
         order_by: str | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[WaitlistEntry]:
-        """``GET /waitlist_entries`` (``ListWaitlistEntries``) -> ``Page[WaitlistEntry]``.
+    ) -> AsyncPage[WaitlistEntry]:
+        """``GET /waitlist_entries`` (``ListWaitlistEntries``) -> ``AsyncPage[WaitlistEntry]``.
 
         Args:
             limit: query parameter ``limit`` (optional).
@@ -52,7 +55,10 @@ class AsyncWaitlistEntries(AsyncResource):
             query: query parameter ``query`` (optional).
             status: query parameter ``status`` (optional).
             order_by: query parameter ``order_by`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncWaitlistEntries.list(self, **unpack_request(request, locals()))
         return await self._client.send_page(
             _ops.LIST_WAITLIST_ENTRIES,
             WaitlistEntry,
@@ -69,12 +75,36 @@ class AsyncWaitlistEntries(AsyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.CREATE_WAITLIST_ENTRY)
+    @overload
+    async def create(
+        self,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> WaitlistEntry: ...
+
+    @overload
     async def create(
         self,
         *,
         email_address: str,
         notify: bool | None | UnsetType = UNSET,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> WaitlistEntry: ...
+
+    @operation(_ops.CREATE_WAITLIST_ENTRY)
+    async def create(
+        self,
+        *,
+        email_address: str | UnsetType = UNSET,
+        notify: bool | None | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -85,7 +115,10 @@ class AsyncWaitlistEntries(AsyncResource):
         Args:
             email_address: body field ``email_address`` (required).
             notify: body field ``notify`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncWaitlistEntries.create(self, **unpack_request(request, locals()))
         return await self._client.send(
             _ops.CREATE_WAITLIST_ENTRY,
             WaitlistEntry,
@@ -98,11 +131,35 @@ class AsyncWaitlistEntries(AsyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.CREATE_BULK_WAITLIST_ENTRIES)
+    @overload
+    async def bulk_create(
+        self,
+        *,
+        request: Sequence[CreateBulkWaitlistEntriesRequest | Mapping[str, Any]],
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> builtins.list[WaitlistEntry]: ...
+
+    @overload
     async def bulk_create(
         self,
         *,
         request_body: Sequence[CreateBulkWaitlistEntriesRequest | Mapping[str, Any]],
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> builtins.list[WaitlistEntry]: ...
+
+    @operation(_ops.CREATE_BULK_WAITLIST_ENTRIES)
+    async def bulk_create(
+        self,
+        *,
+        request_body: Sequence[CreateBulkWaitlistEntriesRequest | Mapping[str, Any]]
+        | UnsetType = UNSET,
+        request: Sequence[CreateBulkWaitlistEntriesRequest | Mapping[str, Any]] | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -113,11 +170,16 @@ class AsyncWaitlistEntries(AsyncResource):
 
         Args:
             request_body: the JSON list sent as the request body.
+            request: the request body as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncWaitlistEntries.bulk_create(
+                self, **unpack_request(request, locals(), as_body=True)
+            )
         return await self._client.send(
             _ops.CREATE_BULK_WAITLIST_ENTRIES,
             builtins.list[WaitlistEntry],
-            body=json_body(builtins.list[CreateBulkWaitlistEntriesRequest], [*request_body]),
+            body=json_body(builtins.list[CreateBulkWaitlistEntriesRequest], request_body),
             retries=retries,
             timeout_ms=timeout_ms,
             server_url=server_url,
@@ -156,6 +218,7 @@ class AsyncWaitlistEntries(AsyncResource):
         waitlist_entry_id: str,
         *,
         ignore_existing: bool | None | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -167,7 +230,12 @@ class AsyncWaitlistEntries(AsyncResource):
         Args:
             waitlist_entry_id: path parameter ``waitlist_entry_id`` (required).
             ignore_existing: body field ``ignore_existing`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return await AsyncWaitlistEntries.invite(
+                self, **unpack_request(request, locals(), keep=("waitlist_entry_id",))
+            )
         return await self._client.send(
             _ops.INVITE_WAITLIST_ENTRY,
             WaitlistEntry,

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Literal, TypeAlias
 
-import msgspec
-
+from clerk_async._model import Model
 from clerk_async.webhooks.models import (
     BillingSubscriptionItemEventPayload,
     DeletedObject,
@@ -86,7 +85,7 @@ __all__ = [
 ]
 
 
-class WebhookEventBase(msgspec.Struct, kw_only=True, tag_field="type"):
+class WebhookEventBase(Model, kw_only=True, tag_field="type"):
     """What every event carries (the ``WebhookEventPayload`` schema); ``type`` is the tag."""
 
     type: ClassVar[str]
@@ -413,7 +412,7 @@ class WaitlistEntryUpdatedEvent(WebhookEventBase, tag="waitlistEntry.updated"):
     data: WaitlistEntry
 
 
-class UnknownWebhookEvent(msgspec.Struct, kw_only=True):
+class UnknownWebhookEvent(Model, kw_only=True):
     """An event whose ``type`` is not one of :data:`EVENT_TYPES`: ``data`` is the JSON as is."""
 
     type: str

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
-
+from clerk_async._model import Model
 from clerk_async.errors import ErrorDetail
 
 __all__ = [
@@ -84,7 +83,7 @@ __all__ = [
 ]
 
 
-class BillingAmount(msgspec.Struct, kw_only=True):
+class BillingAmount(Model, kw_only=True):
     """The ``BillingAmount`` schema: a response model (lenient)."""
 
     amount: int
@@ -93,7 +92,7 @@ class BillingAmount(msgspec.Struct, kw_only=True):
     currency_symbol: str
 
 
-class BillingPayee(msgspec.Struct, kw_only=True):
+class BillingPayee(Model, kw_only=True):
     """The ``BillingPayee`` schema: a response model (lenient)."""
 
     id: str
@@ -102,7 +101,7 @@ class BillingPayee(msgspec.Struct, kw_only=True):
     gateway_status: str
 
 
-class BillingPayerEventPayload(msgspec.Struct, kw_only=True):
+class BillingPayerEventPayload(Model, kw_only=True):
     """The ``BillingPayerEventPayload`` schema: a response model (lenient)."""
 
     object: str | None = None
@@ -118,14 +117,14 @@ class BillingPayerEventPayload(msgspec.Struct, kw_only=True):
     updated_at: int | None = None
 
 
-class BillingPaymentFailedReason(msgspec.Struct, kw_only=True):
+class BillingPaymentFailedReason(Model, kw_only=True):
     """The ``BillingPaymentFailedReason`` schema: a response model (lenient)."""
 
     code: str
     decline_code: str
 
 
-class BillingPaymentSource(msgspec.Struct, kw_only=True):
+class BillingPaymentSource(Model, kw_only=True):
     """The ``BillingPaymentSource`` schema: a response model (lenient)."""
 
     id: str
@@ -138,7 +137,7 @@ class BillingPaymentSource(msgspec.Struct, kw_only=True):
     last4: str | None = None
 
 
-class BillingPlan(msgspec.Struct, kw_only=True):
+class BillingPlan(Model, kw_only=True):
     """The ``BillingPlan`` schema: a response model (lenient)."""
 
     id: str
@@ -149,22 +148,22 @@ class BillingPlan(msgspec.Struct, kw_only=True):
     currency: str
 
 
-class BillingSeats(msgspec.Struct, kw_only=True):
+class BillingSeats(Model, kw_only=True):
     """The ``BillingSeats`` schema: a response model (lenient)."""
 
     quantity: int | None = None
 
 
-class BillingSubscriptionCredit(msgspec.Struct, kw_only=True):
+class BillingSubscriptionCredit(Model, kw_only=True):
     """The ``BillingSubscriptionCredit`` schema: a response model (lenient)."""
 
     amount: BillingAmount
     cycle_days_remaining: int
     cycle_days_total: int
-    cycle_remaining_percent: float
+    cycle_remaining_percent: int | float
 
 
-class BillingSubscriptionCredits(msgspec.Struct, kw_only=True):
+class BillingSubscriptionCredits(Model, kw_only=True):
     """The ``BillingSubscriptionCredits`` schema: a response model (lenient)."""
 
     proration: BillingSubscriptionCredit | None = None
@@ -172,7 +171,7 @@ class BillingSubscriptionCredits(msgspec.Struct, kw_only=True):
     total: BillingAmount
 
 
-class BillingSubscriptionItem(msgspec.Struct, kw_only=True):
+class BillingSubscriptionItem(Model, kw_only=True):
     """The ``BillingSubscriptionItem`` schema: a response model (lenient)."""
 
     id: str
@@ -192,7 +191,7 @@ class BillingSubscriptionItem(msgspec.Struct, kw_only=True):
     credits: BillingSubscriptionCredits | None = None
 
 
-class BillingSubscriptionItemEventPayload(msgspec.Struct, kw_only=True):
+class BillingSubscriptionItemEventPayload(Model, kw_only=True):
     """The ``BillingSubscriptionItemEventPayload`` schema: a response model (lenient)."""
 
     object: str
@@ -211,7 +210,7 @@ class BillingSubscriptionItemEventPayload(msgspec.Struct, kw_only=True):
     seats: BillingSeats | None = None
 
 
-class BillingSubscriptionItemEventPlan(msgspec.Struct, kw_only=True):
+class BillingSubscriptionItemEventPlan(Model, kw_only=True):
     """The ``BillingSubscriptionItemEventPlan`` schema: a response model (lenient)."""
 
     id: str
@@ -223,7 +222,7 @@ class BillingSubscriptionItemEventPlan(msgspec.Struct, kw_only=True):
     unit_prices: list[BillingSubscriptionItemEventPlanUnitPrice] | None = None
 
 
-class BillingSubscriptionItemEventPlanUnitPrice(msgspec.Struct, kw_only=True):
+class BillingSubscriptionItemEventPlanUnitPrice(Model, kw_only=True):
     """The ``BillingSubscriptionItemEventPlanUnitPrice`` schema: a response model (lenient)."""
 
     name: str
@@ -231,7 +230,7 @@ class BillingSubscriptionItemEventPlanUnitPrice(msgspec.Struct, kw_only=True):
     tiers: list[BillingSubscriptionItemEventPlanUnitPriceTier]
 
 
-class BillingSubscriptionItemEventPlanUnitPriceTier(msgspec.Struct, kw_only=True):
+class BillingSubscriptionItemEventPlanUnitPriceTier(Model, kw_only=True):
     """The ``BillingSubscriptionItemEventPlanUnitPriceTier`` schema: a response model (lenient)."""
 
     starts_at_block: int
@@ -240,14 +239,14 @@ class BillingSubscriptionItemEventPlanUnitPriceTier(msgspec.Struct, kw_only=True
     currency: str
 
 
-class BillingSubscriptionPayerCredit(msgspec.Struct, kw_only=True):
+class BillingSubscriptionPayerCredit(Model, kw_only=True):
     """The ``BillingSubscriptionPayerCredit`` schema: a response model (lenient)."""
 
     applied_amount: BillingAmount
     remaining_balance: BillingAmount
 
 
-class BillingTotals(msgspec.Struct, kw_only=True):
+class BillingTotals(Model, kw_only=True):
     """The ``BillingTotals`` schema: a response model (lenient)."""
 
     subtotal: BillingAmount
@@ -256,7 +255,7 @@ class BillingTotals(msgspec.Struct, kw_only=True):
     per_unit_totals: list[BillingUnitTotal] | None = None
 
 
-class BillingUnitTotal(msgspec.Struct, kw_only=True):
+class BillingUnitTotal(Model, kw_only=True):
     """The ``BillingUnitTotal`` schema: a response model (lenient)."""
 
     name: str | None = None
@@ -266,7 +265,7 @@ class BillingUnitTotal(msgspec.Struct, kw_only=True):
     currency: str | None = None
 
 
-class DeletedObject(msgspec.Struct, kw_only=True):
+class DeletedObject(Model, kw_only=True):
     """The ``DeletedObject`` schema: a response model (lenient)."""
 
     object: str
@@ -276,7 +275,7 @@ class DeletedObject(msgspec.Struct, kw_only=True):
     external_id: str | None = None
 
 
-class EmailAddress(msgspec.Struct, kw_only=True):
+class EmailAddress(Model, kw_only=True):
     """The ``EmailAddress`` schema: a response model (lenient)."""
 
     id: str | None = None
@@ -290,7 +289,7 @@ class EmailAddress(msgspec.Struct, kw_only=True):
     updated_at: int
 
 
-class EmailAddressVerification(msgspec.Struct, kw_only=True):
+class EmailAddressVerification(Model, kw_only=True):
     """The ``verification`` field of ``EmailAddress``: a response model (lenient)."""
 
     object: str | None = None
@@ -304,7 +303,7 @@ class EmailAddressVerification(msgspec.Struct, kw_only=True):
     external_verification_redirect_url: str | None = None
 
 
-class EmailEventPayload(msgspec.Struct, kw_only=True):
+class EmailEventPayload(Model, kw_only=True):
     """The ``EmailEventPayload`` schema: a response model (lenient)."""
 
     id: str
@@ -323,7 +322,7 @@ class EmailEventPayload(msgspec.Struct, kw_only=True):
     delivered_by_clerk: bool
 
 
-class EnterpriseAccount(msgspec.Struct, kw_only=True):
+class EnterpriseAccount(Model, kw_only=True):
     """The ``EnterpriseAccount`` schema: a response model (lenient)."""
 
     id: str
@@ -342,7 +341,7 @@ class EnterpriseAccount(msgspec.Struct, kw_only=True):
     last_authenticated_at: int | None = None
 
 
-class EnterpriseAccountConnection(msgspec.Struct, kw_only=True):
+class EnterpriseAccountConnection(Model, kw_only=True):
     """The ``EnterpriseAccountConnection`` schema: a response model (lenient)."""
 
     id: str
@@ -362,7 +361,7 @@ class EnterpriseAccountConnection(msgspec.Struct, kw_only=True):
     updated_at: int
 
 
-class EnterpriseAccountVerification(msgspec.Struct, kw_only=True):
+class EnterpriseAccountVerification(Model, kw_only=True):
     """The ``verification`` field of ``EnterpriseAccount``: a response model (lenient)."""
 
     object: str | None = None
@@ -375,20 +374,20 @@ class EnterpriseAccountVerification(msgspec.Struct, kw_only=True):
     error: ErrorDetail | None = None
 
 
-class EventAttributes(msgspec.Struct, kw_only=True):
+class EventAttributes(Model, kw_only=True):
     """The ``event_attributes`` field of ``WebhookEventPayload``: a response model (lenient)."""
 
     http_request: EventAttributesHttpRequest | None = None
 
 
-class EventAttributesHttpRequest(msgspec.Struct, kw_only=True):
+class EventAttributesHttpRequest(Model, kw_only=True):
     """The ``http_request`` field of ``EventAttributes``: a response model (lenient)."""
 
     client_ip: str | None = None
     user_agent: str | None = None
 
 
-class ExternalAccountWithVerification(msgspec.Struct, kw_only=True):
+class ExternalAccountWithVerification(Model, kw_only=True):
     """The ``ExternalAccountWithVerification`` schema: a response model (lenient)."""
 
     object: str
@@ -413,7 +412,7 @@ class ExternalAccountWithVerification(msgspec.Struct, kw_only=True):
     verification: ExternalAccountWithVerificationVerification | None = None
 
 
-class ExternalAccountWithVerificationVerification(msgspec.Struct, kw_only=True):
+class ExternalAccountWithVerificationVerification(Model, kw_only=True):
     """The ``verification`` field of ``ExternalAccountWithVerification``.
 
     A response model (lenient).
@@ -429,14 +428,14 @@ class ExternalAccountWithVerificationVerification(msgspec.Struct, kw_only=True):
     verified_at_client: str | None = None
 
 
-class IdentificationLink(msgspec.Struct, kw_only=True):
+class IdentificationLink(Model, kw_only=True):
     """The ``IdentificationLink`` schema: a response model (lenient)."""
 
     type: str
     id: str
 
 
-class Invitation(msgspec.Struct, kw_only=True):
+class Invitation(Model, kw_only=True):
     """The ``Invitation`` schema: a response model (lenient)."""
 
     object: str
@@ -451,7 +450,7 @@ class Invitation(msgspec.Struct, kw_only=True):
     updated_at: int
 
 
-class Organization(msgspec.Struct, kw_only=True):
+class Organization(Model, kw_only=True):
     """The ``Organization`` schema: a response model (lenient)."""
 
     object: str
@@ -474,7 +473,7 @@ class Organization(msgspec.Struct, kw_only=True):
     role_set_key: str | None = None
 
 
-class OrganizationDomain(msgspec.Struct, kw_only=True):
+class OrganizationDomain(Model, kw_only=True):
     """The ``OrganizationDomain`` schema: a response model (lenient)."""
 
     object: str
@@ -494,7 +493,7 @@ class OrganizationDomain(msgspec.Struct, kw_only=True):
     updated_at: int
 
 
-class OrganizationDomainVerification(msgspec.Struct, kw_only=True):
+class OrganizationDomainVerification(Model, kw_only=True):
     """The ``OrganizationDomainVerification`` schema: a response model (lenient)."""
 
     status: str
@@ -504,7 +503,7 @@ class OrganizationDomainVerification(msgspec.Struct, kw_only=True):
     verified_at: int | None = None
 
 
-class OrganizationInvitation(msgspec.Struct, kw_only=True):
+class OrganizationInvitation(Model, kw_only=True):
     """The ``OrganizationInvitation`` schema: a response model (lenient)."""
 
     object: str
@@ -524,7 +523,7 @@ class OrganizationInvitation(msgspec.Struct, kw_only=True):
     updated_at: int
 
 
-class OrganizationInvitationAcceptedPayload(msgspec.Struct, kw_only=True):
+class OrganizationInvitationAcceptedPayload(Model, kw_only=True):
     """The ``OrganizationInvitationAcceptedPayload`` schema: a response model (lenient)."""
 
     object: str
@@ -546,7 +545,7 @@ class OrganizationInvitationAcceptedPayload(msgspec.Struct, kw_only=True):
     data: OrganizationInvitationAcceptedPayloadData | None = None
 
 
-class OrganizationInvitationAcceptedPayloadData(msgspec.Struct, kw_only=True):
+class OrganizationInvitationAcceptedPayloadData(Model, kw_only=True):
     """The ``data`` field of ``OrganizationInvitationAcceptedPayload``.
 
     A response model (lenient).
@@ -555,7 +554,7 @@ class OrganizationInvitationAcceptedPayloadData(msgspec.Struct, kw_only=True):
     public_organization_data: OrganizationInvitationPublicOrganizationData | None = None
 
 
-class OrganizationInvitationEventPayload(msgspec.Struct, kw_only=True):
+class OrganizationInvitationEventPayload(Model, kw_only=True):
     """The ``data`` of the ``organizationInvitation.created`` event and 1 more.
 
     A response model (lenient).
@@ -579,7 +578,7 @@ class OrganizationInvitationEventPayload(msgspec.Struct, kw_only=True):
     data: OrganizationInvitationAcceptedPayloadData | None = None
 
 
-class OrganizationInvitationPublicOrganizationData(msgspec.Struct, kw_only=True):
+class OrganizationInvitationPublicOrganizationData(Model, kw_only=True):
     """The ``OrganizationInvitationPublicOrganizationData`` schema: a response model (lenient)."""
 
     id: str
@@ -589,7 +588,7 @@ class OrganizationInvitationPublicOrganizationData(msgspec.Struct, kw_only=True)
     has_image: bool
 
 
-class OrganizationInvitationPublicUserData(msgspec.Struct, kw_only=True):
+class OrganizationInvitationPublicUserData(Model, kw_only=True):
     """The ``OrganizationInvitationPublicUserData`` schema: a response model (lenient)."""
 
     user_id: str
@@ -600,7 +599,7 @@ class OrganizationInvitationPublicUserData(msgspec.Struct, kw_only=True):
     identifier: str
 
 
-class OrganizationMembership(msgspec.Struct, kw_only=True):
+class OrganizationMembership(Model, kw_only=True):
     """The ``OrganizationMembership`` schema: a response model (lenient)."""
 
     id: str
@@ -616,7 +615,7 @@ class OrganizationMembership(msgspec.Struct, kw_only=True):
     updated_at: int
 
 
-class OrganizationMembershipPublicUserData(msgspec.Struct, kw_only=True):
+class OrganizationMembershipPublicUserData(Model, kw_only=True):
     """The ``public_user_data`` field of ``OrganizationMembership``: a response model (lenient)."""
 
     user_id: str
@@ -632,7 +631,7 @@ class OrganizationMembershipPublicUserData(msgspec.Struct, kw_only=True):
     deprovisioned: bool | None = None
 
 
-class Passkey(msgspec.Struct, kw_only=True):
+class Passkey(Model, kw_only=True):
     """The ``Passkey`` schema: a response model (lenient)."""
 
     id: str | None = None
@@ -642,7 +641,7 @@ class Passkey(msgspec.Struct, kw_only=True):
     verification: VerificationPasskey | None = None
 
 
-class PaymentAttemptEventPayload(msgspec.Struct, kw_only=True):
+class PaymentAttemptEventPayload(Model, kw_only=True):
     """The ``PaymentAttemptEventPayload`` schema: a response model (lenient)."""
 
     id: str
@@ -667,7 +666,7 @@ class PaymentAttemptEventPayload(msgspec.Struct, kw_only=True):
     subscription_items: list[BillingSubscriptionItem]
 
 
-class Permission(msgspec.Struct, kw_only=True):
+class Permission(Model, kw_only=True):
     """The ``Permission`` schema: a response model (lenient)."""
 
     object: str
@@ -680,7 +679,7 @@ class Permission(msgspec.Struct, kw_only=True):
     updated_at: int
 
 
-class PhoneNumber(msgspec.Struct, kw_only=True):
+class PhoneNumber(Model, kw_only=True):
     """The ``PhoneNumber`` schema: a response model (lenient)."""
 
     id: str | None = None
@@ -696,7 +695,7 @@ class PhoneNumber(msgspec.Struct, kw_only=True):
     updated_at: int
 
 
-class PhoneNumberVerification(msgspec.Struct, kw_only=True):
+class PhoneNumberVerification(Model, kw_only=True):
     """The ``verification`` field of ``PhoneNumber``: a response model (lenient)."""
 
     object: str | None = None
@@ -708,7 +707,7 @@ class PhoneNumberVerification(msgspec.Struct, kw_only=True):
     verified_at_client: str | None = None
 
 
-class Role(msgspec.Struct, kw_only=True):
+class Role(Model, kw_only=True):
     """The ``Role`` schema: a response model (lenient)."""
 
     object: str
@@ -722,7 +721,7 @@ class Role(msgspec.Struct, kw_only=True):
     updated_at: int
 
 
-class SAMLAccount(msgspec.Struct, kw_only=True):
+class SAMLAccount(Model, kw_only=True):
     """The ``SAMLAccount`` schema: a response model (lenient)."""
 
     id: str
@@ -739,7 +738,7 @@ class SAMLAccount(msgspec.Struct, kw_only=True):
     saml_connection: SAMLAccountConnection | None = None
 
 
-class SAMLAccountConnection(msgspec.Struct, kw_only=True):
+class SAMLAccountConnection(Model, kw_only=True):
     """The ``SAMLAccountConnection`` schema: a response model (lenient)."""
 
     id: str
@@ -757,7 +756,7 @@ class SAMLAccountConnection(msgspec.Struct, kw_only=True):
     updated_at: int
 
 
-class SAMLAccountVerification(msgspec.Struct, kw_only=True):
+class SAMLAccountVerification(Model, kw_only=True):
     """The ``verification`` field of ``SAMLAccount``: a response model (lenient)."""
 
     object: str | None = None
@@ -770,7 +769,7 @@ class SAMLAccountVerification(msgspec.Struct, kw_only=True):
     verified_at_client: str | None = None
 
 
-class SCIMUserMetadata(msgspec.Struct, kw_only=True):
+class SCIMUserMetadata(Model, kw_only=True):
     """The ``SCIMUserMetadata`` schema: a response model (lenient)."""
 
     directory_id: str
@@ -778,7 +777,7 @@ class SCIMUserMetadata(msgspec.Struct, kw_only=True):
     external_id: str | None = None
 
 
-class Session(msgspec.Struct, kw_only=True):
+class Session(Model, kw_only=True):
     """The ``Session`` schema: a response model (lenient)."""
 
     object: str
@@ -796,7 +795,7 @@ class Session(msgspec.Struct, kw_only=True):
     created_at: int
 
 
-class SessionActivityResponse(msgspec.Struct, kw_only=True):
+class SessionActivityResponse(Model, kw_only=True):
     """The ``SessionActivityResponse`` schema: a response model (lenient)."""
 
     object: str
@@ -810,7 +809,7 @@ class SessionActivityResponse(msgspec.Struct, kw_only=True):
     country: str | None = None
 
 
-class SessionEventPayload(msgspec.Struct, kw_only=True):
+class SessionEventPayload(Model, kw_only=True):
     """The ``SessionEventPayload`` schema: a response model (lenient)."""
 
     object: str
@@ -829,7 +828,7 @@ class SessionEventPayload(msgspec.Struct, kw_only=True):
     user: User
 
 
-class SmsEventPayload(msgspec.Struct, kw_only=True):
+class SmsEventPayload(Model, kw_only=True):
     """The ``SmsEventPayload`` schema: a response model (lenient)."""
 
     object: str
@@ -846,7 +845,7 @@ class SmsEventPayload(msgspec.Struct, kw_only=True):
     created_at_ms: int | None = None
 
 
-class SubscriptionEventPayload(msgspec.Struct, kw_only=True):
+class SubscriptionEventPayload(Model, kw_only=True):
     """The ``SubscriptionEventPayload`` schema: a response model (lenient)."""
 
     object: str
@@ -865,7 +864,7 @@ class SubscriptionEventPayload(msgspec.Struct, kw_only=True):
     items: list[BillingSubscriptionItemEventPayload]
 
 
-class User(msgspec.Struct, kw_only=True):
+class User(Model, kw_only=True):
     """The ``User`` schema: a response model (lenient)."""
 
     id: str
@@ -917,7 +916,7 @@ class User(msgspec.Struct, kw_only=True):
     scim: SCIMUserMetadata | None = None
 
 
-class VerificationAdmin(msgspec.Struct, kw_only=True):
+class VerificationAdmin(Model, kw_only=True):
     """The ``verification_admin`` schema: a response model (lenient)."""
 
     object: str | None = None
@@ -928,7 +927,7 @@ class VerificationAdmin(msgspec.Struct, kw_only=True):
     verified_at_client: str | None = None
 
 
-class VerificationEmailLink(msgspec.Struct, kw_only=True):
+class VerificationEmailLink(Model, kw_only=True):
     """The ``verification_email_link`` schema: a response model (lenient)."""
 
     object: str | None = None
@@ -939,7 +938,7 @@ class VerificationEmailLink(msgspec.Struct, kw_only=True):
     verified_at_client: str | None = None
 
 
-class VerificationFromOauth(msgspec.Struct, kw_only=True):
+class VerificationFromOauth(Model, kw_only=True):
     """The ``verification_from_oauth`` schema: a response model (lenient)."""
 
     object: str | None = None
@@ -951,7 +950,7 @@ class VerificationFromOauth(msgspec.Struct, kw_only=True):
     verified_at_client: str | None = None
 
 
-class VerificationGoogleOneTap(msgspec.Struct, kw_only=True):
+class VerificationGoogleOneTap(Model, kw_only=True):
     """The ``verification_google_one_tap`` schema: a response model (lenient)."""
 
     object: str | None = None
@@ -963,7 +962,7 @@ class VerificationGoogleOneTap(msgspec.Struct, kw_only=True):
     error: ErrorDetail | None = None
 
 
-class VerificationOauth(msgspec.Struct, kw_only=True):
+class VerificationOauth(Model, kw_only=True):
     """The ``verification_oauth`` schema: a response model (lenient)."""
 
     object: str | None = None
@@ -976,7 +975,7 @@ class VerificationOauth(msgspec.Struct, kw_only=True):
     verified_at_client: str | None = None
 
 
-class VerificationOtp(msgspec.Struct, kw_only=True):
+class VerificationOtp(Model, kw_only=True):
     """The ``verification_otp`` schema: a response model (lenient)."""
 
     object: str | None = None
@@ -988,7 +987,7 @@ class VerificationOtp(msgspec.Struct, kw_only=True):
     verified_at_client: str | None = None
 
 
-class VerificationPasskey(msgspec.Struct, kw_only=True):
+class VerificationPasskey(Model, kw_only=True):
     """The ``verification_passkey`` schema: a response model (lenient)."""
 
     object: str | None = None
@@ -1001,7 +1000,7 @@ class VerificationPasskey(msgspec.Struct, kw_only=True):
     verified_at_client: str | None = None
 
 
-class VerificationSaml(msgspec.Struct, kw_only=True):
+class VerificationSaml(Model, kw_only=True):
     """The ``verification_saml`` schema: a response model (lenient)."""
 
     object: str | None = None
@@ -1014,7 +1013,7 @@ class VerificationSaml(msgspec.Struct, kw_only=True):
     verified_at_client: str | None = None
 
 
-class VerificationScim(msgspec.Struct, kw_only=True):
+class VerificationScim(Model, kw_only=True):
     """The ``verification_scim`` schema: a response model (lenient)."""
 
     object: str | None = None
@@ -1024,7 +1023,7 @@ class VerificationScim(msgspec.Struct, kw_only=True):
     expire_at: int | None = None
 
 
-class VerificationTicket(msgspec.Struct, kw_only=True):
+class VerificationTicket(Model, kw_only=True):
     """The ``verification_ticket`` schema: a response model (lenient)."""
 
     object: str | None = None
@@ -1035,7 +1034,7 @@ class VerificationTicket(msgspec.Struct, kw_only=True):
     verified_at_client: str | None = None
 
 
-class VerificationWeb3(msgspec.Struct, kw_only=True):
+class VerificationWeb3(Model, kw_only=True):
     """The ``verification_web3`` schema: a response model (lenient)."""
 
     object: str | None = None
@@ -1048,7 +1047,7 @@ class VerificationWeb3(msgspec.Struct, kw_only=True):
     verified_at_client: str | None = None
 
 
-class WaitlistEntry(msgspec.Struct, kw_only=True):
+class WaitlistEntry(Model, kw_only=True):
     """The ``WaitlistEntry`` schema: a response model (lenient)."""
 
     object: str
@@ -1061,7 +1060,7 @@ class WaitlistEntry(msgspec.Struct, kw_only=True):
     invitation: Invitation | None = None
 
 
-class Web3Wallet(msgspec.Struct, kw_only=True):
+class Web3Wallet(Model, kw_only=True):
     """The ``Web3Wallet`` schema: a response model (lenient)."""
 
     id: str | None = None
@@ -1072,7 +1071,7 @@ class Web3Wallet(msgspec.Struct, kw_only=True):
     updated_at: int
 
 
-class Web3WalletVerification(msgspec.Struct, kw_only=True):
+class Web3WalletVerification(Model, kw_only=True):
     """The ``verification`` field of ``Web3Wallet``: a response model (lenient)."""
 
     object: str | None = None

@@ -5,13 +5,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from msgspec import UNSET, UnsetType
 
 from clerk_async import _operations as _ops
 from clerk_async._body import json_body
+from clerk_async._calls import unpack_request
 from clerk_async._operation import operation
 from clerk_async._retry import RetryConfig
+from clerk_async._types import RequestModel
 from clerk_async.models.admin_portal_link_tokens import (
     AdminPortalLinkToken,
     AdminPortalLinkTokenWithSecret,
@@ -35,6 +38,7 @@ class SyncAdminPortalLinkTokens(SyncResource):
         it_contact_id: str | UnsetType = UNSET,
         scopes: Sequence[str] | UnsetType = UNSET,
         seconds_until_expiration: int | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -48,7 +52,12 @@ class SyncAdminPortalLinkTokens(SyncResource):
             it_contact_id: body field ``it_contact_id`` (optional).
             scopes: body field ``scopes`` (optional).
             seconds_until_expiration: body field ``seconds_until_expiration`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncAdminPortalLinkTokens.create_admin_portal_link_token(
+                self, **unpack_request(request, locals())
+            )
         return self._client.send(
             _ops.CREATE_ADMIN_PORTAL_LINK_TOKEN,
             AdminPortalLinkTokenWithSecret,
@@ -73,6 +82,7 @@ class SyncAdminPortalLinkTokens(SyncResource):
         admin_portal_link_token_id: str,
         *,
         revocation_reason: str | None | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -84,7 +94,12 @@ class SyncAdminPortalLinkTokens(SyncResource):
         Args:
             admin_portal_link_token_id: path parameter ``adminPortalLinkTokenID`` (required).
             revocation_reason: body field ``revocation_reason`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncAdminPortalLinkTokens.revoke_admin_portal_link_token(
+                self, **unpack_request(request, locals(), keep=("admin_portal_link_token_id",))
+            )
         return self._client.send(
             _ops.REVOKE_ADMIN_PORTAL_LINK_TOKEN,
             AdminPortalLinkToken,

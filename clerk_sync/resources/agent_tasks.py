@@ -5,14 +5,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
 from msgspec import UNSET, UnsetType
 
 from clerk_async import _operations as _ops
 from clerk_async._body import json_body
+from clerk_async._calls import unpack_request
 from clerk_async._operation import operation
 from clerk_async._retry import RetryConfig
+from clerk_async._types import RequestModel
 from clerk_async.models.agent_tasks import (
     AgentTask,
     CreateAgentTaskRequest,
@@ -27,7 +29,18 @@ __all__ = ["SyncAgentTasks"]
 class SyncAgentTasks(SyncResource):
     """``clerk.agent_tasks``: 2 operations."""
 
-    @operation(_ops.CREATE_AGENT_TASK)
+    @overload
+    def create(
+        self,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> AgentTask: ...
+
+    @overload
     def create(
         self,
         *,
@@ -37,6 +50,23 @@ class SyncAgentTasks(SyncResource):
         task_description: str,
         redirect_url: str,
         session_max_duration_in_seconds: int | UnsetType = UNSET,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> AgentTask: ...
+
+    @operation(_ops.CREATE_AGENT_TASK)
+    def create(
+        self,
+        *,
+        on_behalf_of: CreateAgentTaskRequestOnBehalfOf | Mapping[str, Any] | UnsetType = UNSET,
+        permissions: Literal["*"] | UnsetType = UNSET,
+        agent_name: str | UnsetType = UNSET,
+        task_description: str | UnsetType = UNSET,
+        redirect_url: str | UnsetType = UNSET,
+        session_max_duration_in_seconds: int | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -52,7 +82,10 @@ class SyncAgentTasks(SyncResource):
             redirect_url: body field ``redirect_url`` (required).
             session_max_duration_in_seconds: body field ``session_max_duration_in_seconds``
                 (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncAgentTasks.create(self, **unpack_request(request, locals()))
         return self._client.send(
             _ops.CREATE_AGENT_TASK,
             AgentTask,

@@ -5,20 +5,23 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any, overload
 
 from msgspec import UNSET, UnsetType
 
 from clerk_async import _operations as _ops
 from clerk_async._body import json_body
+from clerk_async._calls import unpack_request
 from clerk_async._operation import operation
-from clerk_async._pagination import Page
 from clerk_async._retry import RetryConfig
+from clerk_async._types import RequestModel
 from clerk_async.models.allow_list_block_list import (
     AllowlistIdentifier,
     CreateAllowlistIdentifierRequest,
 )
 from clerk_async.models.common import DeletedObject
 
+from .._base_client import SyncPage  # noqa: TID252
 from .._resource import SyncResource  # noqa: TID252
 
 __all__ = ["SyncAllowlistIdentifiers"]
@@ -34,19 +37,23 @@ class SyncAllowlistIdentifiers(SyncResource):
         paginated: bool | UnsetType = UNSET,
         limit: int | UnsetType = UNSET,
         offset: int | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[AllowlistIdentifier]:
+    ) -> SyncPage[AllowlistIdentifier]:
         """``GET /allowlist_identifiers`` (``ListAllowlistIdentifiers``) ->
-        ``Page[AllowlistIdentifier]``.
+        ``AsyncPage[AllowlistIdentifier]``.
 
         Args:
             paginated: query parameter ``paginated`` (optional).
             limit: query parameter ``limit`` (optional).
             offset: query parameter ``offset`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncAllowlistIdentifiers.list(self, **unpack_request(request, locals()))
         return self._client.send_page(
             _ops.LIST_ALLOWLIST_IDENTIFIERS,
             AllowlistIdentifier,
@@ -57,12 +64,36 @@ class SyncAllowlistIdentifiers(SyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.CREATE_ALLOWLIST_IDENTIFIER)
+    @overload
+    def create(
+        self,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> AllowlistIdentifier: ...
+
+    @overload
     def create(
         self,
         *,
         identifier: str,
         notify: bool | UnsetType = UNSET,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> AllowlistIdentifier: ...
+
+    @operation(_ops.CREATE_ALLOWLIST_IDENTIFIER)
+    def create(
+        self,
+        *,
+        identifier: str | UnsetType = UNSET,
+        notify: bool | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -74,7 +105,10 @@ class SyncAllowlistIdentifiers(SyncResource):
         Args:
             identifier: body field ``identifier`` (required).
             notify: body field ``notify`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncAllowlistIdentifiers.create(self, **unpack_request(request, locals()))
         return self._client.send(
             _ops.CREATE_ALLOWLIST_IDENTIFIER,
             AllowlistIdentifier,

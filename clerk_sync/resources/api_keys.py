@@ -5,16 +5,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
 from msgspec import UNSET, UnsetType
 
 from clerk_async import _operations as _ops
 from clerk_async._body import json_body
-from clerk_async._calls import either
+from clerk_async._calls import either, unpack_request
 from clerk_async._operation import operation
-from clerk_async._pagination import Page
 from clerk_async._retry import RetryConfig
+from clerk_async._types import RequestModel
 from clerk_async.models.api_keys import (
     APIKey,
     APIKeyDeleted,
@@ -26,6 +26,7 @@ from clerk_async.models.api_keys import (
     VerifyApiKeyRequest,
 )
 
+from .._base_client import SyncPage  # noqa: TID252
 from .._resource import SyncResource  # noqa: TID252
 
 __all__ = ["SyncApiKeys"]
@@ -34,7 +35,18 @@ __all__ = ["SyncApiKeys"]
 class SyncApiKeys(SyncResource):
     """``clerk.api_keys``: 8 operations."""
 
-    @operation(_ops.CREATE_API_KEY)
+    @overload
+    def create_api_key(
+        self,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> APIKeyWithSecret: ...
+
+    @overload
     def create_api_key(
         self,
         *,
@@ -46,7 +58,27 @@ class SyncApiKeys(SyncResource):
         claims: Any | UnsetType = UNSET,
         scopes: Sequence[str] | UnsetType = UNSET,
         created_by: str | None | UnsetType = UNSET,
-        seconds_until_expiration: float | None | UnsetType = UNSET,
+        seconds_until_expiration: int | float | None | UnsetType = UNSET,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> APIKeyWithSecret: ...
+
+    @operation(_ops.CREATE_API_KEY)
+    def create_api_key(
+        self,
+        *,
+        type: str | UnsetType = UNSET,
+        type_: str | UnsetType = UNSET,
+        name: str | UnsetType = UNSET,
+        description: str | None | UnsetType = UNSET,
+        subject: str | UnsetType = UNSET,
+        claims: Any | UnsetType = UNSET,
+        scopes: Sequence[str] | UnsetType = UNSET,
+        created_by: str | None | UnsetType = UNSET,
+        seconds_until_expiration: int | float | None | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -64,7 +96,10 @@ class SyncApiKeys(SyncResource):
             scopes: body field ``scopes`` (optional).
             created_by: body field ``created_by`` (optional).
             seconds_until_expiration: body field ``seconds_until_expiration`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncApiKeys.create_api_key(self, **unpack_request(request, locals()))
         return self._client.send(
             _ops.CREATE_API_KEY,
             APIKeyWithSecret,
@@ -87,7 +122,18 @@ class SyncApiKeys(SyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.GET_API_KEYS)
+    @overload
+    def get_api_keys(
+        self,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> SyncPage[APIKey]: ...
+
+    @overload
     def get_api_keys(
         self,
         *,
@@ -95,15 +141,33 @@ class SyncApiKeys(SyncResource):
         type_: str | UnsetType = UNSET,
         subject: str,
         include_invalid: Literal["true", "false"] | UnsetType = UNSET,
-        limit: float | UnsetType = UNSET,
-        offset: float | None | UnsetType = UNSET,
+        limit: int | float | UnsetType = UNSET,
+        offset: int | float | None | UnsetType = UNSET,
         query: str | UnsetType = UNSET,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[APIKey]:
-        """``GET /api_keys`` (``getApiKeys``) -> ``Page[APIKey]``.
+    ) -> SyncPage[APIKey]: ...
+
+    @operation(_ops.GET_API_KEYS)
+    def get_api_keys(
+        self,
+        *,
+        type: str | UnsetType = UNSET,
+        type_: str | UnsetType = UNSET,
+        subject: str | UnsetType = UNSET,
+        include_invalid: Literal["true", "false"] | UnsetType = UNSET,
+        limit: int | float | UnsetType = UNSET,
+        offset: int | float | None | UnsetType = UNSET,
+        query: str | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> SyncPage[APIKey]:
+        """``GET /api_keys`` (``getApiKeys``) -> ``AsyncPage[APIKey]``.
 
         Args:
             type: query parameter ``type`` (optional).
@@ -113,7 +177,10 @@ class SyncApiKeys(SyncResource):
             limit: query parameter ``limit`` (optional).
             offset: query parameter ``offset`` (optional).
             query: query parameter ``query`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncApiKeys.get_api_keys(self, **unpack_request(request, locals()))
         return self._client.send_page(
             _ops.GET_API_KEYS,
             APIKey,
@@ -165,7 +232,8 @@ class SyncApiKeys(SyncResource):
         scopes: Sequence[str] | UnsetType = UNSET,
         description: str | None | UnsetType = UNSET,
         subject: str | UnsetType = UNSET,
-        seconds_until_expiration: float | None | UnsetType = UNSET,
+        seconds_until_expiration: int | float | None | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -180,7 +248,12 @@ class SyncApiKeys(SyncResource):
             description: body field ``description`` (optional).
             subject: body field ``subject`` (optional).
             seconds_until_expiration: body field ``seconds_until_expiration`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncApiKeys.update_api_key(
+                self, **unpack_request(request, locals(), keep=("api_key_id",))
+            )
         return self._client.send(
             _ops.UPDATE_API_KEY,
             APIKey,
@@ -257,6 +330,7 @@ class SyncApiKeys(SyncResource):
         api_key_id: str,
         *,
         revocation_reason: str | None | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -267,7 +341,12 @@ class SyncApiKeys(SyncResource):
         Args:
             api_key_id: path parameter ``apiKeyID`` (required).
             revocation_reason: body field ``revocation_reason`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncApiKeys.revoke_api_key(
+                self, **unpack_request(request, locals(), keep=("api_key_id",))
+            )
         return self._client.send(
             _ops.REVOKE_API_KEY,
             APIKey,
@@ -279,11 +358,34 @@ class SyncApiKeys(SyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.VERIFY_API_KEY)
+    @overload
+    def verify_api_key(
+        self,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> APIKey: ...
+
+    @overload
     def verify_api_key(
         self,
         *,
         secret: str,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> APIKey: ...
+
+    @operation(_ops.VERIFY_API_KEY)
+    def verify_api_key(
+        self,
+        *,
+        secret: str | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -293,7 +395,10 @@ class SyncApiKeys(SyncResource):
 
         Args:
             secret: body field ``secret`` (required).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncApiKeys.verify_api_key(self, **unpack_request(request, locals()))
         return self._client.send(
             _ops.VERIFY_API_KEY,
             APIKey,

@@ -5,15 +5,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Literal
+from typing import Any, Literal, overload
 
 from msgspec import UNSET, UnsetType
 
 from clerk_async import _operations as _ops
 from clerk_async._body import json_body
+from clerk_async._calls import unpack_request
 from clerk_async._operation import operation
-from clerk_async._pagination import Page
 from clerk_async._retry import RetryConfig
+from clerk_async._types import RequestModel
 from clerk_async.models.billing import (
     ApplyCommerceDiscountRequest,
     BillingPaymentAttempt,
@@ -28,6 +29,7 @@ from clerk_async.models.billing import (
 )
 from clerk_async.models.common import CommercePlan, CommerceSubscriptionItem
 
+from .._base_client import SyncPage  # noqa: TID252
 from .._resource import SyncResource  # noqa: TID252
 
 __all__ = ["SyncBilling"]
@@ -44,19 +46,23 @@ class SyncBilling(SyncResource):
         limit: int | UnsetType = UNSET,
         offset: int | UnsetType = UNSET,
         payer_type: Literal["user", "org"] | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[CommercePlan]:
-        """``GET /billing/plans`` (``GetCommercePlanList``) -> ``Page[CommercePlan]``.
+    ) -> SyncPage[CommercePlan]:
+        """``GET /billing/plans`` (``GetCommercePlanList``) -> ``AsyncPage[CommercePlan]``.
 
         Args:
             paginated: query parameter ``paginated`` (optional).
             limit: query parameter ``limit`` (optional).
             offset: query parameter ``offset`` (optional).
             payer_type: query parameter ``payer_type`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncBilling.list_plans(self, **unpack_request(request, locals()))
         return self._client.send_page(
             _ops.GET_COMMERCE_PLAN_LIST,
             CommercePlan,
@@ -80,19 +86,24 @@ class SyncBilling(SyncResource):
         limit: int | UnsetType = UNSET,
         offset: int | UnsetType = UNSET,
         plan_id: str | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[BillingPriceResponse]:
-        """``GET /billing/prices`` (``GetBillingPriceList``) -> ``Page[BillingPriceResponse]``.
+    ) -> SyncPage[BillingPriceResponse]:
+        """``GET /billing/prices`` (``GetBillingPriceList``) ->
+        ``AsyncPage[BillingPriceResponse]``.
 
         Args:
             paginated: query parameter ``paginated`` (optional).
             limit: query parameter ``limit`` (optional).
             offset: query parameter ``offset`` (optional).
             plan_id: query parameter ``plan_id`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncBilling.list_prices(self, **unpack_request(request, locals()))
         return self._client.send_page(
             _ops.GET_BILLING_PRICE_LIST,
             BillingPriceResponse,
@@ -103,7 +114,18 @@ class SyncBilling(SyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.CREATE_BILLING_PRICE)
+    @overload
+    def create_price(
+        self,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> BillingPriceResponse: ...
+
+    @overload
     def create_price(
         self,
         *,
@@ -113,6 +135,23 @@ class SyncBilling(SyncResource):
         annual_monthly_amount: int | None | UnsetType = UNSET,
         description: str | UnsetType = UNSET,
         supported_billing_periods: Literal["month", "annual", "both"] | UnsetType = UNSET,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> BillingPriceResponse: ...
+
+    @operation(_ops.CREATE_BILLING_PRICE)
+    def create_price(
+        self,
+        *,
+        plan_id: str | UnsetType = UNSET,
+        currency: str | UnsetType = UNSET,
+        amount: int | None | UnsetType = UNSET,
+        annual_monthly_amount: int | None | UnsetType = UNSET,
+        description: str | UnsetType = UNSET,
+        supported_billing_periods: Literal["month", "annual", "both"] | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -127,7 +166,10 @@ class SyncBilling(SyncResource):
             annual_monthly_amount: body field ``annual_monthly_amount`` (optional).
             description: body field ``description`` (optional).
             supported_billing_periods: body field ``supported_billing_periods`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncBilling.create_price(self, **unpack_request(request, locals()))
         return self._client.send(
             _ops.CREATE_BILLING_PRICE,
             BillingPriceResponse,
@@ -161,13 +203,14 @@ class SyncBilling(SyncResource):
         plan_id: str | UnsetType = UNSET,
         include_free: bool | UnsetType = UNSET,
         query: str | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[CommerceSubscriptionItem]:
+    ) -> SyncPage[CommerceSubscriptionItem]:
         """``GET /billing/subscription_items`` (``GetCommerceSubscriptionItemList``) ->
-        ``Page[CommerceSubscriptionItem]``.
+        ``AsyncPage[CommerceSubscriptionItem]``.
 
         Args:
             paginated: query parameter ``paginated`` (optional).
@@ -178,7 +221,12 @@ class SyncBilling(SyncResource):
             plan_id: query parameter ``plan_id`` (optional).
             include_free: query parameter ``include_free`` (optional).
             query: query parameter ``query`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncBilling.list_subscription_items(
+                self, **unpack_request(request, locals())
+            )
         return self._client.send_page(
             _ops.GET_COMMERCE_SUBSCRIPTION_ITEM_LIST,
             CommerceSubscriptionItem,
@@ -204,6 +252,7 @@ class SyncBilling(SyncResource):
         subscription_item_id: str,
         *,
         end_now: bool | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -215,7 +264,12 @@ class SyncBilling(SyncResource):
         Args:
             subscription_item_id: path parameter ``subscription_item_id`` (required).
             end_now: query parameter ``end_now`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncBilling.cancel_subscription_item(
+                self, **unpack_request(request, locals(), keep=("subscription_item_id",))
+            )
         return self._client.send(
             _ops.CANCEL_COMMERCE_SUBSCRIPTION_ITEM,
             CommerceSubscriptionItem,
@@ -227,12 +281,37 @@ class SyncBilling(SyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.EXTEND_BILLING_SUBSCRIPTION_ITEM_FREE_TRIAL)
+    @overload
+    def extend_subscription_item_free_trial(
+        self,
+        subscription_item_id: str,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> CommerceSubscriptionItem2: ...
+
+    @overload
     def extend_subscription_item_free_trial(
         self,
         subscription_item_id: str,
         *,
         extend_to: str,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> CommerceSubscriptionItem2: ...
+
+    @operation(_ops.EXTEND_BILLING_SUBSCRIPTION_ITEM_FREE_TRIAL)
+    def extend_subscription_item_free_trial(
+        self,
+        subscription_item_id: str,
+        *,
+        extend_to: str | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -244,7 +323,12 @@ class SyncBilling(SyncResource):
         Args:
             subscription_item_id: path parameter ``subscription_item_id`` (required).
             extend_to: body field ``extend_to`` (required).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncBilling.extend_subscription_item_free_trial(
+                self, **unpack_request(request, locals(), keep=("subscription_item_id",))
+            )
         return self._client.send(
             _ops.EXTEND_BILLING_SUBSCRIPTION_ITEM_FREE_TRIAL,
             CommerceSubscriptionItem2,
@@ -256,13 +340,39 @@ class SyncBilling(SyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.CREATE_BILLING_PRICE_TRANSITION)
+    @overload
+    def create_price_transition(
+        self,
+        subscription_item_id: str,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> CommercePriceTransitionResponse: ...
+
+    @overload
     def create_price_transition(
         self,
         subscription_item_id: str,
         *,
         from_price_id: str,
         to_price_id: str,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> CommercePriceTransitionResponse: ...
+
+    @operation(_ops.CREATE_BILLING_PRICE_TRANSITION)
+    def create_price_transition(
+        self,
+        subscription_item_id: str,
+        *,
+        from_price_id: str | UnsetType = UNSET,
+        to_price_id: str | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -275,7 +385,12 @@ class SyncBilling(SyncResource):
             subscription_item_id: path parameter ``subscription_item_id`` (required).
             from_price_id: body field ``from_price_id`` (required).
             to_price_id: body field ``to_price_id`` (required).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncBilling.create_price_transition(
+                self, **unpack_request(request, locals(), keep=("subscription_item_id",))
+            )
         return self._client.send(
             _ops.CREATE_BILLING_PRICE_TRANSITION,
             CommercePriceTransitionResponse,
@@ -289,12 +404,37 @@ class SyncBilling(SyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.APPLY_BILLING_SUBSCRIPTION_ITEM_DISCOUNT)
+    @overload
+    def apply_subscription_item_discount(
+        self,
+        subscription_item_id: str,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> CommerceDiscountRedemptionResponse: ...
+
+    @overload
     def apply_subscription_item_discount(
         self,
         subscription_item_id: str,
         *,
         discount_id: str,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> CommerceDiscountRedemptionResponse: ...
+
+    @operation(_ops.APPLY_BILLING_SUBSCRIPTION_ITEM_DISCOUNT)
+    def apply_subscription_item_discount(
+        self,
+        subscription_item_id: str,
+        *,
+        discount_id: str | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -306,7 +446,12 @@ class SyncBilling(SyncResource):
         Args:
             subscription_item_id: path parameter ``subscription_item_id`` (required).
             discount_id: body field ``discount_id`` (required).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncBilling.apply_subscription_item_discount(
+                self, **unpack_request(request, locals(), keep=("subscription_item_id",))
+            )
         return self._client.send(
             _ops.APPLY_BILLING_SUBSCRIPTION_ITEM_DISCOUNT,
             CommerceDiscountRedemptionResponse,
@@ -353,18 +498,23 @@ class SyncBilling(SyncResource):
         paginated: bool | UnsetType = UNSET,
         limit: int | UnsetType = UNSET,
         offset: int | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[BillingStatement]:
-        """``GET /billing/statements`` (``GetBillingStatementList``) -> ``Page[BillingStatement]``.
+    ) -> SyncPage[BillingStatement]:
+        """``GET /billing/statements`` (``GetBillingStatementList``) ->
+        ``AsyncPage[BillingStatement]``.
 
         Args:
             paginated: query parameter ``paginated`` (optional).
             limit: query parameter ``limit`` (optional).
             offset: query parameter ``offset`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncBilling.list_statements(self, **unpack_request(request, locals()))
         return self._client.send_page(
             _ops.GET_BILLING_STATEMENT_LIST,
             BillingStatement,
@@ -409,20 +559,26 @@ class SyncBilling(SyncResource):
         paginated: bool | UnsetType = UNSET,
         limit: int | UnsetType = UNSET,
         offset: int | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[BillingPaymentAttempt]:
+    ) -> SyncPage[BillingPaymentAttempt]:
         """``GET /billing/statements/{statementID}/payment_attempts``
-        (``GetBillingStatementPaymentAttempts``) -> ``Page[BillingPaymentAttempt]``.
+        (``GetBillingStatementPaymentAttempts``) -> ``AsyncPage[BillingPaymentAttempt]``.
 
         Args:
             statement_id: path parameter ``statementID`` (required).
             paginated: query parameter ``paginated`` (optional).
             limit: query parameter ``limit`` (optional).
             offset: query parameter ``offset`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncBilling.get_statement_payment_attempts(
+                self, **unpack_request(request, locals(), keep=("statement_id",))
+            )
         return self._client.send_page(
             _ops.GET_BILLING_STATEMENT_PAYMENT_ATTEMPTS,
             BillingPaymentAttempt,

@@ -5,20 +5,23 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any, overload
 
 from msgspec import UNSET, UnsetType
 
 from clerk_async import _operations as _ops
 from clerk_async._body import json_body
+from clerk_async._calls import unpack_request
 from clerk_async._operation import operation
-from clerk_async._pagination import Page
 from clerk_async._retry import RetryConfig
+from clerk_async._types import RequestModel
 from clerk_async.models.allow_list_block_list import (
     BlocklistIdentifier,
     CreateBlocklistIdentifierRequest,
 )
 from clerk_async.models.common import DeletedObject
 
+from .._base_client import SyncPage  # noqa: TID252
 from .._resource import SyncResource  # noqa: TID252
 
 __all__ = ["SyncBlocklistIdentifiers"]
@@ -35,9 +38,9 @@ class SyncBlocklistIdentifiers(SyncResource):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[BlocklistIdentifier]:
+    ) -> SyncPage[BlocklistIdentifier]:
         """``GET /blocklist_identifiers`` (``ListBlocklistIdentifiers``) ->
-        ``Page[BlocklistIdentifier]``.
+        ``AsyncPage[BlocklistIdentifier]``.
         """
         return self._client.send_page(
             _ops.LIST_BLOCKLIST_IDENTIFIERS,
@@ -48,11 +51,34 @@ class SyncBlocklistIdentifiers(SyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.CREATE_BLOCKLIST_IDENTIFIER)
+    @overload
+    def create(
+        self,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> BlocklistIdentifier: ...
+
+    @overload
     def create(
         self,
         *,
         identifier: str,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> BlocklistIdentifier: ...
+
+    @operation(_ops.CREATE_BLOCKLIST_IDENTIFIER)
+    def create(
+        self,
+        *,
+        identifier: str | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -63,7 +89,10 @@ class SyncBlocklistIdentifiers(SyncResource):
 
         Args:
             identifier: body field ``identifier`` (required).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncBlocklistIdentifiers.create(self, **unpack_request(request, locals()))
         return self._client.send(
             _ops.CREATE_BLOCKLIST_IDENTIFIER,
             BlocklistIdentifier,

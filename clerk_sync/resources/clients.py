@@ -5,17 +5,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any, overload
 
 from msgspec import UNSET, UnsetType
 
 from clerk_async import _operations as _ops
 from clerk_async._body import json_body
-from clerk_async._calls import deprecated
+from clerk_async._calls import deprecated, unpack_request
 from clerk_async._operation import operation
-from clerk_async._pagination import Page
 from clerk_async._retry import RetryConfig
+from clerk_async._types import RequestModel
 from clerk_async.models.clients import Client, VerifyClientRequest
 
+from .._base_client import SyncPage  # noqa: TID252
 from .._resource import SyncResource  # noqa: TID252
 
 __all__ = ["SyncClients"]
@@ -31,12 +33,13 @@ class SyncClients(SyncResource):
         paginated: bool | UnsetType = UNSET,
         limit: int | UnsetType = UNSET,
         offset: int | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[Client]:
-        """``GET /clients`` (``GetClientList``) -> ``Page[Client]``.
+    ) -> SyncPage[Client]:
+        """``GET /clients`` (``GetClientList``) -> ``AsyncPage[Client]``.
 
         Deprecated by Clerk: calling it emits a ``DeprecationWarning``.
 
@@ -44,7 +47,10 @@ class SyncClients(SyncResource):
             paginated: query parameter ``paginated`` (optional).
             limit: query parameter ``limit`` (optional).
             offset: query parameter ``offset`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncClients.list(self, **unpack_request(request, locals()))
         deprecated("clients.list")
         return self._client.send_page(
             _ops.GET_CLIENT_LIST,
@@ -56,11 +62,34 @@ class SyncClients(SyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.VERIFY_CLIENT)
+    @overload
+    def verify(
+        self,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> Client: ...
+
+    @overload
     def verify(
         self,
         *,
         token: str,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> Client: ...
+
+    @operation(_ops.VERIFY_CLIENT)
+    def verify(
+        self,
+        *,
+        token: str | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -70,7 +99,10 @@ class SyncClients(SyncResource):
 
         Args:
             token: body field ``token`` (required).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncClients.verify(self, **unpack_request(request, locals()))
         return self._client.send(
             _ops.VERIFY_CLIENT,
             Client,

@@ -5,15 +5,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, overload
 
 from msgspec import UNSET, UnsetType
 
 from clerk_async import _operations as _ops
 from clerk_async._body import json_body
+from clerk_async._calls import unpack_request
 from clerk_async._operation import operation
-from clerk_async._pagination import Page
 from clerk_async._retry import RetryConfig
+from clerk_async._types import RequestModel
 from clerk_async.models.common import DeletedObject
 from clerk_async.models.directories import (
     CreateDirectoryGroupRoleMappingRequest,
@@ -28,6 +29,7 @@ from clerk_async.models.directories import (
     UpdateDirectoryRequest,
 )
 
+from .._base_client import SyncPage  # noqa: TID252
 from .._resource import SyncResource  # noqa: TID252
 
 __all__ = ["SyncDirectories"]
@@ -42,17 +44,21 @@ class SyncDirectories(SyncResource):
         *,
         limit: int | UnsetType = UNSET,
         offset: int | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[Directory]:
-        """``GET /directories`` (``ListDirectories``) -> ``Page[Directory]``.
+    ) -> SyncPage[Directory]:
+        """``GET /directories`` (``ListDirectories``) -> ``AsyncPage[Directory]``.
 
         Args:
             limit: query parameter ``limit`` (optional).
             offset: query parameter ``offset`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncDirectories.list(self, **unpack_request(request, locals()))
         return self._client.send_page(
             _ops.LIST_DIRECTORIES,
             Directory,
@@ -63,7 +69,18 @@ class SyncDirectories(SyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.CREATE_DIRECTORY)
+    @overload
+    def create(
+        self,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> Directory: ...
+
+    @overload
     def create(
         self,
         *,
@@ -78,6 +95,24 @@ class SyncDirectories(SyncResource):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
+    ) -> Directory: ...
+
+    @operation(_ops.CREATE_DIRECTORY)
+    def create(
+        self,
+        *,
+        enterprise_connection_id: str | UnsetType = UNSET,
+        name: str | UnsetType = UNSET,
+        provider: str | UnsetType = UNSET,
+        group_role_mappings: Sequence[
+            CreateDirectoryRequestGroupRoleMappingsItem | Mapping[str, Any]
+        ]
+        | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
     ) -> Directory:
         """``POST /directories`` (``CreateDirectory``) -> ``Directory``.
 
@@ -86,7 +121,10 @@ class SyncDirectories(SyncResource):
             name: body field ``name`` (optional).
             provider: body field ``provider`` (required).
             group_role_mappings: body field ``group_role_mappings`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncDirectories.create(self, **unpack_request(request, locals()))
         return self._client.send(
             _ops.CREATE_DIRECTORY,
             Directory,
@@ -140,6 +178,7 @@ class SyncDirectories(SyncResource):
         provider: str | UnsetType = UNSET,
         attribute_mapping: dict[str, str | None] | UnsetType = UNSET,
         group_role_mapping_enabled: bool | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -154,7 +193,12 @@ class SyncDirectories(SyncResource):
             provider: body field ``provider`` (optional).
             attribute_mapping: body field ``attribute_mapping`` (optional).
             group_role_mapping_enabled: body field ``group_role_mapping_enabled`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncDirectories.update(
+                self, **unpack_request(request, locals(), keep=("directory_id",))
+            )
         return self._client.send(
             _ops.UPDATE_DIRECTORY,
             Directory,
@@ -235,9 +279,9 @@ class SyncDirectories(SyncResource):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[DirectoryGroupRoleMapping]:
+    ) -> SyncPage[DirectoryGroupRoleMapping]:
         """``GET /directories/{directory_id}/group_role_mappings``
-        (``ListDirectoryGroupRoleMappings``) -> ``Page[DirectoryGroupRoleMapping]``.
+        (``ListDirectoryGroupRoleMappings``) -> ``AsyncPage[DirectoryGroupRoleMapping]``.
 
         Args:
             directory_id: path parameter ``directory_id`` (required).
@@ -252,7 +296,19 @@ class SyncDirectories(SyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.CREATE_DIRECTORY_GROUP_ROLE_MAPPING)
+    @overload
+    def create_group_role_mapping(
+        self,
+        directory_id: str,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> DirectoryGroupRoleMapping: ...
+
+    @overload
     def create_group_role_mapping(
         self,
         directory_id: str,
@@ -261,6 +317,22 @@ class SyncDirectories(SyncResource):
         scim_group_id: str | UnsetType = UNSET,
         role_id: str,
         precedence: int | UnsetType = UNSET,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> DirectoryGroupRoleMapping: ...
+
+    @operation(_ops.CREATE_DIRECTORY_GROUP_ROLE_MAPPING)
+    def create_group_role_mapping(
+        self,
+        directory_id: str,
+        *,
+        directory_group_id: str | UnsetType = UNSET,
+        scim_group_id: str | UnsetType = UNSET,
+        role_id: str | UnsetType = UNSET,
+        precedence: int | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -275,7 +347,12 @@ class SyncDirectories(SyncResource):
             scim_group_id: body field ``scim_group_id`` (optional).
             role_id: body field ``role_id`` (required).
             precedence: body field ``precedence`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncDirectories.create_group_role_mapping(
+                self, **unpack_request(request, locals(), keep=("directory_id",))
+            )
         return self._client.send(
             _ops.CREATE_DIRECTORY_GROUP_ROLE_MAPPING,
             DirectoryGroupRoleMapping,
@@ -295,7 +372,19 @@ class SyncDirectories(SyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.REPLACE_DIRECTORY_GROUP_ROLE_MAPPINGS)
+    @overload
+    def replace_group_role_mappings(
+        self,
+        directory_id: str,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> DirectoryGroupRoleMappingList: ...
+
+    @overload
     def replace_group_role_mappings(
         self,
         directory_id: str,
@@ -307,6 +396,20 @@ class SyncDirectories(SyncResource):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
+    ) -> DirectoryGroupRoleMappingList: ...
+
+    @operation(_ops.REPLACE_DIRECTORY_GROUP_ROLE_MAPPINGS)
+    def replace_group_role_mappings(
+        self,
+        directory_id: str,
+        *,
+        mappings: Sequence[ReplaceDirectoryGroupRoleMappingsRequestMappingsItem | Mapping[str, Any]]
+        | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
     ) -> DirectoryGroupRoleMappingList:
         """``PUT /directories/{directory_id}/group_role_mappings``
         (``ReplaceDirectoryGroupRoleMappings``) -> ``DirectoryGroupRoleMappingList``.
@@ -314,7 +417,12 @@ class SyncDirectories(SyncResource):
         Args:
             directory_id: path parameter ``directory_id`` (required).
             mappings: body field ``mappings`` (required).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncDirectories.replace_group_role_mappings(
+                self, **unpack_request(request, locals(), keep=("directory_id",))
+            )
         return self._client.send(
             _ops.REPLACE_DIRECTORY_GROUP_ROLE_MAPPINGS,
             DirectoryGroupRoleMappingList,

@@ -5,14 +5,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Literal
+from typing import Any, Literal, overload
 
 from msgspec import UNSET, UnsetType
 
 from clerk_async import _operations as _ops
 from clerk_async._body import json_body
+from clerk_async._calls import unpack_request
 from clerk_async._operation import operation
 from clerk_async._retry import RetryConfig
+from clerk_async._types import RequestModel
 from clerk_async.models.common import DeletedObject, EmailAddress, VerificationResponse
 from clerk_async.models.email_addresses import (
     AttemptEmailAddressVerificationRequest,
@@ -29,7 +31,18 @@ __all__ = ["SyncEmailAddresses"]
 class SyncEmailAddresses(SyncResource):
     """``clerk.email_addresses``: 7 operations."""
 
-    @operation(_ops.CREATE_EMAIL_ADDRESS)
+    @overload
+    def create(
+        self,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> EmailAddress: ...
+
+    @overload
     def create(
         self,
         *,
@@ -38,6 +51,22 @@ class SyncEmailAddresses(SyncResource):
         verified: bool | None | UnsetType = UNSET,
         primary: bool | None | UnsetType = UNSET,
         notify_primary_email_address_changed: bool | None | UnsetType = UNSET,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> EmailAddress: ...
+
+    @operation(_ops.CREATE_EMAIL_ADDRESS)
+    def create(
+        self,
+        *,
+        user_id: str | UnsetType = UNSET,
+        email_address: str | UnsetType = UNSET,
+        verified: bool | None | UnsetType = UNSET,
+        primary: bool | None | UnsetType = UNSET,
+        notify_primary_email_address_changed: bool | None | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -52,7 +81,10 @@ class SyncEmailAddresses(SyncResource):
             primary: body field ``primary`` (optional).
             notify_primary_email_address_changed: body field
                 ``notify_primary_email_address_changed`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncEmailAddresses.create(self, **unpack_request(request, locals()))
         return self._client.send(
             _ops.CREATE_EMAIL_ADDRESS,
             EmailAddress,
@@ -131,6 +163,7 @@ class SyncEmailAddresses(SyncResource):
         verified: bool | None | UnsetType = UNSET,
         primary: bool | None | UnsetType = UNSET,
         notify_primary_email_address_changed: bool | None | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -145,7 +178,12 @@ class SyncEmailAddresses(SyncResource):
             primary: body field ``primary`` (optional).
             notify_primary_email_address_changed: body field
                 ``notify_primary_email_address_changed`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncEmailAddresses.update(
+                self, **unpack_request(request, locals(), keep=("email_address_id",))
+            )
         return self._client.send(
             _ops.UPDATE_EMAIL_ADDRESS,
             EmailAddress,
@@ -190,13 +228,39 @@ class SyncEmailAddresses(SyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.ATTEMPT_EMAIL_ADDRESS_VERIFICATION)
+    @overload
+    def attempt_verification(
+        self,
+        email_address_id: str,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> VerificationResponse: ...
+
+    @overload
     def attempt_verification(
         self,
         email_address_id: str,
         *,
         verification_id: str,
         code: str,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> VerificationResponse: ...
+
+    @operation(_ops.ATTEMPT_EMAIL_ADDRESS_VERIFICATION)
+    def attempt_verification(
+        self,
+        email_address_id: str,
+        *,
+        verification_id: str | UnsetType = UNSET,
+        code: str | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -209,7 +273,12 @@ class SyncEmailAddresses(SyncResource):
             email_address_id: path parameter ``email_address_id`` (required).
             verification_id: body field ``verification_id`` (required).
             code: body field ``code`` (required).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncEmailAddresses.attempt_verification(
+                self, **unpack_request(request, locals(), keep=("email_address_id",))
+            )
         return self._client.send(
             _ops.ATTEMPT_EMAIL_ADDRESS_VERIFICATION,
             VerificationResponse,
@@ -224,7 +293,19 @@ class SyncEmailAddresses(SyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.REPLACE_USER_EMAIL_ADDRESS)
+    @overload
+    def replace_for_user(
+        self,
+        user_id: str,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> EmailAddress: ...
+
+    @overload
     def replace_for_user(
         self,
         user_id: str,
@@ -232,6 +313,21 @@ class SyncEmailAddresses(SyncResource):
         email_address: str,
         identification_status: Literal["verified", "reserved", "unverified"] | UnsetType = UNSET,
         notify_primary_email_address_changed: bool | None | UnsetType = UNSET,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> EmailAddress: ...
+
+    @operation(_ops.REPLACE_USER_EMAIL_ADDRESS)
+    def replace_for_user(
+        self,
+        user_id: str,
+        *,
+        email_address: str | UnsetType = UNSET,
+        identification_status: Literal["verified", "reserved", "unverified"] | UnsetType = UNSET,
+        notify_primary_email_address_changed: bool | None | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -246,7 +342,12 @@ class SyncEmailAddresses(SyncResource):
             identification_status: body field ``identification_status`` (optional).
             notify_primary_email_address_changed: body field
                 ``notify_primary_email_address_changed`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncEmailAddresses.replace_for_user(
+                self, **unpack_request(request, locals(), keep=("user_id",))
+            )
         return self._client.send(
             _ops.REPLACE_USER_EMAIL_ADDRESS,
             EmailAddress,

@@ -5,15 +5,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
 from msgspec import UNSET, UnsetType
 
 from clerk_async import _operations as _ops
 from clerk_async._body import json_body
+from clerk_async._calls import unpack_request
 from clerk_async._operation import operation
-from clerk_async._pagination import Page
 from clerk_async._retry import RetryConfig
+from clerk_async._types import RequestModel
 from clerk_async.models.common import DeletedObject
 from clerk_async.models.enterprise_connections import (
     CreateEnterpriseConnectionRequest,
@@ -27,6 +28,7 @@ from clerk_async.models.enterprise_connections import (
     UpdateEnterpriseConnectionRequestSaml,
 )
 
+from .._base_client import SyncPage  # noqa: TID252
 from .._resource import SyncResource  # noqa: TID252
 
 __all__ = ["SyncEnterpriseConnections"]
@@ -43,20 +45,24 @@ class SyncEnterpriseConnections(SyncResource):
         offset: int | UnsetType = UNSET,
         organization_id: str | UnsetType = UNSET,
         active: bool | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[EnterpriseConnection]:
+    ) -> SyncPage[EnterpriseConnection]:
         """``GET /enterprise_connections`` (``ListEnterpriseConnections``) ->
-        ``Page[EnterpriseConnection]``.
+        ``AsyncPage[EnterpriseConnection]``.
 
         Args:
             limit: query parameter ``limit`` (optional).
             offset: query parameter ``offset`` (optional).
             organization_id: query parameter ``organization_id`` (optional).
             active: query parameter ``active`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncEnterpriseConnections.list(self, **unpack_request(request, locals()))
         return self._client.send_page(
             _ops.LIST_ENTERPRISE_CONNECTIONS,
             EnterpriseConnection,
@@ -72,7 +78,18 @@ class SyncEnterpriseConnections(SyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.CREATE_ENTERPRISE_CONNECTION)
+    @overload
+    def create(
+        self,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> EnterpriseConnection: ...
+
+    @overload
     def create(
         self,
         *,
@@ -100,6 +117,38 @@ class SyncEnterpriseConnections(SyncResource):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
+    ) -> EnterpriseConnection: ...
+
+    @operation(_ops.CREATE_ENTERPRISE_CONNECTION)
+    def create(
+        self,
+        *,
+        name: str | UnsetType = UNSET,
+        provider: Literal[
+            "saml_custom",
+            "saml_okta",
+            "saml_google",
+            "saml_microsoft",
+            "oidc_custom",
+            "oidc_github_enterprise",
+            "oidc_gitlab",
+        ]
+        | UnsetType = UNSET,
+        domains: Sequence[str] | UnsetType = UNSET,
+        organization_id: str | None | UnsetType = UNSET,
+        allow_organization_account_linking: bool | None | UnsetType = UNSET,
+        active: bool | None | UnsetType = UNSET,
+        saml: CreateEnterpriseConnectionRequestSaml | Mapping[str, Any] | None | UnsetType = UNSET,
+        oidc: CreateEnterpriseConnectionRequestOidc | Mapping[str, Any] | None | UnsetType = UNSET,
+        custom_attributes: Sequence[
+            CreateEnterpriseConnectionRequestCustomAttributesItem | Mapping[str, Any]
+        ]
+        | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
     ) -> EnterpriseConnection:
         """``POST /enterprise_connections`` (``CreateEnterpriseConnection``) ->
         ``EnterpriseConnection``.
@@ -115,7 +164,12 @@ class SyncEnterpriseConnections(SyncResource):
             saml: body field ``saml`` (optional).
             oidc: body field ``oidc`` (optional).
             custom_attributes: body field ``custom_attributes`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncEnterpriseConnections.create(
+                self, **unpack_request(request, locals())
+            )
         return self._client.send(
             _ops.CREATE_ENTERPRISE_CONNECTION,
             EnterpriseConnection,
@@ -184,6 +238,7 @@ class SyncEnterpriseConnections(SyncResource):
         ]
         | None
         | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -206,7 +261,12 @@ class SyncEnterpriseConnections(SyncResource):
             saml: body field ``saml`` (optional).
             oidc: body field ``oidc`` (optional).
             custom_attributes: body field ``custom_attributes`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncEnterpriseConnections.update(
+                self, **unpack_request(request, locals(), keep=("enterprise_connection_id",))
+            )
         return self._client.send(
             _ops.UPDATE_ENTERPRISE_CONNECTION,
             EnterpriseConnection,
@@ -266,20 +326,26 @@ class SyncEnterpriseConnections(SyncResource):
         status: Sequence[Literal["pending", "success", "failed"]] | UnsetType = UNSET,
         limit: int | UnsetType = UNSET,
         offset: int | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[EnterpriseConnectionTestRun]:
+    ) -> SyncPage[EnterpriseConnectionTestRun]:
         """``GET /enterprise_connections/{enterprise_connection_id}/test_runs``
-        (``ListEnterpriseConnectionTestRuns``) -> ``Page[EnterpriseConnectionTestRun]``.
+        (``ListEnterpriseConnectionTestRuns``) -> ``AsyncPage[EnterpriseConnectionTestRun]``.
 
         Args:
             enterprise_connection_id: path parameter ``enterprise_connection_id`` (required).
             status: query parameter ``status`` (optional).
             limit: query parameter ``limit`` (optional).
             offset: query parameter ``offset`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncEnterpriseConnections.list_test_runs(
+                self, **unpack_request(request, locals(), keep=("enterprise_connection_id",))
+            )
         return self._client.send_page(
             _ops.LIST_ENTERPRISE_CONNECTION_TEST_RUNS,
             EnterpriseConnectionTestRun,

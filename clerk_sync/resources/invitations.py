@@ -6,15 +6,16 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
 from msgspec import UNSET, UnsetType
 
 from clerk_async import _operations as _ops
 from clerk_async._body import json_body
+from clerk_async._calls import unpack_request
 from clerk_async._operation import operation
-from clerk_async._pagination import Page
 from clerk_async._retry import RetryConfig
+from clerk_async._types import RequestModel
 from clerk_async.models.common import Invitation
 from clerk_async.models.invitations import (
     CreateBulkInvitationsRequest,
@@ -22,6 +23,7 @@ from clerk_async.models.invitations import (
     InvitationRevoked,
 )
 
+from .._base_client import SyncPage  # noqa: TID252
 from .._resource import SyncResource  # noqa: TID252
 
 __all__ = ["SyncInvitations"]
@@ -30,7 +32,18 @@ __all__ = ["SyncInvitations"]
 class SyncInvitations(SyncResource):
     """``clerk.invitations``: 4 operations."""
 
-    @operation(_ops.CREATE_INVITATION)
+    @overload
+    def create(
+        self,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> Invitation: ...
+
+    @overload
     def create(
         self,
         *,
@@ -41,6 +54,24 @@ class SyncInvitations(SyncResource):
         ignore_existing: bool | None | UnsetType = UNSET,
         expires_in_days: int | None | UnsetType = UNSET,
         template_slug: Literal["invitation", "waitlist_invitation"] | UnsetType = UNSET,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> Invitation: ...
+
+    @operation(_ops.CREATE_INVITATION)
+    def create(
+        self,
+        *,
+        email_address: str | UnsetType = UNSET,
+        public_metadata: dict[str, Any] | UnsetType = UNSET,
+        redirect_url: str | UnsetType = UNSET,
+        notify: bool | None | UnsetType = UNSET,
+        ignore_existing: bool | None | UnsetType = UNSET,
+        expires_in_days: int | None | UnsetType = UNSET,
+        template_slug: Literal["invitation", "waitlist_invitation"] | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -56,7 +87,10 @@ class SyncInvitations(SyncResource):
             ignore_existing: body field ``ignore_existing`` (optional).
             expires_in_days: body field ``expires_in_days`` (optional).
             template_slug: body field ``template_slug`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncInvitations.create(self, **unpack_request(request, locals()))
         return self._client.send(
             _ops.CREATE_INVITATION,
             Invitation,
@@ -88,12 +122,13 @@ class SyncInvitations(SyncResource):
         paginated: bool | UnsetType = UNSET,
         limit: int | UnsetType = UNSET,
         offset: int | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[Invitation]:
-        """``GET /invitations`` (``ListInvitations``) -> ``Page[Invitation]``.
+    ) -> SyncPage[Invitation]:
+        """``GET /invitations`` (``ListInvitations``) -> ``AsyncPage[Invitation]``.
 
         Args:
             status: query parameter ``status`` (optional).
@@ -102,7 +137,10 @@ class SyncInvitations(SyncResource):
             paginated: query parameter ``paginated`` (optional).
             limit: query parameter ``limit`` (optional).
             offset: query parameter ``offset`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncInvitations.list(self, **unpack_request(request, locals()))
         return self._client.send_page(
             _ops.LIST_INVITATIONS,
             Invitation,
@@ -120,11 +158,35 @@ class SyncInvitations(SyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.CREATE_BULK_INVITATIONS)
+    @overload
+    def bulk_create(
+        self,
+        *,
+        request: Sequence[CreateBulkInvitationsRequest | Mapping[str, Any]],
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> builtins.list[Invitation]: ...
+
+    @overload
     def bulk_create(
         self,
         *,
         request_body: Sequence[CreateBulkInvitationsRequest | Mapping[str, Any]],
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> builtins.list[Invitation]: ...
+
+    @operation(_ops.CREATE_BULK_INVITATIONS)
+    def bulk_create(
+        self,
+        *,
+        request_body: Sequence[CreateBulkInvitationsRequest | Mapping[str, Any]]
+        | UnsetType = UNSET,
+        request: Sequence[CreateBulkInvitationsRequest | Mapping[str, Any]] | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -134,11 +196,16 @@ class SyncInvitations(SyncResource):
 
         Args:
             request_body: the JSON list sent as the request body.
+            request: the request body as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncInvitations.bulk_create(
+                self, **unpack_request(request, locals(), as_body=True)
+            )
         return self._client.send(
             _ops.CREATE_BULK_INVITATIONS,
             builtins.list[Invitation],
-            body=json_body(builtins.list[CreateBulkInvitationsRequest], [*request_body]),
+            body=json_body(builtins.list[CreateBulkInvitationsRequest], request_body),
             retries=retries,
             timeout_ms=timeout_ms,
             server_url=server_url,

@@ -5,15 +5,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, overload
 
 from msgspec import UNSET, UnsetType
 
 from clerk_async import _operations as _ops
 from clerk_async._body import json_body
+from clerk_async._calls import unpack_request
 from clerk_async._operation import operation
-from clerk_async._pagination import Page
 from clerk_async._retry import RetryConfig
+from clerk_async._types import RequestModel
 from clerk_async.models.common import DeletedObject
 from clerk_async.models.jwt_templates import (
     CreateJWTTemplateRequest,
@@ -21,6 +22,7 @@ from clerk_async.models.jwt_templates import (
     UpdateJWTTemplateRequest,
 )
 
+from .._base_client import SyncPage  # noqa: TID252
 from .._resource import SyncResource  # noqa: TID252
 
 __all__ = ["SyncJwtTemplates"]
@@ -36,18 +38,22 @@ class SyncJwtTemplates(SyncResource):
         paginated: bool | UnsetType = UNSET,
         limit: int | UnsetType = UNSET,
         offset: int | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[JWTTemplate]:
-        """``GET /jwt_templates`` (``ListJWTTemplates``) -> ``Page[JWTTemplate]``.
+    ) -> SyncPage[JWTTemplate]:
+        """``GET /jwt_templates`` (``ListJWTTemplates``) -> ``AsyncPage[JWTTemplate]``.
 
         Args:
             paginated: query parameter ``paginated`` (optional).
             limit: query parameter ``limit`` (optional).
             offset: query parameter ``offset`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncJwtTemplates.list(self, **unpack_request(request, locals()))
         return self._client.send_page(
             _ops.LIST_JWT_TEMPLATES,
             JWTTemplate,
@@ -58,7 +64,18 @@ class SyncJwtTemplates(SyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.CREATE_JWT_TEMPLATE)
+    @overload
+    def create(
+        self,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> JWTTemplate: ...
+
+    @overload
     def create(
         self,
         *,
@@ -69,6 +86,24 @@ class SyncJwtTemplates(SyncResource):
         custom_signing_key: bool | UnsetType = UNSET,
         signing_algorithm: str | None | UnsetType = UNSET,
         signing_key: str | None | UnsetType = UNSET,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> JWTTemplate: ...
+
+    @operation(_ops.CREATE_JWT_TEMPLATE)
+    def create(
+        self,
+        *,
+        name: str | UnsetType = UNSET,
+        claims: dict[str, Any] | UnsetType = UNSET,
+        lifetime: int | None | UnsetType = UNSET,
+        allowed_clock_skew: int | None | UnsetType = UNSET,
+        custom_signing_key: bool | UnsetType = UNSET,
+        signing_algorithm: str | None | UnsetType = UNSET,
+        signing_key: str | None | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -84,7 +119,10 @@ class SyncJwtTemplates(SyncResource):
             custom_signing_key: body field ``custom_signing_key`` (optional).
             signing_algorithm: body field ``signing_algorithm`` (optional).
             signing_key: body field ``signing_key`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncJwtTemplates.create(self, **unpack_request(request, locals()))
         return self._client.send(
             _ops.CREATE_JWT_TEMPLATE,
             JWTTemplate,
@@ -131,7 +169,19 @@ class SyncJwtTemplates(SyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.UPDATE_JWT_TEMPLATE)
+    @overload
+    def update(
+        self,
+        template_id: str,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> JWTTemplate: ...
+
+    @overload
     def update(
         self,
         template_id: str,
@@ -143,6 +193,25 @@ class SyncJwtTemplates(SyncResource):
         custom_signing_key: bool | UnsetType = UNSET,
         signing_algorithm: str | None | UnsetType = UNSET,
         signing_key: str | None | UnsetType = UNSET,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> JWTTemplate: ...
+
+    @operation(_ops.UPDATE_JWT_TEMPLATE)
+    def update(
+        self,
+        template_id: str,
+        *,
+        name: str | UnsetType = UNSET,
+        claims: dict[str, Any] | UnsetType = UNSET,
+        lifetime: int | None | UnsetType = UNSET,
+        allowed_clock_skew: int | None | UnsetType = UNSET,
+        custom_signing_key: bool | UnsetType = UNSET,
+        signing_algorithm: str | None | UnsetType = UNSET,
+        signing_key: str | None | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -159,7 +228,12 @@ class SyncJwtTemplates(SyncResource):
             custom_signing_key: body field ``custom_signing_key`` (optional).
             signing_algorithm: body field ``signing_algorithm`` (optional).
             signing_key: body field ``signing_key`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncJwtTemplates.update(
+                self, **unpack_request(request, locals(), keep=("template_id",))
+            )
         return self._client.send(
             _ops.UPDATE_JWT_TEMPLATE,
             JWTTemplate,

@@ -5,14 +5,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any, overload
 
 from msgspec import UNSET, UnsetType
 
 from clerk_async import _operations as _ops
 from clerk_async._body import json_body
+from clerk_async._calls import unpack_request
 from clerk_async._operation import operation
-from clerk_async._pagination import Page
 from clerk_async._retry import RetryConfig
+from clerk_async._types import RequestModel
 from clerk_async.models.machines import (
     CreateMachineRequest,
     CreateMachineScopeRequest,
@@ -26,6 +28,7 @@ from clerk_async.models.machines import (
     UpdateMachineRequest,
 )
 
+from .._base_client import SyncPage  # noqa: TID252
 from .._resource import SyncResource  # noqa: TID252
 
 __all__ = ["SyncMachines"]
@@ -42,19 +45,23 @@ class SyncMachines(SyncResource):
         offset: int | UnsetType = UNSET,
         query: str | UnsetType = UNSET,
         order_by: str | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[Machine]:
-        """``GET /machines`` (``ListMachines``) -> ``Page[Machine]``.
+    ) -> SyncPage[Machine]:
+        """``GET /machines`` (``ListMachines``) -> ``AsyncPage[Machine]``.
 
         Args:
             limit: query parameter ``limit`` (optional).
             offset: query parameter ``offset`` (optional).
             query: query parameter ``query`` (optional).
             order_by: query parameter ``order_by`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncMachines.list(self, **unpack_request(request, locals()))
         return self._client.send_page(
             _ops.LIST_MACHINES,
             Machine,
@@ -65,13 +72,38 @@ class SyncMachines(SyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.CREATE_MACHINE)
+    @overload
+    def create(
+        self,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> MachineCreated: ...
+
+    @overload
     def create(
         self,
         *,
         name: str,
         scoped_machines: Sequence[str] | UnsetType = UNSET,
         default_token_ttl: int | UnsetType = UNSET,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> MachineCreated: ...
+
+    @operation(_ops.CREATE_MACHINE)
+    def create(
+        self,
+        *,
+        name: str | UnsetType = UNSET,
+        scoped_machines: Sequence[str] | UnsetType = UNSET,
+        default_token_ttl: int | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -83,7 +115,10 @@ class SyncMachines(SyncResource):
             name: body field ``name`` (required).
             scoped_machines: body field ``scoped_machines`` (optional).
             default_token_ttl: body field ``default_token_ttl`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncMachines.create(self, **unpack_request(request, locals()))
         return self._client.send(
             _ops.CREATE_MACHINE,
             MachineCreated,
@@ -133,6 +168,7 @@ class SyncMachines(SyncResource):
         *,
         name: str | UnsetType = UNSET,
         default_token_ttl: int | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -144,7 +180,12 @@ class SyncMachines(SyncResource):
             machine_id: path parameter ``machine_id`` (required).
             name: body field ``name`` (optional).
             default_token_ttl: body field ``default_token_ttl`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncMachines.update(
+                self, **unpack_request(request, locals(), keep=("machine_id",))
+            )
         return self._client.send(
             _ops.UPDATE_MACHINE,
             Machine,
@@ -209,12 +250,37 @@ class SyncMachines(SyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.ROTATE_MACHINE_SECRET_KEY)
+    @overload
+    def rotate_secret_key(
+        self,
+        machine_id: str,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> MachineSecretKey: ...
+
+    @overload
     def rotate_secret_key(
         self,
         machine_id: str,
         *,
         previous_token_ttl: int,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> MachineSecretKey: ...
+
+    @operation(_ops.ROTATE_MACHINE_SECRET_KEY)
+    def rotate_secret_key(
+        self,
+        machine_id: str,
+        *,
+        previous_token_ttl: int | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -226,7 +292,12 @@ class SyncMachines(SyncResource):
         Args:
             machine_id: path parameter ``machine_id`` (required).
             previous_token_ttl: body field ``previous_token_ttl`` (required).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncMachines.rotate_secret_key(
+                self, **unpack_request(request, locals(), keep=("machine_id",))
+            )
         return self._client.send(
             _ops.ROTATE_MACHINE_SECRET_KEY,
             MachineSecretKey,
@@ -240,12 +311,37 @@ class SyncMachines(SyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.CREATE_MACHINE_SCOPE)
+    @overload
+    def create_scope(
+        self,
+        machine_id: str,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> MachineScope: ...
+
+    @overload
     def create_scope(
         self,
         machine_id: str,
         *,
         to_machine_id: str,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> MachineScope: ...
+
+    @operation(_ops.CREATE_MACHINE_SCOPE)
+    def create_scope(
+        self,
+        machine_id: str,
+        *,
+        to_machine_id: str | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -256,7 +352,12 @@ class SyncMachines(SyncResource):
         Args:
             machine_id: path parameter ``machine_id`` (required).
             to_machine_id: body field ``to_machine_id`` (required).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncMachines.create_scope(
+                self, **unpack_request(request, locals(), keep=("machine_id",))
+            )
         return self._client.send(
             _ops.CREATE_MACHINE_SCOPE,
             MachineScope,

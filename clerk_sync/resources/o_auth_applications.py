@@ -5,15 +5,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any, overload
 
 from msgspec import UNSET, UnsetType
 
 from clerk_async import _operations as _ops
 from clerk_async._body import json_body, multipart_body
+from clerk_async._calls import unpack_request
 from clerk_async._operation import operation
-from clerk_async._pagination import Page
 from clerk_async._retry import RetryConfig
-from clerk_async._types import FileInput
+from clerk_async._types import FileInput, RequestModel
 from clerk_async.models.common import DeletedObject
 from clerk_async.models.oauth_applications import (
     CreateOAuthApplicationRequest,
@@ -23,6 +24,7 @@ from clerk_async.models.oauth_applications import (
     UpdateOAuthApplicationRequest,
 )
 
+from .._base_client import SyncPage  # noqa: TID252
 from .._resource import SyncResource  # noqa: TID252
 
 __all__ = ["SyncOAuthApplications"]
@@ -39,19 +41,24 @@ class SyncOAuthApplications(SyncResource):
         offset: int | UnsetType = UNSET,
         order_by: str | UnsetType = UNSET,
         name_query: str | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[OAuthApplication]:
-        """``GET /oauth_applications`` (``ListOAuthApplications``) -> ``Page[OAuthApplication]``.
+    ) -> SyncPage[OAuthApplication]:
+        """``GET /oauth_applications`` (``ListOAuthApplications``) ->
+        ``AsyncPage[OAuthApplication]``.
 
         Args:
             limit: query parameter ``limit`` (optional).
             offset: query parameter ``offset`` (optional).
             order_by: query parameter ``order_by`` (optional).
             name_query: query parameter ``name_query`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncOAuthApplications.list(self, **unpack_request(request, locals()))
         return self._client.send_page(
             _ops.LIST_O_AUTH_APPLICATIONS,
             OAuthApplication,
@@ -67,7 +74,18 @@ class SyncOAuthApplications(SyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.CREATE_O_AUTH_APPLICATION)
+    @overload
+    def create(
+        self,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> OAuthApplicationWithSecret: ...
+
+    @overload
     def create(
         self,
         *,
@@ -78,6 +96,24 @@ class SyncOAuthApplications(SyncResource):
         consent_screen_enabled: bool | None | UnsetType = UNSET,
         pkce_required: bool | None | UnsetType = UNSET,
         public: bool | None | UnsetType = UNSET,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> OAuthApplicationWithSecret: ...
+
+    @operation(_ops.CREATE_O_AUTH_APPLICATION)
+    def create(
+        self,
+        *,
+        name: str | UnsetType = UNSET,
+        redirect_uris: Sequence[str] | None | UnsetType = UNSET,
+        callback_url: str | None | UnsetType = UNSET,
+        scopes: str | None | UnsetType = UNSET,
+        consent_screen_enabled: bool | None | UnsetType = UNSET,
+        pkce_required: bool | None | UnsetType = UNSET,
+        public: bool | None | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -94,7 +130,10 @@ class SyncOAuthApplications(SyncResource):
             consent_screen_enabled: body field ``consent_screen_enabled`` (optional).
             pkce_required: body field ``pkce_required`` (optional).
             public: body field ``public`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncOAuthApplications.create(self, **unpack_request(request, locals()))
         return self._client.send(
             _ops.CREATE_O_AUTH_APPLICATION,
             OAuthApplicationWithSecret,
@@ -154,6 +193,7 @@ class SyncOAuthApplications(SyncResource):
         consent_screen_enabled: bool | None | UnsetType = UNSET,
         pkce_required: bool | None | UnsetType = UNSET,
         public: bool | None | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -171,7 +211,12 @@ class SyncOAuthApplications(SyncResource):
             consent_screen_enabled: body field ``consent_screen_enabled`` (optional).
             pkce_required: body field ``pkce_required`` (optional).
             public: body field ``public`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncOAuthApplications.update(
+                self, **unpack_request(request, locals(), keep=("oauth_application_id",))
+            )
         return self._client.send(
             _ops.UPDATE_O_AUTH_APPLICATION,
             OAuthApplication,
@@ -220,13 +265,39 @@ class SyncOAuthApplications(SyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.UPLOAD_O_AUTH_APPLICATION_LOGO)
+    @overload
+    def upload_logo(
+        self,
+        oauth_application_id: str,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> OAuthApplication: ...
+
+    @overload
     def upload_logo(
         self,
         oauth_application_id: str,
         *,
         uploader_user_id: str | UnsetType = UNSET,
         file: FileInput,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> OAuthApplication: ...
+
+    @operation(_ops.UPLOAD_O_AUTH_APPLICATION_LOGO)
+    def upload_logo(
+        self,
+        oauth_application_id: str,
+        *,
+        uploader_user_id: str | UnsetType = UNSET,
+        file: FileInput | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -239,7 +310,12 @@ class SyncOAuthApplications(SyncResource):
             oauth_application_id: path parameter ``oauth_application_id`` (required).
             uploader_user_id: form field ``uploader_user_id`` (optional).
             file: form field ``file`` (required).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncOAuthApplications.upload_logo(
+                self, **unpack_request(request, locals(), keep=("oauth_application_id",))
+            )
         return self._client.send(
             _ops.UPLOAD_O_AUTH_APPLICATION_LOGO,
             OAuthApplication,
@@ -277,12 +353,37 @@ class SyncOAuthApplications(SyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.REVOKE_O_AUTH_APPLICATION_TOKEN)
+    @overload
+    def revoke_token(
+        self,
+        oauth_application_id: str,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> None: ...
+
+    @overload
     def revoke_token(
         self,
         oauth_application_id: str,
         *,
         token: str,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> None: ...
+
+    @operation(_ops.REVOKE_O_AUTH_APPLICATION_TOKEN)
+    def revoke_token(
+        self,
+        oauth_application_id: str,
+        *,
+        token: str | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -294,7 +395,13 @@ class SyncOAuthApplications(SyncResource):
         Args:
             oauth_application_id: path parameter ``oauth_application_id`` (required).
             token: body field ``token`` (required).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            SyncOAuthApplications.revoke_token(
+                self, **unpack_request(request, locals(), keep=("oauth_application_id",))
+            )
+            return
         self._client.send(
             _ops.REVOKE_O_AUTH_APPLICATION_TOKEN,
             None,

@@ -5,13 +5,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from msgspec import UNSET, UnsetType
 
 from clerk_async import _operations as _ops
 from clerk_async._body import json_body
+from clerk_async._calls import unpack_request
 from clerk_async._operation import operation
 from clerk_async._retry import RetryConfig
+from clerk_async._types import RequestModel
 from clerk_async.models.oauth_access_tokens import (
     OAuthAccessTokenVerification,
     VerifyOAuthAccessTokenRequest,
@@ -31,6 +34,7 @@ class SyncOauthAccessTokens(SyncResource):
         *,
         access_token: str | UnsetType = UNSET,
         secret: str | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -42,7 +46,10 @@ class SyncOauthAccessTokens(SyncResource):
         Args:
             access_token: body field ``access_token`` (optional).
             secret: body field ``secret`` (optional, deprecated).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncOauthAccessTokens.verify(self, **unpack_request(request, locals()))
         return self._client.send(
             _ops.VERIFY_O_AUTH_ACCESS_TOKEN,
             OAuthAccessTokenVerification,

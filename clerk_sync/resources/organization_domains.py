@@ -5,16 +5,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Literal
+from typing import Any, Literal
 
 from msgspec import UNSET, UnsetType
 
 from clerk_async import _operations as _ops
 from clerk_async._body import json_body
-from clerk_async._calls import comma_separated
+from clerk_async._calls import unpack_request
 from clerk_async._operation import operation
-from clerk_async._pagination import Page
 from clerk_async._retry import RetryConfig
+from clerk_async._types import RequestModel
 from clerk_async.models.common import DeletedObject
 from clerk_async.models.organization_domains import (
     CreateOrganizationDomainRequest,
@@ -22,6 +22,7 @@ from clerk_async.models.organization_domains import (
     UpdateOrganizationDomainRequest,
 )
 
+from .._base_client import SyncPage  # noqa: TID252
 from .._resource import SyncResource  # noqa: TID252
 
 __all__ = ["SyncOrganizationDomains"]
@@ -38,6 +39,7 @@ class SyncOrganizationDomains(SyncResource):
         name: str | UnsetType = UNSET,
         enrollment_mode: str | UnsetType = UNSET,
         verified: bool | None | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -51,7 +53,12 @@ class SyncOrganizationDomains(SyncResource):
             name: body field ``name`` (optional).
             enrollment_mode: body field ``enrollment_mode`` (optional).
             verified: body field ``verified`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncOrganizationDomains.create(
+                self, **unpack_request(request, locals(), keep=("organization_id",))
+            )
         return self._client.send(
             _ops.CREATE_ORGANIZATION_DOMAIN,
             OrganizationDomain,
@@ -75,13 +82,14 @@ class SyncOrganizationDomains(SyncResource):
         enrollment_mode: str | UnsetType = UNSET,
         limit: int | UnsetType = UNSET,
         offset: int | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[OrganizationDomain]:
+    ) -> SyncPage[OrganizationDomain]:
         """``GET /organizations/{organization_id}/domains`` (``ListOrganizationDomains``) ->
-        ``Page[OrganizationDomain]``.
+        ``AsyncPage[OrganizationDomain]``.
 
         Args:
             organization_id: path parameter ``organization_id`` (required).
@@ -89,7 +97,12 @@ class SyncOrganizationDomains(SyncResource):
             enrollment_mode: query parameter ``enrollment_mode`` (optional).
             limit: query parameter ``limit`` (optional).
             offset: query parameter ``offset`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncOrganizationDomains.list(
+                self, **unpack_request(request, locals(), keep=("organization_id",))
+            )
         return self._client.send_page(
             _ops.LIST_ORGANIZATION_DOMAINS,
             OrganizationDomain,
@@ -114,6 +127,7 @@ class SyncOrganizationDomains(SyncResource):
         *,
         enrollment_mode: str | None | UnsetType = UNSET,
         verified: bool | None | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -127,7 +141,20 @@ class SyncOrganizationDomains(SyncResource):
             domain_id: path parameter ``domain_id`` (required).
             enrollment_mode: body field ``enrollment_mode`` (optional).
             verified: body field ``verified`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncOrganizationDomains.update(
+                self,
+                **unpack_request(
+                    request,
+                    locals(),
+                    keep=(
+                        "organization_id",
+                        "domain_id",
+                    ),
+                ),
+            )
         return self._client.send(
             _ops.UPDATE_ORGANIZATION_DOMAIN,
             OrganizationDomain,
@@ -222,13 +249,14 @@ class SyncOrganizationDomains(SyncResource):
         order_by: str | UnsetType = UNSET,
         offset: int | UnsetType = UNSET,
         limit: int | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[OrganizationDomain]:
+    ) -> SyncPage[OrganizationDomain]:
         """``GET /organization_domains`` (``ListAllOrganizationDomains``) ->
-        ``Page[OrganizationDomain]``.
+        ``AsyncPage[OrganizationDomain]``.
 
         Args:
             organization_id: query parameter ``organization_id`` (optional).
@@ -239,14 +267,19 @@ class SyncOrganizationDomains(SyncResource):
             order_by: query parameter ``order_by`` (optional).
             offset: query parameter ``offset`` (optional).
             limit: query parameter ``limit`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncOrganizationDomains.list_all(
+                self, **unpack_request(request, locals())
+            )
         return self._client.send_page(
             _ops.LIST_ALL_ORGANIZATION_DOMAINS,
             OrganizationDomain,
             query={
                 "organization_id": organization_id,
                 "verified": verified,
-                "enrollment_mode": comma_separated(enrollment_mode),
+                "enrollment_mode": enrollment_mode,
                 "query": query,
                 "domains": domains,
                 "order_by": order_by,

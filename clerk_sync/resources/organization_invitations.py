@@ -6,16 +6,16 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
 from msgspec import UNSET, UnsetType
 
 from clerk_async import _operations as _ops
 from clerk_async._body import json_body
-from clerk_async._calls import deprecated
+from clerk_async._calls import deprecated, unpack_request
 from clerk_async._operation import operation
-from clerk_async._pagination import Page
 from clerk_async._retry import RetryConfig
+from clerk_async._types import RequestModel
 from clerk_async.models.common import OrganizationInvitationWithPublicOrganizationData
 from clerk_async.models.organization_invitations import (
     CreateOrganizationInvitationRequest,
@@ -24,6 +24,7 @@ from clerk_async.models.organization_invitations import (
     RevokeOrganizationInvitationRequest,
 )
 
+from .._base_client import SyncPage  # noqa: TID252
 from .._resource import SyncResource  # noqa: TID252
 
 __all__ = ["SyncOrganizationInvitations"]
@@ -41,13 +42,14 @@ class SyncOrganizationInvitations(SyncResource):
         query: str | UnsetType = UNSET,
         limit: int | UnsetType = UNSET,
         offset: int | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[OrganizationInvitationWithPublicOrganizationData]:
+    ) -> SyncPage[OrganizationInvitationWithPublicOrganizationData]:
         """``GET /organization_invitations`` (``ListInstanceOrganizationInvitations``) ->
-        ``Page[OrganizationInvitationWithPublicOrganizationData]``.
+        ``AsyncPage[OrganizationInvitationWithPublicOrganizationData]``.
 
         Args:
             order_by: query parameter ``order_by`` (optional).
@@ -55,7 +57,12 @@ class SyncOrganizationInvitations(SyncResource):
             query: query parameter ``query`` (optional).
             limit: query parameter ``limit`` (optional).
             offset: query parameter ``offset`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncOrganizationInvitations.get_all(
+                self, **unpack_request(request, locals())
+            )
         return self._client.send_page(
             _ops.LIST_INSTANCE_ORGANIZATION_INVITATIONS,
             OrganizationInvitationWithPublicOrganizationData,
@@ -72,7 +79,19 @@ class SyncOrganizationInvitations(SyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.CREATE_ORGANIZATION_INVITATION)
+    @overload
+    def create(
+        self,
+        organization_id: str,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> OrganizationInvitation: ...
+
+    @overload
     def create(
         self,
         organization_id: str,
@@ -85,6 +104,26 @@ class SyncOrganizationInvitations(SyncResource):
         redirect_url: str | None | UnsetType = UNSET,
         expires_in_days: int | None | UnsetType = UNSET,
         notify: bool | None | UnsetType = UNSET,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> OrganizationInvitation: ...
+
+    @operation(_ops.CREATE_ORGANIZATION_INVITATION)
+    def create(
+        self,
+        organization_id: str,
+        *,
+        email_address: str | UnsetType = UNSET,
+        inviter_user_id: str | None | UnsetType = UNSET,
+        role: str | UnsetType = UNSET,
+        public_metadata: dict[str, Any] | None | UnsetType = UNSET,
+        private_metadata: dict[str, Any] | None | UnsetType = UNSET,
+        redirect_url: str | None | UnsetType = UNSET,
+        expires_in_days: int | None | UnsetType = UNSET,
+        notify: bool | None | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -103,7 +142,12 @@ class SyncOrganizationInvitations(SyncResource):
             redirect_url: body field ``redirect_url`` (optional).
             expires_in_days: body field ``expires_in_days`` (optional).
             notify: body field ``notify`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncOrganizationInvitations.create(
+                self, **unpack_request(request, locals(), keep=("organization_id",))
+            )
         return self._client.send(
             _ops.CREATE_ORGANIZATION_INVITATION,
             OrganizationInvitation,
@@ -137,13 +181,14 @@ class SyncOrganizationInvitations(SyncResource):
         order_by: str | UnsetType = UNSET,
         limit: int | UnsetType = UNSET,
         offset: int | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[OrganizationInvitation]:
+    ) -> SyncPage[OrganizationInvitation]:
         """``GET /organizations/{organization_id}/invitations`` (``ListOrganizationInvitations``)
-        -> ``Page[OrganizationInvitation]``.
+        -> ``AsyncPage[OrganizationInvitation]``.
 
         Args:
             organization_id: path parameter ``organization_id`` (required).
@@ -152,7 +197,12 @@ class SyncOrganizationInvitations(SyncResource):
             order_by: query parameter ``order_by`` (optional).
             limit: query parameter ``limit`` (optional).
             offset: query parameter ``offset`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncOrganizationInvitations.list(
+                self, **unpack_request(request, locals(), keep=("organization_id",))
+            )
         return self._client.send_page(
             _ops.LIST_ORGANIZATION_INVITATIONS,
             OrganizationInvitation,
@@ -170,12 +220,38 @@ class SyncOrganizationInvitations(SyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.CREATE_ORGANIZATION_INVITATION_BULK)
+    @overload
+    def create_bulk(
+        self,
+        organization_id: str,
+        *,
+        request: Sequence[CreateOrganizationInvitationRequest | Mapping[str, Any]],
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> OrganizationInvitations: ...
+
+    @overload
     def create_bulk(
         self,
         organization_id: str,
         *,
         request_body: Sequence[CreateOrganizationInvitationRequest | Mapping[str, Any]],
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> OrganizationInvitations: ...
+
+    @operation(_ops.CREATE_ORGANIZATION_INVITATION_BULK)
+    def create_bulk(
+        self,
+        organization_id: str,
+        *,
+        request_body: Sequence[CreateOrganizationInvitationRequest | Mapping[str, Any]]
+        | UnsetType = UNSET,
+        request: Sequence[CreateOrganizationInvitationRequest | Mapping[str, Any]] | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -189,12 +265,17 @@ class SyncOrganizationInvitations(SyncResource):
         Args:
             organization_id: path parameter ``organization_id`` (required).
             request_body: the JSON list sent as the request body.
+            request: the request body as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncOrganizationInvitations.create_bulk(
+                self, **unpack_request(request, locals(), keep=("organization_id",), as_body=True)
+            )
         return self._client.send(
             _ops.CREATE_ORGANIZATION_INVITATION_BULK,
             OrganizationInvitations,
             path={"organization_id": organization_id},
-            body=json_body(builtins.list[CreateOrganizationInvitationRequest], [*request_body]),
+            body=json_body(builtins.list[CreateOrganizationInvitationRequest], request_body),
             retries=retries,
             timeout_ms=timeout_ms,
             server_url=server_url,
@@ -208,13 +289,14 @@ class SyncOrganizationInvitations(SyncResource):
         *,
         limit: int | UnsetType = UNSET,
         offset: int | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[OrganizationInvitation]:
+    ) -> SyncPage[OrganizationInvitation]:
         """``GET /organizations/{organization_id}/invitations/pending``
-        (``ListPendingOrganizationInvitations``) -> ``Page[OrganizationInvitation]``.
+        (``ListPendingOrganizationInvitations``) -> ``AsyncPage[OrganizationInvitation]``.
 
         Deprecated by Clerk: calling it emits a ``DeprecationWarning``.
 
@@ -222,7 +304,12 @@ class SyncOrganizationInvitations(SyncResource):
             organization_id: path parameter ``organization_id`` (required).
             limit: query parameter ``limit`` (optional).
             offset: query parameter ``offset`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncOrganizationInvitations.list_pending(
+                self, **unpack_request(request, locals(), keep=("organization_id",))
+            )
         deprecated("organization_invitations.list_pending")
         return self._client.send_page(
             _ops.LIST_PENDING_ORGANIZATION_INVITATIONS,
@@ -270,6 +357,7 @@ class SyncOrganizationInvitations(SyncResource):
         invitation_id: str,
         *,
         requesting_user_id: str | None | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -282,7 +370,20 @@ class SyncOrganizationInvitations(SyncResource):
             organization_id: path parameter ``organization_id`` (required).
             invitation_id: path parameter ``invitation_id`` (required).
             requesting_user_id: body field ``requesting_user_id`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncOrganizationInvitations.revoke(
+                self,
+                **unpack_request(
+                    request,
+                    locals(),
+                    keep=(
+                        "organization_id",
+                        "invitation_id",
+                    ),
+                ),
+            )
         return self._client.send(
             _ops.REVOKE_ORGANIZATION_INVITATION,
             OrganizationInvitation,

@@ -5,15 +5,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, overload
 
 from msgspec import UNSET, UnsetType
 
 from clerk_async import _operations as _ops
 from clerk_async._body import json_body
+from clerk_async._calls import unpack_request
 from clerk_async._operation import operation
-from clerk_async._pagination import Page
 from clerk_async._retry import RetryConfig
+from clerk_async._types import RequestModel
 from clerk_async.models.common import OrganizationMembership
 from clerk_async.models.organization_memberships import (
     CreateOrganizationMembershipRequest,
@@ -21,6 +22,7 @@ from clerk_async.models.organization_memberships import (
     UpdateOrganizationMembershipRequest,
 )
 
+from .._base_client import SyncPage  # noqa: TID252
 from .._resource import SyncResource  # noqa: TID252
 
 __all__ = ["SyncOrganizationMemberships"]
@@ -29,7 +31,19 @@ __all__ = ["SyncOrganizationMemberships"]
 class SyncOrganizationMemberships(SyncResource):
     """``clerk.organization_memberships``: 5 operations."""
 
-    @operation(_ops.CREATE_ORGANIZATION_MEMBERSHIP)
+    @overload
+    def create(
+        self,
+        organization_id: str,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> OrganizationMembership: ...
+
+    @overload
     def create(
         self,
         organization_id: str,
@@ -38,6 +52,22 @@ class SyncOrganizationMemberships(SyncResource):
         role: str,
         public_metadata: dict[str, Any] | None | UnsetType = UNSET,
         private_metadata: dict[str, Any] | None | UnsetType = UNSET,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> OrganizationMembership: ...
+
+    @operation(_ops.CREATE_ORGANIZATION_MEMBERSHIP)
+    def create(
+        self,
+        organization_id: str,
+        *,
+        user_id: str | UnsetType = UNSET,
+        role: str | UnsetType = UNSET,
+        public_metadata: dict[str, Any] | None | UnsetType = UNSET,
+        private_metadata: dict[str, Any] | None | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -52,7 +82,12 @@ class SyncOrganizationMemberships(SyncResource):
             role: body field ``role`` (required).
             public_metadata: body field ``public_metadata`` (optional).
             private_metadata: body field ``private_metadata`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncOrganizationMemberships.create(
+                self, **unpack_request(request, locals(), keep=("organization_id",))
+            )
         return self._client.send(
             _ops.CREATE_ORGANIZATION_MEMBERSHIP,
             OrganizationMembership,
@@ -95,13 +130,14 @@ class SyncOrganizationMemberships(SyncResource):
         created_at_after: int | UnsetType = UNSET,
         limit: int | UnsetType = UNSET,
         offset: int | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[OrganizationMembership]:
+    ) -> SyncPage[OrganizationMembership]:
         """``GET /organizations/{organization_id}/memberships`` (``ListOrganizationMemberships``)
-        -> ``Page[OrganizationMembership]``.
+        -> ``AsyncPage[OrganizationMembership]``.
 
         Args:
             organization_id: path parameter ``organization_id`` (required).
@@ -123,7 +159,12 @@ class SyncOrganizationMemberships(SyncResource):
             created_at_after: query parameter ``created_at_after`` (optional).
             limit: query parameter ``limit`` (optional).
             offset: query parameter ``offset`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncOrganizationMemberships.list(
+                self, **unpack_request(request, locals(), keep=("organization_id",))
+            )
         return self._client.send_page(
             _ops.LIST_ORGANIZATION_MEMBERSHIPS,
             OrganizationMembership,
@@ -154,13 +195,40 @@ class SyncOrganizationMemberships(SyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.UPDATE_ORGANIZATION_MEMBERSHIP)
+    @overload
+    def update(
+        self,
+        organization_id: str,
+        user_id: str,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> OrganizationMembership: ...
+
+    @overload
     def update(
         self,
         organization_id: str,
         user_id: str,
         *,
         role: str,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> OrganizationMembership: ...
+
+    @operation(_ops.UPDATE_ORGANIZATION_MEMBERSHIP)
+    def update(
+        self,
+        organization_id: str,
+        user_id: str,
+        *,
+        role: str | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -173,7 +241,20 @@ class SyncOrganizationMemberships(SyncResource):
             organization_id: path parameter ``organization_id`` (required).
             user_id: path parameter ``user_id`` (required).
             role: body field ``role`` (required).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncOrganizationMemberships.update(
+                self,
+                **unpack_request(
+                    request,
+                    locals(),
+                    keep=(
+                        "organization_id",
+                        "user_id",
+                    ),
+                ),
+            )
         return self._client.send(
             _ops.UPDATE_ORGANIZATION_MEMBERSHIP,
             OrganizationMembership,
@@ -221,6 +302,7 @@ class SyncOrganizationMemberships(SyncResource):
         *,
         public_metadata: dict[str, Any] | UnsetType = UNSET,
         private_metadata: dict[str, Any] | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -234,7 +316,20 @@ class SyncOrganizationMemberships(SyncResource):
             user_id: path parameter ``user_id`` (required).
             public_metadata: body field ``public_metadata`` (optional).
             private_metadata: body field ``private_metadata`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncOrganizationMemberships.update_metadata(
+                self,
+                **unpack_request(
+                    request,
+                    locals(),
+                    keep=(
+                        "organization_id",
+                        "user_id",
+                    ),
+                ),
+            )
         return self._client.send(
             _ops.UPDATE_ORGANIZATION_MEMBERSHIP_METADATA,
             OrganizationMembership,

@@ -5,20 +5,23 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any, overload
 
 from msgspec import UNSET, UnsetType
 
 from clerk_async import _operations as _ops
 from clerk_async._body import json_body
+from clerk_async._calls import unpack_request
 from clerk_async._operation import operation
-from clerk_async._pagination import Page
 from clerk_async._retry import RetryConfig
+from clerk_async._types import RequestModel
 from clerk_async.models.common import DeletedObject, Permission
 from clerk_async.models.organization_permissions import (
     CreateOrganizationPermissionRequest,
     UpdateOrganizationPermissionRequest,
 )
 
+from .._base_client import SyncPage  # noqa: TID252
 from .._resource import SyncResource  # noqa: TID252
 
 __all__ = ["SyncOrganizationPermissions"]
@@ -35,20 +38,26 @@ class SyncOrganizationPermissions(SyncResource):
         order_by: str | UnsetType = UNSET,
         limit: int | UnsetType = UNSET,
         offset: int | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[Permission]:
+    ) -> SyncPage[Permission]:
         """``GET /organization_permissions`` (``ListOrganizationPermissions``) ->
-        ``Page[Permission]``.
+        ``AsyncPage[Permission]``.
 
         Args:
             query: query parameter ``query`` (optional).
             order_by: query parameter ``order_by`` (optional).
             limit: query parameter ``limit`` (optional).
             offset: query parameter ``offset`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncOrganizationPermissions.list(
+                self, **unpack_request(request, locals())
+            )
         return self._client.send_page(
             _ops.LIST_ORGANIZATION_PERMISSIONS,
             Permission,
@@ -59,13 +68,38 @@ class SyncOrganizationPermissions(SyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.CREATE_ORGANIZATION_PERMISSION)
+    @overload
+    def create(
+        self,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> Permission: ...
+
+    @overload
     def create(
         self,
         *,
         name: str,
         key: str,
         description: str | UnsetType = UNSET,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> Permission: ...
+
+    @operation(_ops.CREATE_ORGANIZATION_PERMISSION)
+    def create(
+        self,
+        *,
+        name: str | UnsetType = UNSET,
+        key: str | UnsetType = UNSET,
+        description: str | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -77,7 +111,12 @@ class SyncOrganizationPermissions(SyncResource):
             name: body field ``name`` (required).
             key: body field ``key`` (required).
             description: body field ``description`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncOrganizationPermissions.create(
+                self, **unpack_request(request, locals())
+            )
         return self._client.send(
             _ops.CREATE_ORGANIZATION_PERMISSION,
             Permission,
@@ -125,6 +164,7 @@ class SyncOrganizationPermissions(SyncResource):
         name: str | UnsetType = UNSET,
         key: str | UnsetType = UNSET,
         description: str | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -138,7 +178,12 @@ class SyncOrganizationPermissions(SyncResource):
             name: body field ``name`` (optional).
             key: body field ``key`` (optional).
             description: body field ``description`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncOrganizationPermissions.update(
+                self, **unpack_request(request, locals(), keep=("permission_id",))
+            )
         return self._client.send(
             _ops.UPDATE_ORGANIZATION_PERMISSION,
             Permission,

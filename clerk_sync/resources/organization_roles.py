@@ -5,20 +5,23 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any, overload
 
 from msgspec import UNSET, UnsetType
 
 from clerk_async import _operations as _ops
 from clerk_async._body import json_body
+from clerk_async._calls import unpack_request
 from clerk_async._operation import operation
-from clerk_async._pagination import Page
 from clerk_async._retry import RetryConfig
+from clerk_async._types import RequestModel
 from clerk_async.models.common import DeletedObject, Role
 from clerk_async.models.organization_roles import (
     CreateOrganizationRoleRequest,
     UpdateOrganizationRoleRequest,
 )
 
+from .._base_client import SyncPage  # noqa: TID252
 from .._resource import SyncResource  # noqa: TID252
 
 __all__ = ["SyncOrganizationRoles"]
@@ -35,19 +38,23 @@ class SyncOrganizationRoles(SyncResource):
         order_by: str | UnsetType = UNSET,
         limit: int | UnsetType = UNSET,
         offset: int | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[Role]:
-        """``GET /organization_roles`` (``ListOrganizationRoles``) -> ``Page[Role]``.
+    ) -> SyncPage[Role]:
+        """``GET /organization_roles`` (``ListOrganizationRoles``) -> ``AsyncPage[Role]``.
 
         Args:
             query: query parameter ``query`` (optional).
             order_by: query parameter ``order_by`` (optional).
             limit: query parameter ``limit`` (optional).
             offset: query parameter ``offset`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncOrganizationRoles.list(self, **unpack_request(request, locals()))
         return self._client.send_page(
             _ops.LIST_ORGANIZATION_ROLES,
             Role,
@@ -58,7 +65,18 @@ class SyncOrganizationRoles(SyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.CREATE_ORGANIZATION_ROLE)
+    @overload
+    def create(
+        self,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> Role: ...
+
+    @overload
     def create(
         self,
         *,
@@ -67,6 +85,22 @@ class SyncOrganizationRoles(SyncResource):
         description: str | None | UnsetType = UNSET,
         permissions: Sequence[str] | None | UnsetType = UNSET,
         include_in_initial_role_set: bool | None | UnsetType = UNSET,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> Role: ...
+
+    @operation(_ops.CREATE_ORGANIZATION_ROLE)
+    def create(
+        self,
+        *,
+        name: str | UnsetType = UNSET,
+        key: str | UnsetType = UNSET,
+        description: str | None | UnsetType = UNSET,
+        permissions: Sequence[str] | None | UnsetType = UNSET,
+        include_in_initial_role_set: bool | None | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -80,7 +114,10 @@ class SyncOrganizationRoles(SyncResource):
             description: body field ``description`` (optional).
             permissions: body field ``permissions`` (optional).
             include_in_initial_role_set: body field ``include_in_initial_role_set`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncOrganizationRoles.create(self, **unpack_request(request, locals()))
         return self._client.send(
             _ops.CREATE_ORGANIZATION_ROLE,
             Role,
@@ -135,6 +172,7 @@ class SyncOrganizationRoles(SyncResource):
         key: str | None | UnsetType = UNSET,
         description: str | None | UnsetType = UNSET,
         permissions: Sequence[str] | None | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -149,7 +187,12 @@ class SyncOrganizationRoles(SyncResource):
             key: body field ``key`` (optional).
             description: body field ``description`` (optional).
             permissions: body field ``permissions`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncOrganizationRoles.update(
+                self, **unpack_request(request, locals(), keep=("organization_role_id",))
+            )
         return self._client.send(
             _ops.UPDATE_ORGANIZATION_ROLE,
             Role,

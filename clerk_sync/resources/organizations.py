@@ -5,16 +5,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
 from msgspec import UNSET, UnsetType
 
 from clerk_async import _operations as _ops
 from clerk_async._body import json_body, multipart_body
+from clerk_async._calls import unpack_request
 from clerk_async._operation import operation
-from clerk_async._pagination import Page
 from clerk_async._retry import RetryConfig
-from clerk_async._types import FileInput
+from clerk_async._types import FileInput, RequestModel
 from clerk_async.models.common import (
     AdjustCreditBalanceRequest,
     CommerceCreditBalanceResponse,
@@ -31,6 +31,7 @@ from clerk_async.models.organizations import (
     UpdateOrganizationRequest,
 )
 
+from .._base_client import SyncPage  # noqa: TID252
 from .._resource import SyncResource  # noqa: TID252
 
 __all__ = ["SyncOrganizations"]
@@ -51,12 +52,13 @@ class SyncOrganizations(SyncResource):
         order_by: str | UnsetType = UNSET,
         limit: int | UnsetType = UNSET,
         offset: int | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[Organization]:
-        """``GET /organizations`` (``ListOrganizations``) -> ``Page[Organization]``.
+    ) -> SyncPage[Organization]:
+        """``GET /organizations`` (``ListOrganizations``) -> ``AsyncPage[Organization]``.
 
         Args:
             include_members_count: query parameter ``include_members_count`` (optional).
@@ -68,7 +70,10 @@ class SyncOrganizations(SyncResource):
             order_by: query parameter ``order_by`` (optional).
             limit: query parameter ``limit`` (optional).
             offset: query parameter ``offset`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncOrganizations.list(self, **unpack_request(request, locals()))
         return self._client.send_page(
             _ops.LIST_ORGANIZATIONS,
             Organization,
@@ -88,7 +93,18 @@ class SyncOrganizations(SyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.CREATE_ORGANIZATION)
+    @overload
+    def create(
+        self,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> Organization: ...
+
+    @overload
     def create(
         self,
         *,
@@ -100,6 +116,25 @@ class SyncOrganizations(SyncResource):
         max_allowed_memberships: int | None | UnsetType = UNSET,
         created_at: str | None | UnsetType = UNSET,
         role_set_key: str | None | UnsetType = UNSET,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> Organization: ...
+
+    @operation(_ops.CREATE_ORGANIZATION)
+    def create(
+        self,
+        *,
+        name: str | UnsetType = UNSET,
+        created_by: str | None | UnsetType = UNSET,
+        private_metadata: dict[str, Any] | None | UnsetType = UNSET,
+        public_metadata: dict[str, Any] | None | UnsetType = UNSET,
+        slug: str | None | UnsetType = UNSET,
+        max_allowed_memberships: int | None | UnsetType = UNSET,
+        created_at: str | None | UnsetType = UNSET,
+        role_set_key: str | None | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -116,7 +151,10 @@ class SyncOrganizations(SyncResource):
             max_allowed_memberships: body field ``max_allowed_memberships`` (optional).
             created_at: body field ``created_at`` (optional).
             role_set_key: body field ``role_set_key`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncOrganizations.create(self, **unpack_request(request, locals()))
         return self._client.send(
             _ops.CREATE_ORGANIZATION,
             Organization,
@@ -146,6 +184,7 @@ class SyncOrganizations(SyncResource):
         *,
         include_members_count: bool | UnsetType = UNSET,
         include_missing_member_with_elevated_permissions: bool | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -158,7 +197,12 @@ class SyncOrganizations(SyncResource):
             include_members_count: query parameter ``include_members_count`` (optional).
             include_missing_member_with_elevated_permissions: query parameter
                 ``include_missing_member_with_elevated_permissions`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncOrganizations.get(
+                self, **unpack_request(request, locals(), keep=("organization_id",))
+            )
         return self._client.send(
             _ops.GET_ORGANIZATION,
             Organization,
@@ -184,6 +228,7 @@ class SyncOrganizations(SyncResource):
         admin_delete_enabled: bool | None | UnsetType = UNSET,
         created_at: str | None | UnsetType = UNSET,
         role_set_key: str | None | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -199,7 +244,12 @@ class SyncOrganizations(SyncResource):
             admin_delete_enabled: body field ``admin_delete_enabled`` (optional).
             created_at: body field ``created_at`` (optional).
             role_set_key: body field ``role_set_key`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncOrganizations.update(
+                self, **unpack_request(request, locals(), keep=("organization_id",))
+            )
         return self._client.send(
             _ops.UPDATE_ORGANIZATION,
             Organization,
@@ -254,6 +304,7 @@ class SyncOrganizations(SyncResource):
         *,
         public_metadata: dict[str, Any] | UnsetType = UNSET,
         private_metadata: dict[str, Any] | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -266,7 +317,12 @@ class SyncOrganizations(SyncResource):
             organization_id: path parameter ``organization_id`` (required).
             public_metadata: body field ``public_metadata`` (optional).
             private_metadata: body field ``private_metadata`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncOrganizations.merge_metadata(
+                self, **unpack_request(request, locals(), keep=("organization_id",))
+            )
         return self._client.send(
             _ops.MERGE_ORGANIZATION_METADATA,
             Organization,
@@ -288,6 +344,7 @@ class SyncOrganizations(SyncResource):
         *,
         public_metadata: dict[str, Any] | UnsetType = UNSET,
         private_metadata: dict[str, Any] | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -300,7 +357,12 @@ class SyncOrganizations(SyncResource):
             organization_id: path parameter ``organization_id`` (required).
             public_metadata: body field ``public_metadata`` (optional).
             private_metadata: body field ``private_metadata`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncOrganizations.replace_metadata(
+                self, **unpack_request(request, locals(), keep=("organization_id",))
+            )
         return self._client.send(
             _ops.REPLACE_ORGANIZATION_METADATA,
             Organization,
@@ -315,13 +377,39 @@ class SyncOrganizations(SyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.UPLOAD_ORGANIZATION_LOGO)
+    @overload
+    def upload_logo(
+        self,
+        organization_id: str,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> OrganizationWithLogo: ...
+
+    @overload
     def upload_logo(
         self,
         organization_id: str,
         *,
         uploader_user_id: str | UnsetType = UNSET,
         file: FileInput,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> OrganizationWithLogo: ...
+
+    @operation(_ops.UPLOAD_ORGANIZATION_LOGO)
+    def upload_logo(
+        self,
+        organization_id: str,
+        *,
+        uploader_user_id: str | UnsetType = UNSET,
+        file: FileInput | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -334,7 +422,12 @@ class SyncOrganizations(SyncResource):
             organization_id: path parameter ``organization_id`` (required).
             uploader_user_id: form field ``uploader_user_id`` (optional).
             file: form field ``file`` (required).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncOrganizations.upload_logo(
+                self, **unpack_request(request, locals(), keep=("organization_id",))
+            )
         return self._client.send(
             _ops.UPLOAD_ORGANIZATION_LOGO,
             OrganizationWithLogo,
@@ -424,7 +517,19 @@ class SyncOrganizations(SyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.ADJUST_ORGANIZATION_BILLING_CREDIT_BALANCE)
+    @overload
+    def adjust_billing_credit_balance(
+        self,
+        organization_id: str,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> CommerceCreditLedgerResponse: ...
+
+    @overload
     def adjust_billing_credit_balance(
         self,
         organization_id: str,
@@ -434,6 +539,23 @@ class SyncOrganizations(SyncResource):
         currency: str | UnsetType = UNSET,
         idempotency_key: str,
         note: str | UnsetType = UNSET,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> CommerceCreditLedgerResponse: ...
+
+    @operation(_ops.ADJUST_ORGANIZATION_BILLING_CREDIT_BALANCE)
+    def adjust_billing_credit_balance(
+        self,
+        organization_id: str,
+        *,
+        amount: int | UnsetType = UNSET,
+        action: Literal["increase", "decrease"] | UnsetType = UNSET,
+        currency: str | UnsetType = UNSET,
+        idempotency_key: str | UnsetType = UNSET,
+        note: str | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -449,7 +571,12 @@ class SyncOrganizations(SyncResource):
             currency: body field ``currency`` (optional).
             idempotency_key: body field ``idempotency_key`` (required).
             note: body field ``note`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncOrganizations.adjust_billing_credit_balance(
+                self, **unpack_request(request, locals(), keep=("organization_id",))
+            )
         return self._client.send(
             _ops.ADJUST_ORGANIZATION_BILLING_CREDIT_BALANCE,
             CommerceCreditLedgerResponse,

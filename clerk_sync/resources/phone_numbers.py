@@ -5,14 +5,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Literal
+from typing import Any, Literal, overload
 
 from msgspec import UNSET, UnsetType
 
 from clerk_async import _operations as _ops
 from clerk_async._body import json_body
+from clerk_async._calls import unpack_request
 from clerk_async._operation import operation
 from clerk_async._retry import RetryConfig
+from clerk_async._types import RequestModel
 from clerk_async.models.common import DeletedObject, PhoneNumber, VerificationResponse
 from clerk_async.models.phone_numbers import (
     AttemptPhoneNumberVerificationRequest,
@@ -29,7 +31,18 @@ __all__ = ["SyncPhoneNumbers"]
 class SyncPhoneNumbers(SyncResource):
     """``clerk.phone_numbers``: 7 operations."""
 
-    @operation(_ops.CREATE_PHONE_NUMBER)
+    @overload
+    def create(
+        self,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> PhoneNumber: ...
+
+    @overload
     def create(
         self,
         *,
@@ -38,6 +51,22 @@ class SyncPhoneNumbers(SyncResource):
         verified: bool | None | UnsetType = UNSET,
         primary: bool | None | UnsetType = UNSET,
         reserved_for_second_factor: bool | None | UnsetType = UNSET,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> PhoneNumber: ...
+
+    @operation(_ops.CREATE_PHONE_NUMBER)
+    def create(
+        self,
+        *,
+        user_id: str | UnsetType = UNSET,
+        phone_number: str | UnsetType = UNSET,
+        verified: bool | None | UnsetType = UNSET,
+        primary: bool | None | UnsetType = UNSET,
+        reserved_for_second_factor: bool | None | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -51,7 +80,10 @@ class SyncPhoneNumbers(SyncResource):
             verified: body field ``verified`` (optional).
             primary: body field ``primary`` (optional).
             reserved_for_second_factor: body field ``reserved_for_second_factor`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncPhoneNumbers.create(self, **unpack_request(request, locals()))
         return self._client.send(
             _ops.CREATE_PHONE_NUMBER,
             PhoneNumber,
@@ -130,6 +162,7 @@ class SyncPhoneNumbers(SyncResource):
         verified: bool | None | UnsetType = UNSET,
         primary: bool | None | UnsetType = UNSET,
         reserved_for_second_factor: bool | None | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -142,7 +175,12 @@ class SyncPhoneNumbers(SyncResource):
             verified: body field ``verified`` (optional).
             primary: body field ``primary`` (optional).
             reserved_for_second_factor: body field ``reserved_for_second_factor`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncPhoneNumbers.update(
+                self, **unpack_request(request, locals(), keep=("phone_number_id",))
+            )
         return self._client.send(
             _ops.UPDATE_PHONE_NUMBER,
             PhoneNumber,
@@ -187,13 +225,39 @@ class SyncPhoneNumbers(SyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.ATTEMPT_PHONE_NUMBER_VERIFICATION)
+    @overload
+    def attempt_verification(
+        self,
+        phone_number_id: str,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> VerificationResponse: ...
+
+    @overload
     def attempt_verification(
         self,
         phone_number_id: str,
         *,
         verification_id: str,
         code: str,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> VerificationResponse: ...
+
+    @operation(_ops.ATTEMPT_PHONE_NUMBER_VERIFICATION)
+    def attempt_verification(
+        self,
+        phone_number_id: str,
+        *,
+        verification_id: str | UnsetType = UNSET,
+        code: str | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -206,7 +270,12 @@ class SyncPhoneNumbers(SyncResource):
             phone_number_id: path parameter ``phone_number_id`` (required).
             verification_id: body field ``verification_id`` (required).
             code: body field ``code`` (required).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncPhoneNumbers.attempt_verification(
+                self, **unpack_request(request, locals(), keep=("phone_number_id",))
+            )
         return self._client.send(
             _ops.ATTEMPT_PHONE_NUMBER_VERIFICATION,
             VerificationResponse,
@@ -221,13 +290,39 @@ class SyncPhoneNumbers(SyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.REPLACE_USER_PHONE_NUMBER)
+    @overload
+    def replace_for_user(
+        self,
+        user_id: str,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> PhoneNumber: ...
+
+    @overload
     def replace_for_user(
         self,
         user_id: str,
         *,
         phone_number: str,
         identification_status: Literal["verified", "reserved", "unverified"] | UnsetType = UNSET,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> PhoneNumber: ...
+
+    @operation(_ops.REPLACE_USER_PHONE_NUMBER)
+    def replace_for_user(
+        self,
+        user_id: str,
+        *,
+        phone_number: str | UnsetType = UNSET,
+        identification_status: Literal["verified", "reserved", "unverified"] | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -239,7 +334,12 @@ class SyncPhoneNumbers(SyncResource):
             user_id: path parameter ``user_id`` (required).
             phone_number: body field ``phone_number`` (required).
             identification_status: body field ``identification_status`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncPhoneNumbers.replace_for_user(
+                self, **unpack_request(request, locals(), keep=("user_id",))
+            )
         return self._client.send(
             _ops.REPLACE_USER_PHONE_NUMBER,
             PhoneNumber,

@@ -5,13 +5,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from msgspec import UNSET, UnsetType
 
 from clerk_async import _operations as _ops
 from clerk_async._body import json_body
+from clerk_async._calls import unpack_request
 from clerk_async._operation import operation
 from clerk_async._retry import RetryConfig
+from clerk_async._types import RequestModel
 from clerk_async.models.proxy_checks import ProxyCheck, VerifyDomainProxyRequest
 
 from .._resource import SyncResource  # noqa: TID252
@@ -28,6 +31,7 @@ class SyncProxyChecks(SyncResource):
         *,
         domain_id: str | UnsetType = UNSET,
         proxy_url: str | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -38,7 +42,10 @@ class SyncProxyChecks(SyncResource):
         Args:
             domain_id: body field ``domain_id`` (optional).
             proxy_url: body field ``proxy_url`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncProxyChecks.verify(self, **unpack_request(request, locals()))
         return self._client.send(
             _ops.VERIFY_DOMAIN_PROXY,
             ProxyCheck,

@@ -5,16 +5,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Literal
+from typing import Any, Literal, overload
 
 from msgspec import UNSET, UnsetType
 
 from clerk_async import _operations as _ops
 from clerk_async._body import json_body
-from clerk_async._calls import either
+from clerk_async._calls import either, unpack_request
 from clerk_async._operation import operation
-from clerk_async._pagination import Page
 from clerk_async._retry import RetryConfig
+from clerk_async._types import RequestModel
 from clerk_async.models.common import DeletedObject
 from clerk_async.models.role_sets import (
     AddRolesToRoleSetRequest,
@@ -25,6 +25,7 @@ from clerk_async.models.role_sets import (
     UpdateRoleSetRequest,
 )
 
+from .._base_client import SyncPage  # noqa: TID252
 from .._resource import SyncResource  # noqa: TID252
 
 __all__ = ["SyncRoleSets"]
@@ -41,19 +42,23 @@ class SyncRoleSets(SyncResource):
         order_by: str | UnsetType = UNSET,
         limit: int | UnsetType = UNSET,
         offset: int | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[RoleSet]:
-        """``GET /role_sets`` (``ListRoleSets``) -> ``Page[RoleSet]``.
+    ) -> SyncPage[RoleSet]:
+        """``GET /role_sets`` (``ListRoleSets``) -> ``AsyncPage[RoleSet]``.
 
         Args:
             query: query parameter ``query`` (optional).
             order_by: query parameter ``order_by`` (optional).
             limit: query parameter ``limit`` (optional).
             offset: query parameter ``offset`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncRoleSets.list(self, **unpack_request(request, locals()))
         return self._client.send_page(
             _ops.LIST_ROLE_SETS,
             RoleSet,
@@ -64,7 +69,18 @@ class SyncRoleSets(SyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.CREATE_ROLE_SET)
+    @overload
+    def create(
+        self,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> RoleSet: ...
+
+    @overload
     def create(
         self,
         *,
@@ -76,6 +92,25 @@ class SyncRoleSets(SyncResource):
         type: Literal["initial", "custom"] | UnsetType = UNSET,
         type_: Literal["initial", "custom"] | UnsetType = UNSET,
         roles: Sequence[str],
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> RoleSet: ...
+
+    @operation(_ops.CREATE_ROLE_SET)
+    def create(
+        self,
+        *,
+        name: str | UnsetType = UNSET,
+        key: str | UnsetType = UNSET,
+        description: str | None | UnsetType = UNSET,
+        default_role_key: str | UnsetType = UNSET,
+        creator_role_key: str | UnsetType = UNSET,
+        type: Literal["initial", "custom"] | UnsetType = UNSET,
+        type_: Literal["initial", "custom"] | UnsetType = UNSET,
+        roles: Sequence[str] | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -92,7 +127,10 @@ class SyncRoleSets(SyncResource):
             type: body field ``type`` (optional).
             type_: the same as ``type``.
             roles: body field ``roles`` (required).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncRoleSets.create(self, **unpack_request(request, locals()))
         return self._client.send(
             _ops.CREATE_ROLE_SET,
             RoleSet,
@@ -151,6 +189,7 @@ class SyncRoleSets(SyncResource):
         type_: Literal["initial"] | None | UnsetType = UNSET,
         default_role_key: str | None | UnsetType = UNSET,
         creator_role_key: str | None | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -167,7 +206,12 @@ class SyncRoleSets(SyncResource):
             type_: the same as ``type``.
             default_role_key: body field ``default_role_key`` (optional).
             creator_role_key: body field ``creator_role_key`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncRoleSets.update(
+                self, **unpack_request(request, locals(), keep=("role_set_key_or_id",))
+            )
         return self._client.send(
             _ops.UPDATE_ROLE_SET,
             RoleSet,
@@ -189,13 +233,39 @@ class SyncRoleSets(SyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.REPLACE_ROLE_SET)
+    @overload
+    def replace(
+        self,
+        role_set_key_or_id: str,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> DeletedObject: ...
+
+    @overload
     def replace(
         self,
         role_set_key_or_id: str,
         *,
         dest_role_set_key: str,
         reassignment_mappings: dict[str, str] | UnsetType = UNSET,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> DeletedObject: ...
+
+    @operation(_ops.REPLACE_ROLE_SET)
+    def replace(
+        self,
+        role_set_key_or_id: str,
+        *,
+        dest_role_set_key: str | UnsetType = UNSET,
+        reassignment_mappings: dict[str, str] | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -208,7 +278,12 @@ class SyncRoleSets(SyncResource):
             role_set_key_or_id: path parameter ``role_set_key_or_id`` (required).
             dest_role_set_key: body field ``dest_role_set_key`` (required).
             reassignment_mappings: body field ``reassignment_mappings`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncRoleSets.replace(
+                self, **unpack_request(request, locals(), keep=("role_set_key_or_id",))
+            )
         return self._client.send(
             _ops.REPLACE_ROLE_SET,
             DeletedObject,
@@ -226,7 +301,19 @@ class SyncRoleSets(SyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.ADD_ROLES_TO_ROLE_SET)
+    @overload
+    def add_roles(
+        self,
+        role_set_key_or_id: str,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> RoleSet: ...
+
+    @overload
     def add_roles(
         self,
         role_set_key_or_id: str,
@@ -234,6 +321,21 @@ class SyncRoleSets(SyncResource):
         role_keys: Sequence[str],
         default_role_key: str | UnsetType = UNSET,
         creator_role_key: str | UnsetType = UNSET,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> RoleSet: ...
+
+    @operation(_ops.ADD_ROLES_TO_ROLE_SET)
+    def add_roles(
+        self,
+        role_set_key_or_id: str,
+        *,
+        role_keys: Sequence[str] | UnsetType = UNSET,
+        default_role_key: str | UnsetType = UNSET,
+        creator_role_key: str | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -246,7 +348,12 @@ class SyncRoleSets(SyncResource):
             role_keys: body field ``role_keys`` (required).
             default_role_key: body field ``default_role_key`` (optional).
             creator_role_key: body field ``creator_role_key`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncRoleSets.add_roles(
+                self, **unpack_request(request, locals(), keep=("role_set_key_or_id",))
+            )
         return self._client.send(
             _ops.ADD_ROLES_TO_ROLE_SET,
             RoleSet,
@@ -265,13 +372,39 @@ class SyncRoleSets(SyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.REPLACE_ROLE_IN_ROLE_SET)
+    @overload
+    def replace_role(
+        self,
+        role_set_key_or_id: str,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> RoleSet: ...
+
+    @overload
     def replace_role(
         self,
         role_set_key_or_id: str,
         *,
         role_key: str,
         to_role_key: str,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> RoleSet: ...
+
+    @operation(_ops.REPLACE_ROLE_IN_ROLE_SET)
+    def replace_role(
+        self,
+        role_set_key_or_id: str,
+        *,
+        role_key: str | UnsetType = UNSET,
+        to_role_key: str | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -284,7 +417,12 @@ class SyncRoleSets(SyncResource):
             role_set_key_or_id: path parameter ``role_set_key_or_id`` (required).
             role_key: body field ``role_key`` (required).
             to_role_key: body field ``to_role_key`` (required).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncRoleSets.replace_role(
+                self, **unpack_request(request, locals(), keep=("role_set_key_or_id",))
+            )
         return self._client.send(
             _ops.REPLACE_ROLE_IN_ROLE_SET,
             RoleSet,

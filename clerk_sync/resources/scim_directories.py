@@ -5,15 +5,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, overload
 
 from msgspec import UNSET, UnsetType
 
 from clerk_async import _operations as _ops
 from clerk_async._body import json_body
+from clerk_async._calls import unpack_request
 from clerk_async._operation import operation
-from clerk_async._pagination import Page
 from clerk_async._retry import RetryConfig
+from clerk_async._types import RequestModel
 from clerk_async.models.common import DeletedObject
 from clerk_async.models.scim_directories import (
     CreateSCIMDirectoryRequest,
@@ -28,6 +29,7 @@ from clerk_async.models.scim_directories import (
     UpdateSCIMDirectoryRequest,
 )
 
+from .._base_client import SyncPage  # noqa: TID252
 from .._resource import SyncResource  # noqa: TID252
 
 __all__ = ["SyncScimDirectories"]
@@ -42,17 +44,21 @@ class SyncScimDirectories(SyncResource):
         *,
         limit: int | UnsetType = UNSET,
         offset: int | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[SCIMDirectory]:
-        """``GET /scim_directories`` (``ListSCIMDirectories``) -> ``Page[SCIMDirectory]``.
+    ) -> SyncPage[SCIMDirectory]:
+        """``GET /scim_directories`` (``ListSCIMDirectories``) -> ``AsyncPage[SCIMDirectory]``.
 
         Args:
             limit: query parameter ``limit`` (optional).
             offset: query parameter ``offset`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncScimDirectories.list(self, **unpack_request(request, locals()))
         return self._client.send_page(
             _ops.LIST_SCIM_DIRECTORIES,
             SCIMDirectory,
@@ -63,7 +69,18 @@ class SyncScimDirectories(SyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.CREATE_SCIM_DIRECTORY)
+    @overload
+    def create(
+        self,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> SCIMDirectory: ...
+
+    @overload
     def create(
         self,
         *,
@@ -78,6 +95,24 @@ class SyncScimDirectories(SyncResource):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
+    ) -> SCIMDirectory: ...
+
+    @operation(_ops.CREATE_SCIM_DIRECTORY)
+    def create(
+        self,
+        *,
+        enterprise_connection_id: str | UnsetType = UNSET,
+        name: str | UnsetType = UNSET,
+        provider: str | UnsetType = UNSET,
+        group_role_mappings: Sequence[
+            CreateSCIMDirectoryRequestGroupRoleMappingsItem | Mapping[str, Any]
+        ]
+        | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
     ) -> SCIMDirectory:
         """``POST /scim_directories`` (``CreateSCIMDirectory``) -> ``SCIMDirectory``.
 
@@ -86,7 +121,10 @@ class SyncScimDirectories(SyncResource):
             name: body field ``name`` (optional).
             provider: body field ``provider`` (required).
             group_role_mappings: body field ``group_role_mappings`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncScimDirectories.create(self, **unpack_request(request, locals()))
         return self._client.send(
             _ops.CREATE_SCIM_DIRECTORY,
             SCIMDirectory,
@@ -141,6 +179,7 @@ class SyncScimDirectories(SyncResource):
         provider: str | UnsetType = UNSET,
         attribute_mapping: dict[str, str | None] | UnsetType = UNSET,
         group_role_mapping_enabled: bool | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -156,7 +195,12 @@ class SyncScimDirectories(SyncResource):
             provider: body field ``provider`` (optional).
             attribute_mapping: body field ``attribute_mapping`` (optional).
             group_role_mapping_enabled: body field ``group_role_mapping_enabled`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncScimDirectories.update(
+                self, **unpack_request(request, locals(), keep=("scim_directory_id",))
+            )
         return self._client.send(
             _ops.UPDATE_SCIM_DIRECTORY,
             SCIMDirectory,
@@ -238,9 +282,9 @@ class SyncScimDirectories(SyncResource):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[SCIMGroupRoleMapping]:
+    ) -> SyncPage[SCIMGroupRoleMapping]:
         """``GET /scim_directories/{scim_directory_id}/group_role_mappings``
-        (``ListSCIMGroupRoleMappings``) -> ``Page[SCIMGroupRoleMapping]``.
+        (``ListSCIMGroupRoleMappings``) -> ``AsyncPage[SCIMGroupRoleMapping]``.
 
         Args:
             scim_directory_id: path parameter ``scim_directory_id`` (required).
@@ -255,7 +299,19 @@ class SyncScimDirectories(SyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.CREATE_SCIM_GROUP_ROLE_MAPPING)
+    @overload
+    def create_group_role_mapping(
+        self,
+        scim_directory_id: str,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> SCIMGroupRoleMapping: ...
+
+    @overload
     def create_group_role_mapping(
         self,
         scim_directory_id: str,
@@ -263,6 +319,21 @@ class SyncScimDirectories(SyncResource):
         scim_group_id: str,
         role_id: str,
         precedence: int | UnsetType = UNSET,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> SCIMGroupRoleMapping: ...
+
+    @operation(_ops.CREATE_SCIM_GROUP_ROLE_MAPPING)
+    def create_group_role_mapping(
+        self,
+        scim_directory_id: str,
+        *,
+        scim_group_id: str | UnsetType = UNSET,
+        role_id: str | UnsetType = UNSET,
+        precedence: int | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -276,7 +347,12 @@ class SyncScimDirectories(SyncResource):
             scim_group_id: body field ``scim_group_id`` (required).
             role_id: body field ``role_id`` (required).
             precedence: body field ``precedence`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncScimDirectories.create_group_role_mapping(
+                self, **unpack_request(request, locals(), keep=("scim_directory_id",))
+            )
         return self._client.send(
             _ops.CREATE_SCIM_GROUP_ROLE_MAPPING,
             SCIMGroupRoleMapping,
@@ -291,12 +367,38 @@ class SyncScimDirectories(SyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.REPLACE_SCIM_GROUP_ROLE_MAPPINGS)
+    @overload
+    def replace_group_role_mappings(
+        self,
+        scim_directory_id: str,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> SCIMGroupRoleMappingList: ...
+
+    @overload
     def replace_group_role_mappings(
         self,
         scim_directory_id: str,
         *,
         mappings: Sequence[ReplaceSCIMGroupRoleMappingsRequestMappingsItem | Mapping[str, Any]],
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> SCIMGroupRoleMappingList: ...
+
+    @operation(_ops.REPLACE_SCIM_GROUP_ROLE_MAPPINGS)
+    def replace_group_role_mappings(
+        self,
+        scim_directory_id: str,
+        *,
+        mappings: Sequence[ReplaceSCIMGroupRoleMappingsRequestMappingsItem | Mapping[str, Any]]
+        | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -308,7 +410,12 @@ class SyncScimDirectories(SyncResource):
         Args:
             scim_directory_id: path parameter ``scim_directory_id`` (required).
             mappings: body field ``mappings`` (required).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncScimDirectories.replace_group_role_mappings(
+                self, **unpack_request(request, locals(), keep=("scim_directory_id",))
+            )
         return self._client.send(
             _ops.REPLACE_SCIM_GROUP_ROLE_MAPPINGS,
             SCIMGroupRoleMappingList,

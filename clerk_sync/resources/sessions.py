@@ -5,16 +5,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
 from msgspec import UNSET, UnsetType
 
 from clerk_async import _operations as _ops
 from clerk_async._body import json_body
-from clerk_async._calls import deprecated, either
+from clerk_async._calls import deprecated, either, unpack_request
 from clerk_async._operation import operation
-from clerk_async._pagination import Page
 from clerk_async._retry import RetryConfig
+from clerk_async._types import RequestModel
 from clerk_async.models.common import Session
 from clerk_async.models.sessions import (
     CreateSessionRequest,
@@ -26,6 +26,7 @@ from clerk_async.models.sessions import (
     VerifySessionRequest,
 )
 
+from .._base_client import SyncPage  # noqa: TID252
 from .._resource import SyncResource  # noqa: TID252
 
 __all__ = ["SyncSessions"]
@@ -45,12 +46,13 @@ class SyncSessions(SyncResource):
         paginated: bool | UnsetType = UNSET,
         limit: int | UnsetType = UNSET,
         offset: int | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[Session]:
-        """``GET /sessions`` (``GetSessionList``) -> ``Page[Session]``.
+    ) -> SyncPage[Session]:
+        """``GET /sessions`` (``GetSessionList``) -> ``AsyncPage[Session]``.
 
         Args:
             client_id: query parameter ``client_id`` (optional).
@@ -59,7 +61,10 @@ class SyncSessions(SyncResource):
             paginated: query parameter ``paginated`` (optional).
             limit: query parameter ``limit`` (optional).
             offset: query parameter ``offset`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncSessions.list(self, **unpack_request(request, locals()))
         return self._client.send_page(
             _ops.GET_SESSION_LIST,
             Session,
@@ -77,12 +82,36 @@ class SyncSessions(SyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.CREATE_SESSION)
+    @overload
+    def create(
+        self,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> Session: ...
+
+    @overload
     def create(
         self,
         *,
         user_id: str,
         active_organization_id: str | UnsetType = UNSET,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> Session: ...
+
+    @operation(_ops.CREATE_SESSION)
+    def create(
+        self,
+        *,
+        user_id: str | UnsetType = UNSET,
+        active_organization_id: str | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -93,7 +122,10 @@ class SyncSessions(SyncResource):
         Args:
             user_id: body field ``user_id`` (required).
             active_organization_id: body field ``active_organization_id`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncSessions.create(self, **unpack_request(request, locals()))
         return self._client.send(
             _ops.CREATE_SESSION,
             Session,
@@ -132,7 +164,19 @@ class SyncSessions(SyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.REFRESH_SESSION)
+    @overload
+    def refresh(
+        self,
+        session_id: str,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> SessionRefresh: ...
+
+    @overload
     def refresh(
         self,
         session_id: str,
@@ -144,6 +188,25 @@ class SyncSessions(SyncResource):
         format: Literal["token", "cookie"] | None | UnsetType = UNSET,
         format_: Literal["token", "cookie"] | None | UnsetType = UNSET,
         request_originating_ip: str | None | UnsetType = UNSET,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> SessionRefresh: ...
+
+    @operation(_ops.REFRESH_SESSION)
+    def refresh(
+        self,
+        session_id: str,
+        *,
+        expired_token: str | UnsetType = UNSET,
+        refresh_token: str | UnsetType = UNSET,
+        request_origin: str | UnsetType = UNSET,
+        request_headers: dict[str, Any] | None | UnsetType = UNSET,
+        format: Literal["token", "cookie"] | None | UnsetType = UNSET,
+        format_: Literal["token", "cookie"] | None | UnsetType = UNSET,
+        request_originating_ip: str | None | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -160,7 +223,12 @@ class SyncSessions(SyncResource):
             format: body field ``format`` (optional).
             format_: the same as ``format``.
             request_originating_ip: body field ``request_originating_ip`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncSessions.refresh(
+                self, **unpack_request(request, locals(), keep=("session_id",))
+            )
         return self._client.send(
             _ops.REFRESH_SESSION,
             SessionRefresh,
@@ -213,6 +281,7 @@ class SyncSessions(SyncResource):
         session_id: str,
         *,
         expires_in_seconds: int | None | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -223,7 +292,12 @@ class SyncSessions(SyncResource):
         Args:
             session_id: path parameter ``session_id`` (required).
             expires_in_seconds: body field ``expires_in_seconds`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncSessions.create_token(
+                self, **unpack_request(request, locals(), keep=("session_id",))
+            )
         return self._client.send(
             _ops.CREATE_SESSION_TOKEN,
             SessionToken,
@@ -242,6 +316,7 @@ class SyncSessions(SyncResource):
         template_name: str,
         *,
         expires_in_seconds: int | None | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -254,7 +329,20 @@ class SyncSessions(SyncResource):
             session_id: path parameter ``session_id`` (required).
             template_name: path parameter ``template_name`` (required).
             expires_in_seconds: body field ``expires_in_seconds`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncSessions.create_token_from_template(
+                self,
+                **unpack_request(
+                    request,
+                    locals(),
+                    keep=(
+                        "session_id",
+                        "template_name",
+                    ),
+                ),
+            )
         return self._client.send(
             _ops.CREATE_SESSION_TOKEN_FROM_TEMPLATE,
             SessionToken,
@@ -274,6 +362,7 @@ class SyncSessions(SyncResource):
         session_id: str,
         *,
         token: str | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -288,7 +377,12 @@ class SyncSessions(SyncResource):
         Args:
             session_id: path parameter ``session_id`` (required).
             token: body field ``token`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncSessions.verify(
+                self, **unpack_request(request, locals(), keep=("session_id",))
+            )
         deprecated("sessions.verify")
         return self._client.send(
             _ops.VERIFY_SESSION,

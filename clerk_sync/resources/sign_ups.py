@@ -5,13 +5,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from msgspec import UNSET, UnsetType
 
 from clerk_async import _operations as _ops
 from clerk_async._body import json_body
+from clerk_async._calls import unpack_request
 from clerk_async._operation import operation
 from clerk_async._retry import RetryConfig
+from clerk_async._types import RequestModel
 from clerk_async.models.sign_ups import SignUp, UpdateSignUpRequest
 
 from .._resource import SyncResource  # noqa: TID252
@@ -54,6 +57,7 @@ class SyncSignUps(SyncResource):
         *,
         external_id: str | None | UnsetType = UNSET,
         custom_action: bool | None | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -65,7 +69,12 @@ class SyncSignUps(SyncResource):
             id: path parameter ``id`` (required).
             external_id: body field ``external_id`` (optional).
             custom_action: body field ``custom_action`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncSignUps.update(
+                self, **unpack_request(request, locals(), keep=("id",))
+            )
         return self._client.send(
             _ops.UPDATE_SIGN_UP,
             SignUp,

@@ -11,10 +11,10 @@ from msgspec import UNSET, UnsetType
 
 from clerk_async import _operations as _ops
 from clerk_async._body import json_body
-from clerk_async._calls import deprecated
+from clerk_async._calls import deprecated, unpack_request
 from clerk_async._operation import operation
-from clerk_async._pagination import Page
 from clerk_async._retry import RetryConfig
+from clerk_async._types import RequestModel
 from clerk_async.models.email_sms_templates import (
     PreviewTemplateRequest,
     Template,
@@ -22,6 +22,7 @@ from clerk_async.models.email_sms_templates import (
     UpsertTemplateRequest,
 )
 
+from .._base_client import SyncPage  # noqa: TID252
 from .._resource import SyncResource  # noqa: TID252
 
 __all__ = ["SyncTemplates"]
@@ -38,12 +39,13 @@ class SyncTemplates(SyncResource):
         paginated: bool | UnsetType = UNSET,
         limit: int | UnsetType = UNSET,
         offset: int | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[Template]:
-        """``GET /templates/{template_type}`` (``GetTemplateList``) -> ``Page[Template]``.
+    ) -> SyncPage[Template]:
+        """``GET /templates/{template_type}`` (``GetTemplateList``) -> ``AsyncPage[Template]``.
 
         Deprecated by Clerk: calling it emits a ``DeprecationWarning``.
 
@@ -52,7 +54,12 @@ class SyncTemplates(SyncResource):
             paginated: query parameter ``paginated`` (optional).
             limit: query parameter ``limit`` (optional).
             offset: query parameter ``offset`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncTemplates.list(
+                self, **unpack_request(request, locals(), keep=("template_type",))
+            )
         deprecated("templates.list")
         return self._client.send_page(
             _ops.GET_TEMPLATE_LIST,
@@ -108,6 +115,7 @@ class SyncTemplates(SyncResource):
         delivered_by_clerk: bool | None | UnsetType = UNSET,
         from_email_name: str | UnsetType = UNSET,
         reply_to_email_name: str | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -127,7 +135,20 @@ class SyncTemplates(SyncResource):
             delivered_by_clerk: body field ``delivered_by_clerk`` (optional).
             from_email_name: body field ``from_email_name`` (optional).
             reply_to_email_name: body field ``reply_to_email_name`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncTemplates.upsert(
+                self,
+                **unpack_request(
+                    request,
+                    locals(),
+                    keep=(
+                        "template_type",
+                        "slug",
+                    ),
+                ),
+            )
         deprecated("templates.upsert")
         return self._client.send(
             _ops.UPSERT_TEMPLATE,
@@ -191,6 +212,7 @@ class SyncTemplates(SyncResource):
         body: str | UnsetType = UNSET,
         from_email_name: str | UnsetType = UNSET,
         reply_to_email_name: str | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -208,7 +230,20 @@ class SyncTemplates(SyncResource):
             body: body field ``body`` (optional).
             from_email_name: body field ``from_email_name`` (optional).
             reply_to_email_name: body field ``reply_to_email_name`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncTemplates.preview(
+                self,
+                **unpack_request(
+                    request,
+                    locals(),
+                    keep=(
+                        "template_type",
+                        "slug",
+                    ),
+                ),
+            )
         deprecated("templates.preview")
         return self._client.send(
             _ops.PREVIEW_TEMPLATE,
@@ -236,6 +271,7 @@ class SyncTemplates(SyncResource):
         slug: str,
         *,
         delivered_by_clerk: bool | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -252,7 +288,20 @@ class SyncTemplates(SyncResource):
             template_type: path parameter ``template_type`` (required).
             slug: path parameter ``slug`` (required).
             delivered_by_clerk: body field ``delivered_by_clerk`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncTemplates.toggle_delivery(
+                self,
+                **unpack_request(
+                    request,
+                    locals(),
+                    keep=(
+                        "template_type",
+                        "slug",
+                    ),
+                ),
+            )
         deprecated("templates.toggle_delivery")
         return self._client.send(
             _ops.TOGGLE_TEMPLATE_DELIVERY,

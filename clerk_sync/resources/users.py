@@ -6,16 +6,16 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
 from msgspec import UNSET, UnsetType
 
 from clerk_async import _operations as _ops
 from clerk_async._body import json_body, multipart_body
+from clerk_async._calls import unpack_request
 from clerk_async._operation import operation
-from clerk_async._pagination import Page
 from clerk_async._retry import RetryConfig
-from clerk_async._types import FileInput
+from clerk_async._types import FileInput, RequestModel
 from clerk_async.models.common import (
     AdjustCreditBalanceRequest,
     CommerceCreditBalanceResponse,
@@ -45,6 +45,7 @@ from clerk_async.models.users import (
     VerifyTOTPResponse,
 )
 
+from .._base_client import SyncPage  # noqa: TID252
 from .._resource import SyncResource  # noqa: TID252
 
 __all__ = ["SyncUsers"]
@@ -83,12 +84,13 @@ class SyncUsers(SyncResource):
         offset: int | UnsetType = UNSET,
         starting_after: str | UnsetType = UNSET,
         order_by: str | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[User]:
-        """``GET /users`` (``GetUserList``) -> ``Page[User]``.
+    ) -> SyncPage[User]:
+        """``GET /users`` (``GetUserList``) -> ``AsyncPage[User]``.
 
         Args:
             email_address: query parameter ``email_address`` (optional).
@@ -118,7 +120,10 @@ class SyncUsers(SyncResource):
             offset: query parameter ``offset`` (optional).
             starting_after: query parameter ``starting_after`` (optional).
             order_by: query parameter ``order_by`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncUsers.list(self, **unpack_request(request, locals()))
         return self._client.send_page(
             _ops.GET_USER_LIST,
             User,
@@ -192,6 +197,7 @@ class SyncUsers(SyncResource):
         bypass_client_trust: bool | None | UnsetType = UNSET,
         banned: bool | None | UnsetType = UNSET,
         locked: bool | None | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -232,7 +238,10 @@ class SyncUsers(SyncResource):
             bypass_client_trust: body field ``bypass_client_trust`` (optional).
             banned: body field ``banned`` (optional).
             locked: body field ``locked`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncUsers.create(self, **unpack_request(request, locals()))
         return self._client.send(
             _ops.CREATE_USER,
             User,
@@ -303,6 +312,7 @@ class SyncUsers(SyncResource):
         last_sign_in_at_after: int | UnsetType = UNSET,
         provider: str | UnsetType = UNSET,
         provider_user_id: Sequence[str] | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -334,7 +344,10 @@ class SyncUsers(SyncResource):
             last_sign_in_at_after: query parameter ``last_sign_in_at_after`` (optional).
             provider: query parameter ``provider`` (optional).
             provider_user_id: query parameter ``provider_user_id`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncUsers.count(self, **unpack_request(request, locals()))
         return self._client.send(
             _ops.GET_USERS_COUNT,
             TotalCount,
@@ -422,6 +435,7 @@ class SyncUsers(SyncResource):
         create_organizations_limit: int | None | UnsetType = UNSET,
         created_at: str | None | UnsetType = UNSET,
         bypass_client_trust: bool | None | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -456,7 +470,12 @@ class SyncUsers(SyncResource):
             create_organizations_limit: body field ``create_organizations_limit`` (optional).
             created_at: body field ``created_at`` (optional).
             bypass_client_trust: body field ``bypass_client_trust`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncUsers.update(
+                self, **unpack_request(request, locals(), keep=("user_id",))
+            )
         return self._client.send(
             _ops.UPDATE_USER,
             User,
@@ -571,11 +590,34 @@ class SyncUsers(SyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.USERS_BAN)
+    @overload
+    def bulk_ban(
+        self,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> builtins.list[User]: ...
+
+    @overload
     def bulk_ban(
         self,
         *,
         user_ids: Sequence[str],
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> builtins.list[User]: ...
+
+    @operation(_ops.USERS_BAN)
+    def bulk_ban(
+        self,
+        *,
+        user_ids: Sequence[str] | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -585,7 +627,10 @@ class SyncUsers(SyncResource):
 
         Args:
             user_ids: body field ``user_ids`` (required).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncUsers.bulk_ban(self, **unpack_request(request, locals()))
         return self._client.send(
             _ops.USERS_BAN,
             builtins.list[User],
@@ -596,11 +641,34 @@ class SyncUsers(SyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.USERS_UNBAN)
+    @overload
+    def bulk_unban(
+        self,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> builtins.list[User]: ...
+
+    @overload
     def bulk_unban(
         self,
         *,
         user_ids: Sequence[str],
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> builtins.list[User]: ...
+
+    @operation(_ops.USERS_UNBAN)
+    def bulk_unban(
+        self,
+        *,
+        user_ids: Sequence[str] | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -610,7 +678,10 @@ class SyncUsers(SyncResource):
 
         Args:
             user_ids: body field ``user_ids`` (required).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncUsers.bulk_unban(self, **unpack_request(request, locals()))
         return self._client.send(
             _ops.USERS_UNBAN,
             builtins.list[User],
@@ -671,12 +742,37 @@ class SyncUsers(SyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.SET_USER_PROFILE_IMAGE)
+    @overload
+    def set_profile_image(
+        self,
+        user_id: str,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> User: ...
+
+    @overload
     def set_profile_image(
         self,
         user_id: str,
         *,
         file: FileInput,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> User: ...
+
+    @operation(_ops.SET_USER_PROFILE_IMAGE)
+    def set_profile_image(
+        self,
+        user_id: str,
+        *,
+        file: FileInput | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -687,7 +783,12 @@ class SyncUsers(SyncResource):
         Args:
             user_id: path parameter ``user_id`` (required).
             file: form field ``file`` (required).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncUsers.set_profile_image(
+                self, **unpack_request(request, locals(), keep=("user_id",))
+            )
         return self._client.send(
             _ops.SET_USER_PROFILE_IMAGE,
             User,
@@ -732,6 +833,7 @@ class SyncUsers(SyncResource):
         public_metadata: dict[str, Any] | UnsetType = UNSET,
         private_metadata: dict[str, Any] | UnsetType = UNSET,
         unsafe_metadata: dict[str, Any] | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -744,7 +846,12 @@ class SyncUsers(SyncResource):
             public_metadata: body field ``public_metadata`` (optional).
             private_metadata: body field ``private_metadata`` (optional).
             unsafe_metadata: body field ``unsafe_metadata`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncUsers.update_metadata(
+                self, **unpack_request(request, locals(), keep=("user_id",))
+            )
         return self._client.send(
             _ops.UPDATE_USER_METADATA,
             User,
@@ -771,6 +878,7 @@ class SyncUsers(SyncResource):
         public_metadata: dict[str, Any] | UnsetType = UNSET,
         private_metadata: dict[str, Any] | UnsetType = UNSET,
         unsafe_metadata: dict[str, Any] | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -783,7 +891,12 @@ class SyncUsers(SyncResource):
             public_metadata: body field ``public_metadata`` (optional).
             private_metadata: body field ``private_metadata`` (optional).
             unsafe_metadata: body field ``unsafe_metadata`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncUsers.replace_metadata(
+                self, **unpack_request(request, locals(), keep=("user_id",))
+            )
         return self._client.send(
             _ops.REPLACE_USER_METADATA,
             User,
@@ -854,7 +967,19 @@ class SyncUsers(SyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.ADJUST_USER_BILLING_CREDIT_BALANCE)
+    @overload
+    def adjust_billing_credit_balance(
+        self,
+        user_id: str,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> CommerceCreditLedgerResponse: ...
+
+    @overload
     def adjust_billing_credit_balance(
         self,
         user_id: str,
@@ -864,6 +989,23 @@ class SyncUsers(SyncResource):
         currency: str | UnsetType = UNSET,
         idempotency_key: str,
         note: str | UnsetType = UNSET,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> CommerceCreditLedgerResponse: ...
+
+    @operation(_ops.ADJUST_USER_BILLING_CREDIT_BALANCE)
+    def adjust_billing_credit_balance(
+        self,
+        user_id: str,
+        *,
+        amount: int | UnsetType = UNSET,
+        action: Literal["increase", "decrease"] | UnsetType = UNSET,
+        currency: str | UnsetType = UNSET,
+        idempotency_key: str | UnsetType = UNSET,
+        note: str | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -879,7 +1021,12 @@ class SyncUsers(SyncResource):
             currency: body field ``currency`` (optional).
             idempotency_key: body field ``idempotency_key`` (required).
             note: body field ``note`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncUsers.adjust_billing_credit_balance(
+                self, **unpack_request(request, locals(), keep=("user_id",))
+            )
         return self._client.send(
             _ops.ADJUST_USER_BILLING_CREDIT_BALANCE,
             CommerceCreditLedgerResponse,
@@ -909,13 +1056,14 @@ class SyncUsers(SyncResource):
         paginated: bool | UnsetType = UNSET,
         limit: int | UnsetType = UNSET,
         offset: int | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[OAuthAccessToken]:
+    ) -> SyncPage[OAuthAccessToken]:
         """``GET /users/{user_id}/oauth_access_tokens/{provider}`` (``GetOAuthAccessToken``) ->
-        ``Page[OAuthAccessToken]``.
+        ``AsyncPage[OAuthAccessToken]``.
 
         Args:
             user_id: path parameter ``user_id`` (required).
@@ -923,7 +1071,20 @@ class SyncUsers(SyncResource):
             paginated: query parameter ``paginated`` (optional).
             limit: query parameter ``limit`` (optional).
             offset: query parameter ``offset`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncUsers.get_o_auth_access_token(
+                self,
+                **unpack_request(
+                    request,
+                    locals(),
+                    keep=(
+                        "user_id",
+                        "provider",
+                    ),
+                ),
+            )
         return self._client.send_page(
             _ops.GET_O_AUTH_ACCESS_TOKEN,
             OAuthAccessToken,
@@ -942,19 +1103,25 @@ class SyncUsers(SyncResource):
         *,
         limit: int | UnsetType = UNSET,
         offset: int | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[OrganizationMembership]:
+    ) -> SyncPage[OrganizationMembership]:
         """``GET /users/{user_id}/organization_memberships`` (``UsersGetOrganizationMemberships``)
-        -> ``Page[OrganizationMembership]``.
+        -> ``AsyncPage[OrganizationMembership]``.
 
         Args:
             user_id: path parameter ``user_id`` (required).
             limit: query parameter ``limit`` (optional).
             offset: query parameter ``offset`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncUsers.get_organization_memberships(
+                self, **unpack_request(request, locals(), keep=("user_id",))
+            )
         return self._client.send_page(
             _ops.USERS_GET_ORGANIZATION_MEMBERSHIPS,
             OrganizationMembership,
@@ -974,20 +1141,26 @@ class SyncUsers(SyncResource):
         limit: int | UnsetType = UNSET,
         offset: int | UnsetType = UNSET,
         status: Literal["pending", "accepted", "revoked", "expired"] | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[OrganizationInvitationWithPublicOrganizationData]:
+    ) -> SyncPage[OrganizationInvitationWithPublicOrganizationData]:
         """``GET /users/{user_id}/organization_invitations`` (``UsersGetOrganizationInvitations``)
-        -> ``Page[OrganizationInvitationWithPublicOrganizationData]``.
+        -> ``AsyncPage[OrganizationInvitationWithPublicOrganizationData]``.
 
         Args:
             user_id: path parameter ``user_id`` (required).
             limit: query parameter ``limit`` (optional).
             offset: query parameter ``offset`` (optional).
             status: query parameter ``status`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncUsers.get_organization_invitations(
+                self, **unpack_request(request, locals(), keep=("user_id",))
+            )
         return self._client.send_page(
             _ops.USERS_GET_ORGANIZATION_INVITATIONS,
             OrganizationInvitationWithPublicOrganizationData,
@@ -1005,6 +1178,7 @@ class SyncUsers(SyncResource):
         user_id: str,
         *,
         sign_out_of_other_sessions: bool | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -1015,7 +1189,12 @@ class SyncUsers(SyncResource):
         Args:
             user_id: path parameter ``user_id`` (required).
             sign_out_of_other_sessions: body field ``sign_out_of_other_sessions`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncUsers.remove_password(
+                self, **unpack_request(request, locals(), keep=("user_id",))
+            )
         return self._client.send(
             _ops.REMOVE_USER_PASSWORD,
             User,
@@ -1030,12 +1209,37 @@ class SyncUsers(SyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.VERIFY_PASSWORD)
+    @overload
+    def verify_password(
+        self,
+        user_id: str,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> VerifyPasswordResponse: ...
+
+    @overload
     def verify_password(
         self,
         user_id: str,
         *,
         password: str,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> VerifyPasswordResponse: ...
+
+    @operation(_ops.VERIFY_PASSWORD)
+    def verify_password(
+        self,
+        user_id: str,
+        *,
+        password: str | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -1047,7 +1251,12 @@ class SyncUsers(SyncResource):
         Args:
             user_id: path parameter ``user_id`` (required).
             password: body field ``password`` (required).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncUsers.verify_password(
+                self, **unpack_request(request, locals(), keep=("user_id",))
+            )
         return self._client.send(
             _ops.VERIFY_PASSWORD,
             VerifyPasswordResponse,
@@ -1059,12 +1268,37 @@ class SyncUsers(SyncResource):
             http_headers=http_headers,
         )
 
-    @operation(_ops.VERIFY_TOTP)
+    @overload
+    def verify_totp(
+        self,
+        user_id: str,
+        *,
+        request: Mapping[str, Any] | RequestModel,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> VerifyTOTPResponse: ...
+
+    @overload
     def verify_totp(
         self,
         user_id: str,
         *,
         code: str,
+        retries: RetryConfig | UnsetType | None = UNSET,
+        timeout_ms: int | None = None,
+        server_url: str | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> VerifyTOTPResponse: ...
+
+    @operation(_ops.VERIFY_TOTP)
+    def verify_totp(
+        self,
+        user_id: str,
+        *,
+        code: str | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -1075,7 +1309,12 @@ class SyncUsers(SyncResource):
         Args:
             user_id: path parameter ``user_id`` (required).
             code: body field ``code`` (required).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncUsers.verify_totp(
+                self, **unpack_request(request, locals(), keep=("user_id",))
+            )
         return self._client.send(
             _ops.VERIFY_TOTP,
             VerifyTOTPResponse,
@@ -1174,9 +1413,9 @@ class SyncUsers(SyncResource):
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[TrustedDevice]:
+    ) -> SyncPage[TrustedDevice]:
         """``GET /users/{user_id}/trusted_devices`` (``ListUserTrustedDevices``) ->
-        ``Page[TrustedDevice]``.
+        ``AsyncPage[TrustedDevice]``.
 
         Args:
             user_id: path parameter ``user_id`` (required).
@@ -1310,6 +1549,7 @@ class SyncUsers(SyncResource):
         user_id: str,
         *,
         revoke_all_sessions: bool | None | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
@@ -1321,7 +1561,12 @@ class SyncUsers(SyncResource):
         Args:
             user_id: path parameter ``user_id`` (required).
             revoke_all_sessions: body field ``revoke_all_sessions`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncUsers.set_password_compromised(
+                self, **unpack_request(request, locals(), keep=("user_id",))
+            )
         return self._client.send(
             _ops.SET_USER_PASSWORD_COMPROMISED,
             User,
@@ -1368,19 +1613,25 @@ class SyncUsers(SyncResource):
         order_by: str | UnsetType = UNSET,
         limit: int | UnsetType = UNSET,
         offset: int | UnsetType = UNSET,
+        request: Mapping[str, Any] | RequestModel | None = None,
         retries: RetryConfig | UnsetType | None = UNSET,
         timeout_ms: int | None = None,
         server_url: str | None = None,
         http_headers: Mapping[str, str] | None = None,
-    ) -> Page[OrganizationMembership]:
+    ) -> SyncPage[OrganizationMembership]:
         """``GET /organization_memberships`` (``InstanceGetOrganizationMemberships``) ->
-        ``Page[OrganizationMembership]``.
+        ``AsyncPage[OrganizationMembership]``.
 
         Args:
             order_by: query parameter ``order_by`` (optional).
             limit: query parameter ``limit`` (optional).
             offset: query parameter ``offset`` (optional).
+            request: the arguments as one value, as Clerk's official SDK passes them.
         """
+        if request is not None:
+            return SyncUsers.get_instance_organization_memberships(
+                self, **unpack_request(request, locals())
+            )
         return self._client.send_page(
             _ops.INSTANCE_GET_ORGANIZATION_MEMBERSHIPS,
             OrganizationMembership,

@@ -25,7 +25,7 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Prim:
-    """``str``, ``int``, ``float``, ``bool``, ``bytes`` or ``Any``."""
+    """``str``, ``int``, ``number`` (an int or a float), ``bool``, ``bytes`` or ``Any``."""
 
     name: str
 
@@ -112,6 +112,8 @@ class Param:
     deprecated: bool = False
     comma_separated: bool = False  # an array sent as one comma-joined value (explode: false)
     aliases: tuple[str, ...] = ()
+    #: The schema's value constraints as ``msgspec.Meta`` arguments, e.g. ``(("ge", 1),)``.
+    constraints: tuple[tuple[str, int | float | str], ...] = ()
 
 
 @dataclass

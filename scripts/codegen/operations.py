@@ -159,7 +159,25 @@ def _param(
         deprecated=bool(node.get("deprecated")),
         comma_separated=isinstance(type_, ListOf) and node.get("explode") is False,
         aliases=_aliases(config, op_id, name, required),
+        constraints=_constraints(spec, schema),
     )
+
+
+#: JSON Schema keywords -> ``msgspec.Meta`` arguments.
+_META = {"minimum": "ge", "maximum": "le", "minLength": "min_length", "maxLength": "max_length"}
+
+
+def _constraints(spec: Spec, schema: Any) -> tuple[tuple[str, int | float | str], ...]:
+    """The constraints of a scalar parameter, or of each item of an array one."""
+    schema = spec.resolve(schema)
+    if schema.get("type") == "array":
+        schema = spec.resolve(schema.get("items", {}))
+    out: list[tuple[str, int | float | str]] = [
+        (meta, schema[keyword]) for keyword, meta in _META.items() if keyword in schema
+    ]
+    if "pattern" in schema:
+        out.append(("pattern", schema["pattern"]))
+    return tuple(out)
 
 
 def _body(builder: TypeBuilder, spec: Spec, op_id: str, raw: Any) -> Body | None:

@@ -54,6 +54,8 @@ def annotation(
         if isinstance(t, Prim):
             if t.name == "Any":
                 return imports.add("typing", "Any")
+            if t.name == "number":  # a JSON number: 3 stays an int, on the wire and decoded
+                return "int | float"
             if t.name == "bytes" and style == "argument":
                 return imports.add("clerk_async._types", "FileInput")
             return t.name

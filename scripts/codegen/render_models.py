@@ -63,7 +63,7 @@ def _struct(struct: StructDef, imports: Imports, api: Api) -> str:
         docstring = f'    """{origin}.\n\n    A {kind}.\n    """'
     lines = [
         "",
-        f"class {struct.name}(msgspec.Struct{options}):",
+        f"class {struct.name}({imports.add('clerk_async._model', 'Model')}{options}):",
         docstring,
         "",
     ]

@@ -117,11 +117,22 @@ def _method(op: OperationDef, crossing: bool, imports: Imports, api: Api) -> str
     query: list[str] = []
     for param in op.query_params:
         keywords.extend(_keyword(param, imports, api))
-        query.append(f'"{param.wire}": {_query_value(param, imports)}')
+        query.append(f'"{param.wire}": {_with_aliases(param.name, param.aliases, imports)}')
     body_expr = _body(op.body, keywords, imports, api) if op.body else None
     self_text = "self: AsyncResource" if crossing else "self"
-    signature = [self_text, *positional, "*", *keywords, *OPTIONS]
     returns, (client_method, response_type) = _call(op, imports, api)
+    request_type = _request_type(op, imports, api) if keywords else None
+    overloads: list[str] = []
+    if request_type is not None:
+        required = [k for k in keywords if "=" not in k]
+        if required:  # typed both ways: request=..., or the flattened keywords (required ones too)
+            imports.add("typing", "overload")
+            by_request = [self_text, *positional, "*", f"request: {request_type}"]
+            overloads += _overload(op.name, by_request, returns)
+            overloads += _overload(op.name, [self_text, *positional, "*", *keywords], returns)
+            keywords = [_optional(k) for k in keywords]
+        keywords.append(f"request: {request_type} | None = None")
+    signature = [self_text, *positional, "*", *keywords, *OPTIONS]
     args = [f"_ops.{op.const}", response_type]
     if op.path_params:
         args.append("path={" + ", ".join(f'"{p.wire}": {p.name}' for p in op.path_params) + "}")
@@ -132,11 +143,27 @@ def _method(op: OperationDef, crossing: bool, imports: Imports, api: Api) -> str
     args.extend(PASS_OPTIONS)
     invocation = f"await self._client.{client_method}({', '.join(args)})"
     lines = [
+        *overloads,
         "",
         f"    @operation(_ops.{op.const})",
         f"    async def {op.name}({', '.join(signature)}) -> {returns}:",
-        _docstring(op, returns),
+        _docstring(op, returns, request_type is not None),
     ]
+    if request_type is not None:
+        imports.add("clerk_async._calls", "unpack_request")
+        own = f"{class_name(op.group)}.{op.name}"
+        extra = ""
+        if op.path_params:
+            names = "".join(f'"{p.name}", ' for p in op.path_params)
+            extra += f", keep=({names.rstrip(' ')})"
+        if op.body is not None and op.body.kind in ("json_array", "json_any"):
+            extra += ", as_body=True"
+        call = f"await {own}(self, **unpack_request(request, locals(){extra}))"
+        lines.append("        if request is not None:")
+        if returns == "None":
+            lines += [f"            {call}", "            return"]
+        else:
+            lines.append(f"            return {call}")
     if op.deprecated:
         imports.add("clerk_async._calls", "deprecated")
         lines.append(f'        deprecated("{op.group}.{op.name}")')
@@ -161,12 +188,26 @@ def _with_aliases(name: str, aliases: tuple[str, ...], imports: Imports) -> str:
     return value
 
 
-def _query_value(param: Param, imports: Imports) -> str:
-    value = _with_aliases(param.name, param.aliases, imports)
-    if param.comma_separated:
-        imports.add("clerk_async._calls", "comma_separated")
-        value = f"comma_separated({value})"
-    return value
+def _request_type(op: OperationDef, imports: Imports, api: Api) -> str:
+    """What ``request=`` takes: the arguments as one mapping (the official SDK's call shape), or
+    the body itself for the operations whose body is a bare list or object."""
+    if op.body is not None and op.body.kind == "json_array":
+        assert isinstance(op.body.type, ListOf)
+        item = annotation(op.body.type.item, imports, api.structs, style="argument")
+        return f"{imports.add('collections.abc', 'Sequence')}[{item}]"
+    mapping = imports.add("collections.abc", "Mapping")
+    model = imports.add("clerk_async._types", "RequestModel")
+    return f"{mapping}[str, {imports.add('typing', 'Any')}] | {model}"
+
+
+def _optional(keyword: str) -> str:
+    """A required keyword of the implementation made optional (``request=`` may carry it)."""
+    return keyword if "=" in keyword else f"{keyword} | UnsetType = UNSET"
+
+
+def _overload(name: str, signature: list[str], returns: str) -> list[str]:
+    arguments = ", ".join([*signature, *OPTIONS])
+    return ["", "    @overload", f"    async def {name}({arguments}) -> {returns}: ..."]
 
 
 def _body(body: Body, keywords: list[str], imports: Imports, api: Api) -> str:
@@ -176,7 +217,7 @@ def _body(body: Body, keywords: list[str], imports: Imports, api: Api) -> str:
         schema = annotation(body.type, imports, api.structs, style="return")
         keywords.append(f"request_body: {imports.add('collections.abc', 'Sequence')}[{item}]")
         imports.add("clerk_async._body", "json_body")
-        return f"json_body({schema}, [*request_body])"
+        return f"json_body({schema}, request_body)"
     if body.kind == "json_any":
         schema = annotation(body.type, imports, api.structs, style="return")
         mapping = imports.add("collections.abc", "Mapping")
@@ -207,15 +248,15 @@ def _call(op: OperationDef, imports: Imports, api: Api) -> tuple[str, tuple[str,
     """(return annotation, (client method, response type argument))."""
     if op.pagination is not None and op.item is not None:
         item = annotation(op.item, imports, api.structs, style="return")
-        imports.add("clerk_async._pagination", "Page")
-        return f"Page[{item}]", ("send_page", item)
+        imports.add(".._base_client", "AsyncPage")
+        return f"AsyncPage[{item}]", ("send_page", item)
     if op.response is None:
         return "None", ("send", "None")
     text = annotation(op.response, imports, api.structs, style="return")
     return text, ("send", text)
 
 
-def _docstring(op: OperationDef, returns: str) -> str:
+def _docstring(op: OperationDef, returns: str, takes_request: bool) -> str:
     lines = [f"``{op.verb} {op.path}`` (``{op.operation_id}``) -> ``{returns}``."]
     if op.deprecated:
         lines += ["", "Deprecated by Clerk: calling it emits a ``DeprecationWarning``."]
@@ -237,6 +278,9 @@ def _docstring(op: OperationDef, returns: str) -> str:
             where = f"{kind} ``{field.wire}``"
             args.append(_arg_doc(field.name, where, field.required, field.deprecated))
             args.extend(f"{alias}: the same as ``{field.name}``." for alias in field.aliases)
+    if takes_request:
+        what = "the request body" if op.body and op.body.kind == "json_array" else "the arguments"
+        args.append(f"request: {what} as one value, as Clerk's official SDK passes them.")
     if args:
         lines += ["", "Args:", *("    " + a for a in args)]
     wrapped: list[str] = []

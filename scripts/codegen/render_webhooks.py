@@ -129,7 +129,6 @@ def render_webhooks(api: WebhookApi, header: str) -> dict[str, str]:
 
 def _models(api: WebhookApi, header: str) -> str:
     imports = Imports(own_module=MODELS_MODULE)
-    imports.modules.add("msgspec")
     shim = Api([], api.structs, {}, api.sha256, api.spec_name, [])
     structs = sorted(api.structs.values(), key=lambda s: s.name)
     bodies = [_struct(struct, imports, shim) for struct in structs]
@@ -150,7 +149,7 @@ def _models(api: WebhookApi, header: str) -> str:
 
 def _events(api: WebhookApi, header: str) -> str:
     imports = Imports(own_module=EVENTS_MODULE)
-    imports.modules.add("msgspec")
+    base = imports.add("clerk_async._model", "Model")
     imports.add("typing", "ClassVar")
     imports.add("typing", "TypeAlias")
     envelope = [_envelope_field(f, imports, api) for f in _ordered(api.envelope)]
@@ -191,7 +190,7 @@ __all__ = [
 ]
 
 
-class WebhookEventBase(msgspec.Struct, kw_only=True, tag_field="{TAG}"):
+class WebhookEventBase({base}, kw_only=True, tag_field="{TAG}"):
     """What every event carries (the ``{ENVELOPE}`` schema); ``type`` is the tag."""
 
     type: ClassVar[str]
@@ -199,7 +198,7 @@ class WebhookEventBase(msgspec.Struct, kw_only=True, tag_field="{TAG}"):
 {chr(10).join(tagged)}
 
 
-class UnknownWebhookEvent(msgspec.Struct, kw_only=True):
+class UnknownWebhookEvent({base}, kw_only=True):
     """An event whose ``type`` is not one of :data:`EVENT_TYPES`: ``data`` is the JSON as is."""
 
     type: str

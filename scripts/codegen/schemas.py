@@ -121,7 +121,7 @@ class TypeBuilder:
         raise SpecError(f"{hint}: unsupported type {kind!r}")
 
     def _scalar(self, schema: dict[str, Any], kind: str, request: bool) -> Type:
-        base = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}[kind]
+        base = {"string": "str", "integer": "int", "number": "number", "boolean": "bool"}[kind]
         if kind == "string" and schema.get("format") == "binary":
             return Prim("bytes")
         values = [v for v in schema.get("enum", ()) if v is not None]

@@ -17,6 +17,7 @@ import msgspec
 from clerk_async import _operations
 from clerk_async._operation import Operation, operation_of
 from clerk_async._pagination import Page
+from clerk_async._query_types import QUERY_TYPES
 from clerk_async._response import schema_type
 from clerk_async._types import FileMapping
 from clerk_async.emulator.samples import sample
@@ -40,17 +41,36 @@ def arguments(method: Callable[..., Any], op: Operation, *, thin: bool) -> dict[
     hints = typing.get_type_hints(method, localns={"IO": IO, "FileMapping": FileMapping})
     aliases = _operations.ARGUMENT_ALIASES.get((op.group, op.name), {})
     out: dict[str, Any] = {"http_headers": {OPERATION_HEADER: op.operation_id}}
+    must = required_arguments(op)
+    query_types = QUERY_TYPES.get(op.operation_id, {})
     for name, param in inspect.signature(method).parameters.items():
-        if name in OPTIONS or name in aliases:
+        if name in OPTIONS or name in aliases or name == "request":
             continue
-        required = param.default is inspect.Parameter.empty
-        options = _options(hints[name])
+        required = param.default is inspect.Parameter.empty or name in must
+        options = _options(query_types.get(name, hints[name]))
         if thin and not required:
             if type(None) in options:
                 out[name] = None
             continue
         out[name] = _value(options, name, thin)
     return out
+
+
+def required_arguments(op: Operation) -> set[str]:
+    """The keyword arguments ``op`` needs (a method that also takes ``request=`` defaults them
+    all, so its signature alone does not say)."""
+    names = set(op.required_query)
+    if op.request_schema is not None and op.body == "json":
+        body = schema_type(op.request_schema)
+        if _is_struct(body):
+            names |= {f.name for f in msgspec.structs.fields(body) if f.required}
+        else:
+            names.add("request_body")
+    elif op.body == "multipart" and op.request_schema is not None:
+        names |= {
+            f.name for f in msgspec.structs.fields(schema_type(op.request_schema)) if f.required
+        }
+    return names
 
 
 def _options(annotation: Any) -> list[Any]:

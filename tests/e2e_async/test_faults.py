@@ -40,14 +40,14 @@ async def test_the_client_does_not_retry_a_post_after_a_500(clerk_emulator: Cler
 
 
 async def test_drop_before_applies_nothing(clerk_emulator: ClerkEmulator) -> None:
-    clerk_emulator.faults = Faults(drop_before_rate=1.0, max_faults=1)
+    clerk_emulator.faults = Faults(drop_before=1.0, max_faults=1)
     async with connect(clerk_emulator) as clerk:
         with pytest.raises(APIConnectionError) as caught:
             await clerk.users.create(username="dropped")
         assert caught.value.request_sent is True
         assert clerk_emulator.state.users.users == {}
         # A GET is retried, and the second attempt gets through.
-        clerk_emulator.faults = Faults(drop_before_rate=1.0, max_faults=1)
+        clerk_emulator.faults = Faults(drop_before=1.0, max_faults=1)
         page = await clerk.users.list()
     assert len(page) == 0
     assert clerk_emulator.faults_injected == 1
@@ -55,7 +55,7 @@ async def test_drop_before_applies_nothing(clerk_emulator: ClerkEmulator) -> Non
 
 async def test_a_post_dropped_after_the_write_is_not_retried(clerk_emulator: ClerkEmulator) -> None:
     """The duplicate-user trap: the write happened, the answer never came."""
-    clerk_emulator.faults = Faults(drop_after_rate=1.0, methods=frozenset({"POST"}), max_faults=1)
+    clerk_emulator.faults = Faults(drop_after=1.0, methods=frozenset({"POST"}), max_faults=1)
     async with connect(clerk_emulator) as clerk:
         with pytest.raises(APIConnectionError) as caught:
             await clerk.users.create(email_address=["once@example.com"])
@@ -71,7 +71,7 @@ async def test_a_post_dropped_after_the_write_is_not_retried(clerk_emulator: Cle
 async def test_a_get_dropped_after_is_retried(clerk_emulator: ClerkEmulator) -> None:
     async with connect(clerk_emulator) as clerk:
         user = await clerk.users.create(username="fetched")
-        clerk_emulator.faults = Faults(drop_after_rate=1.0, max_faults=1)
+        clerk_emulator.faults = Faults(drop_after=1.0, max_faults=1)
         fetched = await clerk.users.get(user.id)
     assert fetched.username == "fetched"
 

@@ -41,14 +41,14 @@ def test_the_client_does_not_retry_a_post_after_a_500(clerk_emulator: ClerkEmula
 
 
 def test_drop_before_applies_nothing(clerk_emulator: ClerkEmulator) -> None:
-    clerk_emulator.faults = Faults(drop_before_rate=1.0, max_faults=1)
+    clerk_emulator.faults = Faults(drop_before=1.0, max_faults=1)
     with connect(clerk_emulator) as clerk:
         with pytest.raises(APIConnectionError) as caught:
             clerk.users.create(username="dropped")
         assert caught.value.request_sent is True
         assert clerk_emulator.state.users.users == {}
         # A GET is retried, and the second attempt gets through.
-        clerk_emulator.faults = Faults(drop_before_rate=1.0, max_faults=1)
+        clerk_emulator.faults = Faults(drop_before=1.0, max_faults=1)
         page = clerk.users.list()
     assert len(page) == 0
     assert clerk_emulator.faults_injected == 1
@@ -56,7 +56,7 @@ def test_drop_before_applies_nothing(clerk_emulator: ClerkEmulator) -> None:
 
 def test_a_post_dropped_after_the_write_is_not_retried(clerk_emulator: ClerkEmulator) -> None:
     """The duplicate-user trap: the write happened, the answer never came."""
-    clerk_emulator.faults = Faults(drop_after_rate=1.0, methods=frozenset({"POST"}), max_faults=1)
+    clerk_emulator.faults = Faults(drop_after=1.0, methods=frozenset({"POST"}), max_faults=1)
     with connect(clerk_emulator) as clerk:
         with pytest.raises(APIConnectionError) as caught:
             clerk.users.create(email_address=["once@example.com"])
@@ -72,7 +72,7 @@ def test_a_post_dropped_after_the_write_is_not_retried(clerk_emulator: ClerkEmul
 def test_a_get_dropped_after_is_retried(clerk_emulator: ClerkEmulator) -> None:
     with connect(clerk_emulator) as clerk:
         user = clerk.users.create(username="fetched")
-        clerk_emulator.faults = Faults(drop_after_rate=1.0, max_faults=1)
+        clerk_emulator.faults = Faults(drop_after=1.0, max_faults=1)
         fetched = clerk.users.get(user.id)
     assert fetched.username == "fetched"
 

@@ -14,6 +14,7 @@ from .support import Api
 # until then, import them here (never both: pytest would see the fixtures twice).
 if not any(ep.name == "clerk_emulator" for ep in entry_points(group="pytest11")):
     from clerk_async.emulator.pytest_plugin import (  # noqa: F401
+        _clerk_emulator_servers,
         clerk_emulator,
         clerk_emulator_options,
         clerk_emulator_server,

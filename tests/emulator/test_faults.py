@@ -59,7 +59,7 @@ async def test_the_fault_sequence_is_seeded(emu: ClerkEmulator, api: Api) -> Non
 
 def test_faults_are_validated() -> None:
     with pytest.raises(ValueError):
-        Faults(error_rate=0.7, drop_after_rate=0.5)
+        Faults(error_rate=0.7, drop_after=0.5)
     with pytest.raises(ValueError):
         Faults(error_statuses=(404,))
     with pytest.raises(ValueError):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import os
 import re
@@ -17,7 +18,7 @@ import urllib3
 
 from clerk_async import Clerk
 from clerk_async.emulator import ClerkEmulator, Faults, RateLimit
-from clerk_async.emulator.cli import parse_args
+from clerk_async.emulator.cli import build_parser, parse_args
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -111,7 +112,7 @@ def test_cli_arguments() -> None:
         ]
     )
     assert args.rate_limit == "1000/10s"
-    assert (faults.latency, faults.drop_after_rate, faults.seed) == (0.05, 0.1, 3)
+    assert (faults.latency, faults.drop_after, faults.seed) == (0.05, 0.1, 3)
     with pytest.raises(SystemExit):
         parse_args(["--rate-limit", "lots"])
     with pytest.raises(SystemExit):
@@ -139,6 +140,18 @@ def test_the_pytest_plugin_in_a_users_suite(tmp_path: Path) -> None:
                 assert clerk_emulator.rate_limit is None
                 with clerk_emulator.sync_client() as clerk:
                     assert clerk.users.count().total_count == 0
+
+            class TestWithALimit:
+                @pytest.fixture
+                def clerk_emulator_options(self):
+                    return {"secret_key": "sk_test_suite", "rate_limit": "5/10s"}
+
+                def test_a_function_scoped_override_applies(self, clerk_emulator):
+                    assert str(clerk_emulator.rate_limit) == "5/10s"
+                    assert clerk_emulator.secret_key == "sk_test_suite"
+
+            def test_the_limit_is_off_again(clerk_emulator):
+                assert clerk_emulator.rate_limit is None
             """
         )
     )
@@ -158,4 +171,17 @@ def test_the_pytest_plugin_in_a_users_suite(tmp_path: Path) -> None:
         check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "2 passed" in result.stdout
+    assert "4 passed" in result.stdout
+
+
+def test_every_fault_knob_has_one_spelling_on_the_command_line() -> None:
+    flags = {
+        option
+        for action in build_parser()._actions
+        for option in action.option_strings
+        if option.startswith("--")
+    }
+    knobs = [f.name for f in dataclasses.fields(Faults) if f.init and f.name != "max_faults"]
+    for name in knobs:
+        spelled = "--" + name.replace("_", "-")
+        assert spelled in flags or "--fault-" + name.replace("_", "-") in flags, name

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 import aiohttp
 
@@ -15,6 +17,16 @@ from .ops import User
 
 def own_http_client() -> aiohttp.ClientSession:
     return aiohttp.ClientSession()
+
+
+def http_client_with_headers(headers: dict[str, str]) -> aiohttp.ClientSession:
+    """A user's client that sets headers of its own on every request."""
+    return aiohttp.ClientSession(headers=headers)
+
+
+def http_client_raising_for_status() -> aiohttp.ClientSession:
+    """A user's client configured to raise on every 4xx/5xx by itself."""
+    return aiohttp.ClientSession(raise_for_status=True)
 
 
 async def close_http_client(client: aiohttp.ClientSession) -> None:
@@ -30,3 +42,8 @@ def list_method(clerk: Clerk, op: Operation) -> Callable[..., Awaitable[Page[Use
         return await clerk.send_page(op, User, query=params)
 
     return list_users
+
+
+async def run_concurrently(calls: list[Callable[[], Awaitable[Any]]]) -> list[Any]:
+    """Every call at once (tasks here, threads in the sync twin); errors are returned."""
+    return await asyncio.gather(*(call() for call in calls), return_exceptions=True)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import urllib3
 
@@ -14,6 +16,16 @@ from .ops import User
 
 
 def own_http_client() -> urllib3.PoolManager:
+    return urllib3.PoolManager()
+
+
+def http_client_with_headers(headers: dict[str, str]) -> urllib3.PoolManager:
+    """A user's client that sets headers of its own on every request."""
+    return urllib3.PoolManager(headers=headers)
+
+
+def http_client_raising_for_status() -> urllib3.PoolManager:
+    """urllib3 has no such setting: an ordinary pool (the async twin sets raise_for_status)."""
     return urllib3.PoolManager()
 
 
@@ -30,3 +42,16 @@ def list_method(clerk: Clerk, op: Operation) -> Callable[..., Page[User]]:
         return clerk.send_page(op, User, query=params)
 
     return list_users
+
+
+def run_concurrently(calls: list[Callable[[], Any]]) -> list[Any]:
+    """Every call at once, each on its own thread; errors are returned."""
+
+    def outcome(call: Callable[[], Any]) -> Any:
+        try:
+            return call()
+        except Exception as error:
+            return error
+
+    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        return list(pool.map(outcome, calls))

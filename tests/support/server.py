@@ -27,8 +27,10 @@ class Reply:
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
-    #: "reset" drops the connection without answering.
-    action: Literal["reset"] | None = None
+    #: "reset" drops the connection without answering; "garbage" answers bytes that are not
+    #: HTTP; "trickle" sends the headers, then the body a byte every ``trickle`` seconds.
+    action: Literal["reset", "garbage", "trickle"] | None = None
+    trickle: float = 0.2
 
     def render(self) -> tuple[bytes, dict[str, str]]:
         headers = dict(self.headers)
@@ -111,12 +113,33 @@ class ScriptedServer:
         reply = self._next_reply(request.method, raw_path)
         if reply.delay:
             await asyncio.sleep(reply.delay)
-        if reply.action == "reset":
+        if reply.action in ("reset", "garbage"):
             assert request.transport is not None
-            request.transport.abort()
+            if reply.action == "garbage":
+                request.transport.write(b"\x00\x01 this is not HTTP \xff\r\n\r\n")
+                request.transport.close()
+            else:
+                request.transport.abort()
             raise asyncio.CancelledError
         content, headers = reply.render()
+        if reply.action == "trickle":
+            return await self._trickle(request, reply, content, headers)
         return web.Response(status=reply.status, body=content, headers=headers)
+
+    @staticmethod
+    async def _trickle(
+        request: web.Request, reply: Reply, content: bytes, headers: dict[str, str]
+    ) -> web.StreamResponse:
+        response = web.StreamResponse(status=reply.status, headers=headers)
+        response.content_length = len(content)
+        await response.prepare(request)
+        try:
+            for index in range(len(content)):
+                await response.write(content[index : index + 1])
+                await asyncio.sleep(reply.trickle)
+        except (ConnectionResetError, RuntimeError):
+            pass  # the client gave up: that is the point
+        return response
 
     def _serve(self) -> None:
         asyncio.set_event_loop(self._loop)

@@ -48,10 +48,19 @@ async def async_user_code(clerk: clerk_async.Clerk) -> None:
     assert_type(user.public_metadata, dict[str, Any])
 
     page = await clerk.users.list(limit=10, email_address=["a@example.com"], order_by="-created_at")
-    assert_type(page, Page[User])
+    assert_type(page, clerk_async.AsyncPage[User])
+    assert isinstance(page, Page)
     assert_type(page.total_count, int | None)
     for item in page:
         assert_type(item, User)
+    assert_type(await page.next(), clerk_async.AsyncPage[User] | None)
+    assert_type(await clerk.users.list(request={"limit": 10}), clerk_async.AsyncPage[User])
+    created_email = await clerk.email_addresses.create(
+        request={"user_id": "u", "email_address": "a@example.com"}
+    )
+    assert_type(created_email, EmailAddress)
+    assert_type(user.to_dict(), dict[str, Any])
+    assert_type(page.to_json(), str)
 
     created = await clerk.users.create(email_address=["a@example.com"], first_name=None)
     assert_type(created, User)
@@ -79,9 +88,10 @@ async def async_user_code(clerk: clerk_async.Clerk) -> None:
 def sync_user_code(clerk: clerk_sync.Clerk) -> None:
     assert_type(clerk.users.get("user_1"), User)
     page = clerk.users.list(limit=10)
-    assert_type(page, Page[User])
+    assert_type(page, clerk_sync.SyncPage[User])
+    assert_type(page.next(), clerk_sync.SyncPage[User] | None)
     with pytest.warns(DeprecationWarning):
-        assert_type(clerk.clients.list(limit=1), Page[Client])
+        assert_type(clerk.clients.list(limit=1), clerk_sync.SyncPage[Client])
     for user in clerk.paginate(clerk.users.list, page_size=1, order_by="created_at"):
         assert_type(user, User)
         break

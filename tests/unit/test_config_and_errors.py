@@ -54,9 +54,18 @@ def test_server_selection() -> None:
         config(server_url="ftp://x")
 
 
-@pytest.mark.parametrize("timeout_ms", [0, -5, "30", True])
-def test_bad_timeouts_are_rejected(timeout_ms: object) -> None:
-    with pytest.raises(ValueError, match="timeout_ms"):
+@pytest.mark.parametrize(
+    ("timeout_ms", "error"),
+    [
+        (0, ValueError),
+        (-5, ValueError),
+        (float("inf"), ValueError),
+        ("30", TypeError),
+        (True, TypeError),
+    ],
+)
+def test_bad_timeouts_are_rejected(timeout_ms: object, error: type[Exception]) -> None:
+    with pytest.raises(error, match="timeout_ms"):
         config(bearer_auth=KEY, timeout_ms=timeout_ms)
 
 

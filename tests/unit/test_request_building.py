@@ -121,3 +121,12 @@ def test_multipart_escapes_quotes_and_line_breaks_in_file_names() -> None:
 def test_multipart_rejects_unusable_uploads(upload: object, message: str) -> None:
     with pytest.raises(RequestValidationError, match=message):
         multipart_body({"file": upload})
+
+
+def test_a_number_field_keeps_an_int_an_int_on_the_wire() -> None:
+    from clerk_async.models import CreateM2MTokenRequest
+
+    body = json_body(CreateM2MTokenRequest, {"seconds_until_expiration": 3600})
+    assert body.content == b'{"seconds_until_expiration":3600}'
+    fraction = json_body(CreateM2MTokenRequest, {"seconds_until_expiration": 1.5})
+    assert fraction.content == b'{"seconds_until_expiration":1.5}'

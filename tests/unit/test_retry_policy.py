@@ -10,8 +10,10 @@ import pytest
 from clerk_async import BackoffStrategy, RetryConfig
 from clerk_async._retry import (
     DEFAULT_RETRY_CONFIG,
+    RetryPolicy,
     backoff_delay,
     parse_retry_after,
+    rate_limited_delay,
     should_retry,
 )
 from clerk_async.errors import (
@@ -104,7 +106,12 @@ def test_backoff_grows_exponentially_with_equal_jitter_and_a_cap() -> None:
 def test_retry_after_in_seconds() -> None:
     assert parse_retry_after("3") == 3.0
     assert parse_retry_after(" 1.5 ") == 1.5
-    assert parse_retry_after("-4") == 0.0
+    assert parse_retry_after("0") == 0.0
+
+
+@pytest.mark.parametrize("value", ["-1", "-4", "nan", "inf", "soon", ""])
+def test_a_negative_or_unparsable_retry_after_falls_back_to_backoff(value: str) -> None:
+    assert parse_retry_after(value) is None
 
 
 def test_retry_after_as_an_http_date() -> None:
@@ -136,3 +143,63 @@ def test_seed_shape_is_accepted_and_validated() -> None:
         RetryConfig("backoff")
     with pytest.raises(ValueError, match="exponent"):
         BackoffStrategy(1, 1, 0.5, 1)
+
+
+class FakeState:
+    """The part of tenacity's RetryCallState the policy reads."""
+
+    def __init__(self, error: BaseException, attempt: int) -> None:
+        self.attempt_number = attempt
+        self.upcoming_sleep = 0.0
+        self.outcome = self
+
+    failed = True
+
+    def exception(self) -> BaseException:
+        return self._error
+
+    def with_error(self, error: BaseException) -> FakeState:
+        self._error = error
+        return self
+
+
+def decide(policy: RetryPolicy, error: BaseException, attempt: int) -> tuple[bool, float, bool]:
+    """(retry?, wait, stop?) in tenacity's order."""
+    state = FakeState(error, attempt).with_error(error)
+    retry = policy.retry(state)  # type: ignore[arg-type]
+    state.upcoming_sleep = policy.wait(state)  # type: ignore[arg-type]
+    return retry, state.upcoming_sleep, policy.stop(state)  # type: ignore[arg-type]
+
+
+def limited(retry_after: float | None) -> SDKError:
+    error = status_error(RateLimitError, 429)
+    error.retry_after = retry_after
+    return error
+
+
+def test_429s_are_waited_out_within_the_budget_not_the_retry_count() -> None:
+    config = RetryConfig("backoff", BackoffStrategy(10, 20, 2.0, 60_000), True, max_retries=2)
+    policy = RetryPolicy(config, method="POST", url="u", started=time.monotonic(), logger=None)
+
+    for attempt in range(1, 20):  # far more 429s than max_retries
+        retry, _wait, stop = decide(policy, limited(0.5), attempt)
+        assert retry and not stop
+    assert not decide(policy, connection_error(sent=False), 20)[2]
+    assert not decide(policy, connection_error(sent=False), 21)[2]
+    assert decide(policy, connection_error(sent=False), 22)[2]  # the third other failure stops
+
+
+def test_429s_stop_when_the_budget_is_spent() -> None:
+    config = RetryConfig("backoff", BackoffStrategy(10, 20, 2.0, 1_000), True)
+    policy = RetryPolicy(config, method="GET", url="u", started=time.monotonic(), logger=None)
+
+    assert decide(policy, limited(5.0), 1)[2]  # a 5 s wait does not fit in 1 s
+
+
+def test_retry_after_waits_are_spread_and_never_below_the_first_step() -> None:
+    backoff = BackoffStrategy(500, 8_000, 2.0, 60_000)
+
+    assert rate_limited_delay(backoff, 0.0, lambda: 0.0) == 0.5  # Retry-After: 0 is no stampede
+    assert rate_limited_delay(backoff, 2.0, lambda: 0.0) == 2.0
+    assert rate_limited_delay(backoff, 2.0, lambda: 1.0) == 3.0  # spread over a second more
+    assert rate_limited_delay(backoff, 10.0, lambda: 1.0) == 15.0  # or half the wait

@@ -1,0 +1,84 @@
+"""Firebase: ``firebase auth:export`` as JSON (``{"users": [...]}``) or header-less CSV.
+
+Password hashes are Firebase's modified scrypt and only usable with the project's hash
+parameters; an export holding hashes without ``hash_config`` raises :class:`HashConfigError`
+at its first hashed record (never a silent import of passwords that cannot work). The phone
+number, set by Firebase phone sign-in or the Admin SDK, counts as verified. ``customAttributes``
+(custom claims, set by the backend and readable by the app) go to ``public_metadata``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from functools import partial
+from typing import Any
+
+from clerk_async.migrate.readers._common import PathLike, ReaderOptions, Skip, no_id, records
+from clerk_async.migrate.readers._files import CsvLayout
+from clerk_async.migrate.readers._values import boolean, contacts, json_object, text, timestamp
+from clerk_async.migrate.readers.firebase_config import FirebaseHashConfig, load_hash_config
+from clerk_async.migrate.records import HashConfigError, SkippedRecord, SourceRecord, UserDraft
+
+__all__ = ["CSV_COLUMNS", "read"]
+
+_PROVIDERS = ("google", "facebook", "twitter", "github")
+#: The 29 cells of a CSV row (the last one empty: every row ends with a comma).
+CSV_COLUMNS = (
+    "localId",
+    "email",
+    "emailVerified",
+    "passwordHash",
+    "salt",
+    "displayName",
+    "photoUrl",
+    *(
+        f"{provider}.{key}"
+        for provider in _PROVIDERS
+        for key in ("rawId", "email", "displayName", "photoUrl")
+    ),
+    "createdAt",
+    "lastSignedInAt",
+    "phoneNumber",
+    "disabled",
+    "customAttributes",
+    "",
+)
+
+
+def read(
+    paths: Iterable[PathLike], options: ReaderOptions
+) -> Iterator[SourceRecord | SkippedRecord]:
+    config = load_hash_config(options.hash_config) if options.hash_config is not None else None
+    layout = CsvLayout(fieldnames=CSV_COLUMNS, header_marker="localId", ragged=True)
+    return records(
+        "firebase", paths, partial(_convert, config), wrappers=("users",), csv_layout=layout
+    )
+
+
+def _convert(
+    config: FirebaseHashConfig | None, fields: dict[str, Any]
+) -> tuple[str, UserDraft] | Skip:
+    local_id = text(fields.get("localId"))
+    if local_id is None:
+        return no_id("localId")
+    password_hash = text(fields.get("passwordHash"))
+    digest = None
+    if password_hash is not None:
+        if config is None:
+            raise HashConfigError(
+                "this Firebase export holds password hashes: give its hash config (Console: "
+                "Authentication, Users, Password hash parameters) or they could never be checked"
+            )
+        digest = config.digest(password_hash, text(fields.get("salt")) or "")
+    email = text(fields.get("email"))
+    phone = text(fields.get("phoneNumber"))
+    return local_id, UserDraft(
+        emails=contacts(([email] if email else [], boolean(fields.get("emailVerified")) is True)),
+        phones=contacts(([phone] if phone else [], True)),
+        display_name=text(fields.get("displayName")),
+        created_at=timestamp(fields.get("createdAt")),
+        banned=boolean(fields.get("disabled")),
+        password_digest=digest,
+        password_hasher="scrypt_firebase" if digest is not None else None,
+        public_metadata=json_object(fields.get("customAttributes")),
+    )

@@ -1,0 +1,133 @@
+"""Telling files apart by content (gzip, NDJSON, JSON arrays and documents, CSV); file errors."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from clerk_async.migrate.readers import read_source
+from clerk_async.migrate.records import (
+    SkippedRecord,
+    SourceError,
+    SourceFileError,
+    SourceRecord,
+    UnknownSourceError,
+)
+
+from .support import ndjson, read_all, records, write
+
+ADA = {"external_id": "u1", "email_address": ["ada@example.com"]}
+GRACE = {"external_id": "u2", "email_address": ["grace@example.com"]}
+
+
+@pytest.mark.parametrize("name", ["users.csv", "users.json", "users.txt", "users"])
+@pytest.mark.parametrize("gz", [False, True])
+def test_ndjson_whatever_the_name_and_compression(tmp_path: Path, name: str, gz: bool) -> None:
+    path = ndjson(tmp_path / name, [ADA, GRACE], gz=gz)
+
+    found = records("jsonl", path)
+
+    assert [(r.source_id, r.line, r.index) for r in found] == [("u1", 1, 1), ("u2", 2, 2)]
+    assert found[0].fields == ADA
+
+
+@pytest.mark.parametrize("indent", [None, 2])
+def test_json_array_compact_or_pretty(tmp_path: Path, indent: int | None) -> None:
+    path = write(tmp_path / "users.ndjson", json.dumps([ADA, GRACE], indent=indent), gz=True)
+
+    found = records("jsonl", path)
+
+    assert [(r.source_id, r.line, r.index) for r in found] == [("u1", 0, 1), ("u2", 0, 2)]
+    assert found[1].location.endswith("users.ndjson record 2")
+
+
+def test_pretty_printed_concatenated_objects(tmp_path: Path) -> None:
+    path = write(tmp_path / "users.json", json.dumps(ADA, indent=2) + "\n" + json.dumps(GRACE))
+
+    assert [r.source_id for r in records("jsonl", path)] == ["u1", "u2"]
+
+
+def test_csv_by_content_with_bom_and_crlf(tmp_path: Path) -> None:
+    text = "\ufeffexternal_id,email_address\r\nu1,ada@example.com\r\n\r\nu2,grace@example.com\r\n"
+    path = write(tmp_path / "users.json", text)
+
+    found = records("csv", path)
+
+    assert [(r.source_id, r.line) for r in found] == [("u1", 2), ("u2", 4)]
+    assert found[0].fields == {"external_id": "u1", "email_address": "ada@example.com"}
+
+
+def test_csv_line_numbers_count_quoted_line_breaks(tmp_path: Path) -> None:
+    text = 'external_id,first_name\nu1,"two\nlines"\nu2,plain\n'
+    found = records("csv", write(tmp_path / "u.csv", text))
+
+    assert [(r.source_id, r.line) for r in found] == [("u1", 2), ("u2", 4)]
+    assert found[0].fields["first_name"] == "two\nlines"
+
+
+def test_bad_lines_and_rows_are_skipped_not_fatal(tmp_path: Path) -> None:
+    lines = tmp_path / "u.ndjson"
+    write(lines, json.dumps(ADA) + "\n{not json\n[1, 2]\n\n" + json.dumps({"x": 1}) + "\n")
+    rows = write(tmp_path / "u.csv", "external_id,email_address\nu1,a@example.com\nu2\n")
+
+    found = read_all("jsonl", lines) + read_all("csv", rows)
+
+    kinds = [(type(item).__name__, item.line) for item in found]
+    assert kinds == [
+        ("SourceRecord", 1),
+        ("SkippedRecord", 2),
+        ("SkippedRecord", 3),
+        ("SkippedRecord", 5),
+        ("SourceRecord", 2),
+        ("SkippedRecord", 3),
+    ]
+    skipped = [item for item in found if isinstance(item, SkippedRecord)]
+    assert [s.code for s in skipped] == ["unreadable", "unreadable", "no_id", "unreadable"]
+    assert "not valid JSON" in skipped[0].reason
+    assert "1 cells where the header has 2" in skipped[3].reason
+
+
+def test_a_first_line_longer_than_the_sniff_is_still_read(tmp_path: Path) -> None:
+    big = {**ADA, "public_metadata": {"blob": "x" * 100_000}}
+    path = ndjson(tmp_path / "u.ndjson", [big, GRACE])
+
+    assert [r.source_id for r in records("jsonl", path)] == ["u1", "u2"]
+
+
+def test_empty_and_blank_files_hold_no_records(tmp_path: Path) -> None:
+    assert read_all("jsonl", write(tmp_path / "a", "")) == []
+    assert read_all("jsonl", write(tmp_path / "b", "\n \n", gz=True)) == []
+
+
+def test_whole_file_problems_are_typed_errors(tmp_path: Path) -> None:
+    with pytest.raises(SourceFileError, match=r"missing\.json: cannot be read"):
+        read_all("jsonl", tmp_path / "missing.json")
+    with pytest.raises(SourceFileError, match="not UTF-8"):
+        read_all("csv", _latin1(tmp_path))
+    truncated = gzip.compress(json.dumps([ADA, GRACE]).encode())[:-12]
+    (tmp_path / "cut.gz").write_bytes(truncated)
+    with pytest.raises(SourceFileError, match=r"cut\.gz"):
+        read_all("jsonl", tmp_path / "cut.gz")
+    broken = write(tmp_path / "broken.json", '[{"external_id": "u1"}, {"external_id": ')
+    found: list[object] = []
+    with pytest.raises(SourceFileError, match="after record 1"):
+        found.extend(read_source("jsonl", [broken]))
+    assert [item.source_id for item in found if isinstance(item, SourceRecord)] == ["u1"]
+
+
+def _latin1(tmp_path: Path) -> Path:
+    path = tmp_path / "latin1.csv"
+    path.write_bytes("external_id\n\xe9t\xe9\n".encode("latin-1"))
+    return path
+
+
+def test_unknown_source_and_misplaced_options() -> None:
+    with pytest.raises(UnknownSourceError, match="okta"):
+        read_source("okta", [])
+    with pytest.raises(SourceError, match="password_hashes is for the auth0 source"):
+        read_source("firebase", [], password_hashes="h.json")
+    with pytest.raises(SourceError, match="hash_config is for the firebase source"):
+        read_source("auth0", [], hash_config="c.json")
