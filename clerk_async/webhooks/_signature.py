@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import base64
 import binascii
-import functools
 import hmac
+import math
 import os
 import time
 from collections.abc import Iterable, Mapping
@@ -38,7 +38,7 @@ _PAIRS = (ID_HEADERS, TIMESTAMP_HEADERS, SIGNATURE_HEADERS)
 _V1 = b"v1,"
 _SHA256_BASE64_LENGTH = 44
 #: Up to the year 33658: longer digit strings are not a Unix time in seconds.
-_MAX_TIMESTAMP_DIGITS = 12
+_MAX_DIGITS = 12
 
 Payload = bytes | bytearray | memoryview | str
 
@@ -56,12 +56,43 @@ def verify_webhook_signature(
     ``headers`` is a mapping or any framework's headers object (looked up case-insensitively);
     ``now`` (Unix seconds) replaces the clock, for tests and replays.
     """
-    key = _key(signing_secret)
-    body = _body(payload)
-    msg_id, timestamp, signatures = _read_headers(headers)
-    _check_timestamp(timestamp, _tolerance(tolerance_s), _now(now))
-    expected = _sign(key, msg_id, timestamp, body)
-    raw = signatures.encode("utf-8", "surrogatepass")
+    # The common case inline (this runs on every webhook); the helpers do the rest.
+    key = _KEYS.get(signing_secret) if signing_secret is not None else None
+    if key is None:
+        key = _key(signing_secret)
+    body = payload if payload.__class__ is bytes else _body(payload)
+    get = getattr(headers, "get", None)
+    if get is not None:
+        msg_id = get("svix-id") or get("webhook-id")
+        timestamp = get("svix-timestamp") or get("webhook-timestamp")
+        signatures = get("svix-signature") or get("webhook-signature")
+    if (
+        get is None
+        or msg_id.__class__ is not str
+        or timestamp.__class__ is not str
+        or signatures.__class__ is not str
+        or not (msg_id and timestamp and signatures)
+    ):
+        msg_id, timestamp, signatures = _read_headers(headers)
+    if tolerance_s is not DEFAULT_TOLERANCE_S:
+        tolerance_s = _tolerance(tolerance_s)
+    current = time.time() if now is None else _now(now)
+    # Digits only: Svix's Python library accepts floats and spaces here, JS's parseInt junk.
+    if not (timestamp.isascii() and timestamp.isdigit()) or len(timestamp) > _MAX_DIGITS:
+        raise WebhookVerificationError(Reason.TIMESTAMP_INVALID)
+    stamp = int(timestamp)
+    if not current - tolerance_s <= stamp <= current + tolerance_s:
+        raise _stale(stamp, current, tolerance_s)
+    try:
+        content = b"%s.%s.%s" % (msg_id.encode(), timestamp.encode(), body)
+        raw = signatures.encode()
+    except UnicodeEncodeError:  # a lone surrogate: no signer could have signed it
+        raise WebhookVerificationError(
+            Reason.SIGNATURE_MISMATCH, "A webhook header holds text that is not UTF-8."
+        ) from None
+    expected = base64.b64encode(hmac.digest(key, content, "sha256"))
+    if raw[:3] == _V1 and hmac.compare_digest(raw[3:], expected):
+        return body  # one signature, the usual header
     for entry in raw.split(b" "):
         if entry[:3] == _V1 and hmac.compare_digest(entry[3:], expected):
             return body
@@ -87,8 +118,15 @@ def sign_webhook(
 
 
 def _sign(key: bytes, msg_id: str, timestamp: str, body: bytes) -> bytes:
-    content = b"%s.%s.%s" % (msg_id.encode("utf-8", "surrogatepass"), timestamp.encode(), body)
+    content = b"%s.%s.%s" % (_utf8(msg_id), timestamp.encode(), body)
     return base64.b64encode(hmac.digest(key, content, "sha256"))
+
+
+def _utf8(text: str) -> bytes:
+    try:
+        return text.encode()
+    except UnicodeEncodeError:
+        raise ValueError("msg_id must be UTF-8 text") from None
 
 
 # -- the secret -------------------------------------------------------------------------------
@@ -103,8 +141,19 @@ def _key(signing_secret: str | None) -> bytes:
     return _decode_secret(secret)
 
 
-@functools.lru_cache(maxsize=32)
+#: Secret -> key, for the secrets seen last (there are one or two per application).
+_KEYS: dict[str, bytes] = {}
+_MAX_KEYS = 16
+
+
 def _decode_secret(secret: str) -> bytes:
+    if len(_KEYS) >= _MAX_KEYS:
+        _KEYS.clear()
+    key = _KEYS[secret] = _parse_secret(secret)
+    return key
+
+
+def _parse_secret(secret: str) -> bytes:
     text = secret.strip()
     text = text.removeprefix(SECRET_PREFIX)
     if not text:
@@ -141,19 +190,9 @@ def _body(payload: Payload) -> bytes:
 
 
 def _read_headers(headers: Any) -> tuple[str, str, str]:
-    """(id, timestamp, signatures), the ``svix-*`` header of each preferred."""
-    get = getattr(headers, "get", None)
-    if callable(get):  # a dict with lower-case names, or any case-insensitive headers object
-        msg_id, stamp, signatures = (get(first) or get(second) for first, second in _PAIRS)
-        if (
-            isinstance(msg_id, str)
-            and isinstance(stamp, str)
-            and isinstance(signatures, str)
-            and msg_id
-            and stamp
-            and signatures
-        ):
-            return msg_id, stamp, signatures
+    """(id, timestamp, signatures), the ``svix-*`` header of each preferred, from headers whose
+    ``get`` is not case-insensitive (or that have none); a case-insensitive ``get`` with lower-case
+    names is the fast path, inline in ``verify_webhook_signature``."""
     lowered = _lowered(headers)
     values = []
     for first, second in _PAIRS:
@@ -213,24 +252,21 @@ def _now(now: float | None) -> float:
         return time.time()
     if isinstance(now, bool) or not isinstance(now, (int, float)):
         raise TypeError(f"now must be Unix seconds, not {type(now)}")
+    if not math.isfinite(now):
+        raise ValueError(f"now must be a finite number of Unix seconds, not {now}")
     return now
 
 
-def _check_timestamp(text: str, tolerance: float, now: float) -> None:
-    # Digits only: Svix's Python library accepts floats and spaces here, JS's parseInt junk.
-    if not (text.isascii() and text.isdigit()) or len(text) > _MAX_TIMESTAMP_DIGITS:
-        raise WebhookVerificationError(Reason.TIMESTAMP_INVALID)
-    stamp = int(text)
+def _stale(stamp: int, now: float, tolerance: float) -> WebhookVerificationError:
     if stamp < now - tolerance:
-        raise WebhookVerificationError(
+        return WebhookVerificationError(
             Reason.TIMESTAMP_TOO_OLD,
             f"The webhook timestamp is {now - stamp:.0f} s old (tolerance {tolerance:g} s).",
         )
-    if stamp > now + tolerance:
-        raise WebhookVerificationError(
-            Reason.TIMESTAMP_TOO_NEW,
-            f"The webhook timestamp is {stamp - now:.0f} s ahead (tolerance {tolerance:g} s).",
-        )
+    return WebhookVerificationError(
+        Reason.TIMESTAMP_TOO_NEW,
+        f"The webhook timestamp is {stamp - now:.0f} s ahead (tolerance {tolerance:g} s).",
+    )
 
 
 # -- no signature matched: say why ------------------------------------------------------------

@@ -189,7 +189,16 @@ def test_the_clock_is_used_when_now_is_not_given() -> None:
     assert reason_of(svix_headers(), now=None) == R.TIMESTAMP_TOO_OLD  # signed in 2021
 
 
-@pytest.mark.parametrize(("name", "value"), [("tolerance_s", -1), ("tolerance_s", "300")])
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("tolerance_s", -1),
+        ("tolerance_s", "300"),
+        ("tolerance_s", float("nan")),
+        ("now", "1614265330"),
+        ("now", float("nan")),
+    ],
+)
 def test_bad_options_are_argument_errors(name: str, value: Any) -> None:
     with pytest.raises((TypeError, ValueError), match=name):
         verify(svix_headers(), **{name: value})
@@ -244,6 +253,11 @@ def test_a_signature_over_another_body_or_id_does_not_match() -> None:
     assert reason_of(svix_headers(**{"svix-id": SVIX_ID + "x"})) == R.SIGNATURE_MISMATCH
     other = "whsec_" + base64.b64encode(b"k" * 24).decode()
     assert reason_of(svix_headers(), secret=other) == R.SIGNATURE_MISMATCH
+
+
+def test_a_header_with_a_lone_surrogate_matches_nothing() -> None:
+    assert reason_of(svix_headers(**{"svix-id": SVIX_ID + "\ud800"})) == R.SIGNATURE_MISMATCH
+    assert reason_of(svix_headers(SVIX_SIGNATURE + " \ud800")) == R.SIGNATURE_MISMATCH
 
 
 def test_a_body_that_is_not_text_cannot_be_signed_text() -> None:
