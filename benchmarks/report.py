@@ -37,6 +37,11 @@ TITLES = {
     "W3": ("W3: sequential sync `users.get`", "request", "req/s"),
     "W4": ("W4: walk every user with `paginate`, pages of 500 (async)", "user", "users/s"),
     "W5": ("W5: async `users.create`, 64 concurrent tasks", "request", "req/s"),
+    "W7": (
+        "W7: verify a v2 session token (RSA-2048), every check, no network",
+        "token",
+        "tokens/s",
+    ),
     "W8": ("W8: verify the webhook spec's `user.created` example", "webhook", "webhooks/s"),
 }
 #: workload -> (the most ours may cost, as a multiple of the floor's client CPU, description)
@@ -46,6 +51,7 @@ TARGETS = {
     "W3": (1.5, "client CPU per request within 1.5x raw urllib3"),
     "W4": (1.2, "client CPU per user within 1.2x raw aiohttp + `json.loads`"),
     "W5": (1.5, "client CPU per request within 1.5x raw aiohttp"),
+    "W7": (1.3, "CPU per token within 1.3x `cryptography` RSA verify + `json.loads`"),
 }
 #: W4: the long walk's peak may exceed the short walk's by this factor before memory "grows".
 MEMORY_SLACK = 1.10

@@ -51,16 +51,24 @@ class Plan:
 
 FULL = Plan(
     reps=5,
-    counts={"W1": 20, "W2": 10_000, "W3": 3_000, "W4": 50_000, "W5": 5_000, "W8": 50_000},
-    official_share={"W1": 1, "W2": 10, "W3": 3, "W4": 5, "W5": 10},
+    counts={
+        "W1": 20,
+        "W2": 10_000,
+        "W3": 3_000,
+        "W4": 50_000,
+        "W5": 5_000,
+        "W7": 20_000,
+        "W8": 50_000,
+    },
+    official_share={"W1": 1, "W2": 10, "W3": 3, "W4": 5, "W5": 10, "W7": 4},
     memory_walks=(10_000, 50_000),
     import_reps=12,
     emulator_requests=5_000,
 )
 QUICK = Plan(
     reps=1,
-    counts={"W1": 5, "W2": 2_000, "W3": 600, "W4": 10_000, "W5": 1_000, "W8": 10_000},
-    official_share={"W1": 1, "W2": 10, "W3": 3, "W4": 5, "W5": 10},
+    counts={"W1": 5, "W2": 2_000, "W3": 600, "W4": 10_000, "W5": 1_000, "W7": 2_000, "W8": 10_000},
+    official_share={"W1": 1, "W2": 10, "W3": 3, "W4": 5, "W5": 10, "W7": 4},
     memory_walks=(5_000, 10_000),
     import_reps=5,
     emulator_requests=1_000,

@@ -501,3 +501,9 @@ FLOORS = {
     "W4": "aiohttp + json.loads",
     "W5": "aiohttp",
 }
+
+# W7 (token verification, no server) lives in its own module.
+from benchmarks.tokens import W7_CONTENDERS, W7_FLOOR  # noqa: E402
+
+WORKLOADS["W7"] = W7_CONTENDERS
+FLOORS["W7"] = W7_FLOOR

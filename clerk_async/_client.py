@@ -9,13 +9,14 @@ from clerk_async._config import ClientConfig, KeySource, positive_int, user_agen
 from clerk_async._ratelimit import RateLimit
 from clerk_async._retry import RetryConfig
 
+from ._request_auth import AsyncRequestAuthentication
 from ._transport import POOL_SIZE, TRANSPORT_NAME, TRANSPORT_VERSION, AsyncTransport, HTTPClient
 from .resources import AsyncResourceGroups
 
 __all__ = ["Clerk"]
 
 
-class Clerk(AsyncResourceGroups):
+class Clerk(AsyncResourceGroups, AsyncRequestAuthentication):
     """A client for the Clerk Backend API.
 
     Every argument is optional: the secret key comes from ``CLERK_SECRET_KEY`` when ``bearer_auth``

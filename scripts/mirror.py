@@ -54,8 +54,13 @@ PACKAGE_RULES = (
         source="clerk_async",
         target="clerk_sync",
         replacements=PACKAGE_REPLACEMENTS,
-        files=("_base_client.py", "_client.py", "_resource.py"),
+        files=("_base_client.py", "_client.py", "_request_auth.py", "_resource.py"),
         hand_written=("__init__.py", "_transport.py", "models.py", "utils.py", "webhooks.py"),
+    ),
+    MirrorRule(
+        source="clerk_async/security",
+        target="clerk_sync/security",
+        replacements={},  # the lock's flavour comes from its name (AsyncFlightLock -> Sync...)
     ),
     MirrorRule(
         source="clerk_async/resources",

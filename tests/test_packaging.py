@@ -43,6 +43,36 @@ def test_importing_clerk_async_models_and_errors_does_not_import_aiohttp() -> No
     assert result.stdout.split() == ["False", "True"]
 
 
+def test_importing_the_packages_and_building_clients_does_not_import_cryptography() -> None:
+    result = run_python(
+        """
+        import sys
+        import clerk_async, clerk_sync, clerk_async.security, clerk_sync.security
+        clerk_async.Clerk(bearer_auth="sk_test_x"), clerk_sync.Clerk(bearer_auth="sk_test_x")
+        print("cryptography" in sys.modules)
+        from clerk_sync.security import VerifyTokenOptions, verify_token, TokenVerificationError
+        try:
+            verify_token("a.b.c", VerifyTokenOptions(jwt_key="-----BEGIN PUBLIC KEY-----"))
+        except TokenVerificationError:
+            pass
+        print("cryptography" in sys.modules)
+        """
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "False"]  # "a.b.c" is rejected before any key work
+    result = run_python(
+        """
+        import sys
+        from clerk_sync.security import VerifyTokenOptions, verify_token, TokenVerificationError
+        try:  # an RS256 token: now the key is parsed, and cryptography imported
+            verify_token("eyJhbGciOiJSUzI1NiJ9.e30.AAAA", VerifyTokenOptions(jwt_key="x"))
+        except TokenVerificationError as error:
+            print(error.reason.code, "cryptography" in sys.modules)
+        """
+    )
+    assert result.stdout.split() == ["jwk-failed-to-resolve", "True"], result.stderr
+
+
 def test_an_unclosed_client_leaves_no_warning_at_exit(server: ScriptedServer) -> None:
     server.script("GET", "/v1/users/user_1", USER)
     result = run_python(

@@ -85,6 +85,11 @@ class ClerkEmulator:
         return self.emulator.secret_key
 
     @property
+    def jwt_key(self) -> str:
+        """The instance's PEM public key (Clerk's "JWT public key"), for networkless checks."""
+        return self.emulator.key.public_key_pem()
+
+    @property
     def state(self) -> State:
         """The in-memory stores, for assertions (read them, do not change them)."""
         return self.emulator.state

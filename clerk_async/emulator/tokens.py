@@ -70,17 +70,25 @@ class SigningKey:
         )
         return pem.decode("ascii")
 
-    def sign(self, claims: dict[str, Any]) -> str:
-        return sign_jwt(claims, "RS256", self.private_key, kid=self.kid)
+    def sign(self, claims: dict[str, Any], category: str | None = None) -> str:
+        """RS256 with the instance key; ``category`` is Clerk's ``cat`` header (token class)."""
+        return sign_jwt(claims, "RS256", self.private_key, kid=self.kid, category=category)
 
 
 def sign_jwt(
-    claims: dict[str, Any], algorithm: str, key: RSAPrivateKey | bytes | str, kid: str | None = None
+    claims: dict[str, Any],
+    algorithm: str,
+    key: RSAPrivateKey | bytes | str,
+    kid: str | None = None,
+    category: str | None = None,
 ) -> str:
     """A compact JWS of ``claims``. ``key`` is an RSA key (or its PEM) for RS*, a secret for HS*."""
-    header: dict[str, Any] = {"alg": algorithm, "typ": "JWT"}
+    header: dict[str, Any] = {"alg": algorithm}
+    if category is not None:
+        header["cat"] = category
     if kid is not None:
         header["kid"] = kid
+    header["typ"] = "JWT"
     signing_input = (
         b64url(msgspec.json.encode(header)) + "." + b64url(msgspec.json.encode(claims))
     ).encode("ascii")

@@ -85,7 +85,13 @@ async def test_session_token_verifies_with_the_jwks(api: Api) -> None:
     header, claims = _verify_rs256(token.body["jwt"], jwks)
 
     assert token.body["object"] == "token"
-    assert header["kid"] == jwks["keys"][0]["kid"]
+    assert header == {
+        "alg": "RS256",
+        "cat": "cl_B7d4PD111AAA",
+        "kid": jwks["keys"][0]["kid"],
+        "typ": "JWT",
+    }
+    assert claims["v"] == 2 and claims["sts"] == "active" and len(claims["jti"]) == 20
     assert claims["sub"] == user["id"]
     assert claims["sid"] == session["id"]
     assert claims["iss"] == api.emulator.origin
@@ -133,7 +139,8 @@ async def test_template_tokens(api: Api) -> None:
     jwks = (await api.get("/jwks")).body
 
     rs = await api.post(f"/sessions/{session['id']}/tokens/hasura")
-    _, claims = _verify_rs256(rs.body["jwt"], jwks)
+    header, claims = _verify_rs256(rs.body["jwt"], jwks)
+    assert header["cat"] == "cl_B7d4PD222AAA"  # a JWT-template token, not a session token
     assert claims["email"] == "t@example.com"
     assert claims["meta"] == {"role": "editor"}
     assert claims["role"] == "editor"

@@ -6,6 +6,7 @@ import itertools
 import time
 from typing import Any
 
+from clerk_async._security.token_types import CATEGORY_JWT_TEMPLATE, CATEGORY_SESSION
 from clerk_async.emulator.errors import APIError, bad_request, not_found, param_value_invalid
 from clerk_async.emulator.params import Body, Query
 from clerk_async.emulator.tokens import SigningKey, sign_jwt
@@ -124,7 +125,7 @@ class SessionStore:
         now = int(time.time())
         if template_name is None:
             claims = self._session_claims(session, now, lifetime or DEFAULT_TOKEN_SECONDS)
-            return {"object": "token", "jwt": self.key.sign(claims)}
+            return {"object": "token", "jwt": self.key.sign(claims, CATEGORY_SESSION)}
         template = self.templates.by_name(template_name)
         data = template.data
         claims = render_claims(data["claims"], self._context(session))
@@ -137,7 +138,7 @@ class SessionStore:
             jti=random_token(20),
         )
         if template.signing_key is None:
-            jwt = self.key.sign(claims)
+            jwt = self.key.sign(claims, CATEGORY_JWT_TEMPLATE)
         else:
             jwt = sign_jwt(claims, data["signing_algorithm"], template.signing_key)
         return {"object": "token", "jwt": jwt}
@@ -154,6 +155,7 @@ class SessionStore:
             "fva": [0, -1],
             "iat": now,
             "iss": self.issuer,
+            "jti": random_token(20),
             "nbf": now - 10,
             "sid": session["id"],
             "sts": "active",

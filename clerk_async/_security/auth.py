@@ -1,0 +1,337 @@
+"""What ``authenticate_request`` returns: :class:`RequestState` and the auth objects.
+
+Field names follow Clerk's Python SDK, with what Clerk's JS backend also gives: ``actor`` (the
+``act`` claim), ``session_status`` (``sts``), ``user_id``/``session_id`` on v2 objects. A v2 token's
+organization claims are read as Clerk's JS backend reads them: ``org_role`` with its ``org:``
+prefix, ``org_permissions`` from ``fea``, ``o.per`` and ``o.fpm`` (see :func:`org_permissions`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from .reasons import AuthErrorReason, AuthStatus, TokenVerificationErrorReason
+from .token_types import TokenType, opaque_type
+
+__all__ = [
+    "APIKeyMachineAuthObject",
+    "AuthObject",
+    "M2MMachineAuthObject",
+    "OAuthMachineAuthObject",
+    "RequestState",
+    "SessionAuthObjectV1",
+    "SessionAuthObjectV2",
+    "SignedOutAuthObject",
+    "add_org_claims",
+    "org_permissions",
+]
+
+_DECIMAL = re.compile(r"[0-9]+")
+_ORG_SCOPES = ("o", "ou", "uo")
+_REGISTERED_CLAIMS = frozenset(
+    {"iss", "sub", "aud", "exp", "nbf", "iat", "jti", "azp", "scopes", "scope", "client_id"}
+)
+
+
+class AuthObject:
+    """The base of every auth object."""
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+
+@dataclass
+class SessionAuthObjectV2(AuthObject):
+    """A signed-in user session from a v2 session token (``v: 2``)."""
+
+    exp: int | None = None
+    iat: int | None = None
+    iss: str | None = None
+    sid: str | None = None
+    sub: str | None = None
+    v: int | None = None
+    jti: str | None = None
+    role: str | None = None
+    fva: list[int] | None = None
+    nbf: int | None = None
+    email: str | None = None
+    azp: str | None = None
+    org_id: str | None = None
+    org_slug: str | None = None
+    org_role: str | None = None
+    org_permissions: list[str] | None = None
+    actor: dict[str, Any] | None = None
+    session_status: str | None = None
+    features: str | None = None
+    plans: str | None = None
+    claims: dict[str, Any] | None = field(default=None, repr=False)
+    token_type: TokenType = TokenType.SESSION_TOKEN
+
+    @property
+    def user_id(self) -> str | None:
+        return self.sub
+
+    @property
+    def session_id(self) -> str | None:
+        return self.sid
+
+    @property
+    def factor_verification_age(self) -> list[int] | None:
+        return self.fva
+
+
+@dataclass
+class SessionAuthObjectV1(AuthObject):
+    """A signed-in user session from a v1 session token."""
+
+    session_id: str | None = None
+    user_id: str | None = None
+    org_id: str | None = None
+    org_role: str | None = None
+    org_permissions: list[str] | None = None
+    factor_verification_age: list[int] | None = None
+    claims: dict[str, Any] | None = field(default=None, repr=False)
+    org_slug: str | None = None
+    actor: dict[str, Any] | None = None
+    session_status: str | None = None
+    token_type: TokenType = TokenType.SESSION_TOKEN
+
+
+@dataclass
+class SignedOutAuthObject(AuthObject):
+    """A session treated as signed out: a ``pending`` session (``sts``), by default."""
+
+    session_status: str | None = None
+    session_id: None = None
+    user_id: None = None
+    org_id: None = None
+    org_role: None = None
+    org_slug: None = None
+    org_permissions: None = None
+    actor: None = None
+    token_type: TokenType = TokenType.SESSION_TOKEN
+
+    @property
+    def is_authenticated(self) -> bool:
+        return False
+
+
+@dataclass
+class OAuthMachineAuthObject(AuthObject):
+    token_type: TokenType = TokenType.OAUTH_TOKEN
+    id: str | None = None
+    user_id: str | None = None
+    client_id: str | None = None
+    name: str | None = None
+    scopes: list[str] | None = None
+
+
+@dataclass
+class APIKeyMachineAuthObject(AuthObject):
+    token_type: TokenType = TokenType.API_KEY
+    id: str | None = None
+    user_id: str | None = None
+    org_id: str | None = None
+    name: str | None = None
+    scopes: list[str] | None = None
+    claims: dict[str, Any] | None = None
+
+
+@dataclass
+class M2MMachineAuthObject(AuthObject):
+    token_type: TokenType = TokenType.MACHINE_TOKEN  # to_auth() sets m2m_token for mt_ and JWTs
+    id: str | None = None
+    machine_id: str | None = None
+    client_id: str | None = None
+    name: str | None = None
+    scopes: list[str] | None = None
+    claims: dict[str, Any] | None = None
+
+
+@dataclass
+class RequestState:
+    """The outcome of ``authenticate_request``: signed in (with ``token`` and ``payload``) or
+    signed out with a ``reason``."""
+
+    status: AuthStatus
+    reason: AuthErrorReason | TokenVerificationErrorReason | None = None
+    token: str | None = field(default=None, repr=False)
+    payload: dict[str, Any] | None = None
+    token_type: TokenType | None = None
+
+    @property
+    def is_signed_in(self) -> bool:
+        return self.status is AuthStatus.SIGNED_IN
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.status is AuthStatus.SIGNED_IN
+
+    @property
+    def message(self) -> str | None:
+        return None if self.reason is None else self.reason.message
+
+    def to_auth(self, *, treat_pending_as_signed_out: bool = True) -> AuthObject:
+        """The auth object of a signed-in request (``ValueError`` for a signed-out one).
+
+        A ``pending`` session (``sts: pending``: signed in, a task such as choosing an
+        organization left) gives a :class:`SignedOutAuthObject` unless
+        ``treat_pending_as_signed_out=False``.
+        """
+        if self.status is not AuthStatus.SIGNED_IN or self.payload is None:
+            code = "" if self.reason is None else f" ({self.reason.code})"
+            raise ValueError(f"the request is signed out{code}: it has no auth object")
+        payload = self.payload
+        token_type = self.token_type or opaque_type(self.token or "") or TokenType.SESSION_TOKEN
+        if token_type is TokenType.SESSION_TOKEN:
+            if treat_pending_as_signed_out and payload.get("sts") == "pending":
+                return SignedOutAuthObject(session_status="pending")
+            return _session_auth(payload)
+        if token_type is TokenType.API_KEY:
+            return _api_key_auth(payload)
+        if token_type is TokenType.OAUTH_TOKEN:
+            return OAuthMachineAuthObject(
+                id=payload.get("id") or payload.get("jti"),
+                user_id=payload.get("subject") or payload.get("sub"),
+                client_id=payload.get("client_id"),
+                name=payload.get("name"),
+                scopes=_scopes(payload),
+            )
+        return M2MMachineAuthObject(
+            token_type=token_type,
+            id=payload.get("id") or payload.get("jti"),
+            machine_id=payload.get("subject") or payload.get("sub"),
+            client_id=payload.get("client_id"),
+            name=payload.get("name"),
+            scopes=_scopes(payload),
+            claims=_machine_claims(payload),
+        )
+
+
+def _session_auth(payload: dict[str, Any]) -> AuthObject:
+    if payload.get("v") == 2:
+        return SessionAuthObjectV2(
+            exp=payload.get("exp"),
+            iat=payload.get("iat"),
+            iss=payload.get("iss"),
+            sid=payload.get("sid"),
+            sub=payload.get("sub"),
+            v=2,
+            jti=payload.get("jti"),
+            role=payload.get("role"),
+            fva=payload.get("fva"),
+            nbf=payload.get("nbf"),
+            email=payload.get("email"),
+            azp=payload.get("azp"),
+            org_id=payload.get("org_id"),
+            org_slug=payload.get("org_slug"),
+            org_role=payload.get("org_role"),
+            org_permissions=payload.get("org_permissions"),
+            actor=payload.get("act"),
+            session_status=payload.get("sts"),
+            features=payload.get("fea"),
+            plans=payload.get("pla"),
+            claims=payload,
+        )
+    return SessionAuthObjectV1(
+        session_id=payload.get("sid"),
+        user_id=payload.get("sub"),
+        org_id=payload.get("org_id"),
+        org_role=payload.get("org_role"),
+        org_permissions=payload.get("org_permissions"),
+        factor_verification_age=payload.get("fva"),
+        claims=payload,
+        org_slug=payload.get("org_slug"),
+        actor=payload.get("act"),
+        session_status=payload.get("sts"),
+    )
+
+
+def _api_key_auth(payload: dict[str, Any]) -> APIKeyMachineAuthObject:
+    subject = payload.get("subject")
+    subject = subject if isinstance(subject, str) else ""
+    return APIKeyMachineAuthObject(
+        id=payload.get("id"),
+        user_id=subject if subject.startswith("user_") else None,
+        org_id=subject if subject.startswith("org_") else None,
+        name=payload.get("name"),
+        scopes=_scopes(payload),
+        claims=payload.get("claims"),
+    )
+
+
+def _scopes(payload: dict[str, Any]) -> list[str] | None:
+    scopes = payload.get("scopes")
+    if isinstance(scopes, list):
+        return [scope for scope in scopes if isinstance(scope, str)]
+    for name in ("scopes", "scope"):  # a JWT's space-separated list
+        if isinstance(payload.get(name), str):
+            return str(payload[name]).split()
+    audience = payload.get("aud")
+    if isinstance(audience, list):  # Clerk's M2M JWTs name their scopes as audiences
+        return [item for item in audience if isinstance(item, str)]
+    return None
+
+
+def _machine_claims(payload: dict[str, Any]) -> dict[str, Any] | None:
+    if "subject" in payload:  # an answer of Clerk's verify endpoint
+        claims = payload.get("claims")
+        return claims if isinstance(claims, dict) else None
+    return {key: value for key, value in payload.items() if key not in _REGISTERED_CLAIMS}
+
+
+def add_org_claims(payload: dict[str, Any]) -> None:
+    """Add ``org_id``, ``org_slug``, ``org_role`` and ``org_permissions`` to a v2 payload as
+    Clerk's Python SDK does, but with the role's ``org:`` prefix and the permissions aligned as
+    Clerk's JS backend aligns them."""
+    if payload.get("v") != 2:
+        return
+    org = payload.get("o")
+    if not isinstance(org, dict) or not org:
+        return
+    payload["org_id"] = org.get("id")
+    payload["org_slug"] = org.get("slg")
+    role = org.get("rol")
+    payload["org_role"] = f"org:{role}" if isinstance(role, str) and role else None
+    payload["org_permissions"] = org_permissions(payload.get("fea"), org.get("per"), org.get("fpm"))
+
+
+def org_permissions(features: object, permissions: object, masks: object) -> list[str]:
+    """``org:<feature>:<permission>`` for each bit set in each organization feature's mask.
+
+    ``masks`` holds one decimal mask per organization-scoped feature of ``features`` (scope ``o``,
+    ``ou`` or ``uo``), in order; bit *i* (least significant first) grants ``permissions[i]``. A
+    mask that is not a plain decimal number grants nothing, and a malformed feature list grants
+    nothing at all.
+    """
+    if not (isinstance(features, str) and isinstance(permissions, str) and isinstance(masks, str)):
+        return []
+    if not features or not permissions or not masks:
+        return []
+    return list(_org_permissions(features, permissions, masks))
+
+
+@lru_cache(maxsize=1024)  # the same few claim strings arrive on every request of an organization
+def _org_permissions(features: str, permissions: str, masks: str) -> tuple[str, ...]:
+    org_features = []
+    for item in features.split(","):
+        scope, colon, name = item.strip().partition(":")
+        if not colon or not name:
+            return ()
+        if scope in _ORG_SCOPES:
+            org_features.append(name)
+    names = [name.strip() for name in permissions.split(",")]
+    granted = []
+    for feature, raw_mask in zip(org_features, masks.split(",")):  # noqa: B905 (extra masks: none)
+        mask_text = raw_mask.strip()
+        if not _DECIMAL.fullmatch(mask_text) or len(mask_text) > 300:
+            continue
+        mask = int(mask_text)
+        for index, name in enumerate(names):
+            if mask >> index & 1:
+                granted.append(f"org:{feature}:{name}")
+    return tuple(granted)

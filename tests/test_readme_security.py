@@ -1,0 +1,41 @@
+"""The "Verify requests" examples print what their comments say."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from clerk_async.emulator import ClerkEmulator
+from tests.test_readme import EXAMPLES
+
+
+def _run(code: str, emulator: ClerkEmulator) -> list[str]:
+    env = {**os.environ, "CLERK_API_URL": emulator.url, "CLERK_SECRET_KEY": emulator.secret_key}
+    env.pop("CLERK_JWT_KEY", None)
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()
+
+
+def test_the_first_example_signs_in_and_out(clerk_emulator: ClerkEmulator) -> None:
+    (code,) = [example for example in EXAMPLES if "forged.token.here" in example]
+    signed_in, forged, no_azp = _run(code, clerk_emulator)
+    user_id, session_id, org_id, org_role = signed_in.split()
+    assert user_id.startswith("user_") and session_id.startswith("sess_")
+    assert (org_id, org_role) == ("None", "None")
+    assert forged == "False TokenVerificationErrorReason.TOKEN_INVALID"
+    assert no_azp == "TokenVerificationErrorReason.TOKEN_INVALID_AUTHORIZED_PARTIES"
+
+
+def test_the_jwt_key_example_reports_the_reason(clerk_emulator: ClerkEmulator) -> None:
+    (code,) = [example for example in EXAMPLES if "CLERK_JWT_KEY" in example]
+    (line,) = _run(code, clerk_emulator)
+    assert line.startswith("token-invalid The token is malformed or not a token")
