@@ -19,7 +19,14 @@ from tests.support.processes import run_python
 from tests.support.server import SECRET_KEY, Reply, ScriptedServer, unused_port
 
 OK = Reply(200, json={"id": "user_1"})
-SLOW = Reply(200, json={"id": "user_1"}, delay=0.6)
+SLOW = Reply(200, json={"id": "user_1"}, delay=1.0)
+
+
+def wait_until_received(server: ScriptedServer, path: str) -> None:
+    """Until the server has the request (so the one pooled connection is taken)."""
+    deadline = time.monotonic() + 10
+    while not server.requests_to("GET", path) and time.monotonic() < deadline:
+        time.sleep(0.01)
 
 
 def test_one_async_client_serves_event_loops_in_many_threads(server: ScriptedServer) -> None:
@@ -143,7 +150,7 @@ def test_a_sync_wait_for_a_pooled_connection_that_times_out_was_not_sent(
         target=clerk.send, args=(GET_USER, User), kwargs={"path": {"user_id": "slow"}}
     )
     busy.start()
-    time.sleep(0.1)
+    wait_until_received(server, "/v1/users/slow")
     try:
         with pytest.raises(APITimeoutError) as caught:
             clerk.send(GET_USER, User, path={"user_id": "user_1"}, timeout_ms=200, retries=None)
@@ -162,7 +169,8 @@ async def test_an_async_wait_for_a_pooled_connection_that_times_out_was_not_sent
         bearer_auth=SECRET_KEY, server_url=server.url, max_connections=1
     ) as clerk:
         busy = asyncio.create_task(clerk.send(GET_USER, User, path={"user_id": "slow"}))
-        await asyncio.sleep(0.1)
+        while not server.requests_to("GET", "/v1/users/slow"):
+            await asyncio.sleep(0.01)
         with pytest.raises(APITimeoutError) as caught:
             await clerk.send(
                 GET_USER, User, path={"user_id": "user_1"}, timeout_ms=200, retries=None
