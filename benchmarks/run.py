@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from benchmarks import emulator_bench, importtime, migration
+from benchmarks import emulator_bench, importtime, migration, webhooks
 from benchmarks.report import Report, Row, machine_info
 from benchmarks.workloads import FLOORS, WORKLOADS
 
@@ -51,7 +51,15 @@ class Plan:
 
 FULL = Plan(
     reps=5,
-    counts={"W1": 20, "W2": 10_000, "W3": 3_000, "W4": 50_000, "W5": 5_000, "W7": 20_000},
+    counts={
+        "W1": 20,
+        "W2": 10_000,
+        "W3": 3_000,
+        "W4": 50_000,
+        "W5": 5_000,
+        "W7": 20_000,
+        "W8": 50_000,
+    },
     official_share={"W1": 1, "W2": 10, "W3": 3, "W4": 5, "W5": 10, "W7": 4},
     memory_walks=(10_000, 50_000),
     import_reps=12,
@@ -59,7 +67,7 @@ FULL = Plan(
 )
 QUICK = Plan(
     reps=1,
-    counts={"W1": 5, "W2": 2_000, "W3": 600, "W4": 10_000, "W5": 1_000, "W7": 2_000},
+    counts={"W1": 5, "W2": 2_000, "W3": 600, "W4": 10_000, "W5": 1_000, "W7": 2_000, "W8": 10_000},
     official_share={"W1": 1, "W2": 10, "W3": 3, "W4": 5, "W5": 10, "W7": 4},
     memory_walks=(5_000, 10_000),
     import_reps=5,
@@ -212,7 +220,7 @@ def _parse(argv: list[str] | None) -> tuple[argparse.Namespace, Plan, list[str]]
     plan = QUICK if args.quick else FULL
     if args.reps is not None:
         plan = dataclasses.replace(plan, reps=max(args.reps, 1))
-    known = [*WORKLOADS, "W6", "EMU", *migration.MIGRATION_WORKLOADS]
+    known = [*WORKLOADS, "W6", "W8", "EMU", *migration.MIGRATION_WORKLOADS]
     selected = [name.strip().upper() for name in args.only.split(",") if name.strip()] or known
     unknown = sorted(set(selected) - set(known))
     if unknown:
@@ -276,6 +284,13 @@ def main(argv: list[str] | None = None) -> None:
     report = Report(machine_info(*cores), quick=args.quick, reps=plan.reps)
     raw: dict[str, Any] = {"plan": dataclasses.asdict(plan), "machine": report.machine}
     _served_workloads(selected, plan, report, raw, cores)
+    if "W8" in selected:
+        log(f"W8: webhook verification, {plan.reps} repetitions")
+        rows = webhooks.measure(plan.reps, plan.counts["W8"], cores[0], log)
+        if rows:
+            report.add_workload("W8", rows)
+            report.extra_targets += webhooks.target_lines(rows)
+            raw["W8"] = [dataclasses.asdict(row) for row in rows]
     if "EMU" in selected:
         _emulator(plan, report, raw, cores)
     if set(selected) & set(migration.MIGRATION_WORKLOADS):

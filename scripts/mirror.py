@@ -55,7 +55,7 @@ PACKAGE_RULES = (
         target="clerk_sync",
         replacements=PACKAGE_REPLACEMENTS,
         files=("_base_client.py", "_client.py", "_request_auth.py", "_resource.py"),
-        hand_written=("__init__.py", "_transport.py", "models.py", "utils.py"),
+        hand_written=("__init__.py", "_transport.py", "models.py", "utils.py", "webhooks.py"),
     ),
     MirrorRule(
         source="clerk_async/security",

@@ -29,6 +29,7 @@ from .routing import Call, Router
 from .state import State
 from .state.common import new_id, random_token
 from .tokens import SigningKey
+from .webhooks import WebhookSender
 
 __all__ = ["API_PREFIX", "Emulator", "build_router", "new_secret_key"]
 
@@ -68,11 +69,19 @@ class Emulator:
         faults: Faults | None = None,
         samples: bool = True,
         user_limit: int | None = None,
+        webhook_url: str | None = None,
+        webhook_secret: str | None = None,
     ) -> None:
         self.secret_key = secret_key or new_secret_key()
         self._user_limit = user_limit
         self._auth = ("Bearer " + self.secret_key).encode()
         self.instance_id = new_id("ins_")
+        #: Sends Svix-signed webhooks of every state change to ``webhook_url`` (if given).
+        self.webhooks = (
+            None
+            if webhook_url is None
+            else WebhookSender(webhook_url, webhook_secret, instance_id=self.instance_id)
+        )
         self.key = SigningKey(kid=self.instance_id)
         self._origin = "http://127.0.0.1"
         self.router = build_router(samples)
@@ -154,6 +163,9 @@ class Emulator:
     def application(self) -> web.Application:
         app = web.Application(client_max_size=16 * 1024 * 1024)
         app.router.add_route("*", "/{tail:.*}", self.handle)
+        if self.webhooks is not None:
+            app.on_startup.append(self.webhooks.start)
+            app.on_cleanup.append(self.webhooks.stop)
         return app
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
@@ -202,6 +214,8 @@ class Emulator:
                 else:
                     json = _parse_json(await request.read())
             call = Call(self.state, params, query, json, files, self._origin)
+            if self.webhooks is not None:
+                return 200, _encode(self.webhooks.run(route, call, request))
             return 200, _encode(route.handler(call))
         except APIError as error:
             return error.status, error.body()

@@ -1,7 +1,9 @@
 """``python -m clerk_async.emulator`` (also ``clerk-emulator``): serve until stopped.
 
 Prints the base URL, then ``CLERK_API_URL=...`` and ``CLERK_SECRET_KEY=...`` lines (the two
-variables a ``Clerk()`` client reads when given no arguments), then serves until SIGINT or SIGTERM.
+variables a ``Clerk()`` client reads when given no arguments; with ``--webhook-url``, also
+``CLERK_WEBHOOK_SIGNING_SECRET=...``, the variable ``verify_webhook`` reads), then serves until
+SIGINT or SIGTERM.
 The fault options are fractions of requests (``--error-rate 0.05``), seeded by ``--fault-seed``.
 """
 
@@ -18,6 +20,7 @@ from collections.abc import Sequence
 from .faults import Faults
 from .ratelimit import parse_rate_limit
 from .runner import ClerkEmulator
+from .webhooks import WebhookSender
 
 __all__ = ["main", "parse_args"]
 
@@ -72,6 +75,11 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="hold at most this many users, like a development instance (100); default: no cap",
     )
+    hooks = parser.add_argument_group("webhooks (Svix-signed, as Clerk sends them)")
+    hooks.add_argument("--webhook-url", help="POST an event of every state change to this URL")
+    hooks.add_argument(
+        "--webhook-secret", help="the whsec_... signing secret (default: random, printed)"
+    )
     faults = parser.add_argument_group("fault injection (fractions of requests)")
     faults.add_argument("--error-rate", type=_fraction, default=0.0, help="answer 500/502/503")
     faults.add_argument(
@@ -112,6 +120,13 @@ def parse_args(argv: Sequence[str] | None = None) -> tuple[argparse.Namespace, F
         )
     except ValueError as exc:
         parser.error(str(exc))
+    if args.webhook_secret and not args.webhook_url:
+        parser.error("--webhook-secret needs --webhook-url")
+    if args.webhook_url:
+        try:  # the same checks as the emulator's, reported as usage errors
+            WebhookSender(args.webhook_url, args.webhook_secret, instance_id="")
+        except ValueError as exc:
+            parser.error(str(exc))
     return args, faults
 
 
@@ -123,6 +138,8 @@ async def serve(args: argparse.Namespace, faults: Faults) -> None:
         rate_limit=args.rate_limit,
         faults=faults,
         user_limit=args.user_limit,
+        webhook_url=args.webhook_url,
+        webhook_secret=args.webhook_secret,
     )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -134,6 +151,9 @@ async def serve(args: argparse.Namespace, faults: Faults) -> None:
         print(f"Clerk emulator listening on {emulator.url}")
         print(f"CLERK_API_URL={emulator.url}")
         print(f"CLERK_SECRET_KEY={emulator.secret_key}")
+        if emulator.webhook_secret is not None:
+            print(f"CLERK_WEBHOOK_SIGNING_SECRET={emulator.webhook_secret}")
+            print(f"webhooks: to {args.webhook_url}")
         print(
             f"rate limit: {'off' if limit is None else limit}; "
             f"faults: {'on' if faults.enabled else 'off'}. Stop with Ctrl-C.",

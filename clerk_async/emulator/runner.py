@@ -21,6 +21,7 @@ from .app import API_PREFIX, Emulator
 from .faults import Faults
 from .ratelimit import DEVELOPMENT, RateLimit
 from .state import State
+from .webhooks import WebhookDelivery
 
 if TYPE_CHECKING:
     import clerk_async
@@ -36,9 +37,11 @@ class ClerkEmulator:
 
     ``rate_limit`` is ``"100/10s"`` (a development instance) unless given; ``"1000/10s"`` is a
     production instance and ``None`` or ``"off"`` disables it. ``faults`` injects errors, latency
-    and dropped connections (see :class:`~clerk_async.emulator.Faults`). ``user_limit=100`` caps
-    the users like a development instance (403 ``user_quota_exceeded`` beyond). A ``secret_key``
-    starting ``sk_live_`` makes ``GET /instance`` say ``production``.
+    and dropped connections (see :class:`~clerk_async.emulator.Faults`). With ``webhook_url``,
+    every state change is sent there as a Svix-signed Clerk webhook, signed with
+    ``webhook_secret`` (random when not given; see :attr:`webhook_secret`). ``user_limit=100``
+    caps the users like a development instance (403 ``user_quota_exceeded`` beyond). A
+    ``secret_key`` starting ``sk_live_`` makes ``GET /instance`` say ``production``.
     """
 
     def __init__(
@@ -50,10 +53,18 @@ class ClerkEmulator:
         rate_limit: RateLimit | str | None = DEVELOPMENT,
         faults: Faults | None = None,
         samples: bool = True,
+        webhook_url: str | None = None,
+        webhook_secret: str | None = None,
         user_limit: int | None = None,
     ) -> None:
         self.emulator = Emulator(
-            secret_key, rate_limit=rate_limit, faults=faults, samples=samples, user_limit=user_limit
+            secret_key,
+            rate_limit=rate_limit,
+            faults=faults,
+            samples=samples,
+            webhook_url=webhook_url,
+            webhook_secret=webhook_secret,
+            user_limit=user_limit,
         )
         self.host = host
         self.port = port
@@ -98,6 +109,39 @@ class ClerkEmulator:
         from clerk_sync import Clerk
 
         return Clerk(bearer_auth=self.secret_key, server_url=self.url, **options)
+
+    @property
+    def webhook_secret(self) -> str | None:
+        """The ``whsec_...`` secret webhooks are signed with (None without ``webhook_url``)."""
+        sender = self.emulator.webhooks
+        return None if sender is None else sender.secret
+
+    @property
+    def webhook_deliveries(self) -> list[WebhookDelivery]:
+        """The latest webhook deliveries, oldest first (attempts, last status, outcome)."""
+        sender = self.emulator.webhooks
+        return [] if sender is None else list(sender.deliveries)
+
+    async def drain_webhooks(self, timeout: float = 10.0) -> None:
+        """Wait until every webhook sent so far is delivered or given up."""
+        sender, loop = self.emulator.webhooks, self._loop
+        if sender is None or loop is None:
+            return
+        if asyncio.get_running_loop() is loop:
+            await sender.drain(timeout)
+        else:  # served from a background thread
+            await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(sender.drain(timeout), loop))
+
+    def wait_for_webhooks(self, timeout: float = 10.0) -> None:
+        """:meth:`drain_webhooks` for blocking code, with an emulator served from its thread."""
+        sender, loop = self.emulator.webhooks, self._loop
+        if sender is None or loop is None:
+            return
+        if self._thread is None or threading.current_thread() is self._thread:
+            raise RuntimeError(
+                "wait_for_webhooks would block the serving loop: await drain_webhooks()"
+            )
+        asyncio.run_coroutine_threadsafe(sender.drain(timeout), loop).result(timeout + 1)
 
     # -- knobs ---------------------------------------------------------------------------------
 

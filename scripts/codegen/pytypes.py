@@ -72,7 +72,8 @@ def annotation(
         if isinstance(t, DictOf):
             return f"dict[str, {render(t.value)}]"
         if isinstance(t, StructRef):
-            module = f"{MODELS_PACKAGE}.{structs[t.name].module}"
+            home = structs[t.name].module  # a module of clerk_async.models, or a dotted path
+            module = home if "." in home else f"{MODELS_PACKAGE}.{home}"
             name = imports.add(module, t.name)
             if style == "argument":  # a Struct, or a mapping msgspec converts into one
                 mapping = imports.add("collections.abc", "Mapping")

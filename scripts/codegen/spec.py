@@ -44,7 +44,7 @@ def load_spec(path: Path) -> Spec:
     raw = path.read_bytes()
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     data = yaml.load(raw, Loader=loader)
-    if not isinstance(data, dict) or "paths" not in data:
+    if not isinstance(data, dict) or not ({"paths", "x-webhooks", "webhooks"} & set(data)):
         raise SpecError(f"{path}: not an OpenAPI document")
     return Spec(path=path, sha256=hashlib.sha256(raw).hexdigest(), data=data)
 
