@@ -150,6 +150,8 @@ class Report:
         self.memory: list[tuple[str, int, float, int, float]] = []
         self.imports: list[ImportRow] = []
         self.emulator: dict[str, Any] | None = None
+        #: Markdown sections of other benchmark modules (benchmarks/migration.py).
+        self.sections: list[str] = []
         #: Rows of the target table for workloads with targets of their own (W8).
         self.extra_targets: list[str] = []
         self.elapsed_s = 0.0
@@ -184,6 +186,7 @@ class Report:
             lines += self._imports()
         if self.emulator is not None:
             lines += self._emulator()
+        lines += self.sections
         lines += self._method()
         return "\n".join(lines) + "\n"
 

@@ -72,3 +72,26 @@ def test_the_unset_example_prints_what_it_says(clerk_emulator: ClerkEmulator) ->
         check=False,
     )
     assert result.stdout.strip() == "Lynn None", result.stderr
+
+
+def test_the_migration_example_imports_both_users(
+    clerk_emulator: ClerkEmulator, tmp_path: Path
+) -> None:
+    (code,) = [example for example in EXAMPLES if "await migrate(" in example]
+    env = {
+        **os.environ,
+        "CLERK_API_URL": clerk_emulator.url,
+        "CLERK_SECRET_KEY": clerk_emulator.secret_key,
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=60,
+        check=False,
+    )
+    assert result.stdout.splitlines()[0] == "2 0", result.stdout + result.stderr
+    assert (tmp_path / "migration.db").exists()
+    assert len(clerk_emulator.state.users.users) == 2

@@ -68,10 +68,12 @@ class Emulator:
         rate_limit: RateLimit | str | None = DEVELOPMENT,
         faults: Faults | None = None,
         samples: bool = True,
+        user_limit: int | None = None,
         webhook_url: str | None = None,
         webhook_secret: str | None = None,
     ) -> None:
         self.secret_key = secret_key or new_secret_key()
+        self._user_limit = user_limit
         self._auth = ("Bearer " + self.secret_key).encode()
         self.instance_id = new_id("ins_")
         #: Sends Svix-signed webhooks of every state change to ``webhook_url`` (if given).
@@ -114,6 +116,18 @@ class Emulator:
         self._bucket = None if limit is None else TokenBucket(limit)
 
     @property
+    def user_limit(self) -> int | None:
+        """At most this many users, like a development instance's 100 (None: no cap)."""
+        return self._user_limit
+
+    @user_limit.setter
+    def user_limit(self, value: int | None) -> None:
+        if value is not None and (type(value) is not int or value < 0):
+            raise ValueError(f"user_limit must be a number of users or None, not {value!r}")
+        self._user_limit = value
+        self.state.users.user_limit = value
+
+    @property
     def faults(self) -> Faults:
         return self._injector.faults
 
@@ -133,12 +147,16 @@ class Emulator:
         self.responses = {}
 
     def _new_state(self) -> State:
-        return State(
+        state = State(
             key=self.key,
             issuer=self._origin,
             frontend=self._origin,
             instance_id=self.instance_id,
         )
+        live = self.secret_key.startswith("sk_live_")
+        state.environment_type = "production" if live else "development"
+        state.users.user_limit = self._user_limit
+        return state
 
     # -- serving -------------------------------------------------------------------------------
 

@@ -69,6 +69,12 @@ def build_parser() -> argparse.ArgumentParser:
         default="100/10s",
         help="requests per period, e.g. 100/10s (development), 1000/10s (production), or off",
     )
+    parser.add_argument(
+        "--user-limit",
+        type=int,
+        default=None,
+        help="hold at most this many users, like a development instance (100); default: no cap",
+    )
     hooks = parser.add_argument_group("webhooks (Svix-signed, as Clerk sends them)")
     hooks.add_argument("--webhook-url", help="POST an event of every state change to this URL")
     hooks.add_argument(
@@ -131,6 +137,7 @@ async def serve(args: argparse.Namespace, faults: Faults) -> None:
         port=args.port,
         rate_limit=args.rate_limit,
         faults=faults,
+        user_limit=args.user_limit,
         webhook_url=args.webhook_url,
         webhook_secret=args.webhook_secret,
     )

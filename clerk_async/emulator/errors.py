@@ -21,6 +21,7 @@ __all__ = [
     "param_missing",
     "param_unknown",
     "param_value_invalid",
+    "quota_exceeded",
     "trace_id",
     "unauthorized",
     "unprocessable",
@@ -127,4 +128,15 @@ def param_unknown(param: str) -> APIError:
         "is unknown",
         f"{param} is not a valid parameter for this request.",
         param,
+    )
+
+
+def quota_exceeded(limit: int) -> APIError:
+    """A full instance refusing one more user (the code and text third-party reports quote)."""
+    return APIError(
+        403,
+        "user_quota_exceeded",
+        "user quota exceeded",
+        f"You have reached your limit of {limit} users. If you need more users, please use a "
+        "Production instance.",
     )

@@ -89,5 +89,6 @@ def clerk_emulator(
     emulator = _clerk_emulator_servers.get(clerk_emulator_options)
     emulator.rate_limit = clerk_emulator_options.get("rate_limit")
     emulator.faults = clerk_emulator_options.get("faults")
+    emulator.user_limit = clerk_emulator_options.get("user_limit")
     emulator.reset()
     return emulator

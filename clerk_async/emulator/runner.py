@@ -39,7 +39,9 @@ class ClerkEmulator:
     production instance and ``None`` or ``"off"`` disables it. ``faults`` injects errors, latency
     and dropped connections (see :class:`~clerk_async.emulator.Faults`). With ``webhook_url``,
     every state change is sent there as a Svix-signed Clerk webhook, signed with
-    ``webhook_secret`` (random when not given; see :attr:`webhook_secret`).
+    ``webhook_secret`` (random when not given; see :attr:`webhook_secret`). ``user_limit=100``
+    caps the users like a development instance (403 ``user_quota_exceeded`` beyond). A
+    ``secret_key`` starting ``sk_live_`` makes ``GET /instance`` say ``production``.
     """
 
     def __init__(
@@ -53,6 +55,7 @@ class ClerkEmulator:
         samples: bool = True,
         webhook_url: str | None = None,
         webhook_secret: str | None = None,
+        user_limit: int | None = None,
     ) -> None:
         self.emulator = Emulator(
             secret_key,
@@ -61,6 +64,7 @@ class ClerkEmulator:
             samples=samples,
             webhook_url=webhook_url,
             webhook_secret=webhook_secret,
+            user_limit=user_limit,
         )
         self.host = host
         self.port = port
@@ -153,6 +157,17 @@ class ClerkEmulator:
     def rate_limit(self, value: RateLimit | str | None) -> None:
         def apply() -> None:
             self.emulator.rate_limit = value
+
+        self._in_loop(apply)
+
+    @property
+    def user_limit(self) -> int | None:
+        return self.emulator.user_limit
+
+    @user_limit.setter
+    def user_limit(self, value: int | None) -> None:
+        def apply() -> None:
+            self.emulator.user_limit = value
 
         self._in_loop(apply)
 

@@ -113,6 +113,8 @@ def test_cli_arguments() -> None:
     )
     assert args.rate_limit == "1000/10s"
     assert (faults.latency, faults.drop_after, faults.seed) == (0.05, 0.1, 3)
+    assert args.user_limit is None
+    assert parse_args(["--user-limit", "100"])[0].user_limit == 100
     with pytest.raises(SystemExit):
         parse_args(["--rate-limit", "lots"])
     with pytest.raises(SystemExit):

@@ -1,4 +1,4 @@
-"""Handlers for invitations, allow/block lists, redirect URLs and JWT templates."""
+"""Handlers for the instance, invitations, allow/block lists, redirect URLs and JWT templates."""
 
 from __future__ import annotations
 
@@ -7,6 +7,16 @@ from typing import Any
 from clerk_async.emulator.routing import Call
 
 __all__ = ["ROUTES"]
+
+
+def get_instance(call: Call) -> Any:
+    state = call.state
+    return {
+        "object": "instance",
+        "id": state.instance_id,
+        "environment_type": state.environment_type,
+        "allowed_origins": None,
+    }
 
 
 def create_invitation(call: Call) -> Any:
@@ -87,6 +97,7 @@ def delete_jwt_template(call: Call) -> Any:
 
 
 ROUTES = [
+    ("GET", "/instance", get_instance),
     ("POST", "/invitations", create_invitation),
     ("GET", "/invitations", list_invitations),
     ("POST", "/invitations/bulk", create_invitations),

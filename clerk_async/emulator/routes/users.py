@@ -31,6 +31,7 @@ def count_users(call: Call) -> Any:
 
 
 def create_user(call: Call) -> Any:
+    call.state.users.check_room()
     return call.state.users.create(call.body())
 
 

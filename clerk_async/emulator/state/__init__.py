@@ -21,6 +21,8 @@ class State:
 
     def __init__(self, *, key: SigningKey, issuer: str, frontend: str, instance_id: str) -> None:
         self.instance_id = instance_id
+        #: ``production`` for an ``sk_live_`` key, else ``development`` (set by the emulator).
+        self.environment_type = "development"
         self.frontend = frontend
         self.users = UserStore()
         self.orgs = OrgStore(self.users)

@@ -18,6 +18,7 @@ from clerk_async.emulator.errors import (
     param_invalid,
     param_missing,
     param_value_invalid,
+    quota_exceeded,
     unprocessable,
 )
 from clerk_async.emulator.params import Body, Query
@@ -31,6 +32,12 @@ __all__ = ["DEFAULT_IMAGE_URL", "ORDER_FIELDS", "UserRecord", "UserStore"]
 
 DEFAULT_IMAGE_URL = "https://img.clerk.com/emulator/default-avatar.png"
 _USERNAME = re.compile(r"^[A-Za-z0-9_.-]{4,64}$")
+#: Clerk's cap on the values of one list filter ("Accepts up to 100 ...").
+MAX_FILTER_VALUES = 100
+_CAPPED_FILTERS = (
+    "email_address", "phone_number", "external_id", "username", "web3_wallet", "user_id",
+    "organization_id", "provider_user_id",
+)  # fmt: skip
 LOCKOUT_SECONDS = 3600
 METADATA = ("public_metadata", "private_metadata", "unsafe_metadata")
 
@@ -93,6 +100,8 @@ class UserStore:
         #: Deleted users' sort keys, so that a ``starting_after`` cursor outlives its user.
         self._tombstones: dict[str, tuple[int, int]] = {}
         self._seq = itertools.count()
+        #: At most this many users (a development instance holds 100); None: no cap.
+        self.user_limit: int | None = None
 
     # -- reads ---------------------------------------------------------------------------------
 
@@ -170,6 +179,11 @@ class UserStore:
             self._external_ids[external_id] = user_id
         self.users[user_id] = record
         return data
+
+    def check_room(self) -> None:
+        """Refuse one more user when the instance is full (403 ``user_quota_exceeded``)."""
+        if self.user_limit is not None and len(self.users) >= self.user_limit:
+            raise quota_exceeded(self.user_limit)
 
     def update(self, user_id: str, body: Body) -> dict[str, Any]:
         record = self.get(user_id)
@@ -336,6 +350,11 @@ class UserStore:
 
     def select(self, query: Query, member_ids: set[str] | None) -> list[UserRecord]:
         """The users matching the list/count filters, in creation order."""
+        for name in _CAPPED_FILTERS:
+            if len(query.strings(name)) > MAX_FILTER_VALUES:
+                raise param_value_invalid(
+                    name, f"{name} accepts at most {MAX_FILTER_VALUES} values per request."
+                )
         candidates: Iterable[UserRecord] = self.users.values()
         ids: set[str] | None = member_ids
         exact: tuple[tuple[str, Kind | None], ...] = (

@@ -1,0 +1,362 @@
+"""W9-W11: the migration (``clerk_async.migrate``) against the emulator.
+
+- W9: migrate 10,000 records into an emulator limited like a production instance (1,000 requests
+  per 10 s) with 100 ms added to every response: users per second as a share of the limit
+  (target >= 0.95) and 429s as a share of the requests (target < 1 %).
+- W10: client CPU per imported user with the emulator's limit off (``migrate()`` over a ``jsonl``
+  file: reading, mapping, journal and requests), next to a plain loop of ``users.create`` (W5's
+  loop, 64 concurrent, against the same emulator); target within 1.5x.
+- W11: peak memory (RSS) of a dry run over 100,000 and 1,000,000 generated NDJSON records
+  (target: flat).
+
+Every contender runs in a fresh process pinned to the client core, the emulator in its own
+process on the server core. ``python -m benchmarks.migration child ...`` is one contender.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+__all__ = ["MIGRATION_WORKLOADS", "measure"]
+
+ROOT = Path(__file__).resolve().parent.parent
+MIGRATION_WORKLOADS = ("W9", "W10", "W11")
+LIVE_KEY = "sk_live_benchmark_0123456789abcdef"
+_URL = re.compile(r"CLERK_API_URL=(\S+)")
+
+
+@dataclass(frozen=True)
+class Sizes:
+    w9_records: int
+    w9_latency: float
+    w10_records: int
+    memory_records: tuple[int, int]
+
+
+FULL_SIZES = Sizes(10_000, 0.1, 5_000, (100_000, 1_000_000))
+QUICK_SIZES = Sizes(600, 0.1, 1_000, (10_000, 50_000))
+
+
+class Emulator:
+    """``python -m clerk_async.emulator`` in its own process (optionally pinned)."""
+
+    def __init__(self, cpu: int | None, *extra: str) -> None:
+        command = [sys.executable, "-m", "clerk_async.emulator", "--port", "0"]
+        command += ["--secret-key", LIVE_KEY, *extra]
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, text=True
+        )
+        if cpu is not None and hasattr(os, "sched_setaffinity"):
+            os.sched_setaffinity(self.process.pid, {cpu})
+        assert self.process.stdout is not None
+        for _ in range(10):
+            found = _URL.search(self.process.stdout.readline())
+            if found:
+                self.url = found.group(1)
+                return
+        self.stop()
+        raise RuntimeError("the emulator did not start")
+
+    def control(self, method: str, name: str) -> dict[str, Any]:
+        origin = self.url.removesuffix("/v1")
+        request = urllib.request.Request(
+            f"{origin}/__emulator/{name}",
+            method=method,
+            headers={"Authorization": "Bearer " + LIVE_KEY},
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            result: dict[str, Any] = json.loads(response.read())
+        return result
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def _child(cpu: int | None, *args: str) -> dict[str, Any]:
+    command = [sys.executable, "-m", "benchmarks.migration", "child", *args]
+    if cpu is not None:
+        command += ["--cpu", str(cpu)]
+    done = subprocess.run(
+        command, cwd=ROOT, capture_output=True, text=True, timeout=1800, check=False
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(args[:1])} failed:\n{done.stderr[-3000:]}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def measure(
+    selected: list[str],
+    quick: bool,
+    cores: tuple[int | None, int | None],
+    log: Callable[[str], None],
+) -> list[str]:
+    """Run the selected W9-W11; the markdown section of the report."""
+
+    sizes = QUICK_SIZES if quick else FULL_SIZES
+    lines = ["## W9-W11: migration (`clerk_async.migrate`) against the emulator", ""]
+    with tempfile.TemporaryDirectory(prefix="bench-migrate-") as scratch:
+        work = Path(scratch)
+        if "W9" in selected:
+            lines += _run_w9(sizes, work, cores, log)
+        if "W10" in selected:
+            lines += _run_w10(sizes, work, cores, log, quick)
+        if "W11" in selected:
+            lines += _run_w11(sizes, work, cores, log)
+    return lines
+
+
+Cores = tuple[int | None, int | None]
+
+
+def _run_w9(sizes: Sizes, work: Path, cores: Cores, log: Callable[[str], None]) -> list[str]:
+    from clerk_async.migrate.demo_data import generate_jsonl
+
+    client_cpu, server_cpu = cores
+    log(f"W9: migrate {sizes.w9_records:,} records at 1000/10s, {sizes.w9_latency:g} s latency")
+    records = generate_jsonl(work / "w9.jsonl", sizes.w9_records)
+    latency = str(sizes.w9_latency)
+    emulator = Emulator(server_cpu, "--rate-limit", "1000/10s", "--latency", latency)
+    try:
+        journal = str(work / "w9.db")
+        run = _child(client_cpu, "migrate", "--url", emulator.url, "--file", str(records),
+                     "--journal", journal, "--rate-limit", "1000/10s")  # fmt: skip
+        served = emulator.control("GET", "config")["responses"]
+    finally:
+        emulator.stop()
+    return _w9(run, served)
+
+
+def _run_w10(
+    sizes: Sizes, work: Path, cores: Cores, log: Callable[[str], None], quick: bool
+) -> list[str]:
+    from clerk_async.migrate.demo_data import generate_jsonl
+
+    client_cpu, server_cpu = cores
+    count = sizes.w10_records
+    log(f"W10: client CPU per imported user, {count:,} users, limit off")
+    records = generate_jsonl(work / "w10.jsonl", count)
+    emulator = Emulator(server_cpu, "--rate-limit", "off")
+    runs = []
+    try:
+        for rep in range(1 if quick else 3):
+            emulator.control("POST", "reset")
+            loop = _child(client_cpu, "create-loop", "--url", emulator.url, "--count", str(count))
+            emulator.control("POST", "reset")
+            journal = str(work / f"w10-{rep}.db")
+            arguments = ["--url", emulator.url, "--file", str(records), "--journal", journal]
+            migrated = _child(client_cpu, "migrate", *arguments, "--rate-limit", "off")
+            runs.append((loop, migrated))
+            per_loop = loop["cpu_s"] / loop["ops"] * 1e6
+            per_user = migrated["cpu_s"] / migrated["ops"] * 1e6
+            log(f"  W10 rep {rep + 1}: loop {per_loop:.0f} us, migrate {per_user:.0f} us per user")
+    finally:
+        emulator.stop()
+    return _w10(runs)
+
+
+def _run_w11(sizes: Sizes, work: Path, cores: Cores, log: Callable[[str], None]) -> list[str]:
+    from clerk_async.migrate.demo_data import generate_jsonl
+
+    rows = []
+    for count in sizes.memory_records:
+        log(f"W11: dry run over {count:,} NDJSON records")
+        records = generate_jsonl(work / f"w11-{count}.jsonl", count)
+        rows.append(_child(cores[0], "dry-run", "--file", str(records)))
+        records.unlink()
+    return _w11(rows)
+
+
+def _w9(run: dict[str, Any], served: dict[str, int]) -> list[str]:
+    rate = run["created"] / run["wall_s"]
+    share = rate / 100.0
+    total = sum(served.values())
+    limited = served.get("429", 0)
+    verdict = "met" if share >= 0.95 and limited < 0.01 * total else "**missed**"
+    return [
+        "### W9: 10,000 users at a production instance's limit, 100 ms latency",
+        "",
+        "| records | created | elapsed | users/s | share of 100/s | requests | 429s | target |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        f"| {run['ops']:,} | {run['created']:,} | {run['wall_s']:.1f} s | {rate:.1f} | "
+        f"{share:.2f} | {total:,} | {limited:,} ({limited / max(total, 1):.2%}) | "
+        f">= 0.95, 429s < 1 %: {verdict} |",
+        "",
+        "A share above 1 is Clerk's own bucket starting full: its first 1,000 requests need not "
+        "wait. Elapsed time covers `migrate()` only (the preflight of the CLI comes before it).",
+        "",
+    ]
+
+
+def _w10(runs: list[tuple[dict[str, Any], dict[str, Any]]]) -> list[str]:
+    import statistics
+
+    loop = statistics.median(r[0]["cpu_s"] / r[0]["ops"] for r in runs)
+    migrated = statistics.median(r[1]["cpu_s"] / r[1]["ops"] for r in runs)
+    ratio = statistics.median(
+        (r[1]["cpu_s"] / r[1]["ops"]) / (r[0]["cpu_s"] / r[0]["ops"]) for r in runs
+    )
+    verdict = "met" if ratio <= 1.5 else "**missed**"
+    return [
+        "### W10: client CPU per imported user, emulator limit off",
+        "",
+        "| contender | CPU per user | vs the loop |",
+        "| --- | ---: | ---: |",
+        f"| `users.create` loop, 64 concurrent | {loop * 1e6:.0f} us | 1.00x |",
+        f"| `migrate()` from a jsonl file | {migrated * 1e6:.0f} us | {ratio:.2f}x "
+        f"(target <= 1.5x: {verdict}) |",
+        "",
+        f"Median of {len(runs)} pairs. `migrate()` includes reading and mapping each record, "
+        "the journal's writes before and after each call, and the batched lookups.",
+        "",
+    ]
+
+
+def _w11(rows: list[dict[str, Any]]) -> list[str]:
+    lines = [
+        "### W11: peak memory of a dry run (`clerk-migrate import --dry-run`)",
+        "",
+        "| records | peak RSS | elapsed | records/s |",
+        "| ---: | ---: | ---: | ---: |",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {row['records']:,} | {row['peak_rss_mb']:.1f} MB | {row['wall_s']:.1f} s | "
+            f"{row['records'] / row['wall_s']:,.0f} |"
+        )
+    if len(rows) == 2:
+        flat = rows[1]["peak_rss_mb"] <= rows[0]["peak_rss_mb"] * 1.10
+        lines += ["", f"Target flat (within 10 %): {'met' if flat else '**missed**'}."]
+    return [*lines, ""]
+
+
+# -- contenders (one per fresh process) ----------------------------------------------------------
+
+
+#: Calls made before measuring, so that every connection of the pool is open (as in W5).
+WARMUP_CALLS = 256
+
+
+async def _warm_up(clerk: Any) -> None:
+    calls = iter(range(WARMUP_CALLS))
+
+    async def worker() -> None:
+        for _ in calls:
+            await clerk.users.list(limit=1)
+
+    await asyncio.gather(*(worker() for _ in range(64)))
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+async def _migrate(args: argparse.Namespace) -> dict[str, Any]:
+    from clerk_async import Clerk
+    from clerk_async.migrate.inputs import MigrationInput
+    from clerk_async.migrate.runner import migrate
+
+    records = MigrationInput.of("jsonl", [args.file])
+    async with Clerk(bearer_auth=LIVE_KEY, server_url=args.url) as clerk:
+        if args.rate_limit == "off":  # W10; W9 keeps the whole allowance for the migration
+            await _warm_up(clerk)
+        cpu, wall = _cpu(), time.perf_counter()
+        summary = await migrate(
+            clerk,
+            records,
+            journal=args.journal,
+            rate_limit=None if args.rate_limit == "off" else args.rate_limit,
+        )
+        cpu, wall = _cpu() - cpu, time.perf_counter() - wall
+    created = summary.counts["created"]
+    return {"ops": summary.total, "created": created, "cpu_s": cpu, "wall_s": wall,
+            "requests": summary.requests, "rate_limited": summary.rate_limited}  # fmt: skip
+
+
+async def _create_loop(args: argparse.Namespace) -> dict[str, Any]:
+    from clerk_async import Clerk
+
+    indexes = iter(range(args.count))
+
+    async with Clerk(bearer_auth=LIVE_KEY, server_url=args.url) as clerk:
+
+        async def worker() -> None:
+            for index in indexes:
+                await clerk.users.create(
+                    external_id=f"loop-{index}",
+                    email_address=[f"loop.{index}@example.com"],
+                    first_name="Ada",
+                    last_name="Lovelace",
+                    public_metadata={"plan": "pro"},
+                )
+
+        await _warm_up(clerk)
+        cpu, wall = _cpu(), time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(64)))
+        cpu, wall = _cpu() - cpu, time.perf_counter() - wall
+    return {"ops": args.count, "cpu_s": cpu, "wall_s": wall}
+
+
+def _dry_run(args: argparse.Namespace) -> dict[str, Any]:
+    from clerk_async.migrate.inputs import MigrationInput
+    from clerk_async.migrate.journal import Journal
+    from clerk_async.migrate.plan import preflight
+
+    wall = time.perf_counter()
+    with (
+        tempfile.TemporaryDirectory() as scratch,
+        Journal(Path(scratch) / "plan.db", scratch=True) as journal,
+    ):
+        found = preflight(journal, MigrationInput.of("jsonl", [args.file]))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    return {"records": found.total, "peak_rss_mb": peak, "wall_s": time.perf_counter() - wall}
+
+
+def _child_main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.migration child")
+    parser.add_argument("contender", choices=["migrate", "create-loop", "dry-run"])
+    parser.add_argument("--url", default="")
+    parser.add_argument("--file", default="")
+    parser.add_argument("--journal", default="")
+    parser.add_argument("--rate-limit", default="off")
+    parser.add_argument("--count", type=int, default=0)
+    parser.add_argument("--cpu", type=int, default=None)
+    args = parser.parse_args(argv)
+    if args.cpu is not None and hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {args.cpu})
+    if args.contender == "migrate":
+        result = asyncio.run(_migrate(args))
+    elif args.contender == "create-loop":
+        result = asyncio.run(_create_loop(args))
+    else:
+        result = _dry_run(args)
+    sys.stdout.write(json.dumps(result) + "\n")
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["child"]:
+        _child_main(sys.argv[2:])
+    else:
+        from benchmarks.run import main
+
+        main(["--only", ",".join(MIGRATION_WORKLOADS), *sys.argv[1:]])

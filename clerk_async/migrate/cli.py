@@ -1,0 +1,438 @@
+"""``clerk-migrate`` (and ``python -m clerk_async.migrate``): the migration from a shell.
+
+    clerk-migrate import --from auth0 --password-hashes hashes.json users.json.gz
+    clerk-migrate status [--json]
+    clerk-migrate retry-failed
+    clerk-migrate rollback
+    clerk-migrate export --out users.ndjson
+
+The secret key and the server come from ``CLERK_SECRET_KEY`` and ``CLERK_API_URL``, as for the
+client. Exit codes: 0 every record is in Clerk, 1 some are invalid, duplicated or in conflict,
+2 some failed or are not settled yet (run again), 3 the command could not run (bad arguments, a
+journal of other files, no key).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import anyio
+import click
+
+from clerk_async import Clerk
+from clerk_async._ratelimit import resolve_rate_limit
+from clerk_async.errors import ClerkError
+from clerk_async.migrate.records import SOURCES
+
+from .export import export_users
+from .inputs import MigrationInput
+from .instance import InstanceCheck, check_instance
+from .journal import Journal
+from .plan import Preflight, preflight
+from .progress import progress_display
+from .report import EXIT_PROBLEMS, Summary, write_report
+from .rollback import rollback
+from .runner import MigrationAborted, migrate
+
+__all__ = ["cli", "main"]
+
+#: The command could not run at all.
+EXIT_USAGE = 3
+DEFAULT_JOURNAL = "migration.db"
+_journal_option = click.option(
+    "--journal",
+    default=DEFAULT_JOURNAL,
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="The SQLite journal: the state of every record, what makes a rerun resume.",
+)
+
+
+def _check_rate(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    try:
+        resolve_rate_limit(value, None)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    return value
+
+
+_rate_option = click.option(
+    "--rate-limit",
+    default="auto",
+    show_default=True,
+    callback=_check_rate,
+    help="Requests per period for the whole run, e.g. 1000/10s; auto: 1000/10s for an sk_live_ "
+    "key, else 100/10s.",
+)
+_yes_option = click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli() -> None:
+    """Migrate users into Clerk: every user exactly once, resumable, at the instance's limit."""
+
+
+@cli.command("import")
+@click.option("--from", "source", required=True, type=click.Choice(SOURCES), help="The export.")
+@_journal_option
+@_rate_option
+@click.option(
+    "--password-hashes",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Auth0's password-hash export, joined to the users by id.",
+)
+@click.option(
+    "--hash-config",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Firebase's password hash parameters (JSON, or the console's hash_config text).",
+)
+@click.option("--cognito-user-pool-id", help="Cognito: the pool, for lazy awscognito passwords.")
+@click.option("--cognito-client-id", help="Cognito: a public app client of that pool.")
+@click.option(
+    "--cognito-identifier",
+    type=click.Choice(["username", "email", "sub"]),
+    default="username",
+    show_default=True,
+    help="Cognito: what users sign in with.",
+)
+@click.option(
+    "--report",
+    type=click.Path(dir_okay=False),
+    help="NDJSON report, one line per record [default: the journal's name + .report.ndjson].",
+)
+@click.option("--concurrency", type=click.IntRange(1, 1024), help="Requests in flight at most.")
+@click.option("--dry-run", is_flag=True, help="Read and check everything, send no write.")
+@_yes_option
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+def import_command(
+    source: str,
+    journal: str,
+    rate_limit: str,
+    password_hashes: str | None,
+    hash_config: str | None,
+    cognito_user_pool_id: str | None,
+    cognito_client_id: str | None,
+    cognito_identifier: str,
+    report: str | None,
+    concurrency: int | None,
+    dry_run: bool,
+    yes: bool,
+    files: tuple[str, ...],
+) -> None:
+    """Import the users of FILE... exported from SOURCE (run again to resume)."""
+    inputs = MigrationInput.of(
+        source,
+        files,
+        password_hashes=password_hashes,
+        hash_config=hash_config,
+        cognito_user_pool_id=cognito_user_pool_id,
+        cognito_client_id=cognito_client_id,
+        cognito_identifier=cognito_identifier,
+    )
+    if dry_run:
+        raise click.exceptions.Exit(_dry_run(inputs, journal, report))
+    options = _RunOptions(journal, rate_limit, report, concurrency, yes)
+    raise click.exceptions.Exit(anyio.run(_import, inputs, options, False))
+
+
+@cli.command("retry-failed")
+@_journal_option
+@_rate_option
+@click.option("--report", type=click.Path(dir_okay=False), help="NDJSON report path.")
+@click.option("--concurrency", type=click.IntRange(1, 1024), help="Requests in flight at most.")
+@_yes_option
+def retry_failed_command(
+    journal: str, rate_limit: str, report: str | None, concurrency: int | None, yes: bool
+) -> None:
+    """Send the failed records again (the journal knows the input files)."""
+    with Journal(_existing(journal)) as book:
+        description = book.input_description()
+    if description is None:
+        raise click.UsageError(f"{journal} has no input yet: run import first")
+    inputs = MigrationInput.from_description(description)
+    options = _RunOptions(journal, rate_limit, report, concurrency, yes)
+    raise click.exceptions.Exit(anyio.run(_import, inputs, options, True))
+
+
+@cli.command("status")
+@_journal_option
+@click.option("--json", "as_json", is_flag=True, help="Counts by status as one JSON object.")
+def status_command(journal: str, as_json: bool) -> None:
+    """Where the migration stands, from its journal (works while a run goes on)."""
+    with Journal(_existing(journal)) as book:
+        summary = Summary.of(book)
+        if as_json:
+            click.echo(json.dumps(summary.counts))
+            raise click.exceptions.Exit(0)
+        description = book.input_description() or {}
+        runs = book.runs()
+    files = " ".join(description.get("files", []))
+    click.echo(f"journal   {journal} (import {summary.import_id})")
+    click.echo(f"input     --from {description.get('source', '?')} {files}")
+    click.echo(f"runs      {len(runs)}, last: {_last_run(runs)}")
+    for line in summary.lines():
+        click.echo(line)
+
+
+@cli.command("rollback")
+@_journal_option
+@_rate_option
+@click.option("--concurrency", type=click.IntRange(1, 1024), help="Requests in flight at most.")
+@_yes_option
+def rollback_command(journal: str, rate_limit: str, concurrency: int | None, yes: bool) -> None:
+    """Delete exactly the users this journal created (not those already in Clerk)."""
+    raise click.exceptions.Exit(anyio.run(_rollback, journal, rate_limit, concurrency, yes))
+
+
+@cli.command("export")
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="NDJSON to write.")
+@_rate_option
+def export_command(out: str, rate_limit: str) -> None:
+    """Write every user of the instance to OUT, one JSON object a line."""
+    raise click.exceptions.Exit(anyio.run(_export, out, rate_limit))
+
+
+# -- import --------------------------------------------------------------------------------------
+
+
+class _RunOptions:
+    def __init__(
+        self,
+        journal: str,
+        rate_limit: str,
+        report: str | None,
+        concurrency: int | None,
+        yes: bool,
+    ) -> None:
+        self.journal = journal
+        self.rate_limit = rate_limit
+        self.report = report or _default_report(journal)
+        self.concurrency = concurrency
+        self.yes = yes
+
+
+async def _import(inputs: MigrationInput, options: _RunOptions, retry: bool) -> int:
+    _say(f"reading {len(inputs.files)} file(s) from {inputs.source}")
+    fingerprint = inputs.fingerprint()
+    with Journal(options.journal, lock=True) as journal:
+        first_time = journal.bind_input(fingerprint, inputs.description())
+        if journal.counts()["rolled_back"]:
+            raise click.UsageError(
+                f"{options.journal} was rolled back; start again with a new --journal"
+            )
+        found = _preflight(journal, inputs)
+        if retry:
+            found.counts["failed"] = 0
+            found.counts["pending"] += journal.retry_failed()
+        _print_plan(found, resumed=not first_time)
+        async with Clerk(rate_limit=options.rate_limit) as clerk:  # one limiter for every call
+            check = await check_instance(clerk, _secret_key())
+            _bind_instance(journal, check, clerk)
+            _print_instance(check, found.to_send)
+            if found.to_send and not options.yes:
+                _confirm(f"Import {found.to_send:,} users into this instance?")
+            with progress_display("import") as display:
+                summary = await migrate(
+                    clerk,
+                    inputs,
+                    journal=journal,
+                    rate_limit=None,  # the client's own limiter, above
+                    concurrency=options.concurrency,
+                    total=found.to_send,
+                    on_progress=display.update,
+                    command="retry-failed" if retry else "import",
+                )
+        lines = write_report(journal, options.report)
+    for line in summary.lines():
+        click.echo(line)
+    click.echo(f"report    {options.report} ({lines:,} lines)")
+    return summary.exit_code
+
+
+def _dry_run(inputs: MigrationInput, journal_path: str, report: str | None) -> int:
+    """Plan into a throwaway journal; the real one, if any, is only read."""
+    _say(f"dry run: reading {len(inputs.files)} file(s) from {inputs.source}; nothing is sent")
+    with tempfile.TemporaryDirectory(prefix="clerk-migrate-") as scratch:
+        with Journal(Path(scratch) / "plan.db", scratch=True) as journal:
+            found = _preflight(journal, inputs)
+            _print_plan(found, resumed=False)
+            if report:
+                lines = write_report(journal, report)
+                click.echo(f"report    {report} ({lines:,} lines, as planned)")
+        if Path(journal_path).exists():
+            with Journal(journal_path) as existing:
+                counts = existing.counts()
+                done = counts["created"] + counts["already_imported"]
+                click.echo(
+                    f"journal   {journal_path} exists: {done:,} records already in Clerk; a real "
+                    "run resumes it"
+                )
+    if _secret_key():
+        check = anyio.run(_read_instance)
+        _print_instance(check, found.to_send)
+    else:
+        click.echo("instance  not checked: CLERK_SECRET_KEY is not set")
+    problems = any(found.counts.get(status, 0) for status in ("invalid", "duplicate"))
+    return EXIT_PROBLEMS if problems else 0
+
+
+async def _read_instance() -> InstanceCheck:
+    async with Clerk() as clerk:
+        return await check_instance(clerk, _secret_key())
+
+
+def _preflight(journal: Journal, inputs: MigrationInput) -> Preflight:
+    shown = [0]
+
+    def progress(count: int) -> None:
+        if count - shown[0] >= 100_000:
+            shown[0] = count
+            _say(f"  {count:,} records read")
+
+    return preflight(journal, inputs, on_progress=progress)
+
+
+def _print_plan(found: Preflight, *, resumed: bool) -> None:
+    counts = found.counts
+    done = counts["created"] + counts["already_imported"]
+    click.echo(f"records   {found.total:,} read ({found.admitted_now:,} new to the journal)")
+    if resumed:
+        click.echo(f"resume    {done:,} already in Clerk; {counts['in_flight']:,} to look up first")
+    click.echo(f"to send   {found.to_send:,}")
+    for status in ("invalid", "duplicate", "skipped", "failed", "conflict"):
+        if counts.get(status):
+            click.echo(f"{status:<9} {counts[status]:,}")
+            for example in found.examples.get(status, []):
+                click.echo(f"          {example}")
+    for note in found.examples.get("notes", []):
+        click.echo(f"note      {note}")
+
+
+def _print_instance(check: InstanceCheck, to_send: int) -> None:
+    click.echo(
+        f"instance  {check.instance_id or 'unknown id'} ({check.environment}), "
+        f"{check.users:,} users now"
+    )
+    warning = check.room_for(to_send)
+    if warning:
+        click.echo(f"warning   {warning}")
+
+
+def _bind_instance(journal: Journal, check: InstanceCheck, clerk: Clerk) -> None:
+    """A journal's created ids belong to one instance: refuse to resume it against another."""
+    here = check.instance_id or _server_url(clerk)
+    known = journal.get_meta("instance")
+    if known is None:
+        journal.set_meta("instance", here)
+    elif known != here:
+        raise click.UsageError(
+            f"{journal.path} was started against instance {known}, and this is {here}; use the "
+            "same CLERK_SECRET_KEY, or a new --journal"
+        )
+
+
+# -- rollback and export -------------------------------------------------------------------------
+
+
+async def _rollback(journal: str, rate_limit: str, concurrency: int | None, yes: bool) -> int:
+    with Journal(_existing(journal), lock=True) as book:
+        created = book.counts()["created"]
+        if not created:
+            click.echo("nothing to roll back: this journal has no created users")
+            return 0
+        async with Clerk(rate_limit=rate_limit) as clerk:
+            known = book.get_meta("instance")
+            check = await check_instance(clerk, _secret_key())
+            here = check.instance_id or _server_url(clerk)
+            if known is not None and known != here:
+                raise click.UsageError(f"{journal} belongs to instance {known}, not {here}")
+            if not yes:
+                _confirm(f"Delete the {created:,} users this journal created from {here}?")
+            result = await rollback(clerk, book, rate_limit=None, concurrency=concurrency)
+    click.echo(
+        f"rollback  deleted {result.deleted:,}, already gone {result.not_found:,}, "
+        f"failed {result.failed:,} ({result.requests:,} requests)"
+    )
+    if result.failed:
+        click.echo("result    some deletions failed: run rollback again")
+    return result.exit_code
+
+
+async def _export(out: str, rate_limit: str) -> int:
+    async with Clerk(rate_limit=rate_limit) as clerk:
+        count = await export_users(clerk, out)
+    click.echo(f"exported  {count:,} users to {out}")
+    return 0
+
+
+# -- helpers -------------------------------------------------------------------------------------
+
+
+def _existing(journal: str) -> str:
+    if not Path(journal).exists():
+        raise click.UsageError(f"no journal at {journal} (pass --journal)")
+    return journal
+
+
+def _default_report(journal: str) -> str:
+    path = Path(journal)
+    return str(path.with_name(path.stem + ".report.ndjson"))
+
+
+def _last_run(runs: list[dict[str, Any]]) -> str:
+    if not runs:
+        return "none"
+    last = runs[-1]
+    return f"{last['command']} ({last['outcome'] or 'running, or killed'})"
+
+
+def _server_url(clerk: Clerk) -> str:
+    return clerk.server_url
+
+
+def _secret_key() -> str | None:
+    return os.environ.get("CLERK_SECRET_KEY") or None
+
+
+def _confirm(question: str) -> None:
+    if not sys.stdin.isatty():
+        raise click.UsageError("not a terminal to confirm on: pass --yes")
+    click.confirm(question, abort=True)
+
+
+def _say(text: str) -> None:
+    click.echo(text, err=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (see the module's docstring)."""
+    try:
+        code = cli.main(
+            args=list(argv) if argv is not None else None,
+            prog_name="clerk-migrate",
+            standalone_mode=False,
+        )
+        return int(code or 0)  # without standalone mode, click returns an Exit's code
+    except click.exceptions.Exit as done:
+        return int(done.exit_code)
+    except click.exceptions.Abort:
+        click.echo("clerk-migrate: stopped; nothing more was sent", err=True)
+        return EXIT_USAGE
+    except click.ClickException as error:
+        error.show()
+        return EXIT_USAGE
+    except MigrationAborted as error:
+        click.echo(f"clerk-migrate: {error}", err=True)
+        return 2
+    except (ClerkError, OSError) as error:  # JournalStateError, SourceError, a refused key...
+        click.echo(f"clerk-migrate: {error}", err=True)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        click.echo("clerk-migrate: interrupted; run the same command again to resume", err=True)
+        return 2

@@ -1,0 +1,127 @@
+"""A migration's input: a source and its files, readable again and again, with a fingerprint.
+
+The journal never stores a record (it would copy password digests into one more file), so every
+run reads the input anew; the fingerprint (SHA-256 over the source, the options and every byte of
+every file) is what lets a resumed run trust that record 41,017 is still the same record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from clerk_async.migrate.readers import read_source
+from clerk_async.migrate.records import SkippedRecord, SourceFileError, SourceRecord
+
+from .states import JournalStateError
+
+__all__ = ["MigrationInput"]
+
+_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class MigrationInput:
+    """``--from SOURCE FILE...`` and the options that change what the files mean."""
+
+    source: str
+    files: tuple[str, ...]
+    password_hashes: str | None = None
+    hash_config: str | None = None
+    cognito_user_pool_id: str | None = None
+    cognito_client_id: str | None = None
+    cognito_identifier: str = "username"
+
+    @classmethod
+    def of(
+        cls,
+        source: str,
+        files: list[str | os.PathLike[str]] | tuple[str | os.PathLike[str], ...],
+        *,
+        password_hashes: str | os.PathLike[str] | None = None,
+        hash_config: str | os.PathLike[str] | None = None,
+        cognito_user_pool_id: str | None = None,
+        cognito_client_id: str | None = None,
+        cognito_identifier: str = "username",
+    ) -> MigrationInput:
+        """Paths made absolute, so a resume from another directory finds the same files."""
+        return cls(
+            source=source,
+            files=tuple(_absolute(path) for path in files),
+            password_hashes=None if password_hashes is None else _absolute(password_hashes),
+            hash_config=None if hash_config is None else _absolute(hash_config),
+            cognito_user_pool_id=cognito_user_pool_id,
+            cognito_client_id=cognito_client_id,
+            cognito_identifier=cognito_identifier,
+        )
+
+    @classmethod
+    def from_description(cls, description: dict[str, Any]) -> MigrationInput:
+        """The input a journal was started from (``Journal.input_description()``)."""
+        try:
+            return cls(
+                source=str(description["source"]),
+                files=tuple(str(path) for path in description["files"]),
+                password_hashes=description.get("password_hashes"),
+                hash_config=description.get("hash_config"),
+                cognito_user_pool_id=description.get("cognito_user_pool_id"),
+                cognito_client_id=description.get("cognito_client_id"),
+                cognito_identifier=description.get("cognito_identifier") or "username",
+            )
+        except (KeyError, TypeError) as exc:
+            raise JournalStateError(f"the journal's input description is damaged: {exc}") from None
+
+    def description(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "files": list(self.files),
+            "password_hashes": self.password_hashes,
+            "hash_config": self.hash_config,
+            "cognito_user_pool_id": self.cognito_user_pool_id,
+            "cognito_client_id": self.cognito_client_id,
+            "cognito_identifier": self.cognito_identifier,
+        }
+
+    def __iter__(self) -> Iterator[SourceRecord | SkippedRecord]:
+        return read_source(
+            self.source,
+            self.files,
+            password_hashes=self.password_hashes,
+            hash_config=self.hash_config,
+            cognito_user_pool_id=self.cognito_user_pool_id,
+            cognito_client_id=self.cognito_client_id,
+            cognito_identifier=self.cognito_identifier,  # type: ignore[arg-type]
+        )
+
+    def fingerprint(self) -> str:
+        """SHA-256 of the source, the options and the content of every file, in order."""
+        digest = hashlib.sha256()
+        for name in ("source", "cognito_user_pool_id", "cognito_client_id", "cognito_identifier"):
+            digest.update(f"{name}={getattr(self, name)}\n".encode())
+        for role, path in (
+            *(("file", path) for path in self.files),
+            ("password_hashes", self.password_hashes),
+            ("hash_config", self.hash_config),
+        ):
+            digest.update(f"{role}\n".encode())
+            if path is not None:
+                _hash_file(digest, path)
+        return digest.hexdigest()
+
+
+def _absolute(path: str | os.PathLike[str]) -> str:
+    return str(Path(path).expanduser().absolute())
+
+
+def _hash_file(digest: Any, path: str) -> None:
+    try:
+        with open(path, "rb") as handle:
+            while chunk := handle.read(_CHUNK):
+                digest.update(chunk)
+    except OSError as exc:
+        raise SourceFileError(f"cannot read {path}: {exc.strerror or exc}") from None
+    digest.update(b"\x00")

@@ -1,0 +1,628 @@
+"""The journal: the truth about every record of a migration, in one SQLite file (stdlib sqlite3).
+
+Clerk has no idempotency key, so what makes a migration exactly-once is this file: each record's
+status (see :mod:`clerk_async.migrate.states`) is written before its ``POST /users`` (``in_flight``,
+committed) and after it. A run killed at any point leaves ``in_flight`` records that the next run
+looks up in Clerk before anything is sent again.
+
+Durability: WAL with ``synchronous=NORMAL``. A commit is in the operating system's hands when
+``commit()`` returns, so it survives ``kill -9`` of the process; only a power cut or a kernel crash
+can lose the last commits. That case is covered too: Clerk's ``external_id`` is unique per
+instance, so a record whose ``created`` was lost comes back as ``in_flight`` or ``pending``, and
+its lookup or its 422 ``form_identifier_exists`` settles it without a second account. ``FULL``
+would add an fsync per commit, which at a thousand records per ten seconds costs more than it
+protects.
+
+Outcome writes (``created``, ``failed``...) are committed in batches (every few hundred changes or
+half a second, and always before an ``in_flight`` commit): losing one to a kill only means one more
+lookup. The file holds no secret: records are re-read from the input, never stored.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from .states import ADMITTED, STATUSES, JournalStateError, Status, check_move
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Entry",
+    "InputMismatchError",
+    "Journal",
+    "JournalBusyError",
+    "JournalRow",
+]
+
+SCHEMA_VERSION = "1"
+#: Values per ``IN (...)`` query (SQLite allows 32,766 parameters; smaller keeps plans simple).
+_QUERY_VALUES = 500
+#: Outcome writes are committed at least this often (seconds) and every this many changes.
+COMMIT_INTERVAL = 0.5
+COMMIT_EVERY = 500
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS records (
+    seq INTEGER PRIMARY KEY,
+    external_id TEXT,
+    location TEXT NOT NULL,
+    status TEXT NOT NULL,
+    clerk_id TEXT,
+    code TEXT,
+    message TEXT,
+    field TEXT,
+    identifier TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    uncertain INTEGER NOT NULL DEFAULT 0,
+    run_id TEXT,
+    updated_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS records_by_status ON records (status, seq);
+CREATE TABLE IF NOT EXISTS claims (
+    kind TEXT NOT NULL,
+    value TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    PRIMARY KEY (kind, value)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS runs (
+    run_id TEXT PRIMARY KEY,
+    command TEXT NOT NULL,
+    started_at REAL NOT NULL,
+    finished_at REAL,
+    outcome TEXT
+);
+CREATE TABLE IF NOT EXISTS rollback_log (
+    clerk_id TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL,
+    external_id TEXT,
+    outcome TEXT NOT NULL,
+    code TEXT,
+    message TEXT,
+    run_id TEXT NOT NULL,
+    at REAL NOT NULL
+);
+"""
+
+
+class InputMismatchError(JournalStateError):
+    """The journal was started from other input files than the ones given now."""
+
+
+class JournalBusyError(JournalStateError):
+    """Another process is running a migration on this journal."""
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """What the journal keeps about a record when it first sees it (never the request itself)."""
+
+    external_id: str | None
+    location: str
+    status: Status  # pending, invalid or skipped; the journal turns in-file repeats to duplicate
+    code: str | None = None
+    message: str | None = None
+    field: str | None = None
+    #: ``(kind, value)`` a pending record claims: ``("external_id", ...)``, ``("email_address",
+    #: ...)``; a second record claiming one is a duplicate.
+    claims: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class JournalRow:
+    seq: int
+    external_id: str | None
+    location: str
+    status: Status
+    clerk_id: str | None
+    code: str | None
+    message: str | None
+    field: str | None
+    identifier: str | None
+    attempts: int
+    uncertain: bool
+
+
+_ROW_COLUMNS = (
+    "seq, external_id, location, status, clerk_id, code, message, field, identifier, attempts, "
+    "uncertain"
+)
+
+
+class Journal:
+    """One migration's journal file. Use as a context manager, or call :meth:`close`.
+
+    ``Journal(path)`` creates the file if needed. ``lock=True`` (what a run uses) takes an
+    exclusive lock on ``<path>.lock`` so that two runs never share a journal; readers such as
+    ``clerk-migrate status`` open it without. ``scratch=True`` skips durability (a dry run's plan).
+    """
+
+    def __init__(
+        self, path: str | os.PathLike[str], *, lock: bool = False, scratch: bool = False
+    ) -> None:
+        self.path = Path(path)
+        self._lock_file: Any = None
+        self.run_id: str | None = None
+        self._in_transaction = False
+        self._dirty = 0
+        self._last_commit = time.monotonic()
+        if lock:
+            self._lock_file = _take_lock(self.path)
+        try:
+            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as exc:
+            self._release_lock()
+            raise JournalStateError(f"cannot open the journal {self.path}: {exc}") from None
+        try:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            # A scratch journal (a dry run's plan) is thrown away: no need to survive anything.
+            self._db.execute("PRAGMA synchronous=" + ("OFF" if scratch else "NORMAL"))
+            self._db.execute("PRAGMA busy_timeout=5000")
+            self._db.executescript(_SCHEMA)
+            self._check_schema()
+            self._live = self.counts()
+        except sqlite3.DatabaseError as exc:
+            self.close()
+            raise JournalStateError(f"{self.path} is not a migration journal: {exc}") from None
+
+    # -- lifecycle -----------------------------------------------------------------------------
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        db = getattr(self, "_db", None)
+        if db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                if self._in_transaction:
+                    db.execute("COMMIT")
+            db.close()
+            self._db = None  # type: ignore[assignment]
+        self._release_lock()
+
+    def _release_lock(self) -> None:
+        lock_file, self._lock_file = self._lock_file, None
+        if lock_file is not None:
+            lock_file.close()
+
+    def _check_schema(self) -> None:
+        version = self.get_meta("schema")
+        if version is None:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.execute(
+                "INSERT OR IGNORE INTO meta VALUES ('schema', ?), ('import_id', ?), "
+                "('created_at', ?)",
+                (SCHEMA_VERSION, uuid.uuid4().hex, repr(time.time())),
+            )
+            self._db.execute("COMMIT")
+        elif version != SCHEMA_VERSION:
+            raise JournalStateError(
+                f"{self.path} is a journal of schema {version}; this version reads {SCHEMA_VERSION}"
+            )
+
+    # -- metadata, runs and the input ----------------------------------------------------------
+
+    @property
+    def import_id(self) -> str:
+        """The id of this migration: one per journal, in every run's log lines."""
+        return self.get_meta("import_id") or ""
+
+    def get_meta(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        self._write("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+        self.commit()
+
+    def bind_input(self, fingerprint: str, description: dict[str, Any]) -> bool:
+        """Tie the journal to its input; True the first time, raises if it differs later."""
+        known = self.get_meta("fingerprint")
+        if known is None:
+            self._write("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (fingerprint,))
+            self._write(
+                "INSERT OR REPLACE INTO meta VALUES ('input', ?)",
+                (json.dumps(description, sort_keys=True),),
+            )
+            self.commit()
+            return True
+        if known != fingerprint:
+            raise InputMismatchError(
+                f"the journal {self.path} belongs to other input ({self._describe_input()}); "
+                "these files differ from it. Resume with the same files, or start a new "
+                "migration with another --journal."
+            )
+        return False
+
+    def input_description(self) -> dict[str, Any] | None:
+        text = self.get_meta("input")
+        return None if text is None else dict(json.loads(text))
+
+    def _describe_input(self) -> str:
+        description = self.input_description() or {}
+        files = ", ".join(description.get("files", [])) or "unknown files"
+        return f"--from {description.get('source', '?')} {files}"
+
+    def begin_run(self, command: str) -> str:
+        """Start a run (an ``import``, ``retry-failed`` or ``rollback``); returns its id."""
+        self.run_id = uuid.uuid4().hex[:12]
+        self._write("INSERT INTO runs VALUES (?, ?, ?, NULL, NULL)", (self.run_id, command, _now()))
+        self.commit()
+        return self.run_id
+
+    def end_run(self, outcome: str) -> None:
+        if self.run_id is not None:
+            self._write(
+                "UPDATE runs SET finished_at = ?, outcome = ? WHERE run_id = ?",
+                (_now(), outcome, self.run_id),
+            )
+        self.commit()
+
+    def runs(self) -> list[dict[str, Any]]:
+        rows = self._db.execute(
+            "SELECT run_id, command, started_at, finished_at, outcome FROM runs ORDER BY started_at"
+        )
+        keys = ("run_id", "command", "started_at", "finished_at", "outcome")
+        return [dict(zip(keys, row, strict=True)) for row in rows]
+
+    # -- admitting records ---------------------------------------------------------------------
+
+    @property
+    def admitted(self) -> int:
+        """How many records the journal has seen: the next record's ``seq``."""
+        row = self._db.execute("SELECT MAX(seq) FROM records").fetchone()
+        return 0 if row[0] is None else int(row[0]) + 1
+
+    def admit(self, first_seq: int, entries: Sequence[Entry]) -> list[Status]:
+        """Record ``entries`` as seqs ``first_seq...``; their statuses (duplicates found here).
+
+        Seqs the journal already holds are left as they are (a resumed run re-reads its input), so
+        admitting is idempotent. A pending record claiming an identifier an earlier record holds
+        is a duplicate, and claims nothing. One transaction for the whole batch.
+        """
+        skip = min(max(0, self.admitted - first_seq), len(entries))
+        statuses = [self._status_of(first_seq + offset) for offset in range(skip)]
+        fresh = entries[skip:]
+        held = self._holders({claim for entry in fresh for claim in entry.claims})
+        locations: dict[int, str] = {}
+        rows: list[tuple[Any, ...]] = []
+        claims: list[tuple[str, str, int]] = []
+        now = _now()
+        for offset, entry in enumerate(fresh, start=first_seq + skip):
+            if entry.status not in ADMITTED or entry.status == "duplicate":
+                raise JournalStateError(f"record {offset}: cannot be admitted as {entry.status}")
+            status: Status = entry.status
+            code, message, field, identifier = entry.code, entry.message, entry.field, None
+            if status == "pending":
+                wanted = list(dict.fromkeys(entry.claims))
+                clash = next((claim for claim in wanted if claim in held), None)
+                if clash is None:
+                    for kind, value in wanted:
+                        held[(kind, value)] = offset
+                        claims.append((kind, value, offset))
+                    locations[offset] = entry.location
+                else:
+                    kind, value = clash
+                    holder = locations.get(held[clash]) or self._location(held[clash])
+                    status, identifier, field = "duplicate", f"{kind} {value}", kind
+                    code = "duplicate_" + ("external_id" if kind == "external_id" else "identifier")
+                    message = f"the {kind.replace('_', ' ')} {value} is also in {holder}"
+            rows.append((offset, entry.external_id, entry.location, status, code, message, field,
+                         identifier, self.run_id, now))  # fmt: skip
+            statuses.append(status)
+            self._live[status] += 1
+        self._begin()
+        self._db.executemany(
+            "INSERT INTO records (seq, external_id, location, status, code, message, field, "
+            "identifier, run_id, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+        self._db.executemany("INSERT INTO claims VALUES (?, ?, ?)", claims)
+        self.commit()
+        return statuses
+
+    def _holders(self, claims: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
+        """Which of ``claims`` earlier records hold, and which record (its seq)."""
+        found: dict[tuple[str, str], int] = {}
+        by_kind: dict[str, list[str]] = {}
+        for kind, value in claims:
+            by_kind.setdefault(kind, []).append(value)
+        for kind, values in by_kind.items():
+            for start in range(0, len(values), _QUERY_VALUES):
+                chunk = values[start : start + _QUERY_VALUES]
+                marks = ", ".join("?" * len(chunk))
+                rows = self._db.execute(
+                    f"SELECT value, seq FROM claims WHERE kind = ? AND value IN ({marks})",
+                    (kind, *chunk),
+                )
+                found.update(((kind, value), int(seq)) for value, seq in rows)
+        return found
+
+    def _location(self, seq: int) -> str:
+        row = self._db.execute("SELECT location FROM records WHERE seq = ?", (seq,)).fetchone()
+        return str(row[0]) if row else "an earlier record"
+
+    def _status_of(self, seq: int) -> Status:
+        row = self._db.execute("SELECT status FROM records WHERE seq = ?", (seq,)).fetchone()
+        if row is None:
+            raise JournalStateError(f"record {seq} is not in the journal")
+        return _status(row[0])
+
+    # -- moves ---------------------------------------------------------------------------------
+
+    def mark_in_flight(self, seqs: Sequence[int]) -> None:
+        """``pending -> in_flight`` (one more attempt), committed before anything is sent."""
+        if not seqs:
+            return
+        self._begin()
+        self._db.execute("SAVEPOINT marking")
+        cursor = self._db.executemany(
+            "UPDATE records SET status = 'in_flight', attempts = attempts + 1, code = NULL, "
+            "message = NULL, run_id = ?, updated_at = ? WHERE seq = ? AND status = 'pending'",
+            [(self.run_id, _now(), seq) for seq in seqs],
+        )
+        if cursor.rowcount != len(seqs):  # some record was not pending: undo, and say which
+            self._db.execute("ROLLBACK TO marking")
+            self._db.execute("RELEASE marking")
+            for seq in seqs:
+                check_move(seq, self._status_of(seq), "in_flight")
+            raise JournalStateError("a record to mark in flight is not pending")  # pragma: no cover
+        self._db.execute("RELEASE marking")
+        self._live["pending"] -= len(seqs)
+        self._live["in_flight"] += len(seqs)
+        self.commit()
+
+    def another_attempt(self, seq: int, *, uncertain: bool) -> None:
+        """``in_flight -> in_flight``: a lookup found nothing, the record is sent once more."""
+        self._move(
+            seq,
+            "in_flight",
+            "in_flight",
+            "attempts = attempts + 1, uncertain = MAX(uncertain, ?)",
+            (int(uncertain),),
+        )
+        self.commit_soon()
+
+    def created(self, seq: int, clerk_id: str) -> None:
+        self._outcome(seq, "created", "clerk_id = ?, code = NULL, message = NULL", (clerk_id,))
+
+    def found_before_sending(self, seq: int, clerk_id: str) -> None:
+        """``pending -> already_imported``: the look before the first POST found the user."""
+        self._move(
+            seq,
+            "already_imported",
+            "pending",
+            "clerk_id = ?, code = 'external_id_exists', message = ?",
+            (clerk_id, f"a user with this external_id was already in Clerk: {clerk_id}"),
+        )
+        self.commit_soon()
+
+    def already_imported(self, seq: int, clerk_id: str) -> None:
+        self._outcome(
+            seq,
+            "already_imported",
+            "clerk_id = ?, code = 'form_identifier_exists', message = ?",
+            (clerk_id, f"a user with this external_id was already in Clerk: {clerk_id}"),
+        )
+
+    def conflict(self, seq: int, identifier: str, code: str, message: str) -> None:
+        self._outcome(
+            seq, "conflict", "identifier = ?, code = ?, message = ?", (identifier, code, message)
+        )
+
+    def failed(self, seq: int, code: str, message: str, *, uncertain: bool = False) -> None:
+        self._outcome(
+            seq,
+            "failed",
+            "code = ?, message = ?, uncertain = MAX(uncertain, ?)",
+            (code, message, int(uncertain)),
+        )
+
+    def back_to_pending(self, seq: int, *, uncertain: bool = False) -> None:
+        """``in_flight -> pending``: looked up and absent, or never answered (run stopped)."""
+        self._outcome(seq, "pending", "uncertain = MAX(uncertain, ?)", (int(uncertain),))
+
+    def retry_failed(self) -> int:
+        """``failed -> pending`` for every failed record; how many."""
+        self._begin()
+        cursor = self._db.execute(
+            "UPDATE records SET status = 'pending', run_id = ?, updated_at = ? "
+            "WHERE status = 'failed'",
+            (self.run_id, _now()),
+        )
+        self.commit()
+        self._live["failed"] -= cursor.rowcount
+        self._live["pending"] += cursor.rowcount
+        return cursor.rowcount
+
+    def rolled_back(self, seq: int, clerk_id: str, outcome: str, code: str | None = None,
+                    message: str | None = None) -> None:  # fmt: skip
+        """Log a rollback's deletion (``deleted`` or ``not_found``); the record is rolled back."""
+        self._begin()
+        self._db.execute(
+            "INSERT OR REPLACE INTO rollback_log SELECT ?, seq, external_id, ?, ?, ?, ?, ? "
+            "FROM records WHERE seq = ?",
+            (clerk_id, outcome, code, message, self.run_id or "", _now(), seq),
+        )
+        self._move(seq, "rolled_back", "created", "code = NULL", ())
+        self._dirty += 1
+        self.commit_soon()
+
+    def rollback_failed(self, seq: int, clerk_id: str, code: str, message: str) -> None:
+        """Log a deletion that did not happen; the record stays ``created``."""
+        self._write(
+            "INSERT OR REPLACE INTO rollback_log SELECT ?, seq, external_id, 'failed', ?, ?, ?, ? "
+            "FROM records WHERE seq = ?",
+            (clerk_id, code, message, self.run_id or "", _now(), seq),
+        )
+        self.commit_soon()
+
+    def rollback_log(self) -> list[dict[str, Any]]:
+        rows = self._db.execute(
+            "SELECT clerk_id, seq, external_id, outcome, code, message, run_id, at "
+            "FROM rollback_log ORDER BY seq"
+        )
+        keys = ("clerk_id", "seq", "external_id", "outcome", "code", "message", "run_id", "at")
+        return [dict(zip(keys, row, strict=True)) for row in rows]
+
+    def _outcome(self, seq: int, status: Status, assignments: str, params: tuple[Any, ...]) -> None:
+        self._move(seq, status, "in_flight", assignments, params)
+        self.commit_soon()
+
+    def _move(
+        self,
+        seq: int,
+        status: Status,
+        old: Status,
+        assignments: str,
+        params: tuple[Any, ...],
+        now: float | None = None,
+    ) -> None:
+        """``old -> status`` for one record: the UPDATE matches only a record that is ``old``."""
+        self._begin()
+        cursor = self._db.execute(
+            f"UPDATE records SET status = ?, {assignments}, run_id = ?, updated_at = ? "
+            "WHERE seq = ? AND status = ?",
+            (status, *params, self.run_id, now or _now(), seq, old),
+        )
+        if cursor.rowcount != 1:
+            check_move(seq, self._status_of(seq), status)  # raises: the move is not allowed
+            raise JournalStateError(f"record {seq}: cannot become {status}")  # pragma: no cover
+        self._live[old] -= 1
+        self._live[status] += 1
+        self._dirty += 1
+
+    # -- transactions --------------------------------------------------------------------------
+
+    def _begin(self) -> None:
+        if not self._in_transaction:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._in_transaction = True
+
+    def _write(self, sql: str, params: tuple[Any, ...]) -> None:
+        self._begin()
+        self._db.execute(sql, params)
+        self._dirty += 1
+
+    def commit(self) -> None:
+        if self._in_transaction:
+            self._db.execute("COMMIT")
+            self._in_transaction = False
+        self._dirty = 0
+        self._last_commit = time.monotonic()
+
+    def commit_soon(self) -> None:
+        """Commit when enough outcome writes have gathered, or enough time has passed."""
+        if self._dirty >= COMMIT_EVERY or time.monotonic() - self._last_commit >= COMMIT_INTERVAL:
+            self.commit()
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def live_counts(self) -> dict[str, int]:
+        """:meth:`counts` as this process keeps it, without a query: for progress displays."""
+        return dict(self._live)
+
+    def counts(self) -> dict[str, int]:
+        """Records by status, every status present (zeros included), in the states' order."""
+        found = dict(self._db.execute("SELECT status, COUNT(*) FROM records GROUP BY status"))
+        return {status: int(found.get(status, 0)) for status in STATUSES}
+
+    def codes(self) -> dict[str, int]:
+        """Records that carry an error code, counted by code (``created`` ones carry none)."""
+        rows = self._db.execute(
+            "SELECT code, COUNT(*) FROM records WHERE code IS NOT NULL AND status != 'created' "
+            "GROUP BY code ORDER BY COUNT(*) DESC, code"
+        )
+        return {str(code): int(count) for code, count in rows}
+
+    def statuses_between(self, first: int, last: int) -> dict[int, Status]:
+        rows = self._db.execute(
+            "SELECT seq, status FROM records WHERE seq BETWEEN ? AND ?", (first, last)
+        )
+        return {int(seq): _status(status) for seq, status in rows}
+
+    def rows(self, status: Status | None = None, *, page: int = 1000) -> Iterator[JournalRow]:
+        """Every row (of one status), in seq order, read by pages so memory stays flat."""
+        after = -1
+        where = "seq > ?" if status is None else "status = ? AND seq > ?"
+        while True:
+            params: tuple[Any, ...] = (after,) if status is None else (status, after)
+            batch = self._db.execute(
+                f"SELECT {_ROW_COLUMNS} FROM records WHERE {where} ORDER BY seq LIMIT {page}",
+                params,
+            ).fetchall()
+            for row in batch:
+                yield _row(row)
+            if len(batch) < page:
+                return
+            after = batch[-1][0]
+
+    def row(self, seq: int) -> JournalRow | None:
+        found = self._db.execute(
+            f"SELECT {_ROW_COLUMNS} FROM records WHERE seq = ?", (seq,)
+        ).fetchone()
+        return None if found is None else _row(found)
+
+    def __repr__(self) -> str:
+        return f"Journal({str(self.path)!r})"
+
+
+def _row(row: tuple[Any, ...]) -> JournalRow:
+    return JournalRow(
+        seq=int(row[0]),
+        external_id=row[1],
+        location=row[2],
+        status=_status(row[3]),
+        clerk_id=row[4],
+        code=row[5],
+        message=row[6],
+        field=row[7],
+        identifier=row[8],
+        attempts=int(row[9]),
+        uncertain=bool(row[10]),
+    )
+
+
+def _status(text: str) -> Status:
+    if text not in STATUSES:
+        raise JournalStateError(f"unknown status {text!r} in the journal")
+    return text
+
+
+def _now() -> float:
+    return time.time()
+
+
+def _take_lock(path: Path) -> Any:
+    """An exclusive, non-blocking lock on ``<path>.lock``; released by the OS if we die."""
+    lock_path = path.with_name(path.name + ".lock")
+    handle = open(lock_path, "a+")  # noqa: SIM115 - held for the journal's lifetime
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: no advisory lock
+        return handle
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        raise JournalBusyError(
+            f"another clerk-migrate is running on the journal {path} (it holds {lock_path})"
+        ) from None
+    return handle

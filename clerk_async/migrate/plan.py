@@ -1,0 +1,132 @@
+"""From records to journal entries, and the preflight that admits a whole input before a run.
+
+Pure apart from the journal: nothing here talks to Clerk. ``entry_for`` decides what a record is
+(``pending`` with the identifiers it claims, ``invalid`` with its reason and field, ``skipped``);
+the journal then finds in-file duplicates as it admits, first come first served, with SQLite's
+indexes rather than a set in memory, so a preflight over millions of records stays flat.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TypeAlias
+
+from clerk_async.migrate.mapping import map_record
+from clerk_async.migrate.records import InvalidRecord, MappedUser, SkippedRecord, SourceRecord
+
+from .journal import Entry, Journal
+from .states import JournalStateError, Status
+
+__all__ = ["ADMIT_BATCH", "Item", "Preflight", "entry_for", "preflight", "to_mapped"]
+
+Item: TypeAlias = SourceRecord | SkippedRecord | MappedUser | InvalidRecord
+#: Records admitted per journal transaction.
+ADMIT_BATCH = 2000
+#: Skipped records that are really unreadable data, reported as invalid (exit code 1).
+_BROKEN_SKIPS = frozenset({"unreadable", "no_id"})
+#: Examples of each problem kept for the preflight's printout.
+EXAMPLES = 5
+
+
+def to_mapped(item: Item) -> MappedUser | InvalidRecord | SkippedRecord:
+    """Map a source record; pass mapped, invalid and skipped ones through."""
+    if isinstance(item, SourceRecord):
+        return map_record(item)
+    if isinstance(item, (MappedUser, InvalidRecord, SkippedRecord)):
+        return item
+    raise TypeError(
+        "migrate() takes SourceRecord, SkippedRecord, MappedUser or InvalidRecord items "
+        f"(from read_source/map_record), not {type(item).__name__}"
+    )
+
+
+def entry_for(outcome: MappedUser | InvalidRecord | SkippedRecord) -> Entry:
+    """What the journal keeps about one (mapped) record."""
+    if isinstance(outcome, MappedUser):
+        claims = (("external_id", outcome.external_id), *outcome.identifiers)
+        return Entry(outcome.external_id, outcome.record.location, "pending", claims=claims)
+    if isinstance(outcome, InvalidRecord):
+        return Entry(
+            outcome.external_id,
+            outcome.location,
+            "invalid",
+            code=outcome.code,
+            message=outcome.reason,
+            field=outcome.field,
+        )
+    status: Status = "invalid" if outcome.code in _BROKEN_SKIPS else "skipped"
+    return Entry(outcome.source_id, outcome.location, status, outcome.code, outcome.reason)
+
+
+@dataclass
+class Preflight:
+    """What a preflight found: counts from the journal, examples of each kind of problem."""
+
+    total: int = 0
+    admitted_now: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    codes: dict[str, int] = field(default_factory=dict)
+    examples: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def to_send(self) -> int:
+        """Records a run would send (pending) or look up first (in flight)."""
+        return self.counts.get("pending", 0) + self.counts.get("in_flight", 0)
+
+    def note(self, status: str, line: str) -> None:
+        kept = self.examples.setdefault(status, [])
+        if len(kept) < EXAMPLES:
+            kept.append(line)
+
+
+def preflight(
+    journal: Journal,
+    items: Iterable[Item],
+    *,
+    on_progress: Callable[[int], None] | None = None,
+) -> Preflight:
+    """Read, map and validate every record into ``journal``; sends nothing.
+
+    Records the journal already holds (a resumed run) are not mapped again: their statuses are
+    the journal's. Returns the counts by status and by code, with a few examples of each problem.
+    """
+    result = Preflight()
+    known = journal.admitted
+    seq = 0
+    for batch in _batches(iter(items), ADMIT_BATCH):
+        fresh = batch[max(0, known - seq) :]
+        skipped_over = len(batch) - len(fresh)
+        if fresh:
+            first = seq + skipped_over
+            outcomes = [to_mapped(item) for item in fresh]
+            statuses = journal.admit(first, [entry_for(outcome) for outcome in outcomes])
+            for offset, (outcome, status) in enumerate(zip(outcomes, statuses, strict=True)):
+                if status != "pending":
+                    row = journal.row(first + offset)
+                    if row is not None:
+                        result.note(status, _example(row.location, row.code, row.message))
+                elif isinstance(outcome, MappedUser) and outcome.notes:
+                    result.note("notes", f"{outcome.record.location}: {'; '.join(outcome.notes)}")
+            result.admitted_now += len(fresh)
+        seq += len(batch)
+        if on_progress is not None:
+            on_progress(seq)
+    if seq < known:
+        raise JournalStateError(
+            f"the input has {seq} records but the journal {journal.path} already holds {known}"
+        )
+    result.total = seq
+    result.counts = journal.counts()
+    result.codes = journal.codes()
+    return result
+
+
+def _example(location: str, code: str | None, message: str | None) -> str:
+    return f"{location}: {code or 'error'}: {message or ''}".rstrip(": ")
+
+
+def _batches(items: Iterator[Item], size: int) -> Iterator[list[Item]]:
+    while batch := list(itertools.islice(items, size)):
+        yield batch

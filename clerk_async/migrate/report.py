@@ -1,0 +1,162 @@
+"""What a migration tells: the summary, the exit code, and the NDJSON report, all from the journal.
+
+Everything is read from the journal rather than from what one run saw, so after a resume the
+report still covers every record of the input, whichever run settled it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+import msgspec
+
+from .journal import Journal, JournalRow
+from .states import OK, PROBLEMS, UNFINISHED
+
+__all__ = ["EXIT_DONE", "EXIT_PROBLEMS", "EXIT_UNFINISHED", "ReportLine", "Summary", "write_report"]
+
+#: Every record created or already imported (or deliberately skipped).
+EXIT_DONE = 0
+#: Some records are invalid, duplicated in the input, or in conflict with a user in Clerk.
+EXIT_PROBLEMS = 1
+#: Some records failed or are still pending: run again to resume.
+EXIT_UNFINISHED = 2
+
+
+class ReportLine(msgspec.Struct):
+    """One record's line in the NDJSON report."""
+
+    external_id: str | None
+    status: str
+    clerk_id: str | None = None
+    code: str | None = None
+    message: str | None = None
+    field: str | None = None
+    identifier: str | None = None
+    location: str | None = None
+    attempts: int = 0
+
+
+_encoder = msgspec.json.Encoder()
+
+
+@dataclass
+class Summary:
+    """The state of the whole journal after a run, and what this run did."""
+
+    counts: dict[str, int]
+    codes: dict[str, int]
+    requests: int = 0
+    rate_limited: int = 0
+    elapsed: float = 0.0
+    #: Why the run stopped before the end of the input, if it did.
+    stopped: str | None = None
+    import_id: str = ""
+    extra: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def of(
+        cls,
+        journal: Journal,
+        *,
+        requests: int = 0,
+        rate_limited: int = 0,
+        elapsed: float = 0.0,
+        stopped: str | None = None,
+    ) -> Summary:
+        return cls(
+            counts=journal.counts(),
+            codes=journal.codes(),
+            requests=requests,
+            rate_limited=rate_limited,
+            elapsed=elapsed,
+            stopped=stopped,
+            import_id=journal.import_id,
+        )
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def exit_code(self) -> int:
+        counts = self.counts
+        if self.stopped is not None or any(counts.get(status, 0) for status in UNFINISHED):
+            return EXIT_UNFINISHED
+        if any(counts.get(status, 0) for status in PROBLEMS):
+            return EXIT_PROBLEMS
+        return EXIT_DONE
+
+    @property
+    def imported(self) -> int:
+        return sum(self.counts.get(status, 0) for status in OK)
+
+    def lines(self) -> list[str]:
+        """The summary as text, one fact a line."""
+        shown = ", ".join(f"{status} {count:,}" for status, count in self.counts.items() if count)
+        out = [f"records   {self.total:,}: {shown or 'none'}"]
+        if self.codes:
+            out.append("by code   " + ", ".join(f"{code} {n:,}" for code, n in self.codes.items()))
+        if self.requests:
+            rate = self.requests / self.elapsed if self.elapsed > 0 else 0.0
+            out.append(
+                f"this run  {self.requests:,} requests in {self.elapsed:.1f} s "
+                f"({rate:,.1f}/s), {self.rate_limited:,} answered 429"
+            )
+        if self.stopped:
+            out.append(f"stopped   {self.stopped}")
+        verdict = {
+            EXIT_DONE: "every record is in Clerk",
+            EXIT_PROBLEMS: "some records need a look (invalid, duplicate or conflict): see the "
+            "report",
+            EXIT_UNFINISHED: "some records failed or are not settled yet: run again to resume "
+            "(retry-failed for the failed ones)",
+        }[self.exit_code]
+        out.append(f"result    {verdict} (exit code {self.exit_code})")
+        return out
+
+
+def report_lines(journal: Journal) -> Iterator[ReportLine]:
+    """One line per record, in input order, read by pages from the journal."""
+    for row in journal.rows():
+        yield _line(row)
+
+
+def _line(row: JournalRow) -> ReportLine:
+    return ReportLine(
+        external_id=row.external_id,
+        status=row.status,
+        clerk_id=row.clerk_id,
+        code=row.code,
+        message=row.message,
+        field=row.field,
+        identifier=row.identifier,
+        location=row.location,
+        attempts=row.attempts,
+    )
+
+
+def write_report(journal: Journal, out: str | os.PathLike[str] | IO[bytes]) -> int:
+    """Write the NDJSON report to ``out`` (a path or a binary file); the number of lines."""
+    if isinstance(out, (str, os.PathLike)):
+        path = Path(out)
+        temporary = path.with_name(path.name + ".partial")
+        with open(temporary, "wb") as handle:
+            count = write_report(journal, handle)
+        os.replace(temporary, path)
+        return count
+    count = 0
+    buffer = bytearray()
+    for line in report_lines(journal):
+        _encoder.encode_into(line, buffer, len(buffer))
+        buffer += b"\n"
+        count += 1
+        if len(buffer) > 1 << 16:
+            out.write(bytes(buffer))
+            buffer.clear()
+    out.write(bytes(buffer))
+    return count

@@ -1,0 +1,97 @@
+"""Every call a migration makes goes through one :class:`Throttle`: one limiter for the whole run.
+
+The throttle waits for the run's rate limiter before each request, pauses it for everyone when
+Clerk answers 429, counts requests and 429s, and keeps a running estimate of Clerk's latency, from
+which the runner sizes its concurrency (latency times rate fills the bucket; more only queues).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Awaitable, Callable
+from typing import Protocol, TypeVar
+
+import anyio
+
+from clerk_async.errors import RateLimitError
+
+__all__ = ["Limiter", "Throttle", "concurrency_for"]
+
+T = TypeVar("T")
+
+#: Without a Retry-After, a 429 pauses everyone this long.
+DEFAULT_PAUSE = 1.0
+#: Latency assumed before the first answer (seconds).
+INITIAL_LATENCY = 0.2
+MIN_CONCURRENCY = 4
+MAX_CONCURRENCY = 512
+#: With no rate limit at all, this many requests at a time.
+UNLIMITED_CONCURRENCY = 64
+
+
+class Limiter(Protocol):
+    """What the runner needs of a rate limiter: book a send, and pause everyone after a 429."""
+
+    def reserve(self) -> float:
+        """Book one send; the seconds to wait before making it."""
+        ...
+
+    def pause(self, seconds: float) -> None:
+        """Hold every send back for ``seconds``."""
+        ...
+
+    def paused_for(self) -> float:
+        """Seconds left of a pause (0 when none)."""
+        ...
+
+
+class Throttle:
+    """Rate-limited, counted calls. ``limiter=None``: the client limits itself (and pauses its
+    limiter after a 429), or nothing does.
+
+    ``rate`` is the limit in requests per second (``None``: unlimited), used to size concurrency.
+    """
+
+    def __init__(self, limiter: Limiter | None, rate: float | None) -> None:
+        self.limiter = limiter
+        self.rate = rate
+        self.requests = 0
+        self.rate_limited = 0
+        self.latency = INITIAL_LATENCY
+
+    async def call(self, action: Callable[[], Awaitable[T]]) -> T:
+        """Wait for the limiter, make the call, learn from it; a 429 pauses the limiter."""
+        limiter = self.limiter
+        while limiter is not None:  # a pause (a 429 seen meanwhile) voids the slot: book another
+            wait = limiter.reserve()
+            if wait > 0:
+                await anyio.sleep(wait)
+            if limiter.paused_for() <= 0:
+                break
+        self.requests += 1
+        started = time.monotonic()
+        try:
+            return await action()
+        except RateLimitError as error:
+            self.rate_limited += 1
+            if limiter is not None:
+                limiter.pause(error.retry_after or DEFAULT_PAUSE)
+            raise
+        finally:
+            self.latency = 0.9 * self.latency + 0.1 * (time.monotonic() - started)
+
+    def concurrency(self) -> int:
+        return concurrency_for(self.rate, self.latency)
+
+
+def concurrency_for(rate: float | None, latency: float) -> int:
+    """Requests in flight that keep a bucket of ``rate`` per second busy at ``latency``.
+
+    Twice latency times rate, plus a few, absorbs latency jitter; the limiter, not concurrency,
+    keeps the run under Clerk's limit, so the excess only waits its turn.
+    """
+    if rate is None:
+        return UNLIMITED_CONCURRENCY
+    wanted = math.ceil(2 * rate * max(latency, 0.0)) + MIN_CONCURRENCY
+    return max(MIN_CONCURRENCY, min(MAX_CONCURRENCY, wanted))

@@ -1,0 +1,243 @@
+"""``clerk-migrate`` in-process against the emulator: import, dry run, status, retry, rollback."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from clerk_async.emulator import ClerkEmulator, Faults
+from clerk_async.migrate.cli import main
+from clerk_async.migrate.journal import Journal
+
+FAST = "100000/1s"
+
+
+def write_users(path: Path, count: int, *, broken: int = 0, prefix: str = "u") -> Path:
+    lines = []
+    for index in range(count):
+        user = {
+            "external_id": f"{prefix}{index}",
+            "email_address": [f"{prefix}{index}@example.com"],
+            "first_name": "Ada",
+        }
+        lines.append(json.dumps(user))
+    for index in range(broken):
+        lines.append(json.dumps({"external_id": f"bad{index}", "email_address": ["nope"]}))
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+@pytest.fixture
+def env(clerk_emulator: ClerkEmulator, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    monkeypatch.setenv("CLERK_SECRET_KEY", clerk_emulator.secret_key)
+    monkeypatch.setenv("CLERK_API_URL", clerk_emulator.url)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def run(*args: str) -> int:
+    return main(list(args))
+
+
+def held(emulator: ClerkEmulator) -> Counter[str]:
+    return Counter(r.data["external_id"] for r in emulator.state.users.users.values())
+
+
+def test_import_status_and_report(
+    env: Path, clerk_emulator: ClerkEmulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    users = write_users(env / "users.jsonl", 30)
+    assert run("import", "--from", "jsonl", "--yes", "--rate-limit", FAST, str(users)) == 0
+    out = capsys.readouterr().out
+    assert "records   30: created 30" in out
+    assert "exit code 0" in out
+    assert sorted(held(clerk_emulator)) == sorted(f"u{i}" for i in range(30))
+    report = [
+        json.loads(line)
+        for line in (env / "migration.report.ndjson").read_text().split("\n")
+        if line
+    ]
+    assert len(report) == 30
+    assert {line["status"] for line in report} == {"created"}
+    assert set(report[0]) >= {"external_id", "status", "clerk_id", "code", "message"}
+    assert run("status", "--json") == 0
+    counts = json.loads(capsys.readouterr().out)
+    assert counts["created"] == 30 and counts["pending"] == 0
+    assert run("status") == 0
+    assert "--from jsonl" in capsys.readouterr().out
+
+
+def test_a_dry_run_sends_no_write(
+    env: Path, clerk_emulator: ClerkEmulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    users = write_users(env / "users.jsonl", 120, broken=2)
+    (env / "users.jsonl").write_text(
+        (env / "users.jsonl").read_text()
+        + json.dumps({"external_id": "u3", "email_address": ["x@example.com"]})
+        + "\n"
+    )
+    code = run("import", "--from", "jsonl", "--dry-run", "--report", "plan.ndjson", str(users))
+    out = capsys.readouterr().out
+    assert code == 1  # invalid and duplicate records found
+    assert "to send   120" in out
+    assert "invalid   2" in out and "invalid_email_address" in out
+    assert "duplicate 1" in out and "external id u3 is also in" in out
+    assert "development instance: it holds at most 100 users" in out
+    assert clerk_emulator.state.users.users == {}
+    assert set(clerk_emulator.emulator.responses) <= {200}  # two reads: instance and count
+    assert sum(clerk_emulator.emulator.responses.values()) == 2
+    assert not (env / "migration.db").exists()
+    assert len((env / "plan.ndjson").read_text().splitlines()) == 123
+
+
+def test_exit_codes(env: Path, clerk_emulator: ClerkEmulator) -> None:
+    good = write_users(env / "good.jsonl", 3)
+    assert (
+        run(
+            "import",
+            "--from",
+            "jsonl",
+            "--yes",
+            "--journal",
+            "a.db",
+            "--rate-limit",
+            FAST,
+            str(good),
+        )
+        == 0
+    )
+    broken = write_users(env / "broken.jsonl", 2, broken=1, prefix="b")
+    assert (
+        run(
+            "import",
+            "--from",
+            "jsonl",
+            "--yes",
+            "--journal",
+            "b.db",
+            "--rate-limit",
+            FAST,
+            str(broken),
+        )
+        == 1
+    )
+    clerk_emulator.faults = Faults(error_rate=1.0, methods=frozenset({"POST"}))
+    failing = write_users(env / "failing.jsonl", 2, prefix="f")
+    assert (
+        run(
+            "import",
+            "--from",
+            "jsonl",
+            "--yes",
+            "--journal",
+            "c.db",
+            "--rate-limit",
+            FAST,
+            str(failing),
+        )
+        == 2
+    )
+    clerk_emulator.faults = None
+    assert (
+        run(
+            "import",
+            "--from",
+            "jsonl",
+            "--yes",
+            "--journal",
+            "c.db",
+            "--rate-limit",
+            FAST,
+            str(failing),
+        )
+        == 2
+    )
+    assert run("retry-failed", "--yes", "--journal", "c.db", "--rate-limit", FAST) == 0
+    assert held(clerk_emulator)["f0"] == 1
+    assert run("status", "--journal", "missing.db") == 3
+
+
+def test_a_journal_refuses_other_files(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    first = write_users(env / "first.jsonl", 2)
+    second = write_users(env / "second.jsonl", 2, prefix="s")
+    assert run("import", "--from", "jsonl", "--yes", "--rate-limit", FAST, str(first)) == 0
+    assert run("import", "--from", "jsonl", "--yes", "--rate-limit", FAST, str(second)) == 3
+    err = capsys.readouterr().err
+    assert "belongs to other input" in err and "first.jsonl" in err
+
+
+def test_rollback_deletes_exactly_what_the_journal_created(
+    env: Path, clerk_emulator: ClerkEmulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with clerk_emulator.sync_client() as clerk:
+        before = clerk.users.create(external_id="u0", email_address=["u0@example.com"])
+        bystander = clerk.users.create(email_address=["bystander@example.com"])
+    users = write_users(env / "users.jsonl", 5)
+    assert run("import", "--from", "jsonl", "--yes", "--rate-limit", FAST, str(users)) == 0
+    assert len(clerk_emulator.state.users.users) == 6
+    assert run("rollback", "--yes", "--rate-limit", FAST) == 0
+    assert "deleted 4, already gone 0, failed 0" in capsys.readouterr().out
+    assert set(clerk_emulator.state.users.users) == {before.id, bystander.id}
+    with Journal(env / "migration.db") as journal:
+        assert journal.counts()["rolled_back"] == 4
+        assert journal.counts()["already_imported"] == 1
+        assert [entry["outcome"] for entry in journal.rollback_log()] == ["deleted"] * 4
+    assert run("rollback", "--yes") == 0
+    assert "nothing to roll back" in capsys.readouterr().out
+    assert run("import", "--from", "jsonl", "--yes", str(users)) == 3  # a rolled-back journal
+
+
+def test_export_writes_every_user(env: Path, clerk_emulator: ClerkEmulator) -> None:
+    with clerk_emulator.sync_client() as clerk:
+        for index in range(7):
+            clerk.users.create(email_address=[f"e{index}@example.com"], external_id=f"e{index}")
+    assert run("export", "--out", "users.ndjson") == 0
+    exported = [json.loads(line) for line in (env / "users.ndjson").read_text().splitlines()]
+    assert sorted(user["external_id"] for user in exported) == [f"e{i}" for i in range(7)]
+    assert exported[0]["object"] == "user"
+
+
+def test_without_a_terminal_the_run_needs_yes(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    users = write_users(env / "users.jsonl", 1)
+    assert run("import", "--from", "jsonl", str(users)) == 3
+    assert "pass --yes" in capsys.readouterr().err
+
+
+def test_bad_arguments(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    users = write_users(env / "users.jsonl", 1)
+    assert run("import", "--from", "okta", str(users)) == 3
+    assert run("import", "--from", "jsonl", "--yes", "--rate-limit", "lots", str(users)) == 3
+    assert "rate limit must look like 100/10s" in capsys.readouterr().err
+
+
+def test_progress_as_log_lines_and_as_a_bar() -> None:
+    import io
+
+    from clerk_async.migrate.progress import LogLines, ProgressBar, progress_display
+    from clerk_async.migrate.runner import Progress
+
+    out = io.StringIO()
+    display = progress_display("import", out)
+    assert isinstance(display, LogLines)  # not a terminal
+    progress = Progress(total=10, done=7, baseline=2, created=5, rate_limited=1, started=0.0)
+    with display:
+        display.update(progress)
+    first, last = out.getvalue().splitlines()
+    assert "import 5/10 (50%)" in first and "created 5" in first and "429s 1" in first
+    assert first.split(" ", 1)[1] == last.split(" ", 1)[1]  # the last line on exit
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    screen = Terminal()
+    bar = progress_display("import", screen)
+    assert isinstance(bar, ProgressBar)
+    with bar:
+        bar.update(progress)
+    assert "created 5" in screen.getvalue() and "5/10" in screen.getvalue()

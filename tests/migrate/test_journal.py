@@ -1,0 +1,230 @@
+"""The journal's state machine, duplicates, durability and input binding."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from clerk_async.migrate.journal import (
+    Entry,
+    InputMismatchError,
+    Journal,
+    JournalBusyError,
+)
+from clerk_async.migrate.states import JournalStateError, check_move
+
+
+def pending(external_id: str, *identifiers: tuple[str, str], line: int = 1) -> Entry:
+    claims = (("external_id", external_id), *identifiers)
+    return Entry(external_id, f"users.jsonl:{line}", "pending", claims=claims)
+
+
+@pytest.fixture
+def journal(tmp_path: Path) -> Journal:
+    book = Journal(tmp_path / "migration.db")
+    book.begin_run("import")
+    return book
+
+
+def test_admitting_sorts_records_and_finds_in_file_duplicates(journal: Journal) -> None:
+    statuses = journal.admit(
+        0,
+        [
+            pending("a", ("email_address", "ada@example.com"), line=1),
+            Entry("b", "users.jsonl:2", "invalid", "invalid_phone_number", "no +", "phone_number"),
+            pending("a", ("email_address", "other@example.com"), line=3),
+            pending("c", ("email_address", "ada@example.com"), line=4),
+            Entry(None, "users.jsonl:5", "skipped", "soft_deleted", "deleted in the source"),
+            pending("d", ("email_address", "other@example.com"), line=6),
+        ],
+    )
+    assert statuses == ["pending", "invalid", "duplicate", "duplicate", "skipped", "pending"]
+    third = journal.row(2)
+    assert third is not None
+    assert (third.code, third.identifier) == ("duplicate_external_id", "external_id a")
+    assert third.message == "the external id a is also in users.jsonl:1"
+    fourth = journal.row(3)
+    assert fourth is not None
+    assert (fourth.code, fourth.field) == ("duplicate_identifier", "email_address")
+    # record 3's clash on its external id released the email it had claimed first: d may have it
+    assert journal.row(5) is not None and journal.row(5).status == "pending"  # type: ignore[union-attr]
+    assert journal.counts()["duplicate"] == 2
+    assert journal.codes() == {
+        "duplicate_external_id": 1,
+        "duplicate_identifier": 1,
+        "invalid_phone_number": 1,
+        "soft_deleted": 1,
+    }
+
+
+def test_admitting_again_is_idempotent(journal: Journal) -> None:
+    entries = [pending("a"), pending("b"), pending("c")]
+    journal.admit(0, entries[:2])
+    assert journal.admit(0, entries) == ["pending", "pending", "pending"]
+    assert journal.admitted == 3
+    assert journal.counts()["pending"] == 3
+
+
+def test_the_moves_of_one_record(journal: Journal) -> None:
+    journal.admit(0, [pending("a"), pending("b"), pending("c")])
+    journal.mark_in_flight([0, 1, 2])
+    journal.another_attempt(1, uncertain=True)
+    journal.created(0, "user_0")
+    journal.failed(1, "internal_clerk_error", "boom", uncertain=True)
+    journal.back_to_pending(2)
+    journal.commit()
+    rows = {row.seq: row for row in journal.rows()}
+    assert (rows[0].status, rows[0].clerk_id, rows[0].attempts) == ("created", "user_0", 1)
+    assert (rows[1].status, rows[1].attempts, rows[1].uncertain) == ("failed", 2, True)
+    assert rows[2].status == "pending"
+    assert journal.retry_failed() == 1
+    assert journal.row(1).status == "pending"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("prepare", "move"),
+    [
+        ("pending", lambda j: j.created(0, "user_1")),  # never created without being sent
+        ("created", lambda j: j.mark_in_flight([0])),  # never sent twice
+        ("created", lambda j: j.failed(0, "x", "y")),
+        ("pending", lambda j: j.another_attempt(0, uncertain=False)),
+        ("failed", lambda j: j.mark_in_flight([0])),  # retried only through retry-failed
+    ],
+)
+def test_a_move_the_state_machine_forbids_raises(
+    journal: Journal, prepare: str, move: object
+) -> None:
+    journal.admit(0, [pending("a")])
+    if prepare != "pending":
+        journal.mark_in_flight([0])
+        if prepare == "created":
+            journal.created(0, "user_1")
+        else:
+            journal.failed(0, "code", "message")
+    before = journal.row(0)
+    with pytest.raises(JournalStateError, match="record 0"):
+        move(journal)  # type: ignore[operator]
+    assert journal.row(0) == before
+
+
+def test_check_move_names_the_move() -> None:
+    check_move(3, "pending", "in_flight")
+    with pytest.raises(JournalStateError, match="record 3: a skipped record cannot become pending"):
+        check_move(3, "skipped", "pending")
+
+
+def test_in_flight_is_committed_before_the_call(journal: Journal) -> None:
+    journal.admit(0, [pending("a")])
+    journal.mark_in_flight([0])
+    other = sqlite3.connect(journal.path)
+    assert other.execute("SELECT status, attempts FROM records").fetchall() == [("in_flight", 1)]
+    other.close()
+
+
+def test_outcomes_are_committed_in_batches_and_on_close(journal: Journal) -> None:
+    journal.admit(0, [pending("a")])
+    journal.mark_in_flight([0])
+    journal.created(0, "user_a")
+    journal.close()
+    with Journal(journal.path) as again:
+        assert again.row(0).status == "created"  # type: ignore[union-attr]
+
+
+def test_a_killed_process_leaves_its_in_flight_records(tmp_path: Path) -> None:
+    path = tmp_path / "killed.db"
+    script = textwrap.dedent(
+        f"""
+        import os, signal
+        from clerk_async.migrate.journal import Entry, Journal
+        j = Journal({str(path)!r}, lock=True)
+        j.begin_run("import")
+        j.admit(0, [Entry(str(i), "f:1", "pending", claims=(("external_id", str(i)),))
+                    for i in range(3)])
+        j.mark_in_flight([0, 1])
+        j.mark_in_flight([2])
+        j.created(0, "user_0")  # an outcome not yet committed: lost, and that is safe
+        os.kill(os.getpid(), signal.SIGKILL)
+        """
+    )
+    process = subprocess.run([sys.executable, "-c", script], check=False, timeout=60)
+    assert process.returncode == -signal.SIGKILL
+    with Journal(path, lock=True) as after:  # the dead process's lock is gone with it
+        assert [row.status for row in after.rows()] == ["in_flight"] * 3
+
+
+def test_two_runs_never_share_a_journal(tmp_path: Path) -> None:
+    path = tmp_path / "busy.db"
+    with Journal(path, lock=True):
+        with pytest.raises(JournalBusyError, match="another clerk-migrate"):
+            Journal(path, lock=True)
+        with Journal(path) as reader:  # status reads without the lock
+            assert reader.counts()["pending"] == 0
+
+
+def test_the_journal_is_bound_to_its_input(journal: Journal) -> None:
+    description = {"source": "jsonl", "files": ["/data/users.jsonl"]}
+    assert journal.bind_input("f1", description) is True
+    assert journal.bind_input("f1", description) is False
+    with pytest.raises(InputMismatchError, match=r"--from jsonl /data/users\.jsonl"):
+        journal.bind_input("f2", description)
+    assert journal.input_description() == description
+
+
+def test_rollback_moves_and_logs(journal: Journal) -> None:
+    journal.admit(0, [pending("a"), pending("b")])
+    journal.mark_in_flight([0, 1])
+    journal.created(0, "user_a")
+    journal.created(1, "user_b")
+    journal.rolled_back(0, "user_a", "deleted")
+    journal.rollback_failed(1, "user_b", "internal_clerk_error", "boom")
+    journal.commit()
+    assert journal.row(0).status == "rolled_back"  # type: ignore[union-attr]
+    assert journal.row(1).status == "created"  # type: ignore[union-attr]
+    log = {entry["clerk_id"]: entry for entry in journal.rollback_log()}
+    assert log["user_a"]["outcome"] == "deleted"
+    assert (log["user_b"]["outcome"], log["user_b"]["code"]) == ("failed", "internal_clerk_error")
+
+
+def test_rows_are_read_by_pages(journal: Journal) -> None:
+    journal.admit(0, [pending(str(i)) for i in range(25)])
+    assert [row.seq for row in journal.rows(page=10)] == list(range(25))
+    assert [row.seq for row in journal.rows("pending", page=7)] == list(range(25))
+
+
+def test_not_a_journal(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("not sqlite at all, " * 100)
+    with pytest.raises(JournalStateError, match="is not a migration journal"):
+        Journal(path)
+
+
+def test_runs_are_recorded(journal: Journal) -> None:
+    journal.end_run("finished")
+    (run,) = journal.runs()
+    assert (run["command"], run["outcome"]) == ("import", "finished")
+    assert run["run_id"] == journal.run_id
+    assert len(journal.import_id) == 32
+    assert os.path.exists(journal.path)
+
+
+def test_live_counts_follow_every_move(journal: Journal) -> None:
+    journal.admit(0, [pending("a"), pending("b"), pending("a"), pending("c")])
+    journal.mark_in_flight([0, 1, 3])
+    journal.created(0, "user_a")
+    journal.failed(1, "x", "y")
+    journal.back_to_pending(3)
+    journal.retry_failed()
+    journal.mark_in_flight([1])
+    journal.created(1, "user_b")
+    journal.rolled_back(1, "user_b", "deleted")
+    assert journal.live_counts() == journal.counts()
+    journal.commit()
+    with Journal(journal.path) as reopened:
+        assert reopened.live_counts() == journal.counts()
