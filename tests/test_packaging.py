@@ -132,4 +132,5 @@ def test_build_makes_a_wheel_whose_mirror_comes_from_the_hook(tmp_path: Path) ->
     assert "clerk_sync mirror regenerated and current" in result.stdout
     assert "OK without aiohttp" in result.stdout
     assert "README pytest example(s) pass in a fresh project" in result.stdout
+    assert "clerk-migrate imported 5 users once, from a fresh install" in result.stdout
     assert len(list((tmp_path / "dist").glob("*.whl"))) == 1
