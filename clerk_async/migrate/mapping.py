@@ -30,7 +30,9 @@ from typing import Any
 
 import msgspec
 
+from clerk_async._json_values import check_json_values
 from clerk_async._password_digests import KNOWN_HASHERS, DigestFormatError, parse_digest
+from clerk_async.errors import RequestValidationError
 from clerk_async.migrate.readers._values import boolean
 from clerk_async.migrate.records import (
     Contact,
@@ -237,6 +239,10 @@ def _second_factor(draft: UserDraft) -> dict[str, Any]:
 def _metadata(name: str, value: object) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise _Invalid("invalid_metadata", name, f"{name} is not a JSON object")
+    try:
+        check_json_values({name: value})  # what msgspec would silently change (NaN, bytes...)
+    except RequestValidationError as problem:
+        raise _Invalid("invalid_metadata", name, str(problem)) from None
     size = len(msgspec.json.encode(value))
     if size > METADATA_LIMIT:
         raise _Invalid(

@@ -25,11 +25,9 @@ from typing import Any, Literal
 import anyio
 import anyio.abc
 import msgspec
-from msgspec import UNSET
 
 from clerk_async import Clerk
 from clerk_async._http import EncodedBody
-from clerk_async._json_values import check_json_values
 from clerk_async._operations import CREATE_USER
 from clerk_async._ratelimit import RateLimit
 from clerk_async.errors import (
@@ -71,7 +69,6 @@ MARK_BATCH = 64
 SPARE_WORKERS = 16
 TICK = 0.5
 QUOTA_CODE = "user_quota_exceeded"
-_METADATA = ("public_metadata", "private_metadata", "unsafe_metadata")
 _encode = msgspec.json.Encoder().encode
 
 
@@ -452,12 +449,8 @@ class _Run:
         return _UNKNOWN  # pragma: no cover
 
     async def _create(self, request: CreateUserRequest) -> User:
-        """``POST /users`` with the mapped request as it is (validated when it was built), never
-        retried by the client: an unknown outcome is looked up instead."""
-        for name in _METADATA:
-            value = getattr(request, name)
-            if value is not UNSET:
-                check_json_values(value)  # what msgspec would silently change (NaN, bytes...)
+        """``POST /users`` with the mapped request as it is (validated, its metadata checked, when
+        it was built), never retried by the client: an unknown outcome is looked up instead."""
         body = EncodedBody(_encode(request), "application/json")
         user: User = await self.clerk.send(CREATE_USER, User, body=body, retries=None)
         return user

@@ -130,6 +130,8 @@ def test_password_digest_and_second_factors() -> None:
         ({"password": "long enough", "password_digest": DIGEST}, "invalid_field", "password"),
         ({"totp_secret": "not base32!"}, "invalid_field", "totp_secret"),
         ({"public_metadata": ["a", "list"]}, "invalid_metadata", "public_metadata"),
+        ({"public_metadata": {"score": float("nan")}}, "invalid_metadata", "public_metadata"),
+        ({"unsafe_metadata": {"raw": b"\x00"}}, "invalid_metadata", "unsafe_metadata"),
         (
             {"private_metadata": {"blob": "x" * METADATA_LIMIT}},
             "metadata_too_large",
