@@ -34,9 +34,20 @@ from clerk_async.errors import APIConnectionError, ClerkError
 
 from ._transport import AsyncTransport, sleep
 
-__all__ = ["AsyncAPIClient", "AsyncPage"]
+__all__ = ["AsyncAPIClient", "AsyncPage", "wait_for_slot"]
 
 T = TypeVar("T")
+
+
+async def wait_for_slot(limiter: RateLimiter) -> None:
+    """Wait for a send slot of ``limiter``; a pause (a 429 seen meanwhile) voids the slot: book
+    another. Every request of a client with ``rate_limit=`` (and of a migration) waits here."""
+    while True:
+        wait = limiter.reserve()
+        if wait > 0:
+            await sleep(wait)
+        if limiter.paused_for() <= 0:
+            return
 
 
 class AsyncPage(Page[T]):
@@ -230,7 +241,7 @@ class AsyncAPIClient:
     async def _attempt(self, request: Request, timeout: float) -> Response:
         limiter = self._limiter
         if limiter is not None:
-            await self._wait_for_slot(limiter)
+            await wait_for_slot(limiter)
         logger = self._config.logger
         if not logger.isEnabledFor(logging.DEBUG):
             response = await self._transport.send(request, timeout)
@@ -246,16 +257,6 @@ class AsyncAPIClient:
             retry_after = parse_retry_after(response.headers.get("retry-after"))
             limiter.pause(1.0 if retry_after is None else retry_after)
         return response
-
-    @staticmethod
-    async def _wait_for_slot(limiter: RateLimiter) -> None:
-        """Wait for a send slot; a pause (a 429 seen meanwhile) voids the slot: book another."""
-        while True:
-            wait = limiter.reserve()
-            if wait > 0:
-                await sleep(wait)
-            if limiter.paused_for() <= 0:
-                return
 
     async def paginate(
         self, method: AsyncPageMethod[T], /, *, page_size: int = 100, **params: Any

@@ -35,9 +35,20 @@ from clerk_async.errors import APIConnectionError, ClerkError
 
 from ._transport import SyncTransport, sleep
 
-__all__ = ["SyncAPIClient", "SyncPage"]
+__all__ = ["SyncAPIClient", "SyncPage", "wait_for_slot"]
 
 T = TypeVar("T")
+
+
+def wait_for_slot(limiter: RateLimiter) -> None:
+    """Wait for a send slot of ``limiter``; a pause (a 429 seen meanwhile) voids the slot: book
+    another. Every request of a client with ``rate_limit=`` (and of a migration) waits here."""
+    while True:
+        wait = limiter.reserve()
+        if wait > 0:
+            sleep(wait)
+        if limiter.paused_for() <= 0:
+            return
 
 
 class SyncPage(Page[T]):
@@ -231,7 +242,7 @@ class SyncAPIClient:
     def _attempt(self, request: Request, timeout: float) -> Response:
         limiter = self._limiter
         if limiter is not None:
-            self._wait_for_slot(limiter)
+            wait_for_slot(limiter)
         logger = self._config.logger
         if not logger.isEnabledFor(logging.DEBUG):
             response = self._transport.send(request, timeout)
@@ -247,16 +258,6 @@ class SyncAPIClient:
             retry_after = parse_retry_after(response.headers.get("retry-after"))
             limiter.pause(1.0 if retry_after is None else retry_after)
         return response
-
-    @staticmethod
-    def _wait_for_slot(limiter: RateLimiter) -> None:
-        """Wait for a send slot; a pause (a 429 seen meanwhile) voids the slot: book another."""
-        while True:
-            wait = limiter.reserve()
-            if wait > 0:
-                sleep(wait)
-            if limiter.paused_for() <= 0:
-                return
 
     def paginate(
         self, method: SyncPageMethod[T], /, *, page_size: int = 100, **params: Any

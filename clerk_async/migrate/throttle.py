@@ -10,13 +10,13 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Awaitable, Callable
-from typing import Protocol, TypeVar
+from typing import TypeVar
 
-import anyio
-
+from clerk_async._base_client import wait_for_slot
+from clerk_async._ratelimit import RateLimiter
 from clerk_async.errors import RateLimitError
 
-__all__ = ["Limiter", "Throttle", "concurrency_for"]
+__all__ = ["Throttle", "concurrency_for"]
 
 T = TypeVar("T")
 
@@ -30,22 +30,6 @@ MAX_CONCURRENCY = 512
 UNLIMITED_CONCURRENCY = 64
 
 
-class Limiter(Protocol):
-    """What the runner needs of a rate limiter: book a send, and pause everyone after a 429."""
-
-    def reserve(self) -> float:
-        """Book one send; the seconds to wait before making it."""
-        ...
-
-    def pause(self, seconds: float) -> None:
-        """Hold every send back for ``seconds``."""
-        ...
-
-    def paused_for(self) -> float:
-        """Seconds left of a pause (0 when none)."""
-        ...
-
-
 class Throttle:
     """Rate-limited, counted calls. ``limiter=None``: the client limits itself (and pauses its
     limiter after a 429), or nothing does.
@@ -53,7 +37,7 @@ class Throttle:
     ``rate`` is the limit in requests per second (``None``: unlimited), used to size concurrency.
     """
 
-    def __init__(self, limiter: Limiter | None, rate: float | None) -> None:
+    def __init__(self, limiter: RateLimiter | None, rate: float | None) -> None:
         self.limiter = limiter
         self.rate = rate
         self.requests = 0
@@ -63,12 +47,8 @@ class Throttle:
     async def call(self, action: Callable[[], Awaitable[T]]) -> T:
         """Wait for the limiter, make the call, learn from it; a 429 pauses the limiter."""
         limiter = self.limiter
-        while limiter is not None:  # a pause (a 429 seen meanwhile) voids the slot: book another
-            wait = limiter.reserve()
-            if wait > 0:
-                await anyio.sleep(wait)
-            if limiter.paused_for() <= 0:
-                break
+        if limiter is not None:
+            await wait_for_slot(limiter)
         self.requests += 1
         started = time.monotonic()
         try:
