@@ -15,7 +15,19 @@ __all__ = [
 ]
 
 
-class TokenVerificationErrorReason(Enum):
+class _Reason(Enum):
+    """A reason: its value is (Clerk's code string, a message)."""
+
+    @property
+    def code(self) -> str:
+        return str(self.value[0])
+
+    @property
+    def message(self) -> str:
+        return str(self.value[1])
+
+
+class TokenVerificationErrorReason(_Reason):
     """A token that did not verify. ``value`` is ``(code, message)`` as in Clerk's Python SDK."""
 
     JWK_FAILED_TO_LOAD = (
@@ -67,16 +79,8 @@ class TokenVerificationErrorReason(Enum):
         "This is not a token of a type that verify_token verifies (a machine JWT?).",
     )
 
-    @property
-    def code(self) -> str:
-        return str(self.value[0])
 
-    @property
-    def message(self) -> str:
-        return str(self.value[1])
-
-
-class AuthErrorReason(Enum):
+class AuthErrorReason(_Reason):
     """A request that is signed out for a reason other than its token's verification."""
 
     SESSION_TOKEN_MISSING = (
@@ -105,14 +109,6 @@ class AuthErrorReason(Enum):
         "The session cookie was issued before the client's last sign-in or sign-out "
         "(__client_uat).",
     )
-
-    @property
-    def code(self) -> str:
-        return str(self.value[0])
-
-    @property
-    def message(self) -> str:
-        return str(self.value[1])
 
 
 class AuthStatus(Enum):
