@@ -23,17 +23,34 @@ def _example_id(code: str) -> str:
     return re.sub(r"\W+", "-", first)[:40].strip("-")
 
 
+def emulator_env(emulator: ClerkEmulator) -> dict[str, str]:
+    """The environment of an example: the client's key and server are the emulator's."""
+    env = {**os.environ, "CLERK_API_URL": emulator.url, "CLERK_SECRET_KEY": emulator.secret_key}
+    env.pop("CLERK_JWT_KEY", None)
+    return env
+
+
+def run_example(
+    code: str, emulator: ClerkEmulator, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """An example run as a script against ``emulator``."""
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=emulator_env(emulator),
+        cwd=cwd,
+        timeout=60,
+        check=False,
+    )
+
+
 def test_the_readme_has_examples() -> None:
     assert len(EXAMPLES) >= 10
 
 
 @pytest.mark.parametrize("code", EXAMPLES, ids=[_example_id(code) for code in EXAMPLES])
 def test_readme_example_runs(code: str, clerk_emulator: ClerkEmulator, tmp_path: Path) -> None:
-    env = {
-        **os.environ,
-        "CLERK_API_URL": clerk_emulator.url,
-        "CLERK_SECRET_KEY": clerk_emulator.secret_key,
-    }
     if "def test_" in code:  # an example of a test: run it with pytest, as a user would
         example = tmp_path / "test_example.py"
         example.write_text(code)
@@ -48,7 +65,13 @@ def test_readme_example_runs(code: str, clerk_emulator: ClerkEmulator, tmp_path:
     else:
         command = [sys.executable, "-X", "dev", "-c", code]
     result = subprocess.run(
-        command, capture_output=True, text=True, timeout=120, env=env, cwd=tmp_path, check=False
+        command,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=emulator_env(clerk_emulator),
+        cwd=tmp_path,
+        check=False,
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
@@ -58,19 +81,7 @@ def test_readme_example_runs(code: str, clerk_emulator: ClerkEmulator, tmp_path:
 
 def test_the_unset_example_prints_what_it_says(clerk_emulator: ClerkEmulator) -> None:
     (code,) = [example for example in EXAMPLES if "last_name=None" in example]
-    env = {
-        **os.environ,
-        "CLERK_API_URL": clerk_emulator.url,
-        "CLERK_SECRET_KEY": clerk_emulator.secret_key,
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-        check=False,
-    )
+    result = run_example(code, clerk_emulator)
     assert result.stdout.strip() == "Lynn None", result.stderr
 
 
@@ -78,20 +89,7 @@ def test_the_migration_example_imports_both_users(
     clerk_emulator: ClerkEmulator, tmp_path: Path
 ) -> None:
     (code,) = [example for example in EXAMPLES if "await migrate(" in example]
-    env = {
-        **os.environ,
-        "CLERK_API_URL": clerk_emulator.url,
-        "CLERK_SECRET_KEY": clerk_emulator.secret_key,
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=60,
-        check=False,
-    )
+    result = run_example(code, clerk_emulator, cwd=tmp_path)
     assert result.stdout.splitlines()[0] == "2 0", result.stdout + result.stderr
     assert (tmp_path / "migration.db").exists()
     assert len(clerk_emulator.state.users.users) == 2

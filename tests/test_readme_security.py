@@ -2,25 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 from clerk_async.emulator import ClerkEmulator
-from tests.test_readme import EXAMPLES
+from tests.test_readme import EXAMPLES, run_example
 
 
 def _run(code: str, emulator: ClerkEmulator) -> list[str]:
-    env = {**os.environ, "CLERK_API_URL": emulator.url, "CLERK_SECRET_KEY": emulator.secret_key}
-    env.pop("CLERK_JWT_KEY", None)
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-        check=False,
-    )
+    result = run_example(code, emulator)
     assert result.returncode == 0, result.stderr
     return result.stdout.splitlines()
 
