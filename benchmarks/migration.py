@@ -31,6 +31,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from benchmarks.process import run_measurement
+
 __all__ = ["MIGRATION_WORKLOADS", "measure"]
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -92,16 +94,9 @@ class Emulator:
 
 
 def _child(cpu: int | None, *args: str) -> dict[str, Any]:
-    command = [sys.executable, "-m", "benchmarks.migration", "child", *args]
-    if cpu is not None:
-        command += ["--cpu", str(cpu)]
-    done = subprocess.run(
-        command, cwd=ROOT, capture_output=True, text=True, timeout=1800, check=False
+    return run_measurement(
+        "benchmarks.migration", "child", *args, cpu=cpu, timeout=1800, what=args[0]
     )
-    if done.returncode != 0:
-        raise RuntimeError(f"{' '.join(args[:1])} failed:\n{done.stderr[-3000:]}")
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
 
 
 def measure(

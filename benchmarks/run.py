@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import emulator_bench, importtime, migration, webhooks
+from benchmarks.process import run_measurement
 from benchmarks.report import Report, Row, machine_info
 from benchmarks.workloads import FLOORS, WORKLOADS
 
@@ -132,19 +133,10 @@ def run_child(
     cpu: int | None,
     trace_memory: bool = False,
 ) -> dict[str, Any]:
-    command = [PYTHON, "-m", "benchmarks.child", workload, contender]
-    command += ["--origin", origin, "--count", str(count)]
-    if cpu is not None:
-        command += ["--cpu", str(cpu)]
+    args = [workload, contender, "--origin", origin, "--count", str(count)]
     if trace_memory:
-        command.append("--trace-memory")
-    done = subprocess.run(
-        command, cwd=ROOT, capture_output=True, text=True, timeout=600, check=False
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"{workload} {contender} failed:\n{done.stderr}")
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
+        args.append("--trace-memory")
+    return run_measurement("benchmarks.child", *args, cpu=cpu, what=f"{workload} {contender}")
 
 
 def run_workload(workload: str, plan: Plan, origin: str, cpu: int | None) -> dict[str, Outcome]:

@@ -22,13 +22,13 @@ import hmac
 import json
 import os
 import statistics
-import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from benchmarks.process import run_measurement
 from benchmarks.report import Row
 from benchmarks.workloads import Measurement, Meter
 
@@ -153,16 +153,9 @@ def measure(reps: int, count: int, cpu: int | None, log: Callable[[str], None]) 
 
 
 def _child(name: str, count: int, cpu: int | None) -> dict[str, Any]:
-    command = [sys.executable, "-m", "benchmarks.webhooks", name, "--count", str(count)]
-    if cpu is not None:
-        command += ["--cpu", str(cpu)]
-    done = subprocess.run(
-        command, cwd=ROOT, capture_output=True, text=True, timeout=600, check=False
+    return run_measurement(
+        "benchmarks.webhooks", name, "--count", str(count), cpu=cpu, what=f"W8 {name}"
     )
-    if done.returncode != 0:
-        raise RuntimeError(f"W8 {name} failed:\n{done.stderr}")
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
 
 
 def _row(name: str, count: int, runs: list[dict[str, Any]], floor: list[dict[str, Any]]) -> Row:
