@@ -30,6 +30,7 @@ from typing import Any
 
 import msgspec
 
+from clerk_async._identifiers import EMAIL, PHONE, USERNAME
 from clerk_async._json_values import check_json_values
 from clerk_async._password_digests import KNOWN_HASHERS, DigestFormatError, parse_digest
 from clerk_async.errors import RequestValidationError
@@ -47,10 +48,7 @@ __all__ = ["METADATA_LIMIT", "map_record", "split_name"]
 
 #: Clerk's limit on each metadata object, in bytes of JSON.
 METADATA_LIMIT = 8 * 1024
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
-_PHONE = re.compile(r"^\+[1-9][0-9]{6,14}$")
 _PHONE_PUNCTUATION = re.compile(r"[\s().-]")
-_USERNAME = re.compile(r"^[A-Za-z0-9_.-]{4,64}$")
 _BASE32 = re.compile(r"^[A-Z2-7]+=*$")
 _BCRYPT_PREFIXES = ("$2a$", "$2b$", "$2y$")
 _MIN_PASSWORD = 8
@@ -90,7 +88,7 @@ def _map(record: SourceRecord) -> MappedUser:
     emails = [_email(contact) for contact in draft.emails]
     phones = [_phone(contact) for contact in draft.phones]
     username = draft.username
-    if username is not None and not _USERNAME.match(username):
+    if username is not None and not USERNAME.match(username):
         raise _Invalid(
             "invalid_username",
             "username",
@@ -141,7 +139,7 @@ def _status(contact: Contact) -> str:
 
 def _email(contact: Contact) -> tuple[str, str]:
     value = contact.value.strip()
-    if len(value) > 254 or not _EMAIL.match(value):
+    if len(value) > 254 or not EMAIL.match(value):
         raise _Invalid(
             "invalid_email_address", "email_address", f"{value!r} is not an email address"
         )
@@ -150,7 +148,7 @@ def _email(contact: Contact) -> tuple[str, str]:
 
 def _phone(contact: Contact) -> tuple[str, str]:
     value = _PHONE_PUNCTUATION.sub("", contact.value)
-    if not _PHONE.match(value):
+    if not PHONE.match(value):
         raise _Invalid(
             "invalid_phone_number",
             "phone_number",

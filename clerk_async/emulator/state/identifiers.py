@@ -7,9 +7,9 @@ compared case-insensitively), which is what makes a second user with a taken ema
 
 from __future__ import annotations
 
-import re
 from typing import Any, Literal
 
+from clerk_async._identifiers import EMAIL, PHONE, WEB3_WALLET
 from clerk_async.emulator.errors import identifier_exists, param_invalid
 
 from .common import new_id, now_ms
@@ -18,10 +18,7 @@ __all__ = ["Identifiers", "Kind", "normalize"]
 
 Kind = Literal["email_address", "phone_number", "web3_wallet"]
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
-_PHONE = re.compile(r"^\+[1-9][0-9]{6,14}$")
-_WALLET = re.compile(r"^0x[0-9a-fA-F]{40}$")
-_PATTERNS = {"email_address": _EMAIL, "phone_number": _PHONE, "web3_wallet": _WALLET}
+_PATTERNS = {"email_address": EMAIL, "phone_number": PHONE, "web3_wallet": WEB3_WALLET}
 _LABELS = {
     "email_address": "email address",
     "phone_number": "phone number",

@@ -7,10 +7,10 @@ write validates the whole request before changing anything.
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Iterable
 from typing import Any
 
+from clerk_async._identifiers import USERNAME
 from clerk_async.emulator.errors import (
     APIError,
     identifier_exists,
@@ -31,7 +31,6 @@ from .user_records import ORDER_FIELDS, UserRecord, filters
 __all__ = ["DEFAULT_IMAGE_URL", "ORDER_FIELDS", "UserRecord", "UserStore"]
 
 DEFAULT_IMAGE_URL = "https://img.clerk.com/emulator/default-avatar.png"
-_USERNAME = re.compile(r"^[A-Za-z0-9_.-]{4,64}$")
 #: Clerk's cap on the values of one list filter ("Accepts up to 100 ...").
 MAX_FILTER_VALUES = 100
 _CAPPED_FILTERS = (
@@ -442,7 +441,7 @@ class UserStore:
     def _check_username(self, username: str | None, user_id: str | None) -> str | None:
         if username is None:
             return None
-        if not _USERNAME.match(username):
+        if not USERNAME.match(username):
             raise param_invalid(
                 "username", "Usernames have 4 to 64 letters, digits, '_', '-' or '.'."
             )
