@@ -2,9 +2,13 @@
 
 Pure and shared: the migration checks a digest before sending it (``clerk_async.migrate``), the
 emulator parses it to verify passwords later (``clerk_async.emulator.passwords``). The formats are
-the ones Clerk documents for CreateUser; where Clerk names a hasher without documenting its
-format (``ldap_ssha``, ``md5_phpass``), the usual format of that scheme is taken. Errors say which
-format was expected and never repeat the digest, which is a secret.
+the ones Clerk documents for CreateUser, as strictly as the docs state them: ``pbkdf2_sha1``'s key
+length is 32 bytes unless the digest gives it, ``scrypt_werkzeug`` starts with ``$``, argon2 is
+version 19. Where the docs and the scheme's own output disagree, the scheme's output is taken:
+``scrypt_werkzeug``'s hash is hex, as werkzeug writes it (the docs call it Base64; the page they
+link for this hasher is werkzeug's). Where Clerk names a hasher without documenting its format
+(``ldap_ssha``, ``md5_phpass``), the usual format of that scheme is taken. Errors say which format
+was expected and never repeat the digest, which is a secret.
 """
 
 from __future__ import annotations
@@ -143,7 +147,9 @@ _BCRYPT = re.compile(r"^\$2[aby]\$\d\d\$[./A-Za-z0-9]{53}$")
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
 _PHPASS_ALPHABET = "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 _PHPASS = re.compile(r"^\$[PH]\$[./0-9A-Za-z]{31}$")
-_ARGON2 = re.compile(r"^\$(argon2id?)\$v=\d+\$m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$")
+_ARGON2 = re.compile(r"^\$(argon2id?)\$v=19\$m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$")
+#: ``pbkdf2_sha1``'s key length when the digest does not give one (Clerk's documented default).
+_PBKDF2_SHA1_KEY_LENGTH = 32
 # AWS's own patterns for a user pool id and an app client id.
 _POOL_ID = re.compile(r"^[\w-]+_[0-9a-zA-Z]+$")
 _CLIENT_ID = re.compile(r"^[\w+]{1,128}$")
@@ -225,11 +231,17 @@ def _b64_bytes(value: str, name: str, what: str) -> bytes:
 
 def _pbkdf2_sha1(digest: str) -> Pbkdf2:
     # pbkdf2_sha1$<iterations>$<salt>$<hex hash>[$<key length>]; a hex salt is decoded, any
-    # other salt is taken as its bytes.
+    # other salt is taken as its bytes. Without a key length, the key is 32 bytes: a hash of any
+    # other length could never match, so it is refused here rather than at every sign-in.
     parts = _dollar_parts(digest, "pbkdf2_sha1", "pbkdf2_sha1", (4, 5))
     expected = _hex_bytes(parts[3], "pbkdf2_sha1", "hash")
     if len(parts) == 5 and (not parts[4].isdigit() or int(parts[4]) != len(expected)):
         raise DigestFormatError("the key length of a pbkdf2_sha1 digest must match its hash.")
+    if len(parts) == 4 and len(expected) != _PBKDF2_SHA1_KEY_LENGTH:
+        raise DigestFormatError(
+            f"a pbkdf2_sha1 digest without a key length has a {_PBKDF2_SHA1_KEY_LENGTH}-byte hash; "
+            "give the key length as pbkdf2_sha1$<iterations>$<hex salt>$<hex hash>$<key length>."
+        )
     salt = parts[2]
     raw_salt = bytes.fromhex(salt) if len(salt) % 2 == 0 and _HEX.match(salt) else salt.encode()
     return Pbkdf2("sha1", int(parts[1]), raw_salt, expected)
@@ -272,11 +284,12 @@ def _phpass(digest: str) -> Phpass:
 
 
 def _scrypt_werkzeug(digest: str) -> WerkzeugScrypt:
-    method, _, rest = digest.partition("$")
+    shape = "a scrypt_werkzeug digest looks like $scrypt:<n>:<r>:<p>$<salt>$<hex hash>."
+    lead, _, rest = digest.partition("$")
+    method, _, rest = rest.partition("$")
     salt, _, expected = rest.partition("$")
     settings = method.split(":")
-    shape = "a scrypt_werkzeug digest looks like scrypt:<n>:<r>:<p>$<salt>$<hex hash>."
-    if len(settings) != 4 or settings[0] != "scrypt" or not salt or not expected:
+    if lead or len(settings) != 4 or settings[0] != "scrypt" or not salt or not expected:
         raise DigestFormatError(shape)
     if not all(part.isdigit() and int(part) > 0 for part in settings[1:]):
         raise DigestFormatError(shape)
