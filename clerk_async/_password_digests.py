@@ -143,16 +143,24 @@ ParsedDigest: TypeAlias = (
     | AwsCognito
 )
 
-_BCRYPT = re.compile(r"^\$2[aby]\$\d\d\$[./A-Za-z0-9]{53}$")
-_HEX = re.compile(r"^[0-9a-fA-F]+$")
+_BCRYPT = re.compile(r"^\$2[aby]\$\d\d\$[./A-Za-z0-9]{53}\Z", re.ASCII)
+_HEX = re.compile(r"^[0-9a-fA-F]+\Z")
+_DIGITS = re.compile(r"^[0-9]+\Z")
 _PHPASS_ALPHABET = "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-_PHPASS = re.compile(r"^\$[PH]\$[./0-9A-Za-z]{31}$")
-_ARGON2 = re.compile(r"^\$(argon2id?)\$v=19\$m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$")
+_PHPASS = re.compile(r"^\$[PH]\$[./0-9A-Za-z]{31}\Z")
+_ARGON2 = re.compile(
+    r"^\$(argon2id?)\$v=19\$m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+\Z", re.ASCII
+)
 #: ``pbkdf2_sha1``'s key length when the digest does not give one (Clerk's documented default).
 _PBKDF2_SHA1_KEY_LENGTH = 32
 # AWS's own patterns for a user pool id and an app client id.
-_POOL_ID = re.compile(r"^[\w-]+_[0-9a-zA-Z]+$")
-_CLIENT_ID = re.compile(r"^[\w+]{1,128}$")
+_POOL_ID = re.compile(r"^[\w-]+_[0-9a-zA-Z]+\Z", re.ASCII)
+_CLIENT_ID = re.compile(r"^[\w+]{1,128}\Z", re.ASCII)
+
+
+def _is_number(text: str) -> bool:
+    """ASCII digits only: ``str.isdigit`` also takes other scripts' digits, which Clerk does not."""
+    return bool(_DIGITS.match(text))
 
 
 def parse_digest(hasher: str, digest: str) -> ParsedDigest:
@@ -208,7 +216,7 @@ def _salted_hex(algorithm: str, length: int) -> Callable[[str], SaltedHex]:
 
 def _dollar_parts(digest: str, name: str, prefix: str, counts: tuple[int, ...]) -> list[str]:
     parts = digest.split("$")
-    if len(parts) not in counts or parts[0] != prefix or not parts[1].isdigit():
+    if len(parts) not in counts or parts[0] != prefix or not _is_number(parts[1]):
         raise DigestFormatError(f"a {name} digest looks like {prefix}$<iterations>$<salt>$<hash>.")
     if int(parts[1]) < 1 or not all(parts[2:]):
         raise DigestFormatError(f"a {name} digest needs iterations above 0, a salt and a hash.")
@@ -235,7 +243,7 @@ def _pbkdf2_sha1(digest: str) -> Pbkdf2:
     # other length could never match, so it is refused here rather than at every sign-in.
     parts = _dollar_parts(digest, "pbkdf2_sha1", "pbkdf2_sha1", (4, 5))
     expected = _hex_bytes(parts[3], "pbkdf2_sha1", "hash")
-    if len(parts) == 5 and (not parts[4].isdigit() or int(parts[4]) != len(expected)):
+    if len(parts) == 5 and (not _is_number(parts[4]) or int(parts[4]) != len(expected)):
         raise DigestFormatError("the key length of a pbkdf2_sha1 digest must match its hash.")
     if len(parts) == 4 and len(expected) != _PBKDF2_SHA1_KEY_LENGTH:
         raise DigestFormatError(
@@ -291,7 +299,7 @@ def _scrypt_werkzeug(digest: str) -> WerkzeugScrypt:
     settings = method.split(":")
     if lead or len(settings) != 4 or settings[0] != "scrypt" or not salt or not expected:
         raise DigestFormatError(shape)
-    if not all(part.isdigit() and int(part) > 0 for part in settings[1:]):
+    if not all(_is_number(part) and int(part) > 0 for part in settings[1:]):
         raise DigestFormatError(shape)
     n, r, p = (int(part) for part in settings[1:])
     if n & (n - 1) or n < 2:
@@ -315,7 +323,7 @@ def _scrypt_firebase(digest: str) -> FirebaseScrypt:
             parts[:4], ("hash", "salt", "signer key", "salt separator"), strict=True
         )
     )
-    if not (parts[4].isdigit() and parts[5].isdigit()):
+    if not (_is_number(parts[4]) and _is_number(parts[5])):
         raise DigestFormatError(
             "the rounds and memory cost of a scrypt_firebase digest are numbers."
         )
@@ -329,7 +337,7 @@ def _scrypt_firebase(digest: str) -> FirebaseScrypt:
 
 def _sha512_symfony(digest: str) -> Symfony:
     parts = digest.split("$")
-    if len(parts) != 4 or parts[0] != "sha512_symfony" or not parts[1].isdigit():
+    if len(parts) != 4 or parts[0] != "sha512_symfony" or not _is_number(parts[1]):
         raise DigestFormatError(
             "a sha512_symfony digest looks like sha512_symfony$<iterations>$<salt>$<base64 hash>."
         )

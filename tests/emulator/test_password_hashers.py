@@ -136,6 +136,9 @@ def test_awscognito_is_accepted_but_never_verifies_locally() -> None:
         ("bcrypt", "$2b$10$short"),
         ("bcrypt_peppered", bcrypt.hashpw(b"x", bcrypt.gensalt(4)).decode()),  # no pepper
         ("md5", "0" * 31),
+        ("scrypt_werkzeug", "$scrypt:1024:8:1$salt$abcd\n"),  # a trailing line break
+        ("bcrypt", bcrypt.hashpw(b"x", bcrypt.gensalt(4)).decode() + "\n"),
+        ("pbkdf2_sha256", "pbkdf2_sha256$\u0661\u0660\u0660$c2FsdA==$aGFzaA=="),  # not ASCII digits
         ("md5_salted", "0" * 32),  # no salt
         ("sha256_salted", "salt$" + "g" * 64),
         ("pbkdf2_sha1", "pbkdf2_sha1$0$salt$abcd"),
