@@ -19,6 +19,7 @@ from aiohttp import web
 
 from clerk_async._operations import ALL
 
+from .control import handle_control
 from .errors import APIError, not_found, unauthorized
 from .fallback import register_samples
 from .faults import NO_FAULTS, NO_PLAN, FaultInjector, Faults, server_error
@@ -231,8 +232,6 @@ class Emulator:
         if path == "/__emulator/health":
             return web.Response(body=b'{"status":"ok"}', content_type=_JSON)
         if path.startswith("/__emulator/"):
-            from .control import handle_control
-
             header = request.headers.get("Authorization")
             if header is None or not hmac.compare_digest(header.encode(), self._auth):
                 return self._error(_auth_error(header))

@@ -4,26 +4,50 @@
 - ``POST /__emulator/reset``: forget every object, refill the rate limit.
 - ``PUT /__emulator/faults`` with a JSON object of :class:`Faults` fields; ``DELETE`` clears them.
 - ``PUT /__emulator/rate_limit`` with ``{"rate_limit": "100/10s"}`` or ``{"rate_limit": "off"}``.
+
+The endpoints need only what :class:`Controlled` describes, which the emulator application is.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import Any, Protocol
 
 import msgspec
 from aiohttp import web
 
 from .errors import APIError, not_found, param_invalid
 from .faults import Faults
+from .ratelimit import RateLimit
 
-if TYPE_CHECKING:
-    from .app import Emulator
-
-__all__ = ["describe", "faults_from_mapping", "handle_control"]
+__all__ = ["Controlled", "describe", "faults_from_mapping", "handle_control"]
 
 
-def describe(emulator: Emulator) -> dict[str, Any]:
+class Controlled(Protocol):
+    """What the control endpoints change and report."""
+
+    responses: dict[int, int]
+
+    @property
+    def rate_limit(self) -> RateLimit | None: ...
+
+    @rate_limit.setter
+    def rate_limit(self, value: RateLimit | str | None) -> None: ...
+
+    @property
+    def faults(self) -> Faults: ...
+
+    @faults.setter
+    def faults(self, value: Faults | None) -> None: ...
+
+    @property
+    def faults_injected(self) -> int: ...
+
+    def reset(self) -> None: ...
+
+
+def describe(emulator: Controlled) -> dict[str, Any]:
     limit = emulator.rate_limit
     faults = {
         f.name: getattr(emulator.faults, f.name) for f in dataclasses.fields(Faults) if f.init
@@ -38,7 +62,7 @@ def describe(emulator: Emulator) -> dict[str, Any]:
     }
 
 
-def faults_from_mapping(values: dict[str, Any]) -> Faults:
+def faults_from_mapping(values: Mapping[str, Any]) -> Faults:
     known = {f.name for f in dataclasses.fields(Faults) if f.init}
     for name in values:
         if name not in known:
@@ -54,7 +78,7 @@ def faults_from_mapping(values: dict[str, Any]) -> Faults:
         raise APIError(422, "form_param_value_invalid", "invalid faults", str(exc)) from None
 
 
-async def handle_control(emulator: Emulator, request: web.Request, path: str) -> Any:
+async def handle_control(emulator: Controlled, request: web.Request, path: str) -> Any:
     action = (request.method, path.removeprefix("/__emulator/"))
     if action == ("GET", "config"):
         return describe(emulator)
