@@ -19,6 +19,7 @@ from aiohttp import web
 
 from clerk_async._operations import ALL
 
+from .clock import Clock
 from .control import handle_control
 from .errors import APIError, not_found, unauthorized
 from .fallback import register_samples
@@ -77,11 +78,15 @@ class Emulator:
         self._user_limit = user_limit
         self._auth = ("Bearer " + self.secret_key).encode()
         self.instance_id = new_id("ins_")
+        #: Webhook retries come due by this clock.
+        self.clock = Clock()
         #: Sends Svix-signed webhooks of every state change to ``webhook_url`` (if given).
         self.webhooks = (
             None
             if webhook_url is None
-            else WebhookSender(webhook_url, webhook_secret, instance_id=self.instance_id)
+            else WebhookSender(
+                webhook_url, webhook_secret, instance_id=self.instance_id, clock=self.clock
+            )
         )
         self.key = SigningKey(kid=self.instance_id)
         self._origin = "http://127.0.0.1"
@@ -141,11 +146,25 @@ class Emulator:
         return self._injector.injected
 
     def reset(self) -> None:
-        """Forget every object, refill the rate limit, restart the fault sequence."""
+        """Forget every object, refill the rate limit, restart the fault sequence, put the clock
+        back to the wall clock."""
+        self.clock.reset()
         self.state = self._new_state()
         self.rate_limit = self.rate_limit
         self.faults = self.faults
         self.responses = {}
+        if self.webhooks is not None:
+            self.webhooks.run_due()
+
+    def advance_clock(self, seconds: float) -> None:
+        """Move the emulator's clock forward; webhook retries it reaches are sent at once."""
+        self.clock.advance(seconds)
+        if self.webhooks is not None:
+            self.webhooks.run_due()
+
+    def freeze_clock(self) -> None:
+        """Stop the emulator's clock following the wall clock (until :meth:`reset`)."""
+        self.clock.freeze()
 
     def _new_state(self) -> State:
         state = State(

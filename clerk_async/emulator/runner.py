@@ -3,7 +3,7 @@
 ``async with ClerkEmulator() as emu:`` serves on the current loop; ``with ClerkEmulator() as emu:``
 serves from a daemon thread with its own loop, for blocking code and for sync and async tests
 alike. Either way ``emu.url`` and ``emu.secret_key`` are what a client needs, and the knobs
-(``reset()``, ``rate_limit``, ``faults``) can be changed while it runs.
+(``reset()``, ``rate_limit``, ``faults``, the clock) can be changed while it runs.
 """
 
 from __future__ import annotations
@@ -188,6 +188,18 @@ class ClerkEmulator:
 
     def jwks(self) -> dict[str, Any]:
         return self.emulator.key.jwks()
+
+    # -- the clock -----------------------------------------------------------------------------
+
+    def advance_clock(self, seconds: float) -> None:
+        """Move the emulator's clock ``seconds`` forward: webhook retries it reaches are sent at
+        once. :meth:`reset` puts it back to the wall clock."""
+        self._in_loop(lambda: self.emulator.advance_clock(seconds))
+
+    def freeze_clock(self) -> None:
+        """Stop the emulator's clock following the wall clock: it moves only by
+        :meth:`advance_clock` (until :meth:`reset`)."""
+        self._in_loop(self.emulator.freeze_clock)
 
     def public_key_pem(self) -> str:
         """The PEM public key session tokens verify with (as ``CLERK_JWT_KEY`` would hold)."""
