@@ -5,6 +5,9 @@
 - ``PUT /__emulator/faults`` with a JSON object of :class:`Faults` fields; ``DELETE`` clears them.
 - ``PUT /__emulator/rate_limit`` with ``{"rate_limit": "100/10s"}`` or ``{"rate_limit": "off"}``.
 - ``POST /__emulator/clock`` with ``{"advance": 3600}`` (seconds) and/or ``{"freeze": true}``.
+- ``POST /__emulator/oauth_access_tokens`` with ``{"user_id", "client_id"?, "scopes"?,
+  "seconds_until_expiration"?}``: a new OAuth access token (its secret under ``token``);
+  ``POST /__emulator/oauth_access_tokens/{id}/revoke`` revokes one.
 
 The endpoints need only what :class:`Controlled` describes, which the emulator application is.
 """
@@ -14,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from typing import Any, Protocol
+from urllib.parse import unquote
 
 import msgspec
 from aiohttp import web
@@ -23,14 +27,18 @@ from .errors import APIError, not_found, param_invalid
 from .faults import Faults
 from .params import Body
 from .ratelimit import RateLimit
+from .state import State
 
 __all__ = ["Controlled", "describe", "faults_from_mapping", "handle_control"]
+
+_OAUTH_TOKENS = "oauth_access_tokens"
 
 
 class Controlled(Protocol):
     """What the control endpoints change and report."""
 
     responses: dict[int, int]
+    state: State
     clock: Clock
 
     @property
@@ -123,6 +131,12 @@ async def handle_control(emulator: Controlled, request: web.Request, path: str) 
     if (method, name) == ("POST", "clock"):
         change_clock(emulator, await _body(request))
         return describe(emulator)
+    if (method, name) == ("POST", _OAUTH_TOKENS):
+        return emulator.state.oauth_tokens.mint(await _body(request))
+    parts = name.split("/")
+    if method == "POST" and len(parts) == 3 and (parts[0], parts[2]) == (_OAUTH_TOKENS, "revoke"):
+        body = await _body(request)
+        return emulator.state.oauth_tokens.revoke_token(unquote(parts[1]), body)
     raise not_found("control endpoint", f"{request.method} {path}")
 
 
