@@ -35,6 +35,7 @@ def test_the_limiter_keeps_a_burst_under_the_instances_limit(
     assert clerk_emulator.emulator.responses.get(429, 0) == 0
 
 
+@pytest.mark.slow  # waits out a 10/1s limit for 50 calls: about 5 s
 def test_429_waits_do_not_use_up_the_retries(
     clerk_emulator: ClerkEmulator,
 ) -> None:

@@ -114,6 +114,7 @@ async def test_a_rerun_sends_nothing_again(clerk_emulator: ClerkEmulator, tmp_pa
     assert again.counts["created"] == 40
 
 
+@pytest.mark.slow  # 60 users through a 20/1s limit: about 3 s
 async def test_a_429_pauses_every_task(clerk_emulator: ClerkEmulator, tmp_path: Path) -> None:
     # The client believes in 10x Clerk's allowance: each 429 must hold every task back for its
     # Retry-After, or the 40 tasks would bounce off the limit some 200 times a second. Held back,
