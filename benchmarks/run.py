@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import importlib.util
 import json
 import os
 import statistics
@@ -253,19 +252,8 @@ def _served_workloads(
 
 
 def _emulator(plan: Plan, report: Report, raw: dict[str, Any], cores: Cores) -> None:
-    try:
-        runnable = importlib.util.find_spec("clerk_async.emulator.__main__") is not None
-    except ImportError:
-        runnable = False
-    if not runnable:
-        log("EMU: `python -m clerk_async.emulator` does not exist yet: skipped")
-        return
     log("EMU: emulator throughput")
-    try:
-        report.emulator = emulator_bench.measure(plan.emulator_requests, *cores)
-    except Exception as exc:  # the emulator is optional here: say so and go on
-        log(f"EMU: skipped, the emulator did not serve: {exc}")
-        return
+    report.emulator = emulator_bench.measure(plan.emulator_requests, *cores)
     raw["EMU"] = report.emulator
 
 

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import msgspec
+import pytest
 
 from benchmarks.fixtures import page_bytes
 from clerk_async.models import User
@@ -21,6 +22,7 @@ def test_the_canned_users_decode_into_the_generated_model() -> None:
     assert all(user.email_addresses for user in users)
 
 
+@pytest.mark.slow  # a benchmark run: fresh processes, a server
 def test_a_quick_run_writes_a_report(tmp_path: Path) -> None:
     report = tmp_path / "report.md"
     result = subprocess.run(
