@@ -28,8 +28,6 @@ KNOWN_CYCLES_CUT_ELSEWHERE: set[tuple[str, ...]] = {
         "clerk_sync.security._verify",
         "clerk_sync._client",
     ),
-    # the emulator's app.py <-> control.py
-    ("clerk_async.emulator.app", "clerk_async.emulator.control", "clerk_async.emulator.app"),
 }
 
 
