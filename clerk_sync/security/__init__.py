@@ -4,6 +4,7 @@
 The same names as Clerk's Python SDK (``clerk_backend_api.security``); in ``clerk_async``
 ``authenticate_request`` and ``verify_token`` are coroutines, in ``clerk_sync.security`` plain
 functions. ``Clerk.authenticate_request`` / ``Clerk.verify_token`` do the same through a client.
+``has()`` on the auth objects is pure and shared by both packages.
 """
 
 from clerk_async._security.auth import (
@@ -15,6 +16,13 @@ from clerk_async._security.auth import (
     SessionAuthObjectV1,
     SessionAuthObjectV2,
     SignedOutAuthObject,
+)
+from clerk_async._security.authorization import (
+    Reverification,
+    ReverificationConfig,
+    ReverificationDict,
+    ReverificationLevel,
+    ReverificationPreset,
 )
 from clerk_async._security.options import AuthenticateRequestOptions, VerifyTokenOptions
 from clerk_async._security.reasons import (
@@ -36,6 +44,11 @@ __all__ = [
     "M2MMachineAuthObject",
     "OAuthMachineAuthObject",
     "RequestState",
+    "Reverification",
+    "ReverificationConfig",
+    "ReverificationDict",
+    "ReverificationLevel",
+    "ReverificationPreset",
     "SessionAuthObjectV1",
     "SessionAuthObjectV2",
     "SignedOutAuthObject",

@@ -72,6 +72,10 @@ def test_its_v2_organization_claims() -> None:
     pending = _authenticate({"Authorization": sign(session_claims(sts="pending"))})
     assert pending.is_signed_in and pending.to_auth().sub == "user_2abc"
     assert not hasattr(pending.to_auth(), "actor")
+    custom = session_claims(o=None, org_id="org_custom", org_role="org:admin")
+    kept = _authenticate({"Authorization": f"Bearer {sign(custom)}"}).to_auth()
+    assert (kept.org_id, kept.org_role) == ("org_custom", "org:admin")  # no o: custom claims
+    assert not hasattr(kept, "has") and not hasattr(kept, "features")
 
 
 def test_its_pem_reading() -> None:
