@@ -17,7 +17,7 @@ A machine token passes a route's ``check`` (which sees its auth object) but no `
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import msgspec
@@ -26,7 +26,7 @@ from .auth import AuthObject, RequestState
 from .authorization import Reverification, ReverificationConfig, reverification_rule
 from .options import TOKEN_TYPE_NAMES
 from .reasons import AuthErrorReason, AuthStatus
-from .token_types import accepted_families, family
+from .token_types import TokenType, accepted_families, family
 
 __all__ = ["REVERIFICATION_ERROR", "AccessDecision", "Requirement", "decide_access"]
 
@@ -66,6 +66,10 @@ class Requirement:
     accepts_token: str | Sequence[str] = "session_token"
     forbidden_status: Literal[403, 404] = 403
     treat_pending_as_signed_out: bool = True
+    # Worked out once, when declared: the token families accepted, and which parts are asked.
+    _families: frozenset[str] = field(init=False, repr=False, compare=False, default=frozenset())
+    _asks_parts: bool = field(init=False, repr=False, compare=False, default=False)
+    _asks_has: bool = field(init=False, repr=False, compare=False, default=False)
 
     def __post_init__(self) -> None:
         for name in ("role", "permission", "feature", "plan"):
@@ -88,14 +92,11 @@ class Requirement:
             raise ValueError("forbidden_status must be 403 or 404")
         if type(self.treat_pending_as_signed_out) is not bool:
             raise TypeError("treat_pending_as_signed_out must be a bool")
-
-    @property
-    def asks_has(self) -> bool:
-        """Whether any part of ``has()`` is asked (then machine tokens are not allowed)."""
-        return any(
-            value is not None
-            for value in (self.role, self.permission, self.feature, self.plan, self.reverification)
-        )
+        parts = (self.role, self.permission, self.feature, self.plan)
+        asks_parts = any(value is not None for value in parts)
+        object.__setattr__(self, "_families", accepted_families(names))
+        object.__setattr__(self, "_asks_parts", asks_parts)
+        object.__setattr__(self, "_asks_has", asks_parts or self.reverification is not None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +135,7 @@ def decide_access(
         missing = reason is AuthErrorReason.SESSION_TOKEN_MISSING
         return _unauthenticated(reason.code, reason.message, token_given=not missing)
     auth = state.to_auth(treat_pending_as_signed_out=requirement.treat_pending_as_signed_out)
-    if family(auth.token_type) not in accepted_families(requirement.accepts_token):
+    if family(auth.token_type) not in requirement._families:
         reason = AuthErrorReason.TOKEN_TYPE_NOT_SUPPORTED
         return _unauthenticated(reason.code, reason.message, token_given=True)
     if not auth.is_authenticated:
@@ -145,10 +146,10 @@ def decide_access(
 
 def _authorize(auth: AuthObject, requirement: Requirement) -> AccessDecision:
     r = requirement
-    if r.asks_has and family(auth.token_type) != "session_token":
+    if r._asks_has and auth.token_type is not TokenType.SESSION_TOKEN:
         return _forbidden(auth, r)  # a machine token: it has no role, feature or session
-    if any(value is not None for value in (r.role, r.permission, r.feature, r.plan)) and not (
-        auth.has(role=r.role, permission=r.permission, feature=r.feature, plan=r.plan)
+    if r._asks_parts and not auth.has(
+        role=r.role, permission=r.permission, feature=r.feature, plan=r.plan
     ):
         return _forbidden(auth, r)
     if r.check is not None and not r.check(auth):

@@ -20,9 +20,8 @@ would turn it into a string.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from .js_values import js_trim, js_truthy
 
@@ -40,8 +39,7 @@ _ORG_FEATURE_SCOPES = ("o", "ou", "uo")
 _DIGITS_PER_STEP = 1000  # a long mask is reduced in steps (int() refuses > 4300 digits)
 
 
-@dataclass(frozen=True, slots=True)
-class SessionFields:
+class SessionFields(NamedTuple):
     """What an auth object holds of a session token (before its pending status is applied)."""
 
     user_id: str | None
@@ -72,7 +70,8 @@ def read_session_claims(payload: dict[str, Any]) -> SessionFields | None:
             organization = _v2_organization(org, features_claim)
             if organization is None:
                 return None
-            org_id, org_slug, org_role, permissions = organization
+            org_id, org_slug, org_role, granted = organization
+            permissions: list[str] | None = list(granted)
         else:
             org_id = org_slug = org_role = None
             permissions = None
@@ -103,22 +102,45 @@ def read_session_claims(payload: dict[str, Any]) -> SessionFields | None:
     )
 
 
-def _v2_organization(
-    org: object, features_claim: object
-) -> tuple[str | None, str | None, str | None, list[str]] | None:
+_Organization = tuple[str | None, str | None, str | None, tuple[str, ...]]
+
+
+def _v2_organization(org: object, features_claim: object) -> _Organization | None:
     """``o`` of a v2 token (truthy): id, slug, role and permissions; ``None``: refused."""
+    if isinstance(org, dict):
+        parts = (org.get("id"), org.get("slg"), org.get("rol"), org.get("per"), org.get("fpm"))
+        if all(part is None or type(part) is str for part in (*parts, features_claim)):
+            return _organization(*parts, features_claim)
+    return _odd_organization(org, features_claim)
+
+
+@lru_cache(maxsize=1024)  # the same organization claims arrive on every request of its members
+def _organization(
+    org_id: str | None,
+    slug: str | None,
+    role: str | None,
+    per: str | None,
+    fpm: str | None,
+    features_claim: str | None,
+) -> _Organization | None:
+    return _odd_organization(
+        {"id": org_id, "slg": slug, "rol": role, "per": per, "fpm": fpm}, features_claim
+    )
+
+
+def _odd_organization(org: object, features_claim: object) -> _Organization | None:
     org_features = _org_features(features_claim)
     if org_features is None:
         return None
     if not isinstance(org, dict):  # a truthy string, number or list: no organization fields
-        return None, None, None, []
+        return None, None, None, ()
     per, fpm = org.get("per"), org.get("fpm")
     if js_truthy(per) and js_truthy(fpm) and not (isinstance(per, str) and isinstance(fpm, str)):
         return None
     role = org.get("rol")
-    permissions: list[str] = []
+    permissions: tuple[str, ...] = ()
     if isinstance(per, str) and isinstance(fpm, str) and per and fpm:
-        permissions = list(_permissions(org_features, per, fpm))
+        permissions = _permissions(org_features, per, fpm)
     return (
         _text(org.get("id")),
         _text(org.get("slg")),
