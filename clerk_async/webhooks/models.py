@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from clerk_async._model import Model
 from clerk_async.errors import ErrorDetail
@@ -318,6 +318,8 @@ class EmailAddressVerification(Model, kw_only=True):
 class EmailEventPayload(Model, kw_only=True):
     """The ``EmailEventPayload`` schema: a lenient model (any field may be absent)."""
 
+    secret_fields: ClassVar[frozenset[str]] = frozenset({"body", "body_plain", "data"})
+
     id: str | None = None
     object: str | None = None
     slug: str | None = None
@@ -459,6 +461,8 @@ class IdentificationLink(Model, kw_only=True):
 class Invitation(Model, kw_only=True):
     """The ``Invitation`` schema: a lenient model (any field may be absent)."""
 
+    secret_fields: ClassVar[frozenset[str]] = frozenset({"url"})
+
     object: str | None = None
     id: str | None = None
     email_address: str | None = None
@@ -527,6 +531,8 @@ class OrganizationDomainVerification(Model, kw_only=True):
 class OrganizationInvitation(Model, kw_only=True):
     """The ``OrganizationInvitation`` schema: a lenient model (any field may be absent)."""
 
+    secret_fields: ClassVar[frozenset[str]] = frozenset({"url"})
+
     object: str | None = None
     id: str | None = None
     email_address: str | None = None
@@ -549,6 +555,8 @@ class OrganizationInvitationAcceptedPayload(Model, kw_only=True):
 
     A lenient model (any field may be absent).
     """
+
+    secret_fields: ClassVar[frozenset[str]] = frozenset({"url"})
 
     object: str | None = None
     id: str | None = None
@@ -583,6 +591,8 @@ class OrganizationInvitationEventPayload(Model, kw_only=True):
 
     A lenient model (any field may be absent).
     """
+
+    secret_fields: ClassVar[frozenset[str]] = frozenset({"url"})
 
     object: str | None = None
     id: str | None = None
@@ -714,6 +724,8 @@ class Permission(Model, kw_only=True):
 
 class PhoneNumber(Model, kw_only=True):
     """The ``PhoneNumber`` schema: a lenient model (any field may be absent)."""
+
+    secret_fields: ClassVar[frozenset[str]] = frozenset({"backup_codes"})
 
     id: str | None = None
     object: str | None = None
@@ -863,6 +875,8 @@ class SessionEventPayload(Model, kw_only=True):
 
 class SmsEventPayload(Model, kw_only=True):
     """The ``SmsEventPayload`` schema: a lenient model (any field may be absent)."""
+
+    secret_fields: ClassVar[frozenset[str]] = frozenset({"data", "message"})
 
     object: str | None = None
     id: str | None = None

@@ -7,6 +7,7 @@ the spec's own name then stays available as an alias of the same object.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -166,6 +167,98 @@ WEBHOOK_STRUCT_NAMES = {
 }
 
 
+#: Credentials: the wire names of fields that hold one in any model (passwords, secrets, tokens,
+#: keys, session cookies). Their models' ``repr`` shows ``<redacted>``; they are still sent.
+SECRET_NAMES = frozenset(
+    {
+        "password",
+        "password_digest",
+        "totp_secret",
+        "backup_codes",
+        "secret",
+        "client_secret",
+        "secret_key",
+        "token_secret",
+        "api_key",
+        "signing_key",
+        "token",
+        "jwt",
+        "access_token",
+        "id_token",
+        "refresh_token",
+        "expired_token",
+        "cookies",
+    }
+)
+
+#: Credentials under names too common to hide in every model: (Struct, wire name).
+SECRET_FIELDS = frozenset(
+    {
+        # The private parts of a JSON Web Key.
+        *(("JWKSKey", name) for name in ("d", "p", "q", "dp", "dq", "qi", "k")),
+        *(("JWKSRsaPrivateKey", name) for name in ("d", "p", "q", "dp", "dq", "qi")),
+        ("JWKSEcdsaPrivateKey", "d"),
+        ("JWKSEd25519PrivateKey", "d"),
+        ("JWKSSymmetricKey", "k"),
+        # One-time codes being verified.
+        ("VerifyTOTPRequest", "code"),
+        ("AttemptEmailAddressVerificationRequest", "code"),
+        ("AttemptPhoneNumberVerificationRequest", "code"),
+        # Links whose ticket signs someone in, accepts an invitation or opens the Svix portal.
+        ("ActorToken", "url"),
+        ("SignInToken", "url"),
+        ("AgentTask", "url"),
+        ("SvixURL", "svix_url"),
+        ("Invitation", "url"),
+        ("InvitationRevoked", "url"),
+        ("OrganizationInvitation", "url"),
+        ("OrganizationInvitationWithPublicOrganizationData", "url"),
+        ("OrganizationInvitationAcceptedPayload", "url"),
+        ("OrganizationInvitationEventPayload", "url"),
+        # The end user's request headers (cookies, Authorization), passed on to Clerk.
+        ("RefreshSessionRequest", "request_headers"),
+        # An identity provider's signed assertion, from an SSO test run.
+        ("EnterpriseConnectionTestRunSaml", "saml_response"),
+        # The emails and SMS Clerk asks you to deliver: verification codes and sign-in links.
+        ("EmailEventPayload", "body"),
+        ("EmailEventPayload", "body_plain"),
+        ("EmailEventPayload", "data"),
+        ("SmsEventPayload", "message"),
+        ("SmsEventPayload", "data"),
+    }
+)
+
+#: Wire names that look like credentials (``SECRET_LOOKALIKE``) and hold none, each reviewed:
+#: flags, settings, durations, formats, endpoints, and lists of models that hide their own.
+NOT_SECRET_NAMES = frozenset(
+    {
+        "backup_code_enabled",
+        "cookieless_dev",
+        "custom_signing_key",
+        "default_token_ttl",
+        "m2m_tokens",
+        "oauth_jwt_access_tokens",
+        "password_enabled",
+        "password_hasher",
+        "password_last_updated_at",
+        "preferred_sign_in_strategy_when_password_required",
+        "previous_token_ttl",
+        "skip_password_checks",
+        "skip_password_requirement",
+        "token_fetch_url",
+        "token_format",
+        "token_introspection_url",
+        "token_url",
+    }
+)
+
+#: What a credential's name tends to contain: every field matching it must be in one of the
+#: three sets above (the generator stops otherwise).
+SECRET_LOOKALIKE = re.compile(
+    r"password|secret|token|digest|backup_code|private_key|signing_key|api_key|cookie|jwt"
+)
+
+
 @dataclass(frozen=True)
 class Config:
     """The generator's inputs besides the spec, bundled so tests can vary them."""
@@ -183,3 +276,6 @@ class Config:
     webhook_spec: str = WEBHOOK_SPEC
     webhook_patches: tuple[Patch, ...] = WEBHOOK_PATCHES
     webhook_struct_names: dict[str, str] = field(default_factory=lambda: dict(WEBHOOK_STRUCT_NAMES))
+    secret_names: frozenset[str] = SECRET_NAMES
+    secret_fields: frozenset[tuple[str, str]] = SECRET_FIELDS
+    not_secret_names: frozenset[str] = NOT_SECRET_NAMES

@@ -70,6 +70,11 @@ def _struct(struct: StructDef, imports: Imports, api: Api, *, absent_ok: bool = 
         docstring,
         "",
     ]
+    secret = sorted(f'"{field.name}"' for field in struct.fields if field.secret)
+    if secret:
+        class_var = imports.add("typing", "ClassVar")
+        names = ", ".join(secret)
+        lines += [f"    secret_fields: {class_var}[frozenset[str]] = frozenset({{{names}}})", ""]
     for field in struct.fields:
         lines.extend(_field(field, struct.request, imports, api, absent_ok=absent_ok))
     return "\n".join(lines) + "\n"
