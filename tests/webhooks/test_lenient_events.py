@@ -1,7 +1,7 @@
 """A correctly signed webhook is never refused for its shape: any field of an event may be absent.
 
 ``documented_events.json`` holds one payload per event type in the shapes Clerk documents them
-(the ``user.created`` example of Clerk's webhooks overview, which leaves out 13 fields the spec
+(the ``user.created`` example of Clerk's webhooks overview, which leaves out 19 fields the spec
 requires, and the example of each event type in Clerk's webhook spec): the same keys, nesting,
 JSON types and id prefixes, with values of our own.
 """
