@@ -31,6 +31,7 @@ PACKAGE_REPLACEMENTS = {
 TEST_REPLACEMENTS = {
     "clerk_async": "clerk_sync",
     "flavour_async": "flavour_sync",
+    "aclose": "close",
 }
 
 
