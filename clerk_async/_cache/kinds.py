@@ -99,16 +99,24 @@ def without_private_metadata(kind: Kind, value: Any) -> Any:
 
 
 class ReadRoute(msgspec.Struct, frozen=True):
-    """A cached read: its kind, and the path parameter holding the id."""
+    """A cached read: its kind, the path parameter holding the id, the keys' prefix, the prefix
+    the id must have (an organization may be named by its slug), and whether it answers a page."""
 
     kind: Kind
     param: str
+    prefix: str
+    id_prefix: str = ""
+    page: bool = False
 
 
 _READS = {
-    ops.GET_USER.operation_id: ReadRoute(Kind.USER, "user_id"),
-    ops.GET_ORGANIZATION.operation_id: ReadRoute(Kind.ORGANIZATION, "organization_id"),
-    ops.USERS_GET_ORGANIZATION_MEMBERSHIPS.operation_id: ReadRoute(Kind.MEMBERSHIPS, "user_id"),
+    ops.GET_USER.operation_id: ReadRoute(Kind.USER, "user_id", Kind.USER.key("")),
+    ops.GET_ORGANIZATION.operation_id: ReadRoute(
+        Kind.ORGANIZATION, "organization_id", Kind.ORGANIZATION.key(""), id_prefix="org_"
+    ),
+    ops.USERS_GET_ORGANIZATION_MEMBERSHIPS.operation_id: ReadRoute(
+        Kind.MEMBERSHIPS, "user_id", Kind.MEMBERSHIPS.key(""), page=True
+    ),
 }
 
 #: How a batch of misses of one kind is fetched: the list operation and its id filter.
@@ -130,8 +138,8 @@ SINGLE_OPERATIONS: dict[Kind, tuple[Operation, str, Any]] = {
 
 def read_route(
     op: Operation, path: Mapping[str, Any] | None, query: Mapping[str, Any] | None
-) -> tuple[Kind, str] | None:
-    """``(kind, id)`` when this call is served by the cache; ``None`` sends it as usual.
+) -> tuple[ReadRoute, str] | None:
+    """``(route, id)`` when this call is served by the cache; ``None`` sends it as usual.
 
     Only the plain forms are cached: an organization by id (not by slug) without the optional
     counts, a user's memberships with at most ``limit`` and ``offset``.
@@ -140,9 +148,7 @@ def read_route(
     if route is None or path is None:
         return None
     ident = path.get(route.param)
-    if not isinstance(ident, str) or not ident:
-        return None
-    if route.kind is Kind.ORGANIZATION and not ident.startswith("org_"):
+    if not isinstance(ident, str) or not ident.startswith(route.id_prefix) or not ident:
         return None
     if query:
         for name, value in query.items():
@@ -153,7 +159,7 @@ def read_route(
             if name == "offset" and _whole(value, 0, None):
                 continue
             return None  # anything else, or a page Clerk would refuse: sent as it is
-    return route.kind, ident
+    return route, ident
 
 
 def _whole(value: object, low: int, high: int | None) -> bool:

@@ -7,7 +7,6 @@ disabled, since a change it cannot hear about would otherwise be served.
 
 from __future__ import annotations
 
-import contextlib
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
@@ -31,11 +30,14 @@ class NearCache:
 
     def get(self, key: str) -> Entry[Any] | None:
         # Single OrderedDict operations are atomic under the GIL, so reads take no lock; a key
-        # dropped between the two steps is simply not moved.
+        # dropped between the two steps is simply not moved. (contextlib.suppress would cost more
+        # than the whole lookup: this is the hot path of every cache hit.)
         entry = self._entries.get(key)
         if entry is not None:
-            with contextlib.suppress(KeyError):
+            try:  # noqa: SIM105
                 self._entries.move_to_end(key)
+            except KeyError:
+                pass
         return entry
 
     def put(self, key: str, entry: Entry[Any], since: int | None = None) -> None:

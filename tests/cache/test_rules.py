@@ -246,11 +246,10 @@ def test_deletions_memberships_and_roles() -> None:
 
 def test_only_the_plain_reads_are_served() -> None:
     unset = msgspec.UNSET
-    assert read_route(GET_USER, {"user_id": "user_1"}, None) == (Kind.USER, "user_1")
-    assert read_route(GET_ORGANIZATION, {"organization_id": "org_1"}, {}) == (
-        Kind.ORGANIZATION,
-        "org_1",
-    )
+    user = read_route(GET_USER, {"user_id": "user_1"}, None)
+    assert user is not None and (user[0].kind, user[1]) == (Kind.USER, "user_1")
+    org = read_route(GET_ORGANIZATION, {"organization_id": "org_1"}, {})
+    assert org is not None and (org[0].kind, org[1]) == (Kind.ORGANIZATION, "org_1")
     assert read_route(GET_ORGANIZATION, {"organization_id": "my-slug"}, {}) is None
     counts = {"include_members_count": True}
     assert read_route(GET_ORGANIZATION, {"organization_id": "org_1"}, counts) is None
