@@ -156,18 +156,24 @@ class AsyncCache:
                 outcome = await self._outcome(client, route.kind, ident, call)
                 value = self._served(client, op, route.kind, ident, outcome)
             return _page(value, query or {}) if route.page else value
-        result = await client._call(op, decode, path, query, body, *_options(call))
         written = write_route(op)
-        if written is not None:
-            named = path.get(written.param) if path and written.param else None
-            changes = changes_of_write(
-                written.action,
-                written.kind,
-                named if isinstance(named, str) else None,
-                result,
-                written.memberships,
-            )
-            await self._change(changes)
+        if written is None:
+            return await client._call(op, decode, path, query, body, *_options(call))
+        named = path.get(written.param) if path and written.param else None
+        written_id = named if isinstance(named, str) else None
+        try:
+            result = await client._call(op, decode, path, query, body, *_options(call))
+        except APIConnectionError:
+            # Sent, but no answer: the write may have landed, so the next read asks Clerk.
+            if written_id is not None:
+                await self._change(
+                    changes_of_write("invalidate", written.kind, written_id, None, "")
+                )
+            raise
+        changes = changes_of_write(
+            written.action, written.kind, written_id, result, written.memberships
+        )
+        await self._change(changes)
         return result
 
     # -- reading -----------------------------------------------------------------------------------

@@ -157,18 +157,24 @@ class SyncCache:
                 outcome = self._outcome(client, route.kind, ident, call)
                 value = self._served(client, op, route.kind, ident, outcome)
             return _page(value, query or {}) if route.page else value
-        result = client._call(op, decode, path, query, body, *_options(call))
         written = write_route(op)
-        if written is not None:
-            named = path.get(written.param) if path and written.param else None
-            changes = changes_of_write(
-                written.action,
-                written.kind,
-                named if isinstance(named, str) else None,
-                result,
-                written.memberships,
-            )
-            self._change(changes)
+        if written is None:
+            return client._call(op, decode, path, query, body, *_options(call))
+        named = path.get(written.param) if path and written.param else None
+        written_id = named if isinstance(named, str) else None
+        try:
+            result = client._call(op, decode, path, query, body, *_options(call))
+        except APIConnectionError:
+            # Sent, but no answer: the write may have landed, so the next read asks Clerk.
+            if written_id is not None:
+                self._change(
+                    changes_of_write("invalidate", written.kind, written_id, None, "")
+                )
+            raise
+        changes = changes_of_write(
+            written.action, written.kind, written_id, result, written.memberships
+        )
+        self._change(changes)
         return result
 
     # -- reading -----------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from typing import Any
 import msgspec
 import pytest
 
-from clerk_async import Clerk, InternalServerError, NotFoundError
+from clerk_async import APIConnectionError, Clerk, InternalServerError, NotFoundError
 from clerk_async.cache import Cache, MemoryStore, RedisStore
 from clerk_async.webhooks import decode_webhook_event
 from tests.support.emulator import ClerkEmulator, Faults
@@ -129,6 +129,18 @@ async def test_the_clients_own_writes_are_written_through(
 
     assert before == after_delete - 1  # the delete itself, and no read
     assert sent(clerk_emulator) == after_delete
+
+
+async def test_a_write_without_an_answer_makes_the_next_read_ask_clerk(
+    cached: Clerk, clerk_emulator: ClerkEmulator
+) -> None:
+    user = await cached.users.create(first_name="Ada", skip_password_requirement=True)
+    await cached.users.get(user.id)
+    clerk_emulator.faults = Faults(drop_after=1.0, methods=frozenset({"PATCH"}), max_faults=1)
+    with pytest.raises(APIConnectionError):  # applied by Clerk, the answer lost
+        await cached.users.update(user.id, first_name="Grace")
+
+    assert (await cached.users.get(user.id)).first_name == "Grace"
 
 
 async def test_webhook_events_apply_in_any_order_and_deletion_wins(

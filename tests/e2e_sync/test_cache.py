@@ -14,7 +14,7 @@ from typing import Any
 import msgspec
 import pytest
 
-from clerk_sync import Clerk, InternalServerError, NotFoundError
+from clerk_sync import APIConnectionError, Clerk, InternalServerError, NotFoundError
 from clerk_sync.cache import Cache, MemoryStore, RedisStore
 from clerk_sync.webhooks import decode_webhook_event
 from tests.support.emulator import ClerkEmulator, Faults
@@ -130,6 +130,18 @@ def test_the_clients_own_writes_are_written_through(
 
     assert before == after_delete - 1  # the delete itself, and no read
     assert sent(clerk_emulator) == after_delete
+
+
+def test_a_write_without_an_answer_makes_the_next_read_ask_clerk(
+    cached: Clerk, clerk_emulator: ClerkEmulator
+) -> None:
+    user = cached.users.create(first_name="Ada", skip_password_requirement=True)
+    cached.users.get(user.id)
+    clerk_emulator.faults = Faults(drop_after=1.0, methods=frozenset({"PATCH"}), max_faults=1)
+    with pytest.raises(APIConnectionError):  # applied by Clerk, the answer lost
+        cached.users.update(user.id, first_name="Grace")
+
+    assert (cached.users.get(user.id)).first_name == "Grace"
 
 
 def test_webhook_events_apply_in_any_order_and_deletion_wins(
