@@ -55,11 +55,12 @@ def measure(
     redis = RedisServer().start()
     port = _free_port()
     hooks = ("--webhook-url", f"http://127.0.0.1:{port}/webhooks", "--webhook-secret", SECRET)
+    plain = Emulator(server_cpu, "--rate-limit", "off")  # the hits: no webhook endpoint there
     emulator = Emulator(server_cpu, "--rate-limit", "off", *hooks)
     try:
         if server_cpu is not None and redis.pid is not None:
             os.sched_setaffinity(redis.pid, {server_cpu})
-        common = ["--clerk", emulator.url, "--redis", redis.url]
+        common = ["--clerk", plain.url, "--redis", redis.url]
         runs: dict[str, list[dict[str, Any]]] = {part: [] for part in PARTS}
         for rep in range(reps):
             for part in PARTS[rep % len(PARTS) :] + PARTS[: rep % len(PARTS)]:
@@ -67,12 +68,14 @@ def measure(
                 result = _child(client_cpu, part, "--count", str(count), *common)
                 runs[part].append(result)
                 log(f"  W13 rep {rep + 1}/{reps} {part:<12} {_us(result):8.2f} us CPU/op")
+        common = ["--clerk", emulator.url, "--redis", redis.url]
         log(f"W13: replay of {replay_reads:,} reads over {users:,} users, 1 % updates")
         replay = _child(client_cpu, "replay", "--count", str(replay_reads), "--users", str(users),
                         "--port", str(port), *common)  # fmt: skip
         log(f"W13: cold start, {users:,} users at once")
         cold = _child(client_cpu, "cold", "--count", str(users), "--port", str(port), *common)
     finally:
+        plain.stop()
         emulator.stop()
         redis.stop()
     return _section(runs, replay, cold, quick)
