@@ -94,6 +94,7 @@ class AsyncRedisStore:
         self._connections: AsyncPerLoop[_Connection] = AsyncPerLoop(self._connect)
         self._missed: dict[str, Decide] = {}
         self._missed_overflow = False
+        self._subscribed = False
 
     def __repr__(self) -> str:
         return f"RedisStore(prefix={self.prefix!r}, near_entries={self.near.max_entries})"
@@ -113,7 +114,8 @@ class AsyncRedisStore:
         except _STORE_ERRORS as error:
             self._failed(error)
             return [None] * len(keys)
-        await self._succeeded()
+        if await self._succeeded():  # the changes missed meanwhile are written: read again
+            return await self.load(keys)
         entries = [_decode(key, blob) for key, blob in zip(keys, blobs, strict=True)]
         now = time.time()
         for key, entry in zip(keys, entries, strict=True):
@@ -250,14 +252,17 @@ class AsyncRedisStore:
                     if message is None:
                         continue
                     if message["type"] == "subscribe":
-                        self.near.enable()
+                        self._subscribed = True
+                        if not self._health.down:
+                            self.near.enable()
                     elif message["type"] == "message":
                         self.near.drop(_text(message["data"]).split("\n"))
             except _STORE_ERRORS as error:
-                self.near.disable()
+                self._subscribed = False
                 self._failed(error)
                 await listener.pause(1.0)
             finally:
+                self._subscribed = False
                 self.near.disable()
                 with contextlib.suppress(*_STORE_ERRORS):
                     await pubsub.aclose()
@@ -269,9 +274,14 @@ class AsyncRedisStore:
         self.near.disable()
         self._health.failed(error)
 
-    async def _succeeded(self) -> None:
-        if self._health.succeeded():
-            await self._replay()
+    async def _succeeded(self) -> bool:
+        """Record a success; True if it ended an outage (the missed changes are then written)."""
+        if not self._health.succeeded():
+            return False
+        await self._replay()
+        if self._subscribed:  # nothing was missed on the channel: serve from near again
+            self.near.enable()
+        return True
 
     def _remember(self, decisions: Sequence[tuple[str, Decide]]) -> None:
         for key, decide in decisions:

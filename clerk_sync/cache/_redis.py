@@ -95,6 +95,7 @@ class SyncRedisStore:
         self._connections: SyncPerLoop[_Connection] = SyncPerLoop(self._connect)
         self._missed: dict[str, Decide] = {}
         self._missed_overflow = False
+        self._subscribed = False
 
     def __repr__(self) -> str:
         return f"RedisStore(prefix={self.prefix!r}, near_entries={self.near.max_entries})"
@@ -114,7 +115,8 @@ class SyncRedisStore:
         except _STORE_ERRORS as error:
             self._failed(error)
             return [None] * len(keys)
-        self._succeeded()
+        if self._succeeded():  # the changes missed meanwhile are written: read again
+            return self.load(keys)
         entries = [_decode(key, blob) for key, blob in zip(keys, blobs, strict=True)]
         now = time.time()
         for key, entry in zip(keys, entries, strict=True):
@@ -251,14 +253,17 @@ class SyncRedisStore:
                     if message is None:
                         continue
                     if message["type"] == "subscribe":
-                        self.near.enable()
+                        self._subscribed = True
+                        if not self._health.down:
+                            self.near.enable()
                     elif message["type"] == "message":
                         self.near.drop(_text(message["data"]).split("\n"))
             except _STORE_ERRORS as error:
-                self.near.disable()
+                self._subscribed = False
                 self._failed(error)
                 listener.pause(1.0)
             finally:
+                self._subscribed = False
                 self.near.disable()
                 with contextlib.suppress(*_STORE_ERRORS):
                     pubsub.close()
@@ -270,9 +275,14 @@ class SyncRedisStore:
         self.near.disable()
         self._health.failed(error)
 
-    def _succeeded(self) -> None:
-        if self._health.succeeded():
-            self._replay()
+    def _succeeded(self) -> bool:
+        """Record a success; True if it ended an outage (the missed changes are then written)."""
+        if not self._health.succeeded():
+            return False
+        self._replay()
+        if self._subscribed:  # nothing was missed on the channel: serve from near again
+            self.near.enable()
+        return True
 
     def _remember(self, decisions: Sequence[tuple[str, Decide]]) -> None:
         for key, decide in decisions:

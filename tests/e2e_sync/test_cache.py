@@ -302,6 +302,33 @@ def test_a_redis_outage_fails_open_with_one_warning_and_recovers(
         cache.close()
 
 
+def test_changes_a_worker_could_not_write_are_written_when_redis_answers_again(
+    clerk_emulator: ClerkEmulator, own_redis_server: RedisServer
+) -> None:
+    worker_a = connect(clerk_emulator, Cache(RedisStore(own_redis_server.url, timeout=0.3)))
+    worker_b = connect(clerk_emulator, Cache(RedisStore(own_redis_server.url, timeout=0.3)))
+    with worker_a, worker_b:
+        user = worker_a.users.create(first_name="Ada", skip_password_requirement=True)
+        worker_a.users.get(user.id)
+        worker_b.users.get(user.id)
+        record = clerk_emulator.state.users.find(user.id)
+        assert record is not None
+        newer = {**record.data, "first_name": "Grace", "updated_at": user.updated_at + 10}
+        assert worker_a.cache is not None and worker_b.cache is not None
+
+        own_redis_server.pause(1.5)  # Redis holds every command: the webhook cannot be written
+        worker_a.cache.apply(event("user.updated", newer))
+        assert worker_a.cache.metrics().store_errors >= 1
+        pause(1.6)
+        before = sent(clerk_emulator)
+        # worker A's next call finds Redis back and writes the event; worker B reads it from there
+        assert (_until(lambda: worker_a.users.get(user.id), "Grace")) == "Grace"
+        assert (_until(lambda: worker_b.users.get(user.id), "Grace")) == "Grace"
+        assert sent(clerk_emulator) == before  # Grace came from the webhook, not from Clerk
+        worker_a.cache.close()
+        worker_b.cache.close()
+
+
 def _until(read: Any, wanted: str, attempts: int = 200) -> str:
     """Read until the value is ``wanted`` (an invalidation travels through pub/sub)."""
     name = ""

@@ -111,15 +111,23 @@ class RedisServer:
 
     def flush(self) -> None:
         """Forget every key (between tests)."""
-        self._command(b"FLUSHALL")
+        self.command("FLUSHALL")
+
+    def pause(self, seconds: float) -> None:
+        """Hold every client's commands for ``seconds`` (Redis alive, but not answering)."""
+        self.command("CLIENT", "PAUSE", str(int(seconds * 1000)))
+
+    def command(self, *parts: str) -> bytes:
+        """One command over a fresh connection; the first line of the answer."""
+        encoded = [part.encode() for part in parts]
+        request = b"*%d\r\n" % len(encoded)
+        request += b"".join(b"$%d\r\n%s\r\n" % (len(part), part) for part in encoded)
+        with socket.create_connection(("127.0.0.1", self.port), timeout=2.0) as sock:
+            sock.sendall(request)
+            return sock.recv(64).strip()
 
     def _answers(self) -> bool:
         try:
-            return self._command(b"PING") == b"+PONG"
+            return self.command("PING") == b"+PONG"
         except OSError:
             return False
-
-    def _command(self, name: bytes) -> bytes:
-        with socket.create_connection(("127.0.0.1", self.port), timeout=2.0) as sock:
-            sock.sendall(b"*1\r\n$%d\r\n%s\r\n" % (len(name), name))
-            return sock.recv(64).strip()
