@@ -225,8 +225,7 @@ class AsyncCache:
             if batch is None:  # another leader fetches this key with its batch
                 return await flight.wait()  # type: ignore[no-any-return]
             try:
-                if self._window > 0:
-                    await sleep(self._window)
+                await sleep(self._window)  # even 0 lets the callers of this moment join
             finally:
                 items = table.close(kind, batch)
             await self._fetch(client, table, kind, items, call)

@@ -226,8 +226,7 @@ class SyncCache:
             if batch is None:  # another leader fetches this key with its batch
                 return flight.wait()  # type: ignore[no-any-return]
             try:
-                if self._window > 0:
-                    sleep(self._window)
+                sleep(self._window)  # even 0 lets the callers of this moment join
             finally:
                 items = table.close(kind, batch)
             self._fetch(client, table, kind, items, call)
