@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -57,3 +58,8 @@ def run_concurrently(calls: list[Callable[[], Any]]) -> list[Any]:
 
     with ThreadPoolExecutor(max_workers=len(calls)) as pool:
         return list(pool.map(outcome, calls))
+
+
+def pause(seconds: float) -> None:
+    """Let time pass (the async twin yields to the loop meanwhile)."""
+    time.sleep(seconds)
