@@ -30,9 +30,9 @@ from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
+from benchmarks.measurement import Measurement, Meter
 from benchmarks.migration import LIVE_KEY, Emulator
 from benchmarks.process import run_measurement
-from benchmarks.workloads import Measurement, Meter
 
 __all__ = ["measure"]
 
@@ -250,7 +250,8 @@ async def replay(args: argparse.Namespace) -> Measurement:
             await cache.apply(event)
             if isinstance(event, UserUpdatedEvent):
                 user_id, version = event.data.id, event.data.updated_at
-                applied[user_id] = max(applied.get(user_id, 0), version)
+                if user_id is not None and version is not None:
+                    applied[user_id] = max(applied.get(user_id, 0), version)
         return web.Response(status=204)
 
     app = web.Application()
