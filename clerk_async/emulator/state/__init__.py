@@ -6,10 +6,15 @@ from typing import Any
 
 from clerk_async.emulator.tokens import SigningKey
 
+from .billing import Billing
 from .instance import IdentifierList, InvitationStore, RedirectURLStore
 from .jwt_templates import JWTTemplateStore
+from .org_domains import OrgDomains
 from .org_invitations import OrgInvitationStore
+from .org_roles import OrgRoles
+from .org_settings import OrgSettings
 from .orgs import OrgStore
+from .role_sets import RoleSets
 from .sessions import SessionStore
 from .users import UserStore
 
@@ -25,8 +30,13 @@ class State:
         self.environment_type = "development"
         self.frontend = frontend
         self.users = UserStore()
-        self.orgs = OrgStore(self.users)
+        self.billing = Billing(instance_id)
+        self.org_settings = OrgSettings()
+        self.org_roles = OrgRoles(self.billing)
+        self.role_sets = RoleSets(self.org_roles)
+        self.orgs = OrgStore(self.users, self.org_roles, self.role_sets, self.org_settings)
         self.org_invitations = OrgInvitationStore(self.orgs)
+        self.org_domains = OrgDomains(self.orgs, self.org_settings)
         self.invitations = InvitationStore(self.users, frontend)
         self.allowlist = IdentifierList("allowlist", instance_id)
         self.blocklist = IdentifierList("blocklist", instance_id)
@@ -38,9 +48,12 @@ class State:
         deleted = self.users.delete(user_id)
         self.orgs.remove_user(user_id)
         self.sessions.remove_user(user_id)
+        self.billing.remove_payer(user_id)
         return deleted
 
     def delete_org(self, id_or_slug: str) -> dict[str, Any]:
         deleted = self.orgs.delete(id_or_slug)
         self.org_invitations.remove_org(str(deleted["id"]))
+        self.org_domains.remove_org(str(deleted["id"]))
+        self.billing.remove_payer(str(deleted["id"]))
         return deleted
