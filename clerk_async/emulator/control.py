@@ -4,6 +4,7 @@
 - ``POST /__emulator/reset``: forget every object, refill the rate limit.
 - ``PUT /__emulator/faults`` with a JSON object of :class:`Faults` fields; ``DELETE`` clears them.
 - ``PUT /__emulator/rate_limit`` with ``{"rate_limit": "100/10s"}`` or ``{"rate_limit": "off"}``.
+- ``/__emulator/billing/...`` and ``/__emulator/sessions/...``: see :mod:`.controls`.
 """
 
 from __future__ import annotations
@@ -79,4 +80,8 @@ async def handle_control(emulator: Emulator, request: web.Request, path: str) ->
             except ValueError as exc:
                 raise param_invalid("rate_limit", str(exc)) from None
         return describe(emulator)
+    if action[1].startswith(("billing/", "sessions/")):
+        from .controls import handle_controls
+
+        return await handle_controls(emulator, request, path)
     raise not_found("control endpoint", f"{request.method} {path}")

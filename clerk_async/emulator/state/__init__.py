@@ -42,7 +42,9 @@ class State:
         self.blocklist = IdentifierList("blocklist", instance_id)
         self.redirect_urls = RedirectURLStore()
         self.jwt_templates = JWTTemplateStore()
-        self.sessions = SessionStore(self.users, self.orgs, self.jwt_templates, key, issuer)
+        self.sessions = SessionStore(
+            self.users, self.orgs, self.jwt_templates, key, issuer, self.billing
+        )
 
     def delete_user(self, user_id: str) -> dict[str, Any]:
         deleted = self.users.delete(user_id)
