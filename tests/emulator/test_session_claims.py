@@ -239,3 +239,14 @@ async def test_the_controls_over_http(api: Api) -> None:
         [20, 5],
         "pending",
     )
+
+
+async def test_a_deleted_active_organization_leaves_the_token_without_o(clerk: Clerk) -> None:
+    user = await clerk.users.create()
+    org = await clerk.organizations.create(name="Acme", created_by=user.id)
+    session = await clerk.sessions.create(user_id=user.id, active_organization_id=org.id)
+    await clerk.organizations.delete(org.id)
+
+    claims = await _claims(clerk, session.id)
+
+    assert "o" not in claims and claims["sub"] == user.id
