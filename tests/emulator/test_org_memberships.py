@@ -13,6 +13,8 @@ from clerk_async import (
     UnprocessableEntityError,
 )
 
+from .support import Api
+
 
 async def test_the_creator_becomes_an_admin_and_must_exist(clerk: Clerk) -> None:
     owner = await clerk.users.create(first_name="Olga")
@@ -133,3 +135,10 @@ async def test_the_instance_creator_role_can_change(clerk: Clerk) -> None:
         await clerk.instance_settings.update_organization_settings(creator_role_id="role_nope")
     with pytest.raises(UnprocessableEntityError):
         await clerk.instance_settings.update_organization_settings(max_allowed_memberships=-1)
+
+
+async def test_unknown_settings_are_refused_before_anything_else(api: Api) -> None:
+    reply = await api.patch(
+        "/instance/organization_settings", {"creator_role_id": "role_nope", "colour": "red"}
+    )
+    assert (reply.status, reply.code, reply.param) == (422, "form_param_unknown", "colour")

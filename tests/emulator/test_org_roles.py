@@ -178,6 +178,8 @@ async def test_a_member_role_must_be_in_the_organizations_role_set(clerk: Clerk)
         "Analyst",
         ["org:reports:read"],
     )
+    with pytest.raises(NotFoundError):
+        await clerk.organization_memberships.update(org.id, user.id, role="org:nobody")
     invitation = await clerk.organization_invitations.create(
         org.id, email_address="new@example.com", role="org:analyst"
     )

@@ -13,6 +13,7 @@ from clerk_async.emulator.errors import APIError, param_value_invalid
 from clerk_async.emulator.params import Body
 
 from .org_roles import CREATOR_PERMISSIONS, RoleRecord, role_not_found
+from .org_settings import FIELDS as SETTINGS_FIELDS
 from .role_sets import MAX_ROLES, RoleSetRecord, missing_creator_permissions
 
 if TYPE_CHECKING:
@@ -163,6 +164,7 @@ def settings(state: State) -> dict[str, Any]:
 def update_settings(state: State, body: Body) -> dict[str, Any]:
     """PATCH: the creator role is the initial role set's; it must be fit to create."""
     roles, org_settings = state.org_roles, state.org_settings
+    body.only(SETTINGS_FIELDS)
     creator_id, default_id = body.text("creator_role_id"), body.text("domains_default_role_id")
     creator = _role_param(state, "creator_role_id", creator_id) if creator_id else None
     default = _role_param(state, "domains_default_role_id", default_id) if default_id else None
