@@ -11,7 +11,7 @@ import copy
 import functools
 import time
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from msgspec import UNSET
 
@@ -47,10 +47,33 @@ from .._transport import sleep  # noqa: TID252
 from ._memory import AsyncMemoryStore, Decide
 
 if TYPE_CHECKING:
-    from .._base_client import AsyncAPIClient  # noqa: TID252
+    from clerk_async._http import EncodedBody
+
     from ._redis import AsyncRedisStore
 
 __all__ = ["AsyncCache"]
+
+
+class AsyncAPIClient(Protocol):
+    """What the cache needs of the client that hands it a call: its server and its uncached send
+    (a protocol, so that the cache and the client do not import each other)."""
+
+    @property
+    def server_url(self) -> str: ...
+
+    async def _call(
+        self,
+        op: Operation,
+        decode: Decode | None,
+        path: Mapping[str, Any] | None,
+        query: Mapping[str, Any] | None,
+        body: EncodedBody | None,
+        retries: Any,
+        timeout_ms: int | None,
+        server_url: str | None,
+        http_headers: Mapping[str, str] | None,
+    ) -> Any: ...
+
 
 _PRESENT = State.PRESENT
 #: (retries, timeout_ms, http_headers) of the call that leads a fetch.

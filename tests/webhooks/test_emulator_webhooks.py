@@ -20,6 +20,7 @@ from clerk_async.webhooks import (
     OrganizationMembershipCreatedEvent,
     OrganizationMembershipDeletedEvent,
     SessionCreatedEvent,
+    SessionRemovedEvent,
     SessionRevokedEvent,
     UserCreatedEvent,
     UserDeletedEvent,
@@ -279,3 +280,19 @@ def test_cli_webhook_options(capsys: pytest.CaptureFixture[str]) -> None:
         with pytest.raises(SystemExit):
             parse_args(argv)
     assert "webhook" in capsys.readouterr().err
+
+
+async def test_deleting_a_user_removes_its_pending_sessions_too(
+    handler: tuple[AsyncHandler, str],
+) -> None:
+    endpoint, url = handler
+    async with ClerkEmulator(rate_limit=None, webhook_url=url, webhook_secret=SECRET) as emu:
+        async with emu.client() as clerk:
+            user = await clerk.users.create(email_address=["ada@example.com"])
+            session = await clerk.sessions.create(user_id=user.id)
+            emu.sessions.set_tasks(session.id, ["choose-organization"])
+            await clerk.users.delete(user.id)
+        await emu.drain_webhooks()
+
+    removed = [e for e in endpoint.events if isinstance(e, SessionRemovedEvent)]
+    assert [(e.data.id, e.data.status) for e in removed] == [(session.id, "removed")]
