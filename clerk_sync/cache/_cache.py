@@ -75,6 +75,7 @@ class SyncAPIClient(Protocol):
         http_headers: Mapping[str, str] | None,
     ) -> Any: ...
 
+
 _PRESENT = State.PRESENT
 #: (retries, timeout_ms, http_headers) of the call that leads a fetch.
 CallOptions = tuple[Any, "int | None", "Mapping[str, str] | None"]
