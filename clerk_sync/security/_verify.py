@@ -218,7 +218,7 @@ class SyncTokenVerifier:
                 jwks = SyncJwks(api).get(retries=retries, timeout_ms=timeout_ms)
             except (AuthenticationError, PermissionDeniedError):
                 raise TokenVerificationError(Reason.SECRET_KEY_INVALID) from None
-            except ClerkError:
+            except (ClerkError, RecursionError):  # RecursionError: JSON nested too deep
                 raise TokenVerificationError(Reason.JWK_FAILED_TO_LOAD) from None
         if not jwks.keys:
             raise TokenVerificationError(Reason.JWK_REMOTE_INVALID)
@@ -245,6 +245,8 @@ class SyncTokenVerifier:
                     answer = SyncM2m(api).verify_token(token=token)
             except ClerkError as error:
                 raise TokenVerificationError(reason_for_api_error(error)) from None
+            except RecursionError:  # an answer nested too deep to decode
+                raise TokenVerificationError(Reason.SERVER_ERROR) from None
         return machine_payload(answer, time.time() * 1000, options.clock_skew_in_ms)
 
     # -- reaching Clerk ------------------------------------------------------------------------

@@ -35,6 +35,8 @@ from tests.support.tokens import (
 )
 
 JWKS_PATH = "/v1/jwks"
+#: A JWKS answer nested thousands of levels deep: any recursive JSON decoder's stack runs out.
+DEEP_JSON = b'{"keys":[],"x":' + b"[" * 5000 + b"]" * 5000 + b"}"
 
 
 def _bearer(token: str) -> dict[str, str]:
@@ -196,6 +198,10 @@ async def test_a_hung_jwks_endpoint_costs_a_bounded_time(server: ScriptedServer)
             Reason.JWK_FAILED_TO_LOAD,
         ),
         (Reply(json={"keys": "many"}), Reason.JWK_FAILED_TO_LOAD),
+        (
+            Reply(body=DEEP_JSON, headers={"Content-Type": "application/json"}),
+            Reason.JWK_FAILED_TO_LOAD,
+        ),
         (clerk_error(500, "internal_clerk_error", "boom"), Reason.JWK_FAILED_TO_LOAD),
         (clerk_error(401, "authentication_invalid", "bad key"), Reason.SECRET_KEY_INVALID),
         (

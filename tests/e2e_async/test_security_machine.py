@@ -195,6 +195,7 @@ async def test_a_200_that_says_the_token_is_not_live_does_not_verify(
         (clerk_error(400, "form_param_missing", "secret"), Reason.TOKEN_INVALID),
         (clerk_error(500, "internal_clerk_error", "boom"), Reason.SERVER_ERROR),
         (Reply(json={"object": "api_key"}), Reason.SERVER_ERROR),  # an answer that does not decode
+        (Reply(body=b'{"claims":' + b"[" * 5000 + b"]" * 5000 + b"}"), Reason.SERVER_ERROR),
     ],
 )
 async def test_a_failed_verify_call_is_a_typed_reason(
