@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
-from clerk_async._config import ClientConfig
+from clerk_async._config import ClientConfig, user_agent
 from clerk_async._security.auth import RequestState, add_org_claims
 from clerk_async._security.claims import check_claims, check_time_claims
 from clerk_async._security.jwks_cache import JwksCache, jwks_fetch_limits
@@ -38,6 +38,7 @@ from clerk_async._security.token_types import (
 from clerk_async.errors import AuthenticationError, ClerkError, PermissionDeniedError
 
 from .._base_client import AsyncAPIClient  # noqa: TID252
+from .._transport import TRANSPORT_NAME, TRANSPORT_VERSION, AsyncTransport  # noqa: TID252
 from ..resources.api_keys import AsyncApiKeys  # noqa: TID252
 from ..resources.jwks import AsyncJwks  # noqa: TID252
 from ..resources.m2m import AsyncM2m  # noqa: TID252
@@ -51,6 +52,7 @@ __all__ = ["AsyncTokenVerifier", "authenticate_request", "verify_token"]
 Reason = TokenVerificationErrorReason
 Options = VerifyTokenOptions | AuthenticateRequestOptions
 _SCOPES_KEPT = 16
+_USER_AGENT = user_agent((__package__ or "").partition(".")[0], TRANSPORT_NAME, TRANSPORT_VERSION)
 _JWT_TOKEN_TYPES = {JwtKind.M2M: TokenType.MACHINE_TOKEN_V2, JwtKind.OAUTH: TokenType.OAUTH_TOKEN}
 
 
@@ -259,13 +261,17 @@ class AsyncTokenVerifier:
     async def _api(self, key: str | None) -> AsyncIterator[AsyncAPIClient]:
         """A client sending with ``key`` (``None``: the instance's secret key)."""
         client = self._client
-        if client is None:
-            from .._client import Clerk  # noqa: TID252
-
-            async with Clerk(
-                bearer_auth=key or self._secret_key, server_url=self._server_url
-            ) as short_lived:
-                yield short_lived
+        if client is None:  # built here, not as a Clerk: the client module imports this one
+            transport = AsyncTransport()
+            config = ClientConfig(
+                bearer_auth=key or self._secret_key,
+                server_url=self._server_url,
+                user_agent=_USER_AGENT,
+            )
+            try:
+                yield AsyncAPIClient(config, transport)
+            finally:
+                await transport.aclose()
             return
         if key is None:
             yield client

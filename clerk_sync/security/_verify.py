@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from clerk_async._config import ClientConfig
+from clerk_async._config import ClientConfig, user_agent
 from clerk_async._security.auth import RequestState, add_org_claims
 from clerk_async._security.claims import check_claims, check_time_claims
 from clerk_async._security.jwks_cache import JwksCache, jwks_fetch_limits
@@ -39,6 +39,7 @@ from clerk_async._security.token_types import (
 from clerk_async.errors import AuthenticationError, ClerkError, PermissionDeniedError
 
 from .._base_client import SyncAPIClient  # noqa: TID252
+from .._transport import TRANSPORT_NAME, TRANSPORT_VERSION, SyncTransport  # noqa: TID252
 from ..resources.api_keys import SyncApiKeys  # noqa: TID252
 from ..resources.jwks import SyncJwks  # noqa: TID252
 from ..resources.m2m import SyncM2m  # noqa: TID252
@@ -52,6 +53,7 @@ __all__ = ["SyncTokenVerifier", "authenticate_request", "verify_token"]
 Reason = TokenVerificationErrorReason
 Options = VerifyTokenOptions | AuthenticateRequestOptions
 _SCOPES_KEPT = 16
+_USER_AGENT = user_agent((__package__ or "").partition(".")[0], TRANSPORT_NAME, TRANSPORT_VERSION)
 _JWT_TOKEN_TYPES = {JwtKind.M2M: TokenType.MACHINE_TOKEN_V2, JwtKind.OAUTH: TokenType.OAUTH_TOKEN}
 
 
@@ -260,13 +262,17 @@ class SyncTokenVerifier:
     def _api(self, key: str | None) -> Iterator[SyncAPIClient]:
         """A client sending with ``key`` (``None``: the instance's secret key)."""
         client = self._client
-        if client is None:
-            from .._client import Clerk  # noqa: TID252
-
-            with Clerk(
-                bearer_auth=key or self._secret_key, server_url=self._server_url
-            ) as short_lived:
-                yield short_lived
+        if client is None:  # built here, not as a Clerk: the client module imports this one
+            transport = SyncTransport()
+            config = ClientConfig(
+                bearer_auth=key or self._secret_key,
+                server_url=self._server_url,
+                user_agent=_USER_AGENT,
+            )
+            try:
+                yield SyncAPIClient(config, transport)
+            finally:
+                transport.close()
             return
         if key is None:
             yield client
