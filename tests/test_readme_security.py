@@ -26,3 +26,8 @@ def test_the_jwt_key_example_reports_the_reason(clerk_emulator: ClerkEmulator) -
     (code,) = [example for example in EXAMPLES if "CLERK_JWT_KEY" in example]
     (line,) = _run(code, clerk_emulator)
     assert line.startswith("token-invalid The token is malformed or not a token")
+
+
+def test_the_clock_example_is_an_hour_late(clerk_emulator: ClerkEmulator) -> None:
+    (code,) = [example for example in EXAMPLES if "in_an_hour" in example]
+    assert _run(code, clerk_emulator) == ["TokenVerificationErrorReason.TOKEN_EXPIRED"]

@@ -6,7 +6,9 @@ Neither ``repr`` shows a secret key.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -19,13 +21,17 @@ __all__ = [
     "TOKEN_TYPE_NAMES",
     "AuthenticateRequestOptions",
     "VerifyTokenOptions",
+    "Clock",
     "client_options",
+    "now_ms",
 ]
 
 DEFAULT_API_URL = "https://api.clerk.com"
 DEFAULT_API_VERSION = "v1"
 DEFAULT_CLOCK_SKEW_MS = 5000
 #: What ``accepts_token`` may name (``machine_token`` is Clerk's Python SDK's name of ``m2m_``).
+#: A zero-argument callable returning the current time in Unix seconds (``time.time``).
+Clock = Callable[[], float]
 TOKEN_TYPE_NAMES = frozenset(
     {"session_token", "api_key", "m2m_token", "machine_token", "oauth_token", "any"}
 )
@@ -39,7 +45,9 @@ class VerifyTokenOptions:
     otherwise ``secret_key`` fetches the JWKS from ``{api_url}/{api_version}/jwks``. Machine
     tokens (``ak_``, ``mt_``, ``oat_``) are verified by Clerk with ``secret_key`` (M2M tokens with
     ``machine_secret_key`` when given). ``authorized_parties``: allowed ``azp`` values (``None``
-    or empty: not checked); ``audience``: checked only when set.
+    or empty: not checked); ``audience``: checked only when set. ``clock``: what time it is, in
+    Unix seconds, for ``exp``, ``nbf``, ``iat`` and a machine token's expiry (``time.time`` when
+    ``None``; pass one to replay recorded tokens, or in tests).
     """
 
     audience: str | list[str] | None = None
@@ -50,6 +58,7 @@ class VerifyTokenOptions:
     machine_secret_key: str | None = field(default=None, repr=False)
     api_url: str = DEFAULT_API_URL
     api_version: str = DEFAULT_API_VERSION
+    clock: Clock | None = None
 
     def __post_init__(self) -> None:
         check_common(self)
@@ -74,6 +83,7 @@ class AuthenticateRequestOptions:
     publishable_key: str | None = None
     api_url: str = DEFAULT_API_URL
     api_version: str = DEFAULT_API_VERSION
+    clock: Clock | None = None
 
     def __post_init__(self) -> None:
         check_common(self)
@@ -101,6 +111,7 @@ class AuthenticateRequestOptions:
             machine_secret_key=self.machine_secret_key,
             api_url=self.api_url,
             api_version=self.api_version,
+            clock=self.clock,
         )
 
 
@@ -129,6 +140,24 @@ def check_common(options: Any) -> None:
             raise TypeError(f"{name} must be a non-empty string")
     if not options.api_url.startswith(("https://", "http://")):
         raise ValueError("api_url must be an http:// or https:// URL")
+    if options.clock is not None and not callable(options.clock):
+        raise TypeError(
+            "clock must be a function returning Unix seconds (such as time.time), not "
+            + type(options.clock).__name__
+        )
+
+
+def now_ms(options: VerifyTokenOptions | AuthenticateRequestOptions) -> float:
+    """The time of ``options``' clock (``time.time`` by default), in Unix milliseconds."""
+    clock = options.clock
+    if clock is None:
+        return time.time() * 1000
+    seconds = clock()
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
+        raise TypeError(f"clock must return Unix seconds as a number, not {type(seconds).__name__}")
+    if not math.isfinite(seconds):
+        raise ValueError(f"clock must return a finite number of Unix seconds, not {seconds}")
+    return seconds * 1000
 
 
 def _is_str_or_strs(value: object) -> bool:

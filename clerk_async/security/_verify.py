@@ -5,7 +5,6 @@ the client's generated operations (so its key, server, pool, retries, timeout an
 
 from __future__ import annotations
 
-import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -19,7 +18,11 @@ from clerk_async._security.jws import MAX_TOKEN_LENGTH, DecodedJws, decode_compa
 from clerk_async._security.keys import load_jwt_key
 from clerk_async._security.locks import AsyncFlightLock
 from clerk_async._security.machine import machine_payload, reason_for_api_error
-from clerk_async._security.options import AuthenticateRequestOptions, VerifyTokenOptions
+from clerk_async._security.options import (
+    AuthenticateRequestOptions,
+    VerifyTokenOptions,
+    now_ms,
+)
 from clerk_async._security.reasons import (
     AuthErrorReason,
     AuthStatus,
@@ -92,7 +95,7 @@ class AsyncTokenVerifier:
         if kind is JwtKind.FOREIGN:
             raise TokenVerificationError(Reason.TOKEN_INVALID)
         await self._check_signature(decoded, options)
-        check_claims(decoded.claims, options, time.time() * 1000)
+        check_claims(decoded.claims, options, now_ms(options))
         return decoded.claims
 
     async def authenticate_request(
@@ -140,7 +143,7 @@ class AsyncTokenVerifier:
             return _signed_out(AuthErrorReason.SESSION_TOKEN_WITHOUT_CLIENT_UAT)
         await self._check_signature(decoded, options)
         claims = decoded.claims
-        check_claims(claims, options, time.time() * 1000)
+        check_claims(claims, options, now_ms(options))
         iat = claims.get("iat")
         if (
             credentials.from_cookie
@@ -159,7 +162,7 @@ class AsyncTokenVerifier:
         claims = decoded.claims
         if type(claims.get("sub")) is not str:
             raise TokenVerificationError(Reason.TOKEN_INVALID)
-        check_time_claims(claims, options.clock_skew_in_ms, time.time() * 1000)
+        check_time_claims(claims, options.clock_skew_in_ms, now_ms(options))
         return claims
 
     async def _check_signature(self, decoded: DecodedJws, options: Options) -> None:
@@ -248,7 +251,7 @@ class AsyncTokenVerifier:
                 raise TokenVerificationError(reason_for_api_error(error)) from None
             except RecursionError:  # an answer nested too deep to decode
                 raise TokenVerificationError(Reason.SERVER_ERROR) from None
-        return machine_payload(answer, time.time() * 1000, options.clock_skew_in_ms)
+        return machine_payload(answer, now_ms(options), options.clock_skew_in_ms)
 
     # -- reaching Clerk ------------------------------------------------------------------------
 

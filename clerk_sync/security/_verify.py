@@ -6,7 +6,6 @@ the client's generated operations (so its key, server, pool, retries, timeout an
 
 from __future__ import annotations
 
-import time
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,7 +19,11 @@ from clerk_async._security.jws import MAX_TOKEN_LENGTH, DecodedJws, decode_compa
 from clerk_async._security.keys import load_jwt_key
 from clerk_async._security.locks import SyncFlightLock
 from clerk_async._security.machine import machine_payload, reason_for_api_error
-from clerk_async._security.options import AuthenticateRequestOptions, VerifyTokenOptions
+from clerk_async._security.options import (
+    AuthenticateRequestOptions,
+    VerifyTokenOptions,
+    now_ms,
+)
 from clerk_async._security.reasons import (
     AuthErrorReason,
     AuthStatus,
@@ -93,7 +96,7 @@ class SyncTokenVerifier:
         if kind is JwtKind.FOREIGN:
             raise TokenVerificationError(Reason.TOKEN_INVALID)
         self._check_signature(decoded, options)
-        check_claims(decoded.claims, options, time.time() * 1000)
+        check_claims(decoded.claims, options, now_ms(options))
         return decoded.claims
 
     def authenticate_request(
@@ -141,7 +144,7 @@ class SyncTokenVerifier:
             return _signed_out(AuthErrorReason.SESSION_TOKEN_WITHOUT_CLIENT_UAT)
         self._check_signature(decoded, options)
         claims = decoded.claims
-        check_claims(claims, options, time.time() * 1000)
+        check_claims(claims, options, now_ms(options))
         iat = claims.get("iat")
         if (
             credentials.from_cookie
@@ -160,7 +163,7 @@ class SyncTokenVerifier:
         claims = decoded.claims
         if type(claims.get("sub")) is not str:
             raise TokenVerificationError(Reason.TOKEN_INVALID)
-        check_time_claims(claims, options.clock_skew_in_ms, time.time() * 1000)
+        check_time_claims(claims, options.clock_skew_in_ms, now_ms(options))
         return claims
 
     def _check_signature(self, decoded: DecodedJws, options: Options) -> None:
@@ -249,7 +252,7 @@ class SyncTokenVerifier:
                 raise TokenVerificationError(reason_for_api_error(error)) from None
             except RecursionError:  # an answer nested too deep to decode
                 raise TokenVerificationError(Reason.SERVER_ERROR) from None
-        return machine_payload(answer, time.time() * 1000, options.clock_skew_in_ms)
+        return machine_payload(answer, now_ms(options), options.clock_skew_in_ms)
 
     # -- reaching Clerk ------------------------------------------------------------------------
 
