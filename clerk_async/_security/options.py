@@ -18,6 +18,7 @@ __all__ = [
     "DEFAULT_API_URL",
     "DEFAULT_API_VERSION",
     "DEFAULT_CLOCK_SKEW_MS",
+    "DEFAULT_JWKS_STALE_IF_ERROR_MS",
     "TOKEN_TYPE_NAMES",
     "AuthenticateRequestOptions",
     "VerifyTokenOptions",
@@ -29,6 +30,9 @@ __all__ = [
 DEFAULT_API_URL = "https://api.clerk.com"
 DEFAULT_API_VERSION = "v1"
 DEFAULT_CLOCK_SKEW_MS = 5000
+#: How long past its expiry a JWKS may still verify tokens while loading it again fails.
+DEFAULT_JWKS_STALE_IF_ERROR_MS = 3_600_000
+_DAY_MS = 86_400_000
 #: What ``accepts_token`` may name (``machine_token`` is Clerk's Python SDK's name of ``m2m_``).
 #: A zero-argument callable returning the current time in Unix seconds (``time.time``).
 Clock = Callable[[], float]
@@ -47,7 +51,9 @@ class VerifyTokenOptions:
     ``machine_secret_key`` when given). ``authorized_parties``: allowed ``azp`` values (``None``
     or empty: not checked); ``audience``: checked only when set. ``clock``: what time it is, in
     Unix seconds, for ``exp``, ``nbf``, ``iat`` and a machine token's expiry (``time.time`` when
-    ``None``; pass one to replay recorded tokens, or in tests).
+    ``None``; pass one to replay recorded tokens, or in tests). ``jwks_stale_if_error_in_ms``:
+    how long past its 5 minutes a JWKS keeps verifying tokens while Clerk fails to serve a new
+    one (one hour; ``0``: not at all).
     """
 
     audience: str | list[str] | None = None
@@ -59,6 +65,7 @@ class VerifyTokenOptions:
     api_url: str = DEFAULT_API_URL
     api_version: str = DEFAULT_API_VERSION
     clock: Clock | None = None
+    jwks_stale_if_error_in_ms: int = DEFAULT_JWKS_STALE_IF_ERROR_MS
 
     def __post_init__(self) -> None:
         check_common(self)
@@ -84,6 +91,7 @@ class AuthenticateRequestOptions:
     api_url: str = DEFAULT_API_URL
     api_version: str = DEFAULT_API_VERSION
     clock: Clock | None = None
+    jwks_stale_if_error_in_ms: int = DEFAULT_JWKS_STALE_IF_ERROR_MS
 
     def __post_init__(self) -> None:
         check_common(self)
@@ -112,6 +120,7 @@ class AuthenticateRequestOptions:
             api_url=self.api_url,
             api_version=self.api_version,
             clock=self.clock,
+            jwks_stale_if_error_in_ms=self.jwks_stale_if_error_in_ms,
         )
 
 
@@ -122,9 +131,14 @@ def check_common(options: Any) -> None:
     parties = options.authorized_parties
     if parties is not None and (isinstance(parties, str) or not _is_str_or_strs(parties)):
         raise TypeError("authorized_parties must be a list of origins (strings) or None")
-    skew = options.clock_skew_in_ms
-    if isinstance(skew, bool) or not isinstance(skew, (int, float)) or not 0 <= skew < 86_400_000:
-        raise ValueError("clock_skew_in_ms must be a number of milliseconds from 0 to one day")
+    for name in ("clock_skew_in_ms", "jwks_stale_if_error_in_ms"):
+        value = getattr(options, name)
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or not 0 <= value <= _DAY_MS
+        ):
+            raise ValueError(f"{name} must be a number of milliseconds from 0 to one day")
     for name in ("jwt_key", "secret_key", "machine_secret_key"):
         value = getattr(options, name)
         if value is not None and not isinstance(value, str):

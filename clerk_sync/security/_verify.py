@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from clerk_async._config import ClientConfig, user_agent
 from clerk_async._security.auth import RequestState, add_org_claims
 from clerk_async._security.claims import check_claims, check_time_claims
-from clerk_async._security.jwks_cache import JwksCache, jwks_fetch_limits
+from clerk_async._security.jwks_cache import JwksCache, jwks_fetch_limits, log_stale_event
 from clerk_async._security.jws import MAX_TOKEN_LENGTH, DecodedJws, decode_compact, signature_valid
 from clerk_async._security.keys import load_jwt_key
 from clerk_async._security.locks import SyncFlightLock
@@ -176,43 +176,47 @@ class SyncTokenVerifier:
         kid = decoded.header.get("kid")
         if not kid:
             raise TokenVerificationError(Reason.JWK_KID_MISMATCH)
-        key, generation = self._key(kid)
+        stale_s = options.jwks_stale_if_error_in_ms / 1000
+        key, generation = self._key(kid, stale_s)
         if signature_valid(key, decoded):
             return
         # Perhaps a key rotated under the same kid: refetch, at most once per cooldown.
-        self._load(generation)
-        fresh = self._jwks.lookup(kid, self._jwks.now())
+        self._load(generation, stale_s)
+        fresh = self._jwks.lookup(kid, self._jwks.now(), stale_s=stale_s)
         if fresh is None or fresh is key or isinstance(fresh, TokenVerificationErrorReason):
             raise TokenVerificationError(Reason.TOKEN_INVALID_SIGNATURE)
         if not signature_valid(fresh, decoded):
             raise TokenVerificationError(Reason.TOKEN_INVALID_SIGNATURE)
 
-    def _key(self, kid: str) -> tuple[RSAPublicKey, int]:
+    def _key(self, kid: str, stale_s: float) -> tuple[RSAPublicKey, int]:
         cache = self._jwks
         generation = cache.generation
-        entry = cache.lookup(kid, cache.now())
+        entry = cache.lookup(kid, cache.now(), stale_s=stale_s)
         if entry is None:
-            self._load(generation)
+            self._load(generation, stale_s)
             generation = cache.generation
-            return cache.key_or_raise(kid, cache.now()), generation
+            return cache.key_or_raise(kid, cache.now(), stale_s=stale_s), generation
         if isinstance(entry, TokenVerificationErrorReason):
             raise TokenVerificationError(entry)
         return entry, generation
 
-    def _load(self, seen_generation: int) -> None:
+    def _load(self, seen_generation: int, stale_s: float) -> None:
         """Fetch the key set unless another caller did since ``seen_generation`` (single flight)
         or the cache says not now (cooldown, or a load failed a moment ago)."""
         cache = self._jwks
         with self._lock:
             if cache.generation != seen_generation:
                 return
-            refetch = cache.next_load(cache.now())
+            refetch = cache.next_load(cache.now(), stale_s=stale_s)
             if refetch is None:
                 return
             try:
                 keys = self._fetch_keys()
             except TokenVerificationError as error:
-                cache.fail(error.reason, refetch=refetch, now=cache.now())
+                now = cache.now()
+                event = cache.fail(error.reason, refetch=refetch, now=now, stale_s=stale_s)
+                if event is not None:
+                    log_stale_event(event, error.reason, cache.stale_left(now, stale_s))
                 return
             cache.store(keys, refetch=refetch, now=cache.now())
 

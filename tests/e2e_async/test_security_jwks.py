@@ -324,3 +324,90 @@ async def test_a_client_with_a_rotating_key_source_fetches_with_the_current_key(
         state = await client.authenticate_request(_bearer(sign()))
     assert state.is_signed_in, state.reason
     assert server.received[0].headers["Authorization"] == f"Bearer {SECRET_KEY}"
+
+
+FAILURES = {
+    "500": clerk_error(500, "internal_clerk_error", "boom"),
+    "timeout": Reply(json=jwks_of((rsa_key(), KID)), delay=1.0),
+}
+
+
+@pytest.mark.parametrize("failure", list(FAILURES))
+async def test_an_expired_set_keeps_verifying_while_clerk_fails_to_serve_a_new_one(
+    failure: str, server: ScriptedServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    server.script("GET", JWKS_PATH, Reply(json=jwks_of((rsa_key(), KID))), FAILURES[failure])
+    async with Clerk(
+        bearer_auth=SECRET_KEY,
+        server_url=server.url,
+        timeout_ms=200,
+        retry_config=RetryConfig("none"),
+    ) as client:
+        clock = _clocked(client)
+        assert (await client.authenticate_request(_bearer(sign()))).is_signed_in
+        clock.advance(301)  # the set expired: the next request loads it again, and that fails
+
+        with caplog.at_level("WARNING", logger="clerk.security"):
+            states = [await client.authenticate_request(_bearer(sign())) for _ in range(3)]
+            clock.advance(40)  # past the retry interval: one more failed attempt
+            states.append(await client.authenticate_request(_bearer(sign())))
+            stranger = await client.authenticate_request(_bearer(sign(kid="ins_rotated_in")))
+
+    assert all(state.is_signed_in for state in states), [state.reason for state in states]
+    assert _fetches(server) == 3  # the first load, then one attempt per 30 s, not per request
+    # A kid the old set lacks may be a key rotated in during the outage: it cannot vouch for it.
+    assert stranger.reason is Reason.JWK_FAILED_TO_LOAD
+    warnings = [record for record in caplog.records if record.name == "clerk.security"]
+    assert len(warnings) == 1, [record.getMessage() for record in warnings]  # once per outage
+    assert "jwk-failed-to-load" in warnings[0].getMessage()
+    assert SECRET_KEY not in warnings[0].getMessage()
+
+
+async def test_the_stale_set_is_bounded_and_its_window_configurable(
+    client: Clerk, server: ScriptedServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    clock = _clocked(client)
+    broken = clerk_error(500, "internal_clerk_error", "boom")
+    server.script("GET", JWKS_PATH, Reply(json=jwks_of((rsa_key(), KID))), broken)
+    ten_minutes = AuthenticateRequestOptions(jwks_stale_if_error_in_ms=600_000)
+    assert (await client.authenticate_request(_bearer(sign()), ten_minutes)).is_signed_in
+
+    with caplog.at_level("WARNING", logger="clerk.security"):
+        clock.advance(301)
+        served = await client.authenticate_request(_bearer(sign()), ten_minutes)
+        clock.advance(600)  # 5 + 10 minutes after the load: the window is over
+        late = await client.authenticate_request(_bearer(sign()), ten_minutes)
+
+    assert served.is_signed_in, served.reason
+    assert late.reason is Reason.JWK_FAILED_TO_LOAD
+    messages = [record.getMessage() for record in caplog.records]
+    assert len(messages) == 2 and "refused" in messages[1], messages
+
+
+async def test_a_zero_window_serves_no_stale_set(client: Clerk, server: ScriptedServer) -> None:
+    clock = _clocked(client)
+    broken = clerk_error(500, "internal_clerk_error", "boom")
+    server.script("GET", JWKS_PATH, Reply(json=jwks_of((rsa_key(), KID))), broken)
+    no_stale = AuthenticateRequestOptions(jwks_stale_if_error_in_ms=0)
+    assert (await client.authenticate_request(_bearer(sign()), no_stale)).is_signed_in
+    clock.advance(301)
+    refused = await client.authenticate_request(_bearer(sign()), no_stale)
+    with pytest.raises(TokenVerificationError) as caught:
+        await client.verify_token(sign(), VerifyTokenOptions(jwks_stale_if_error_in_ms=0))
+    assert refused.reason is caught.value.reason is Reason.JWK_FAILED_TO_LOAD
+
+
+async def test_a_successful_load_ends_the_outage_and_a_new_one_warns_again(
+    server: ScriptedServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    good, broken = Reply(json=jwks_of((rsa_key(), KID))), clerk_error(503, "down", "down")
+    server.script("GET", JWKS_PATH, good, broken, good, broken)
+    async with Clerk(
+        bearer_auth=SECRET_KEY, server_url=server.url, retry_config=RetryConfig("none")
+    ) as client:
+        clock = _clocked(client)
+        with caplog.at_level("WARNING", logger="clerk.security"):
+            for _ in range(4):  # load, fail (stale), load (fresh again), fail (stale)
+                assert (await client.authenticate_request(_bearer(sign()))).is_signed_in
+                clock.advance(301)
+    assert len([r for r in caplog.records if r.name == "clerk.security"]) == 2
