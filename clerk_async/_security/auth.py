@@ -162,6 +162,8 @@ class RequestState:
     token: str | None = field(default=None, repr=False)
     payload: dict[str, Any] | None = None
     token_type: TokenType | None = None
+    #: What exactly was wrong, when that says more than the reason's message (``message``).
+    detail: str | None = None
 
     @property
     def is_signed_in(self) -> bool:
@@ -173,6 +175,8 @@ class RequestState:
 
     @property
     def message(self) -> str | None:
+        if self.detail is not None:
+            return self.detail
         return None if self.reason is None else self.reason.message
 
     def to_auth(self, *, treat_pending_as_signed_out: bool = True) -> AuthObject:

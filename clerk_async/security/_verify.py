@@ -105,7 +105,7 @@ class AsyncTokenVerifier:
         credentials = read_credentials(request, options.publishable_key)
         token = credentials.token
         if token is None:
-            return _signed_out(AuthErrorReason.SESSION_TOKEN_MISSING)
+            return _signed_out(AuthErrorReason.SESSION_TOKEN_MISSING, credentials.no_token)
         families = accepted_families(options.accepts_token)
         try:
             token_type = opaque_type(token)
@@ -118,7 +118,7 @@ class AsyncTokenVerifier:
         except TokenVerificationError as error:
             if error.reason is Reason.SECRET_KEY_MISSING:
                 return _signed_out(AuthErrorReason.SECRET_KEY_MISSING)
-            return _signed_out(error.reason)
+            return _signed_out(error.reason, str(error))
 
     async def _authenticate_jwt(
         self,
@@ -303,8 +303,12 @@ def _config_with_key(config: ClientConfig, key: str) -> ClientConfig:
     )
 
 
-def _signed_out(reason: AuthErrorReason | TokenVerificationErrorReason) -> RequestState:
-    return RequestState(AuthStatus.SIGNED_OUT, reason)
+def _signed_out(
+    reason: AuthErrorReason | TokenVerificationErrorReason, message: str | None = None
+) -> RequestState:
+    """A signed-out state; ``message`` when it says more than the reason's own message."""
+    detail = message if message != reason.message else None
+    return RequestState(AuthStatus.SIGNED_OUT, reason, detail=detail)
 
 
 # -- the module-level functions ----------------------------------------------------------------

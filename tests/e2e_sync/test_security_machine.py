@@ -5,6 +5,7 @@ key and headers; a 200 that says "not live" does not verify), JWT ones without a
 from __future__ import annotations
 
 import json
+import pickle
 from typing import Any
 
 import pytest
@@ -159,41 +160,80 @@ def test_an_oauth_token_is_sent_as_access_token(
     assert json.loads(server.received[0].body) == {"access_token": OAUTH_TOKEN}
 
 
+REVOKED = "This machine token has been revoked."
+EXPIRED = "This machine token has expired."
+
+
 @pytest.mark.parametrize(
-    ("path", "token", "answer", "reason"),
+    ("path", "token", "answer", "reason", "message"),
     [
         (
             "/v1/oauth_applications/access_tokens/verify",
             OAUTH_TOKEN,
             {"active": False},
             Reason.TOKEN_EXPIRED,
+            "Clerk says this OAuth access token is not active (expired).",
         ),
-        ("/v1/api_keys/verify", API_KEY, _api_key_record(revoked=True), Reason.TOKEN_INVALID),
-        ("/v1/api_keys/verify", API_KEY, _api_key_record(expired=True), Reason.TOKEN_EXPIRED),
+        (
+            "/v1/api_keys/verify",
+            API_KEY,
+            _api_key_record(revoked=True),
+            Reason.TOKEN_INVALID,
+            REVOKED,
+        ),
+        (
+            "/v1/api_keys/verify",
+            API_KEY,
+            _api_key_record(revoked=True, expired=True, revocation_reason="leaked"),
+            Reason.TOKEN_INVALID,
+            "This machine token has been revoked ('leaked').",
+        ),
+        (
+            "/v1/api_keys/verify",
+            API_KEY,
+            _api_key_record(expired=True),
+            Reason.TOKEN_EXPIRED,
+            EXPIRED,
+        ),
         (
             "/v1/api_keys/verify",
             API_KEY,
             _api_key_record(expiration=NOW_MS - 60_000),
             Reason.TOKEN_EXPIRED,
+            EXPIRED,
         ),
-        ("/v1/m2m_tokens/verify", M2M_TOKEN, _m2m_record(revoked=True), Reason.TOKEN_INVALID),
-        ("/v1/m2m_tokens/verify", M2M_TOKEN, _m2m_record(expired=True), Reason.TOKEN_EXPIRED),
+        (
+            "/v1/m2m_tokens/verify",
+            M2M_TOKEN,
+            _m2m_record(revoked=True),
+            Reason.TOKEN_INVALID,
+            REVOKED,
+        ),
+        (
+            "/v1/m2m_tokens/verify",
+            M2M_TOKEN,
+            _m2m_record(expired=True),
+            Reason.TOKEN_EXPIRED,
+            EXPIRED,
+        ),
     ],
 )
-def test_a_200_that_says_the_token_is_not_live_does_not_verify(
+def test_a_200_that_says_the_token_is_not_live_does_not_verify_and_says_why(
     path: str,
     token: str,
     answer: dict[str, Any],
     reason: Reason,
+    message: str,
     client: Clerk,
     server: ScriptedServer,
 ) -> None:
     server.script("POST", path, Reply(json=answer))
     state = client.authenticate_request(_bearer(token), ANY)
-    assert state.reason is reason
+    assert (state.reason, state.message) == (reason, message)
     with pytest.raises(TokenVerificationError) as caught:
         client.verify_token(token, AT_NOW)
-    assert caught.value.reason is reason
+    assert (caught.value.reason, str(caught.value)) == (reason, message)
+    assert pickle.loads(pickle.dumps(caught.value)).args == caught.value.args
 
 
 @pytest.mark.parametrize(

@@ -116,6 +116,31 @@ def test_another_scheme_or_an_empty_header_falls_back_to_the_cookie(
     assert alone.reason is AuthErrorReason.SESSION_TOKEN_MISSING
 
 
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        ("Basic dXNlcjpwYXNz", "the Authorization header uses the 'Basic' scheme, not Bearer"),
+        ("Digest x=1", "the Authorization header uses the 'Digest' scheme, not Bearer"),
+        ("Bearer ", "the Authorization header says Bearer but holds no token"),
+        ("   ", "the Authorization header is empty"),
+    ],
+)
+def test_a_header_without_a_token_is_named_in_the_message(
+    value: str, said: str, authenticate: Authenticate
+) -> None:
+    state = authenticate({"Authorization": value, "Cookie": "theme=dark"})
+    assert state.reason is AuthErrorReason.SESSION_TOKEN_MISSING
+    assert (
+        state.message == f"No session token: {said}, and no __session cookie came with the request."
+    )
+    assert "dXNlcjpwYXNz" not in repr(state)  # the credentials themselves are not quoted
+
+
+def test_a_long_scheme_is_quoted_short(authenticate: Authenticate) -> None:
+    state = authenticate({"Authorization": "X" * 10_000 + " token"})
+    assert state.message is not None and len(state.message) < 200
+
+
 def test_the_header_wins_over_the_cookie(authenticate: Authenticate) -> None:
     bad_cookie = "__session=garbage; __client_uat=1"
     state = authenticate({"Authorization": f"Bearer {sign()}", "Cookie": bad_cookie})
