@@ -37,11 +37,41 @@ _REGISTERED_CLAIMS = frozenset(
 
 
 class AuthObject:
-    """The base of every auth object."""
+    """The base of every auth object: what ``to_auth()`` returns, whatever the token's type.
+
+    The user, session and organization it stands for read the same on every kind (``None`` where
+    a kind has none: a machine token has no session, an M2M token no user), so
+    ``state.to_auth().user_id`` type-checks without narrowing; what only one kind has
+    (``scopes``, ``machine_id``, ``claims``, ...) needs an ``isinstance`` check first.
+    """
 
     @property
     def is_authenticated(self) -> bool:
         return True
+
+    @property
+    def user_id(self) -> str | None:
+        return None
+
+    @property
+    def session_id(self) -> str | None:
+        return None
+
+    @property
+    def org_id(self) -> str | None:
+        return None
+
+    @property
+    def org_role(self) -> str | None:
+        return None
+
+    @property
+    def org_slug(self) -> str | None:
+        return None
+
+    @property
+    def org_permissions(self) -> list[str] | None:
+        return None
 
 
 @dataclass

@@ -10,7 +10,7 @@ import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar, get_args
 
 from clerk_async._config import ClientConfig
 
@@ -20,6 +20,7 @@ __all__ = [
     "DEFAULT_CLOCK_SKEW_MS",
     "DEFAULT_JWKS_STALE_IF_ERROR_MS",
     "TOKEN_TYPE_NAMES",
+    "TokenTypeName",
     "AuthenticateRequestOptions",
     "VerifyTokenOptions",
     "Clock",
@@ -33,12 +34,13 @@ DEFAULT_CLOCK_SKEW_MS = 5000
 #: How long past its expiry a JWKS may still verify tokens while loading it again fails.
 DEFAULT_JWKS_STALE_IF_ERROR_MS = 3_600_000
 _DAY_MS = 86_400_000
-#: What ``accepts_token`` may name (``machine_token`` is Clerk's Python SDK's name of ``m2m_``).
 #: A zero-argument callable returning the current time in Unix seconds (``time.time``).
 Clock = Callable[[], float]
-TOKEN_TYPE_NAMES = frozenset(
-    {"session_token", "api_key", "m2m_token", "machine_token", "oauth_token", "any"}
-)
+#: What ``accepts_token`` may name (``machine_token`` is Clerk's Python SDK's name of ``m2m_``).
+TokenTypeName = Literal[
+    "session_token", "api_key", "m2m_token", "machine_token", "oauth_token", "any"
+]
+TOKEN_TYPE_NAMES: frozenset[str] = frozenset(get_args(TokenTypeName))
 
 
 @dataclass
@@ -86,7 +88,9 @@ class AuthenticateRequestOptions:
     audience: str | list[str] | None = None
     authorized_parties: list[str] | None = None
     clock_skew_in_ms: int = DEFAULT_CLOCK_SKEW_MS
-    accepts_token: str | list[str] = field(default_factory=lambda: ["session_token"])
+    accepts_token: TokenTypeName | list[TokenTypeName] = field(
+        default_factory=lambda: ["session_token"]
+    )
     publishable_key: str | None = None
     api_url: str = DEFAULT_API_URL
     api_version: str = DEFAULT_API_VERSION

@@ -15,7 +15,11 @@ from clerk_async._security.auth import (
     SessionAuthObjectV2,
     SignedOutAuthObject,
 )
-from clerk_async._security.options import AuthenticateRequestOptions, VerifyTokenOptions
+from clerk_async._security.options import (
+    AuthenticateRequestOptions,
+    TokenTypeName,
+    VerifyTokenOptions,
+)
 from clerk_async._security.reasons import (
     AuthErrorReason,
     AuthStatus,
@@ -39,6 +43,7 @@ __all__ = [
     "SessionAuthObjectV2",
     "SignedOutAuthObject",
     "TokenType",
+    "TokenTypeName",
     "TokenVerificationError",
     "TokenVerificationErrorReason",
     "VerifyTokenOptions",

@@ -85,7 +85,7 @@ def test_the_header_is_read_from_any_framework_request(
     request = FRAMEWORKS[framework]({"Authorization": f"Bearer {sign()}", "Accept": "*/*"})
     state = authenticate(request)
     assert state.is_signed_in, state.reason
-    assert state.to_auth().user_id == "user_2abc"  # type: ignore[attr-defined]
+    assert state.to_auth().user_id == "user_2abc"
 
 
 @pytest.mark.parametrize("framework", sorted(FRAMEWORKS))
@@ -234,6 +234,6 @@ def test_wrong_options_raise(flavour: str) -> None:
     with pytest.raises(TypeError):
         sync_security.verify_token("x", {"jwt_key": "..."})  # type: ignore[arg-type]
     with pytest.raises(ValueError):
-        async_security.AuthenticateRequestOptions(accepts_token=["session"])
+        async_security.AuthenticateRequestOptions(accepts_token=["session"])  # type: ignore[list-item]
     with pytest.raises(ValueError):
         async_security.AuthenticateRequestOptions(publishable_key="sk_test_x")
