@@ -37,8 +37,11 @@ SIGNATURE_HEADERS = ("svix-signature", "webhook-signature")
 _PAIRS = (ID_HEADERS, TIMESTAMP_HEADERS, SIGNATURE_HEADERS)
 _V1 = b"v1,"
 _SHA256_BASE64_LENGTH = 44
-#: Up to the year 33658: longer digit strings are not a Unix time in seconds.
-_MAX_DIGITS = 12
+#: Longer digit strings are no time at all; 13 to 19 digits are milliseconds to nanoseconds,
+#: reported as too new with a hint (svix-timestamp is in seconds).
+_MAX_DIGITS = 19
+#: A timestamp past the year 5138 is taken for milliseconds (or finer) in the message.
+_NOT_SECONDS = 10**11
 
 Payload = bytes | bytearray | memoryview | str
 
@@ -262,6 +265,12 @@ def _stale(stamp: int, now: float, tolerance: float) -> WebhookVerificationError
         return WebhookVerificationError(
             Reason.TIMESTAMP_TOO_OLD,
             f"The webhook timestamp is {now - stamp:.0f} s old (tolerance {tolerance:g} s).",
+        )
+    if stamp >= _NOT_SECONDS:
+        return WebhookVerificationError(
+            Reason.TIMESTAMP_TOO_NEW,
+            f"The webhook timestamp is too new (milliseconds?): {stamp} is not Unix seconds, "
+            "which svix-timestamp holds.",
         )
     return WebhookVerificationError(
         Reason.TIMESTAMP_TOO_NEW,
