@@ -5,12 +5,12 @@ the client's generated operations (so its key, server, pool, retries, timeout an
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
 from clerk_async._config import ClientConfig, user_agent
+from clerk_async._lru import LruCache, secret_digest
 from clerk_async._security.auth import RequestState, add_org_claims
 from clerk_async._security.claims import check_claims, check_time_claims
 from clerk_async._security.jwks_cache import JwksCache, jwks_fetch_limits, log_stale_event
@@ -55,6 +55,7 @@ __all__ = ["AsyncTokenVerifier", "authenticate_request", "verify_token"]
 Reason = TokenVerificationErrorReason
 Options = VerifyTokenOptions | AuthenticateRequestOptions
 _SCOPES_KEPT = 16
+_KEYS_KEPT = 8
 _USER_AGENT = user_agent((__package__ or "").partition(".")[0], TRANSPORT_NAME, TRANSPORT_VERSION)
 _JWT_TOKEN_TYPES = {JwtKind.M2M: TokenType.MACHINE_TOKEN_V2, JwtKind.OAUTH: TokenType.OAUTH_TOKEN}
 
@@ -79,7 +80,8 @@ class AsyncTokenVerifier:
         self._server_url = server_url
         self._jwks = JwksCache()
         self._lock = AsyncFlightLock()
-        self._keyed_clients: dict[str, AsyncAPIClient] = {}
+        #: Clients sending with another key (a machine secret key), by the key's digest.
+        self._keyed_clients: LruCache[bytes, AsyncAPIClient] = LruCache(_KEYS_KEPT)
 
     # -- the two entry points ------------------------------------------------------------------
 
@@ -283,11 +285,12 @@ class AsyncTokenVerifier:
         if key is None:
             yield client
             return
-        keyed = self._keyed_clients.get(key)
+        digest = secret_digest(key)
+        keyed = self._keyed_clients.get(digest)
         if keyed is None:  # the same pool and rate limiter, another key (a machine secret key)
             keyed = AsyncAPIClient(_config_with_key(client._config, key), client._transport)
             keyed._limiter = client._limiter
-            self._keyed_clients[key] = keyed
+            self._keyed_clients.put(digest, keyed)
         yield keyed
 
 
@@ -313,20 +316,19 @@ def _signed_out(
 
 # -- the module-level functions ----------------------------------------------------------------
 
-_verifiers: OrderedDict[tuple[str, str, str | None], AsyncTokenVerifier] = OrderedDict()
+#: (API URL, version, the secret key's digest) -> its verifier.
+_verifiers: LruCache[tuple[str, str, bytes | None], AsyncTokenVerifier] = LruCache(_SCOPES_KEPT)
 
 
 def _verifier_for(options: Options) -> AsyncTokenVerifier:
     """One verifier (so one JWKS cache) per instance, for the functions used without a client."""
-    scope = (options.api_url.rstrip("/"), options.api_version.strip("/"), options.secret_key)
+    secret = options.secret_key
+    api_url, api_version = options.api_url.rstrip("/"), options.api_version.strip("/")
+    scope = (api_url, api_version, None if secret is None else secret_digest(secret))
     verifier = _verifiers.get(scope)
     if verifier is None:
-        verifier = AsyncTokenVerifier(
-            secret_key=options.secret_key, server_url=f"{scope[0]}/{scope[1]}"
-        )
-        _verifiers[scope] = verifier
-        while len(_verifiers) > _SCOPES_KEPT:
-            _verifiers.popitem(last=False)
+        verifier = AsyncTokenVerifier(secret_key=secret, server_url=f"{api_url}/{api_version}")
+        _verifiers.put(scope, verifier)
     return verifier
 
 

@@ -6,12 +6,12 @@ the client's generated operations (so its key, server, pool, retries, timeout an
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from clerk_async._config import ClientConfig, user_agent
+from clerk_async._lru import LruCache, secret_digest
 from clerk_async._security.auth import RequestState, add_org_claims
 from clerk_async._security.claims import check_claims, check_time_claims
 from clerk_async._security.jwks_cache import JwksCache, jwks_fetch_limits, log_stale_event
@@ -56,6 +56,7 @@ __all__ = ["SyncTokenVerifier", "authenticate_request", "verify_token"]
 Reason = TokenVerificationErrorReason
 Options = VerifyTokenOptions | AuthenticateRequestOptions
 _SCOPES_KEPT = 16
+_KEYS_KEPT = 8
 _USER_AGENT = user_agent((__package__ or "").partition(".")[0], TRANSPORT_NAME, TRANSPORT_VERSION)
 _JWT_TOKEN_TYPES = {JwtKind.M2M: TokenType.MACHINE_TOKEN_V2, JwtKind.OAUTH: TokenType.OAUTH_TOKEN}
 
@@ -80,7 +81,8 @@ class SyncTokenVerifier:
         self._server_url = server_url
         self._jwks = JwksCache()
         self._lock = SyncFlightLock()
-        self._keyed_clients: dict[str, SyncAPIClient] = {}
+        #: Clients sending with another key (a machine secret key), by the key's digest.
+        self._keyed_clients: LruCache[bytes, SyncAPIClient] = LruCache(_KEYS_KEPT)
 
     # -- the two entry points ------------------------------------------------------------------
 
@@ -284,11 +286,12 @@ class SyncTokenVerifier:
         if key is None:
             yield client
             return
-        keyed = self._keyed_clients.get(key)
+        digest = secret_digest(key)
+        keyed = self._keyed_clients.get(digest)
         if keyed is None:  # the same pool and rate limiter, another key (a machine secret key)
             keyed = SyncAPIClient(_config_with_key(client._config, key), client._transport)
             keyed._limiter = client._limiter
-            self._keyed_clients[key] = keyed
+            self._keyed_clients.put(digest, keyed)
         yield keyed
 
 
@@ -314,20 +317,19 @@ def _signed_out(
 
 # -- the module-level functions ----------------------------------------------------------------
 
-_verifiers: OrderedDict[tuple[str, str, str | None], SyncTokenVerifier] = OrderedDict()
+#: (API URL, version, the secret key's digest) -> its verifier.
+_verifiers: LruCache[tuple[str, str, bytes | None], SyncTokenVerifier] = LruCache(_SCOPES_KEPT)
 
 
 def _verifier_for(options: Options) -> SyncTokenVerifier:
     """One verifier (so one JWKS cache) per instance, for the functions used without a client."""
-    scope = (options.api_url.rstrip("/"), options.api_version.strip("/"), options.secret_key)
+    secret = options.secret_key
+    api_url, api_version = options.api_url.rstrip("/"), options.api_version.strip("/")
+    scope = (api_url, api_version, None if secret is None else secret_digest(secret))
     verifier = _verifiers.get(scope)
     if verifier is None:
-        verifier = SyncTokenVerifier(
-            secret_key=options.secret_key, server_url=f"{scope[0]}/{scope[1]}"
-        )
-        _verifiers[scope] = verifier
-        while len(_verifiers) > _SCOPES_KEPT:
-            _verifiers.popitem(last=False)
+        verifier = SyncTokenVerifier(secret_key=secret, server_url=f"{api_url}/{api_version}")
+        _verifiers.put(scope, verifier)
     return verifier
 
 
