@@ -65,7 +65,8 @@ CREATE TABLE IF NOT EXISTS records (
     attempts INTEGER NOT NULL DEFAULT 0,
     uncertain INTEGER NOT NULL DEFAULT 0,
     run_id TEXT,
-    updated_at REAL NOT NULL
+    updated_at REAL NOT NULL,
+    note TEXT
 );
 CREATE INDEX IF NOT EXISTS records_by_status ON records (status, seq);
 CREATE TABLE IF NOT EXISTS claims (
@@ -115,6 +116,8 @@ class Entry:
     #: ``(kind, value)`` a pending record claims: ``("external_id", ...)``, ``("email_address",
     #: ...)``; a second record claiming one is a duplicate.
     claims: tuple[tuple[str, str], ...] = ()
+    #: What the reader noticed without refusing the record (imported without a password...).
+    note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,11 +133,12 @@ class JournalRow:
     identifier: str | None
     attempts: int
     uncertain: bool
+    note: str | None = None
 
 
 _ROW_COLUMNS = (
     "seq, external_id, location, status, clerk_id, code, message, field, identifier, attempts, "
-    "uncertain"
+    "uncertain, note"
 )
 
 
@@ -169,6 +173,7 @@ class Journal:
             self._db.execute("PRAGMA busy_timeout=5000")
             self._db.executescript(_SCHEMA)
             self._check_schema()
+            self._add_note_column()
             self._live = self.counts()
         except sqlite3.DatabaseError as exc:
             self.close()
@@ -216,6 +221,12 @@ class Journal:
             raise JournalStateError(
                 f"{self.path} is a journal of schema {version}; this version reads {SCHEMA_VERSION}"
             )
+
+    def _add_note_column(self) -> None:
+        """Journals started before records had notes get the (empty) column."""
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(records)")}
+        if "note" not in columns:
+            self._db.execute("ALTER TABLE records ADD COLUMN note TEXT")
 
     # -- metadata, runs and the input ----------------------------------------------------------
 
@@ -325,13 +336,13 @@ class Journal:
                     code = "duplicate_" + ("external_id" if kind == "external_id" else "identifier")
                     message = f"the {kind.replace('_', ' ')} {value} is also in {holder}"
             rows.append((offset, entry.external_id, entry.location, status, code, message, field,
-                         identifier, self.run_id, now))  # fmt: skip
+                         identifier, self.run_id, now, entry.note))  # fmt: skip
             statuses.append(status)
             self._live[status] += 1
         self._begin()
         self._db.executemany(
             "INSERT INTO records (seq, external_id, location, status, code, message, field, "
-            "identifier, run_id, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "identifier, run_id, updated_at, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
         self._db.executemany("INSERT INTO claims VALUES (?, ?, ?)", claims)
@@ -597,6 +608,7 @@ def _row(row: tuple[Any, ...]) -> JournalRow:
         identifier=row[8],
         attempts=int(row[9]),
         uncertain=bool(row[10]),
+        note=row[11],
     )
 
 

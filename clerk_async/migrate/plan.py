@@ -46,7 +46,10 @@ def entry_for(outcome: MappedUser | InvalidRecord | SkippedRecord) -> Entry:
     """What the journal keeps about one (mapped) record."""
     if isinstance(outcome, MappedUser):
         claims = (("external_id", outcome.external_id), *outcome.identifiers)
-        return Entry(outcome.external_id, outcome.record.location, "pending", claims=claims)
+        note = "; ".join(outcome.notes) or None
+        return Entry(
+            outcome.external_id, outcome.record.location, "pending", claims=claims, note=note
+        )
     if isinstance(outcome, InvalidRecord):
         return Entry(
             outcome.external_id,

@@ -39,6 +39,8 @@ class ReportLine(msgspec.Struct):
     identifier: str | None = None
     location: str | None = None
     attempts: int = 0
+    #: What the reader noticed about an imported record (a password left out, and why).
+    note: str | None = None
 
 
 _encoder = msgspec.json.Encoder()
@@ -137,6 +139,7 @@ def _line(row: JournalRow) -> ReportLine:
         identifier=row.identifier,
         location=row.location,
         attempts=row.attempts,
+        note=row.note,
     )
 
 

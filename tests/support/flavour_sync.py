@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -48,8 +49,8 @@ def close_http_client(client: urllib3.PoolManager) -> None:
 
 
 def http_client_is_open(client: urllib3.PoolManager) -> bool:
-    """A PoolManager has no closed state: ``clear()`` (what closing one does) drops its
-    connection pools, so one that was used and still holds a pool was not closed."""
+    """A PoolManager has no closed state: closing it (``clear()``) drops its pools. Asked after
+    a request through it, so an open one holds a pool."""
     return len(client.pools) > 0
 
 
@@ -71,3 +72,8 @@ def run_concurrently(calls: list[Callable[[], Any]]) -> list[Any]:
 
     with ThreadPoolExecutor(max_workers=len(calls)) as pool:
         return list(pool.map(outcome, calls))
+
+
+def pause(seconds: float) -> None:
+    """Let time pass (the async twin yields to the loop meanwhile)."""
+    time.sleep(seconds)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from . import instance, orgs, sessions, users
+from . import instance, machines, orgs, sessions, users
 
 __all__ = ["MODELED"]
 
@@ -14,4 +14,5 @@ MODELED: list[tuple[str, str, Callable[[Any], Any]]] = [
     *orgs.ROUTES,
     *instance.ROUTES,
     *sessions.ROUTES,
+    *machines.ROUTES,
 ]

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from clerk_async.emulator.clock import Clock
 from clerk_async.emulator.tokens import SigningKey
 
+from .api_keys import APIKeyStore
 from .instance import IdentifierList, InvitationStore, RedirectURLStore
 from .jwt_templates import JWTTemplateStore
+from .m2m_tokens import M2MTokenStore
+from .machines import MachineStore
+from .oauth_tokens import OAuthTokenStore
 from .org_invitations import OrgInvitationStore
 from .orgs import OrgStore
 from .sessions import SessionStore
@@ -19,8 +24,18 @@ __all__ = ["State"]
 class State:
     """Everything an instance holds. ``reset`` on the emulator replaces it with a fresh one."""
 
-    def __init__(self, *, key: SigningKey, issuer: str, frontend: str, instance_id: str) -> None:
+    def __init__(
+        self,
+        *,
+        key: SigningKey,
+        issuer: str,
+        frontend: str,
+        instance_id: str,
+        clock: Clock | None = None,
+    ) -> None:
         self.instance_id = instance_id
+        #: The emulator's clock: machine tokens expire by it (see :mod:`..clock`).
+        self.clock = clock or Clock()
         #: ``production`` for an ``sk_live_`` key, else ``development`` (set by the emulator).
         self.environment_type = "development"
         self.frontend = frontend
@@ -33,6 +48,10 @@ class State:
         self.redirect_urls = RedirectURLStore()
         self.jwt_templates = JWTTemplateStore()
         self.sessions = SessionStore(self.users, self.orgs, self.jwt_templates, key, issuer)
+        self.machines = MachineStore(self.clock, instance_id)
+        self.api_keys = APIKeyStore(self.clock, self.users, self.orgs, self.machines)
+        self.m2m_tokens = M2MTokenStore(self.clock, self.machines, key, issuer)
+        self.oauth_tokens = OAuthTokenStore(self.clock, self.users)
 
     def delete_user(self, user_id: str) -> dict[str, Any]:
         deleted = self.users.delete(user_id)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from clerk_async.migrate.readers._files import CsvLayout, RawItem, iter_items
@@ -28,6 +28,8 @@ class ReaderOptions:
     cognito_user_pool_id: str | None = None
     cognito_client_id: str | None = None
     cognito_identifier: Literal["username", "email", "sub"] = "username"
+    #: werkzeug: the users table's column names by role (``{"id": "user_id"}``).
+    columns: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
