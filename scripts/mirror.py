@@ -63,7 +63,8 @@ PACKAGE_RULES = (
     MirrorRule(
         source="clerk_async/security",
         target="clerk_sync/security",
-        replacements={},  # the lock's flavour comes from its name (AsyncFlightLock -> Sync...)
+        # The lock's flavour comes from its name (AsyncFlightLock -> Sync...).
+        replacements={"aclose": "close"},
     ),
     MirrorRule(
         source="clerk_async/cache",

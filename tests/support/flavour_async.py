@@ -29,6 +29,20 @@ def http_client_raising_for_status() -> aiohttp.ClientSession:
     return aiohttp.ClientSession(raise_for_status=True)
 
 
+def http_client_failing_with_headers() -> aiohttp.ClientSession:
+    """A user's client whose tracing refuses every request, quoting the request's headers in
+    its error (as HTTP libraries' errors may: they hold the request)."""
+
+    async def refuse(
+        _session: aiohttp.ClientSession, _context: object, params: aiohttp.TraceRequestStartParams
+    ) -> None:
+        raise aiohttp.ClientError(f"refused by a test: {dict(params.headers)}")
+
+    trace = aiohttp.TraceConfig()
+    trace.on_request_start.append(refuse)
+    return aiohttp.ClientSession(trace_configs=[trace])
+
+
 async def close_http_client(client: aiohttp.ClientSession) -> None:
     await client.close()
 

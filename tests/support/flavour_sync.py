@@ -30,6 +30,20 @@ def http_client_raising_for_status() -> urllib3.PoolManager:
     return urllib3.PoolManager()
 
 
+class _RefusingPool(urllib3.PoolManager):
+    # PoolManager's own signature, which its base class's does not match either.
+    def urlopen(  # type: ignore[override]
+        self, method: str, url: str, redirect: bool = True, **kw: Any
+    ) -> urllib3.BaseHTTPResponse:
+        raise urllib3.exceptions.HTTPError(f"refused by a test: {kw.get('headers')}")
+
+
+def http_client_failing_with_headers() -> urllib3.PoolManager:
+    """A user's pool that refuses every request, quoting the request's headers in its error
+    (as HTTP libraries' errors may: they hold the request)."""
+    return _RefusingPool()
+
+
 def close_http_client(client: urllib3.PoolManager) -> None:
     client.clear()
 

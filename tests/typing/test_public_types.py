@@ -24,10 +24,7 @@ BLOCKS = re.findall(r"```python\n(.*?)```", (ROOT / "README.md").read_text(), re
 #: README blocks that fail for a reason being fixed on the security branch (issue 13), each named
 #: by a line only it holds. The lead empties this at merge; a listed block that passes fails the
 #: test below, so the list cannot outlive its reason.
-FIXED_ELSEWHERE = {
-    # ``to_auth()`` is typed as the base class, so ``auth.user_id`` is unknown.
-    "print(auth.user_id, auth.session_id, auth.org_id, auth.org_role)",
-}
+FIXED_ELSEWHERE: set[str] = set()
 
 
 def public_modules() -> list[str]:
