@@ -8,8 +8,9 @@ No rule lives here: ``authenticate_request`` verifies, ``decide_access`` answers
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, MutableMapping, Sequence
-from typing import TYPE_CHECKING, Literal
+import hashlib
+from collections.abc import Callable, Hashable, MutableMapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal
 
 from clerk_async._security.access import (
     AccessDecision,
@@ -32,8 +33,8 @@ if TYPE_CHECKING:
 
 __all__ = ["AsyncGate", "RequestStates"]
 
-#: A request's states, by the token families they were authenticated for.
-RequestStates = MutableMapping[frozenset[str], RequestState]
+#: A request's states, by what they were authenticated with (client, options, token families).
+RequestStates = MutableMapping[Hashable, RequestState]
 _USER_GONE = ("user-not-found", "The token's user no longer exists.")
 
 
@@ -41,7 +42,7 @@ class AsyncGate:
     """A ``clerk_async.Clerk`` (default: ``Clerk()``, configured from the environment) and the
     ``AuthenticateRequestOptions`` to verify with (default: from the environment)."""
 
-    __slots__ = ("_by_families", "clerk", "options", "signed_in")
+    __slots__ = ("_by_families", "_verifier", "clerk", "options", "signed_in")
 
     def __init__(
         self, clerk: Clerk | None = None, options: AuthenticateRequestOptions | None = None
@@ -59,6 +60,9 @@ class AsyncGate:
         self.clerk = clerk if clerk is not None else Clerk()
         self.options = options if options is not None else options_from_env()
         client_options(self.options, AuthenticateRequestOptions, self.clerk._config)
+        #: Gates of the same client and options share a request's states (a middleware's and a
+        #: route's, say); gates that verify differently never see each other's.
+        self._verifier = (id(self.clerk), _fingerprint(self.options))
         self._by_families: dict[frozenset[str], AuthenticateRequestOptions] = {}
         #: Signed in with a token of the types the options accept (what a middleware attaches).
         self.signed_in = Requirement(accepts_token=self.options.accepts_token)
@@ -103,12 +107,12 @@ class AsyncGate:
         self, request: object, states: RequestStates, accepts_token: str | Sequence[str]
     ) -> RequestState:
         """The request's state for these token types, authenticated once per request."""
-        families = accepted_families(accepts_token)
-        state = states.get(families)
+        key = (self._verifier, accepted_families(accepts_token))
+        state = states.get(key)
         if state is None:
             options = self._options_for(accepts_token)
             state = await self.clerk.authenticate_request(request, options)
-            states[families] = state
+            states[key] = state
         return state
 
     async def decide(
@@ -128,3 +132,14 @@ class AsyncGate:
             return await self.clerk.users.get(user_id)
         except NotFoundError:
             return _unauthenticated(*_USER_GONE, token_given=True)
+
+
+def _fingerprint(options: AuthenticateRequestOptions) -> str:
+    """What ``options`` verify with, as a digest (so that no key sits in a request's state);
+    ``accepts_token`` aside: it is keyed apart."""
+    values: list[Any] = []
+    for item in dataclasses.fields(options):
+        if item.name != "accepts_token":
+            value = getattr(options, item.name)
+            values.append(tuple(value) if isinstance(value, list) else value)
+    return hashlib.sha256(repr(values).encode()).hexdigest()

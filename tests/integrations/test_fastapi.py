@@ -362,3 +362,57 @@ def test_a_wrong_argument_fails_where_the_route_is_declared() -> None:
         clerk_auth.protect(reverification="strict_2fa")  # type: ignore[call-overload]
     with pytest.raises(TypeError, match="role"):
         clerk_auth.protect(role=1)  # type: ignore[call-overload]
+
+
+def test_a_middleware_verifying_otherwise_does_not_decide_for_the_route(
+    clerk_emulator: ClerkEmulator, claims_tokens: ClaimsTokens
+) -> None:
+    from starlette.middleware.authentication import AuthenticationMiddleware
+
+    from clerk_async.integrations.starlette import ClerkBackend
+
+    client = clerk_emulator.client()
+    app = FastAPI()
+    app.add_middleware(AuthenticationMiddleware, backend=ClerkBackend(client))  # the emulator's key
+    signed = ClerkAuth(client, options=claims_tokens.options)  # the tests' key
+    same = ClerkAuth(client)
+
+    @app.get("/signed")
+    async def by_signed(auth: Annotated[SessionAuth, Depends(signed)]) -> dict[str, str | None]:
+        return {"user_id": auth.user_id}
+
+    @app.get("/same")
+    async def by_same(auth: Annotated[SessionAuth, Depends(same)]) -> dict[str, str | None]:
+        return {"user_id": auth.user_id}
+
+    token = bearer(claims_tokens.session())
+    with uvicorn_served(app) as origin, httpx.Client(base_url=origin) as client_http:
+        assert client_http.get("/signed", headers=token).json() == {"user_id": "user_2abc"}
+        assert client_http.get("/same", headers=token).status_code == 401
+
+
+def test_a_request_is_authenticated_once_by_a_middleware_and_a_route_alike(
+    clerk_emulator: ClerkEmulator, emulator_tokens: EmulatorTokens
+) -> None:
+    from starlette.middleware.authentication import AuthenticationMiddleware
+
+    from clerk_async.integrations.starlette import ClerkBackend
+    from clerk_async.security import AuthenticateRequestOptions
+
+    client = clerk_emulator.client()
+    app = FastAPI()
+    anything = AuthenticateRequestOptions(accepts_token="any")
+    app.add_middleware(AuthenticationMiddleware, backend=ClerkBackend(client, options=anything))
+    clerk_auth = ClerkAuth(client, options=AuthenticateRequestOptions(accepts_token="any"))
+    any_token = clerk_auth.protect(accepts_token="any")
+
+    @app.get("/key")
+    async def key(auth: Annotated[AuthObject, Depends(any_token)]) -> dict[str, str]:
+        return {"token_type": auth.token_type.value}
+
+    user_id, _ = emulator_tokens.user_and_session()
+    api_key = bearer(emulator_tokens.api_key(user_id))
+    with uvicorn_served(app) as origin, httpx.Client(base_url=origin) as client_http:
+        before = sum(clerk_emulator.emulator.responses.values())
+        assert client_http.get("/key", headers=api_key).json() == {"token_type": "api_key"}
+        assert sum(clerk_emulator.emulator.responses.values()) - before == 1  # one verify call
