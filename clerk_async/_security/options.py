@@ -20,6 +20,7 @@ __all__ = [
     "DEFAULT_CLOCK_SKEW_MS",
     "DEFAULT_JWKS_STALE_IF_ERROR_MS",
     "TOKEN_TYPE_NAMES",
+    "AcceptsToken",
     "TokenTypeName",
     "AuthenticateRequestOptions",
     "VerifyTokenOptions",
@@ -41,6 +42,8 @@ TokenTypeName = Literal[
     "session_token", "api_key", "m2m_token", "machine_token", "oauth_token", "any"
 ]
 TOKEN_TYPE_NAMES: frozenset[str] = frozenset(get_args(TokenTypeName))
+#: One token type name or several (a route's ``accepts_token``).
+AcceptsToken = TokenTypeName | Sequence[TokenTypeName]
 
 
 @dataclass

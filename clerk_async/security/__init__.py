@@ -61,6 +61,7 @@ __all__ = [
     "SignedOutAuthObject",
     "TokenType",
     "TokenTypeName",
+    "AcceptsToken",
     "TokenVerificationError",
     "TokenVerificationErrorReason",
     "VerifyTokenOptions",

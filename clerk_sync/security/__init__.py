@@ -62,6 +62,7 @@ __all__ = [
     "SignedOutAuthObject",
     "TokenType",
     "TokenTypeName",
+    "AcceptsToken",
     "TokenVerificationError",
     "TokenVerificationErrorReason",
     "VerifyTokenOptions",

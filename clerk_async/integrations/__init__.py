@@ -1,0 +1,6 @@
+"""Framework integrations: one module per framework, each importing only its own framework.
+
+``clerk_async.integrations.fastapi``, ``.starlette`` and ``.aiohttp`` are thin adapters over the
+shared core (``authenticate_request`` and ``decide_access``): they read the request, ask the
+core, and answer in the framework's own way. This package itself imports nothing.
+"""
