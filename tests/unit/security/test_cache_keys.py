@@ -100,7 +100,7 @@ def test_no_secret_is_a_key_of_any_cache(server: ScriptedServer) -> None:
     assert "clerk_async.webhooks._signature._KEYS" in caches
     assert "clerk_async.security._verify._verifiers" in caches
     assert "clerk_sync.security._verify._verifiers" in caches
-    assert len(caches["clerk_async.webhooks._signature._KEYS"]) == 1  # the paths did cache
+    assert len(caches["clerk_async.webhooks._signature._KEYS"]) >= 1  # the paths did cache
     assert len(caches["clerk_sync.security._verify._verifiers"]) >= 1
     assert len(verifier._keyed_clients) == 1
     for name, cache in [*caches.items(), ("a verifier's keyed clients", verifier._keyed_clients)]:
