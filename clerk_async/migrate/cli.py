@@ -230,7 +230,7 @@ async def _import(inputs: MigrationInput, options: _RunOptions, retry: bool) -> 
         if retry:
             found.counts["failed"] = 0
             found.counts["pending"] += journal.retry_failed()
-        _print_plan(found, resumed=not first_time)
+        _print_plan(found, inputs, resumed=not first_time)
         async with Clerk(rate_limit=options.rate_limit) as clerk:  # one limiter for every call
             check = await check_instance(clerk, _secret_key())
             _bind_instance(journal, check, clerk)
@@ -261,7 +261,7 @@ def _dry_run(inputs: MigrationInput, journal_path: str, report: str | None) -> i
     with tempfile.TemporaryDirectory(prefix="clerk-migrate-") as scratch:
         with Journal(Path(scratch) / "plan.db", scratch=True) as journal:
             found = _preflight(journal, inputs)
-            _print_plan(found, resumed=False)
+            _print_plan(found, inputs, resumed=False)
             if report:
                 lines = write_report(journal, report)
                 click.echo(f"report    {report} ({lines:,} lines, as planned)")
@@ -298,7 +298,11 @@ def _preflight(journal: Journal, inputs: MigrationInput) -> Preflight:
     return preflight(journal, inputs, on_progress=progress)
 
 
-def _print_plan(found: Preflight, *, resumed: bool) -> None:
+def _print_plan(found: Preflight, inputs: MigrationInput, *, resumed: bool) -> None:
+    for name in found.empty_files(inputs.files):
+        click.echo(f"warning   {name} holds no records: is it the right file?")
+    if not found.total:
+        click.echo("warning   the input holds no records: there is nothing to import")
     counts = found.counts
     done = counts["created"] + counts["already_imported"]
     click.echo(f"records   {found.total:,} read ({found.admitted_now:,} new to the journal)")

@@ -66,6 +66,8 @@ class Preflight:
 
     total: int = 0
     admitted_now: int = 0
+    #: Records read from each file (a file that holds none is not in it).
+    per_file: dict[str, int] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
     codes: dict[str, int] = field(default_factory=dict)
     examples: dict[str, list[str]] = field(default_factory=dict)
@@ -74,6 +76,10 @@ class Preflight:
     def to_send(self) -> int:
         """Records a run would send (pending) or look up first (in flight)."""
         return self.counts.get("pending", 0) + self.counts.get("in_flight", 0)
+
+    def empty_files(self, files: Iterable[str]) -> list[str]:
+        """Those of ``files`` that held no record at all."""
+        return [name for name in files if not self.per_file.get(name)]
 
     def note(self, status: str, line: str) -> None:
         kept = self.examples.setdefault(status, [])
@@ -95,7 +101,11 @@ def preflight(
     result = Preflight()
     known = journal.admitted
     seq = 0
+    per_file = result.per_file
     for batch in _batches(iter(items), ADMIT_BATCH):
+        for item in batch:
+            name = _file_of(item)
+            per_file[name] = per_file.get(name, 0) + 1
         fresh = batch[max(0, known - seq) :]
         skipped_over = len(batch) - len(fresh)
         if fresh:
@@ -121,6 +131,14 @@ def preflight(
     result.counts = journal.counts()
     result.codes = journal.codes()
     return result
+
+
+def _file_of(item: Item) -> str:
+    if isinstance(item, (SourceRecord, SkippedRecord)):
+        return item.file
+    if isinstance(item, (MappedUser, InvalidRecord)):
+        return item.record.file
+    return ""  # not a record: to_mapped says so
 
 
 def _example(location: str, code: str | None, message: str | None) -> str:

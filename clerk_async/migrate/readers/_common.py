@@ -7,18 +7,24 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from clerk_async.migrate.readers._files import CsvLayout, RawItem, iter_items
+from clerk_async.migrate.readers._files import CsvLayout, RawItem, Unreadable, iter_items
+from clerk_async.migrate.readers._sniff import guess_source
 from clerk_async.migrate.records import (
     SkippedRecord,
     SourceError,
+    SourceFileError,
     SourceName,
     SourceRecord,
     UserDraft,
 )
 
-__all__ = ["Convert", "PathLike", "ReaderOptions", "Skip", "records"]
+__all__ = ["ID_EVIDENCE", "Convert", "PathLike", "ReaderOptions", "Skip", "no_id", "records"]
 
 PathLike = str | os.PathLike[str]
+#: Records without the source's id, and none with it, that prove a file is not its export.
+ID_EVIDENCE = 20
+_KEYS_SHOWN = 8
+NO_ID = "no_id"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -39,8 +45,13 @@ class Skip:
     source_id: str | None = None
 
 
+def no_id(what: str) -> Skip:
+    return Skip(NO_ID, f"the record has no {what}")
+
+
 #: A source's reading of one raw record: its id and draft, or why it is skipped.
 Convert = Callable[[dict[str, Any]], "tuple[str, UserDraft] | Skip"]
+_Read = tuple["SourceRecord | SkippedRecord", "RawItem | None"]
 
 
 def records(
@@ -51,51 +62,86 @@ def records(
     wrappers: Sequence[str] = (),
     csv_layout: CsvLayout | None = None,
 ) -> Iterator[SourceRecord | SkippedRecord]:
+    layout = csv_layout or CsvLayout()
     for path in paths:
-        for item in iter_items(path, wrappers=wrappers, csv_layout=csv_layout or CsvLayout()):
-            if not isinstance(item, RawItem):
-                yield SkippedRecord(
-                    source=source,
-                    file=item.file,
-                    line=item.line,
-                    index=item.index,
-                    code="unreadable",
-                    reason=item.reason,
-                )
-                continue
-            try:
-                result = convert(item.fields)
-            except SourceError as error:
-                raise type(error)(f"{item.file}: {error}") from None
-            except (TypeError, ValueError, AttributeError, KeyError, IndexError) as error:
-                # A value of a shape the source never writes (a list where a string goes...):
-                # this record is unreadable, the run goes on.
-                result = Skip("unreadable", f"unexpected value shape ({type(error).__name__})")
-            if isinstance(result, Skip):
-                yield SkippedRecord(
-                    source=source,
-                    file=item.file,
-                    line=item.line,
-                    index=item.index,
-                    code=result.code,
-                    reason=result.reason,
-                    source_id=result.source_id,
-                )
-                continue
-            source_id, draft = result
-            yield SourceRecord(
-                source=source,
-                source_id=source_id,
-                file=item.file,
-                line=item.line,
-                index=item.index,
-                draft=draft,
-                fields=item.fields,
-            )
+        items = iter_items(path, wrappers=wrappers, csv_layout=layout)
+        yield from _checked(source, (_record(source, item, convert) for item in items))
 
 
-NO_ID = "no_id"
+def _record(source: SourceName, item: RawItem | Unreadable, convert: Convert) -> _Read:
+    """One raw item as a record, and the item itself when it could be read."""
+    if not isinstance(item, RawItem):
+        return _skipped(source, item, Skip("unreadable", item.reason)), None
+    try:
+        result = convert(item.fields)
+    except SourceError as error:
+        raise type(error)(f"{item.file}: {error}") from None
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError, RecursionError) as error:
+        # A value of a shape the source never writes (a list where a string goes...): this
+        # record is unreadable, the run goes on.
+        result = Skip("unreadable", f"unexpected value shape ({type(error).__name__})")
+    if isinstance(result, Skip):
+        return _skipped(source, item, result), item
+    source_id, draft = result
+    found = SourceRecord(
+        source=source,
+        source_id=source_id,
+        file=item.file,
+        line=item.line,
+        index=item.index,
+        draft=draft,
+        fields=item.fields,
+    )
+    return found, item
 
 
-def no_id(what: str) -> Skip:
-    return Skip(NO_ID, f"the record has no {what}")
+def _skipped(source: SourceName, item: RawItem | Unreadable, skip: Skip) -> SkippedRecord:
+    return SkippedRecord(
+        source=source,
+        file=item.file,
+        line=item.line,
+        index=item.index,
+        code=skip.code,
+        reason=skip.reason,
+        source_id=skip.source_id,
+    )
+
+
+def _checked(source: SourceName, reads: Iterator[_Read]) -> Iterator[SourceRecord | SkippedRecord]:
+    """One file's records. A file whose first records all lack the source's id is not its export
+    (a wrong ``--from``): one error saying what the file looks like, rather than one per record."""
+    held: list[SourceRecord | SkippedRecord] = []
+    without_id: list[tuple[SkippedRecord, RawItem]] = []
+    for record, item in reads:
+        if isinstance(record, SkippedRecord) and record.code in (NO_ID, "unreadable"):
+            held.append(record)
+            if record.code == NO_ID and item is not None:
+                without_id.append((record, item))
+                if len(without_id) >= ID_EVIDENCE:
+                    raise _not_this_source(source, without_id)
+            continue
+        yield from held
+        yield record
+        for later, _ in reads:  # the source is right: nothing more to check
+            yield later
+        return
+    if without_id:
+        raise _not_this_source(source, without_id)
+    yield from held
+
+
+def _not_this_source(
+    source: SourceName, without_id: list[tuple[SkippedRecord, RawItem]]
+) -> SourceFileError:
+    record = without_id[0][0]
+    keys = list(dict.fromkeys(key for _, item in without_id for key in item.fields))
+    shown = ", ".join(keys[:_KEYS_SHOWN]) + (", ..." if len(keys) > _KEYS_SHOWN else "")
+    missing = record.reason.removeprefix("the record has no ")
+    message = (
+        f"{record.file}: {len(without_id)} record(s) read, and not one has {missing}, the id of "
+        f"every {source} record; they have {shown or 'no fields'}"
+    )
+    guess = guess_source(keys)
+    if guess is not None and guess != source:
+        message += f": is it an export of {guess} (--from {guess})?"
+    return SourceFileError(message)

@@ -49,7 +49,7 @@ def read(
     paths: Iterable[PathLike], options: ReaderOptions
 ) -> Iterator[SourceRecord | SkippedRecord]:
     config = load_hash_config(options.hash_config) if options.hash_config is not None else None
-    layout = CsvLayout(fieldnames=CSV_COLUMNS, header_marker="localId", ragged=True)
+    layout = CsvLayout(fieldnames=CSV_COLUMNS, header_marker="localId")
     return records(
         "firebase", paths, partial(_convert, config), wrappers=("users",), csv_layout=layout
     )
