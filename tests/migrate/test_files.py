@@ -125,18 +125,27 @@ def test_nesting_too_deep_for_the_stack_is_an_unreadable_record(tmp_path: Path) 
     nested = '{"a":' * DEEP + "1" + "}" * DEEP
     first = json.dumps(ADA)
     lines = write(tmp_path / "u.ndjson", f'{first}\n{{"external_id": "u1", "x": {nested}}}\n')
+    document = write(tmp_path / "u.json", f'[{first}, {{"external_id": "u1", "x": {nested}}}]')
     cell = nested.replace('"', '""')
     header = "external_id,email_address,public_metadata\n"
     rows = write(tmp_path / "u.csv", f'{header}u2,a@b.co,"{cell}"\n')
-    dates = '{"$date":' * DEEP + '"2021-03-04"' + "}" * DEEP
-    dated = f'{{"user_id": "auth0|1", "email": "a@b.co", "created_at": {dates}}}'
-    chained = write(tmp_path / "d.json", f"[{dated}]")
 
     _, line = read_all("jsonl", lines)
     assert isinstance(line, SkippedRecord) and (line.code, line.line) == ("unreadable", 2)
+    _, element = read_all("jsonl", document)
+    assert isinstance(element, SkippedRecord) and element.index == 2
+    assert "nested deeper than 128 levels" in element.reason
     (row,) = records("csv", rows)
     assert invalid(row).field == "public_metadata"  # JSON text too deep: not an object
-    (user,) = records("auth0", chained)
+
+
+def test_a_long_chain_of_date_wrappers_is_unwrapped(tmp_path: Path) -> None:
+    depth = 950  # as deep as an NDJSON line can be, deeper than the stack left to a recursion
+    dates = '{"$date":' * depth + '"2021-03-04"' + "}" * depth
+    line = f'{{"user_id": "auth0|1", "email": "a@b.co", "created_at": {dates}}}\n'
+    dated = write(tmp_path / "d.ndjson", line)
+
+    (user,) = records("auth0", dated)
     assert body(user)["created_at"] == "2021-03-04T00:00:00.000Z"
 
 

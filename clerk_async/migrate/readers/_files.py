@@ -3,7 +3,7 @@
 The shape is told by content, never by the file name: gzip by its magic bytes, then the first
 non-blank character: ``[`` is a JSON array, ``{`` is NDJSON when the first line is a whole JSON
 object and one (pretty-printed) JSON document otherwise, anything else is CSV. Memory stays flat:
-NDJSON and CSV go line by line, JSON documents through ijson, which builds one record at a time.
+NDJSON and CSV go line by line, JSON documents through ijson's events, one record at a time.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import msgspec
 from clerk_async.migrate.records import SourceFileError
 
 from ._csv import CsvLayout, read_csv
+from ._json_stream import ITEM, MAX_DEPTH, TOO_DEEP, values_at
 from ._raw import RawItem, Unreadable, decode_json, lines_of
 
 __all__ = ["CsvLayout", "RawItem", "Unreadable", "iter_items"]
@@ -140,12 +141,17 @@ def _json_document(
     name: str, wrappers: Sequence[str], *, array: bool
 ) -> Iterator[RawItem | Unreadable]:
     ijson = _ijson()
-    prefix = "item" if array else _record_prefix(name, wrappers)
+    path = (ITEM,) if array else _record_path(name, wrappers)
     index = 0
     with _open_binary(name) as stream:
-        items = ijson.items(stream, prefix, multiple_values=True, use_float=True)
+        events = ijson.basic_parse(stream, multiple_values=True, use_float=True)
         try:
-            for value in items:
+            for value in values_at(events, path):
+                if value is TOO_DEEP:
+                    index += 1
+                    reason = f"the record is nested deeper than {MAX_DEPTH} levels"
+                    yield Unreadable(name, 0, index, reason)
+                    continue
                 for item in _unwrap(value, wrappers):
                     index += 1
                     if isinstance(item, dict):
@@ -158,24 +164,24 @@ def _json_document(
             ) from None
 
 
-def _record_prefix(name: str, wrappers: Sequence[str]) -> str:
-    """``users.item`` when the document's top-level object holds its records under a wrapper key,
-    else ``""`` (the document is a sequence of records). Reads only the first object's keys."""
+def _record_path(name: str, wrappers: Sequence[str]) -> tuple[str, ...]:
+    """``("users", "item")`` when the document's top-level object holds its records under a
+    wrapper key, else ``()`` (the document is a sequence of records). Reads the first object."""
     ijson = _ijson()
     if not wrappers:
-        return ""
+        return ()
     depth = 0
     with _open_binary(name) as stream:
         try:
-            for _prefix, event, value in ijson.parse(stream, multiple_values=True):
+            for event, value in ijson.basic_parse(stream, multiple_values=True):
                 if event in ("start_map", "start_array"):
                     depth += 1
                 elif event in ("end_map", "end_array"):
                     depth -= 1
                     if depth == 0:
-                        return ""
+                        return ()
                 elif event == "map_key" and depth == 1 and value in wrappers:
-                    return f"{value}.item"
+                    return (value, ITEM)
         except ijson.JSONError:
-            return ""  # reported with its position by the pass that reads the records
-    return ""
+            return ()  # reported with its position by the pass that reads the records
+    return ()

@@ -64,22 +64,24 @@ class HashIndex:
             "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
             "CREATE TABLE hashes (id TEXT PRIMARY KEY, hash TEXT NOT NULL) WITHOUT ROWID;"
         )
-        self.count = 0
-        self.unreadable = 0
+        try:
+            self._load()
+        except BaseException:
+            self.close()  # a hash export that cannot be read leaves nothing behind
+            raise
+
+    def _load(self) -> None:
         batch: list[tuple[str, str]] = []
         for item in iter_items(self.file):
             entry = _hash_entry(item.fields) if isinstance(item, RawItem) else None
-            if entry is None:
-                self.unreadable += 1
-                continue
-            batch.append(entry)
+            if entry is not None:  # a user missing from the index gets a note in the plan
+                batch.append(entry)
             if len(batch) >= _BATCH:
                 self._insert(batch)
         self._insert(batch)
 
     def _insert(self, batch: list[tuple[str, str]]) -> None:
         self._db.executemany("INSERT OR REPLACE INTO hashes VALUES (?, ?)", batch)
-        self.count += len(batch)
         batch.clear()
 
     def get(self, user_id: str) -> str | None:
