@@ -36,7 +36,7 @@ from .instance import InstanceCheck, check_instance
 from .journal import Journal
 from .plan import Preflight, preflight
 from .progress import progress_display
-from .report import EXIT_PROBLEMS, Summary, write_report
+from .report import EXIT_PROBLEMS, Summary, dropped_line, write_report
 from .rollback import rollback
 from .runner import MigrationAborted, migrate
 
@@ -316,6 +316,8 @@ def _print_plan(found: Preflight, inputs: MigrationInput, *, resumed: bool) -> N
                 click.echo(f"          {example}")
     for note in found.examples.get("notes", []):
         click.echo(f"note      {note}")
+    if found.dropped:
+        click.echo(dropped_line(found.dropped))
 
 
 def _print_instance(check: InstanceCheck, to_send: int) -> None:

@@ -46,7 +46,9 @@ def entry_for(outcome: MappedUser | InvalidRecord | SkippedRecord) -> Entry:
     """What the journal keeps about one (mapped) record."""
     if isinstance(outcome, MappedUser):
         claims = (("external_id", outcome.external_id), *outcome.identifiers)
-        return Entry(outcome.external_id, outcome.record.location, "pending", claims=claims)
+        dropped = outcome.record.draft.dropped
+        location = outcome.record.location
+        return Entry(outcome.external_id, location, "pending", claims=claims, dropped=dropped)
     if isinstance(outcome, InvalidRecord):
         return Entry(
             outcome.external_id,
@@ -70,6 +72,8 @@ class Preflight:
     per_file: dict[str, int] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
     codes: dict[str, int] = field(default_factory=dict)
+    #: Fields of the input the import leaves out, with the number of records holding each.
+    dropped: dict[str, int] = field(default_factory=dict)
     examples: dict[str, list[str]] = field(default_factory=dict)
 
     @property
@@ -130,6 +134,7 @@ def preflight(
     result.total = seq
     result.counts = journal.counts()
     result.codes = journal.codes()
+    result.dropped = journal.dropped_fields()
     return result
 
 

@@ -39,9 +39,12 @@ class ReportLine(msgspec.Struct):
     identifier: str | None = None
     location: str | None = None
     attempts: int = 0
+    #: The record's fields, holding a value, that the import left out.
+    dropped: list[str] = msgspec.field(default_factory=list)
 
 
 _encoder = msgspec.json.Encoder()
+_DROPPED_SHOWN = 12
 
 
 @dataclass
@@ -56,7 +59,8 @@ class Summary:
     #: Why the run stopped before the end of the input, if it did.
     stopped: str | None = None
     import_id: str = ""
-    extra: dict[str, int] = field(default_factory=dict)
+    #: Fields of the input the import leaves out, with the number of records holding each.
+    dropped: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def of(
@@ -76,6 +80,7 @@ class Summary:
             elapsed=elapsed,
             stopped=stopped,
             import_id=journal.import_id,
+            dropped=journal.dropped_fields(),
         )
 
     @property
@@ -101,6 +106,8 @@ class Summary:
         out = [f"records   {self.total:,}: {shown or 'none'}"]
         if self.codes:
             out.append("by code   " + ", ".join(f"{code} {n:,}" for code, n in self.codes.items()))
+        if self.dropped:
+            out.append(dropped_line(self.dropped))
         if self.requests:
             rate = self.requests / self.elapsed if self.elapsed > 0 else 0.0
             out.append(
@@ -120,6 +127,15 @@ class Summary:
         return out
 
 
+def dropped_line(dropped: dict[str, int]) -> str:
+    """The fields the import leaves out, most common first, as one line of the summary."""
+    first = list(dropped.items())[:_DROPPED_SHOWN]
+    shown = ", ".join(f"{name} ({count:,})" for name, count in first)
+    more = len(dropped) - _DROPPED_SHOWN
+    tail = f" and {more} more" if more > 0 else ""
+    return f"dropped   {shown}{tail}: not imported, named per record in the report"
+
+
 def report_lines(journal: Journal) -> Iterator[ReportLine]:
     """One line per record, in input order, read by pages from the journal."""
     for row in journal.rows():
@@ -137,6 +153,7 @@ def _line(row: JournalRow) -> ReportLine:
         identifier=row.identifier,
         location=row.location,
         attempts=row.attempts,
+        dropped=list(row.dropped),
     )
 
 

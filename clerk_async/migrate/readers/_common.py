@@ -7,6 +7,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import msgspec
+
 from clerk_async.migrate.readers._files import CsvLayout, RawItem, Unreadable, iter_items
 from clerk_async.migrate.readers._sniff import guess_source
 from clerk_async.migrate.records import (
@@ -18,13 +20,24 @@ from clerk_async.migrate.records import (
     UserDraft,
 )
 
-__all__ = ["ID_EVIDENCE", "Convert", "PathLike", "ReaderOptions", "Skip", "no_id", "records"]
+__all__ = [
+    "ID_EVIDENCE",
+    "Convert",
+    "Fields",
+    "PathLike",
+    "ReaderOptions",
+    "Skip",
+    "dropped_fields",
+    "no_id",
+    "records",
+]
 
 PathLike = str | os.PathLike[str]
 #: Records without the source's id, and none with it, that prove a file is not its export.
 ID_EVIDENCE = 20
 _KEYS_SHOWN = 8
 NO_ID = "no_id"
+_EMPTY_TEXT = frozenset({"", "null", "{}", "[]"})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -45,6 +58,29 @@ class Skip:
     source_id: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Fields:
+    """The fields a source imports (read into the user): these names, and every name that starts
+    with one of ``prefixes``. A record's other fields that hold a value are dropped, and named."""
+
+    names: frozenset[str]
+    prefixes: tuple[str, ...] = ()
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.names or (isinstance(name, str) and name.startswith(self.prefixes))
+
+
+def dropped_fields(fields: dict[str, Any], imported: Fields) -> tuple[str, ...]:
+    """The names of ``fields`` that hold a value and are not imported."""
+    return tuple(name for name, value in fields.items() if name not in imported and _filled(value))
+
+
+def _filled(value: object) -> bool:
+    if isinstance(value, str):
+        return value.strip() not in _EMPTY_TEXT
+    return value is not None and value not in ([], {})
+
+
 def no_id(what: str) -> Skip:
     return Skip(NO_ID, f"the record has no {what}")
 
@@ -58,17 +94,22 @@ def records(
     source: SourceName,
     paths: Iterable[PathLike],
     convert: Convert,
+    imported: Fields | None,
     *,
     wrappers: Sequence[str] = (),
     csv_layout: CsvLayout | None = None,
 ) -> Iterator[SourceRecord | SkippedRecord]:
+    """Every record of ``paths``, in order. ``imported`` names the fields ``convert`` reads into
+    the user (``None``: every field); the others are named in each record's ``draft.dropped``."""
     layout = csv_layout or CsvLayout()
     for path in paths:
         items = iter_items(path, wrappers=wrappers, csv_layout=layout)
-        yield from _checked(source, (_record(source, item, convert) for item in items))
+        yield from _checked(source, (_record(source, item, convert, imported) for item in items))
 
 
-def _record(source: SourceName, item: RawItem | Unreadable, convert: Convert) -> _Read:
+def _record(
+    source: SourceName, item: RawItem | Unreadable, convert: Convert, imported: Fields | None
+) -> _Read:
     """One raw item as a record, and the item itself when it could be read."""
     if not isinstance(item, RawItem):
         return _skipped(source, item, Skip("unreadable", item.reason)), None
@@ -83,6 +124,9 @@ def _record(source: SourceName, item: RawItem | Unreadable, convert: Convert) ->
     if isinstance(result, Skip):
         return _skipped(source, item, result), item
     source_id, draft = result
+    unread = dropped_fields(item.fields, imported) if imported is not None else ()
+    if unread:
+        draft = msgspec.structs.replace(draft, dropped=(*unread, *draft.dropped))
     found = SourceRecord(
         source=source,
         source_id=source_id,

@@ -20,6 +20,7 @@ from functools import partial
 from typing import Any
 
 from clerk_async.migrate.readers._common import (
+    Fields,
     PathLike,
     ReaderOptions,
     Skip,
@@ -30,9 +31,34 @@ from clerk_async.migrate.readers._files import CsvLayout, RawItem, iter_items
 from clerk_async.migrate.readers._values import boolean, contacts, json_object, text, timestamp
 from clerk_async.migrate.records import SkippedRecord, SourceRecord, UserDraft
 
-__all__ = ["HashIndex", "read"]
+__all__ = ["IMPORTED", "HashIndex", "read"]
 
 _BATCH = 5000
+IMPORTED = Fields(
+    frozenset(
+        {
+            "user_id",
+            "email",
+            "email_verified",
+            "phone_number",
+            "phone_verified",
+            "username",
+            "given_name",
+            "family_name",
+            "name",
+            "created_at",
+            "blocked",
+            "passwordHash",
+            "app_metadata",
+            "user_metadata",
+            # the password-hash export's records
+            "_id",
+            "alt_id",
+            "identifiers",
+        }
+    ),
+    prefixes=("app_metadata.", "user_metadata."),  # the CSV export's metadata columns
+)
 
 
 def read(
@@ -44,6 +70,7 @@ def read(
             "auth0",
             paths,
             partial(_convert, hashes),
+            IMPORTED,
             wrappers=("users",),
             csv_layout=CsvLayout(cell=_unescape),
         )

@@ -13,13 +13,20 @@ from collections.abc import Iterable, Iterator
 from functools import partial
 from typing import Any
 
-from clerk_async.migrate.readers._common import PathLike, ReaderOptions, Skip, no_id, records
+from clerk_async.migrate.readers._common import (
+    Fields,
+    PathLike,
+    ReaderOptions,
+    Skip,
+    no_id,
+    records,
+)
 from clerk_async.migrate.readers._files import CsvLayout
 from clerk_async.migrate.readers._values import boolean, contacts, json_object, text, timestamp
 from clerk_async.migrate.readers.firebase_config import FirebaseHashConfig, load_hash_config
 from clerk_async.migrate.records import HashConfigError, SkippedRecord, SourceRecord, UserDraft
 
-__all__ = ["CSV_COLUMNS", "read"]
+__all__ = ["CSV_COLUMNS", "IMPORTED", "read"]
 
 _PROVIDERS = ("google", "facebook", "twitter", "github")
 #: The 29 cells of a CSV row (the last one empty: every row ends with a comma).
@@ -43,6 +50,22 @@ CSV_COLUMNS = (
     "customAttributes",
     "",
 )
+IMPORTED = Fields(
+    frozenset(
+        {
+            "localId",
+            "email",
+            "emailVerified",
+            "passwordHash",
+            "salt",
+            "displayName",
+            "createdAt",
+            "phoneNumber",
+            "disabled",
+            "customAttributes",
+        }
+    )
+)
 
 
 def read(
@@ -50,9 +73,8 @@ def read(
 ) -> Iterator[SourceRecord | SkippedRecord]:
     config = load_hash_config(options.hash_config) if options.hash_config is not None else None
     layout = CsvLayout(fieldnames=CSV_COLUMNS, header_marker="localId")
-    return records(
-        "firebase", paths, partial(_convert, config), wrappers=("users",), csv_layout=layout
-    )
+    convert = partial(_convert, config)
+    return records("firebase", paths, convert, IMPORTED, wrappers=("users",), csv_layout=layout)
 
 
 def _convert(
