@@ -34,6 +34,7 @@ from .export import export_users
 from .inputs import MigrationInput
 from .instance import InstanceCheck, check_instance
 from .journal import Journal
+from .limits import carry_over
 from .plan import Preflight, preflight
 from .progress import progress_display
 from .report import EXIT_PROBLEMS, Summary, dropped_line, write_report
@@ -232,6 +233,7 @@ async def _import(inputs: MigrationInput, options: _RunOptions, retry: bool) -> 
             found.counts["pending"] += journal.retry_failed()
         _print_plan(found, inputs, resumed=not first_time)
         async with Clerk(rate_limit=options.rate_limit) as clerk:  # one limiter for every call
+            carry_over(journal, clerk.rate_limiter)  # the last run's sends still count at Clerk
             check = await check_instance(clerk, _secret_key())
             _bind_instance(journal, check, clerk)
             _print_instance(check, found.to_send)
@@ -353,6 +355,7 @@ async def _rollback(journal: str, rate_limit: str, concurrency: int | None, yes:
             click.echo("nothing to roll back: this journal has no created users")
             return 0
         async with Clerk(rate_limit=rate_limit) as clerk:
+            carry_over(book, clerk.rate_limiter)
             known = book.get_meta("instance")
             check = await check_instance(clerk, _secret_key())
             here = check.instance_id or _server_url(clerk)

@@ -164,6 +164,18 @@ class Journal:
         self._write("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
         self.commit()
 
+    def pacing(self) -> tuple[float, float] | None:
+        """The last run's rate limiter, as it saved it: when it would send next and until when
+        it was paused (``time.time()`` seconds)."""
+        text = self.get_meta("pacing")
+        if text is None:
+            return None
+        next_send_at, paused_until = json.loads(text)
+        return float(next_send_at), float(paused_until)
+
+    def save_pacing(self, next_send_at: float, paused_until: float) -> None:
+        self.set_meta("pacing", json.dumps([next_send_at, paused_until]))
+
     def bind_input(self, fingerprint: str, description: dict[str, Any]) -> bool:
         """Tie the journal to its input; True the first time, raises if it differs later."""
         known = self.get_meta("fingerprint")

@@ -20,7 +20,7 @@ from clerk_async._ratelimit import RateLimit
 from clerk_async.errors import ClerkError, NotFoundError, RateLimitError, SDKError
 
 from .journal import Journal
-from .limits import resolve_limiter
+from .limits import carry_over, keep_pacing_saved, resolve_limiter, save_pacing
 from .throttle import Throttle
 
 __all__ = ["RollbackSummary", "rollback"]
@@ -54,6 +54,8 @@ async def rollback(
     book = journal if isinstance(journal, Journal) else Journal(journal, lock=True)
     limiter, rate = resolve_limiter(clerk, rate_limit)
     throttle = Throttle(limiter, rate)
+    pacer = limiter or clerk.rate_limiter
+    carry_over(book, pacer)
     slots = anyio.CapacityLimiter(concurrency or throttle.concurrency())
     summary = RollbackSummary()
     book.begin_run("rollback")
@@ -84,13 +86,17 @@ async def rollback(
             return
 
     try:
-        created = book.rows("created", page=PAGE)  # a seq cursor: each row comes once
-        while page := list(itertools.islice(created, PAGE)):
-            async with anyio.create_task_group() as group:
-                for row in page:
-                    if row.clerk_id:
-                        group.start_soon(delete, row.seq, row.clerk_id)
-            book.commit()
+        async with anyio.create_task_group() as services:
+            services.start_soon(keep_pacing_saved, book, pacer)
+            created = book.rows("created", page=PAGE)  # a seq cursor: each row comes once
+            while page := list(itertools.islice(created, PAGE)):
+                async with anyio.create_task_group() as group:
+                    for row in page:
+                        if row.clerk_id:
+                            group.start_soon(delete, row.seq, row.clerk_id)
+                book.commit()
+            services.cancel_scope.cancel()
+        save_pacing(book, pacer, busy=False)
         book.end_run("finished")
     finally:
         summary.requests = throttle.requests

@@ -45,7 +45,7 @@ from clerk_async.migrate.records import MappedUser
 from clerk_async.models import CreateUserRequest, User
 
 from .journal import Journal
-from .limits import resolve_limiter
+from .limits import SAVE_EVERY, carry_over, resolve_limiter, save_pacing
 from .plan import ADMIT_BATCH, Item, entry_for, to_mapped
 from .reconcile import MAX_IDS, LookupError_, Lookups, unfilterable
 from .report import Summary
@@ -62,12 +62,10 @@ MAX_ATTEMPTS = 5
 MAX_LOOKUPS = 4
 #: 429s one record may meet before it is reported failed.
 MAX_RATE_LIMITED = 50
-#: Records marked ``in_flight`` per commit.
-MARK_BATCH = 64
 #: Workers beyond the requests in flight wanted: those waiting for a lookup. A record is marked in
 #: flight at most a batch ahead of a worker taking it, so never long before it is sent.
 SPARE_WORKERS = 16
-TICK = 0.5
+TICK = SAVE_EVERY
 QUOTA_CODE = "user_quota_exceeded"
 _encode = msgspec.json.Encoder().encode
 
@@ -134,12 +132,14 @@ async def migrate(
         limiter, rate = resolve_limiter(clerk, rate_limit)
         run = _Run(clerk, book, Throttle(limiter, rate), max_attempts, concurrency)
         run.progress.total = total
+        carry_over(book, run.pacer)
         book.begin_run(command)
         outcome = "aborted"
         try:
             await run.run(records, on_progress)
             outcome = "finished"
         finally:
+            save_pacing(book, run.pacer, busy=False)
             book.end_run(outcome)
         throttle = run.throttle
         return Summary.of(
@@ -168,6 +168,8 @@ class _Run:
         self.clerk = clerk
         self.journal = journal
         self.throttle = throttle
+        #: The limiter every request of the run waits on (the client's own, or the throttle's).
+        self.pacer = throttle.limiter or clerk.rate_limiter
         self.max_attempts = max(1, max_attempts)
         self.fixed_concurrency = concurrency
         self.lookups = Lookups(clerk, throttle)
@@ -471,6 +473,7 @@ class _Run:
     async def _tick(self, on_progress: ProgressCallback | None) -> None:
         while True:
             await anyio.sleep(TICK)
+            save_pacing(self.journal, self.pacer, busy=True)
             self._adjust_concurrency()
             if on_progress is not None:
                 self._refresh()
