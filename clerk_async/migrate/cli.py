@@ -363,7 +363,11 @@ async def _rollback(journal: str, rate_limit: str, concurrency: int | None, yes:
                 raise click.UsageError(f"{journal} belongs to instance {known}, not {here}")
             if not yes:
                 _confirm(f"Delete the {created:,} users this journal created from {here}?")
-            result = await rollback(clerk, book, rate_limit=None, concurrency=concurrency)
+            with progress_display("rollback") as display:
+                shown = display.update
+                result = await rollback(
+                    clerk, book, rate_limit=None, concurrency=concurrency, on_progress=shown
+                )
     click.echo(
         f"rollback  deleted {result.deleted:,}, already gone {result.not_found:,}, "
         f"failed {result.failed:,} ({result.requests:,} requests)"
@@ -375,7 +379,8 @@ async def _rollback(journal: str, rate_limit: str, concurrency: int | None, yes:
 
 async def _export(out: str, rate_limit: str) -> int:
     async with Clerk(rate_limit=rate_limit) as clerk:
-        count = await export_users(clerk, out)
+        with progress_display("export") as display:
+            count = await export_users(clerk, out, on_progress=display.update)
     click.echo(f"exported  {count:,} users to {out}")
     return 0
 

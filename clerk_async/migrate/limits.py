@@ -14,14 +14,12 @@ from __future__ import annotations
 
 import time
 
-import anyio
-
 from clerk_async import Clerk
 from clerk_async._ratelimit import RateLimit, RateLimiter, resolve_rate_limit
 
 from .journal import Journal
 
-__all__ = ["SAVE_EVERY", "carry_over", "keep_pacing_saved", "resolve_limiter", "save_pacing"]
+__all__ = ["SAVE_EVERY", "carry_over", "resolve_limiter", "save_pacing"]
 
 #: Seconds between two saves of the limiter's state while a run goes on.
 SAVE_EVERY = 0.5
@@ -56,13 +54,6 @@ def save_pacing(
     if busy:
         next_send = max(next_send, SAVE_EVERY)
     journal.save_pacing(wall + next_send, wall + pause)
-
-
-async def keep_pacing_saved(journal: Journal, limiter: RateLimiter | None) -> None:
-    """:func:`save_pacing` every :data:`SAVE_EVERY` seconds, while the run goes on (cancel it)."""
-    while True:
-        await anyio.sleep(SAVE_EVERY)
-        save_pacing(journal, limiter, busy=True)
 
 
 def carry_over(journal: Journal, limiter: RateLimiter | None, *, now: float | None = None) -> None:

@@ -101,6 +101,14 @@ class Progress:
     def settled(self) -> int:
         return self.done - self.baseline
 
+    def counters(self) -> list[tuple[str, int]]:
+        return [
+            ("created", self.created),
+            ("failed", self.failed),
+            ("conflicts", self.conflicts),
+            ("429s", self.rate_limited),
+        ]
+
 
 ProgressCallback = Callable[[Progress], None]
 

@@ -241,3 +241,19 @@ def test_progress_as_log_lines_and_as_a_bar() -> None:
     with bar:
         bar.update(progress)
     assert "created 5" in screen.getvalue() and "5/10" in screen.getvalue()
+
+
+def test_every_long_command_logs_its_progress_without_a_terminal(
+    env: Path, clerk_emulator: ClerkEmulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    users = write_users(env / "users.jsonl", 6)
+    assert run("import", "--from", "jsonl", "--yes", "--rate-limit", FAST, str(users)) == 0
+    assert "import 6/6 (100%)" in capsys.readouterr().err
+
+    assert run("export", "--out", "users.ndjson") == 0
+    assert "export 6/6 (100%)" in capsys.readouterr().err
+
+    assert run("rollback", "--yes", "--rate-limit", FAST) == 0
+    logged = capsys.readouterr().err
+    assert "rollback 6/6 (100%)" in logged
+    assert "deleted 6, already gone 0, failed 0, 429s 0" in logged
