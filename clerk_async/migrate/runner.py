@@ -14,7 +14,6 @@ is sent twice.
 
 from __future__ import annotations
 
-import collections
 import logging
 import os
 import time
@@ -51,6 +50,7 @@ from .reconcile import MAX_IDS, LookupError_, Lookups, unfilterable
 from .report import Summary
 from .states import JournalStateError
 from .throttle import Throttle
+from .work_queue import WorkQueue
 
 __all__ = ["MigrationAborted", "Progress", "migrate"]
 
@@ -183,7 +183,7 @@ class _Run:
         self.lookups = Lookups(clerk, throttle)
         first = concurrency or throttle.concurrency()
         self.workers = 0
-        self._work = _WorkQueue(2 * MAX_IDS)
+        self._work: WorkQueue[Work] = WorkQueue(2 * MAX_IDS)
         self._pool: anyio.abc.TaskGroup | None = None
         self.progress = Progress(started=time.monotonic(), concurrency=first)
         self.stopped: str | None = None
@@ -560,43 +560,3 @@ def _message(error: BaseException) -> str:
         first = error.errors[0]
         return first.long_message or first.message or str(error)
     return str(error)
-
-
-class _WorkQueue:
-    """The records handed to the workers, at most ``size`` waiting. Waiting only when it must (an
-    anyio semaphore or memory stream yields, and costs, on every item: it shows at a thousand
-    records a second). ``close(n)`` wakes ``n`` workers with ``None``, after the records queued."""
-
-    def __init__(self, size: int) -> None:
-        self._size = size
-        self._items: collections.deque[Work | None] = collections.deque()
-        self._getters: collections.deque[anyio.Event] = collections.deque()
-        self._putters: collections.deque[anyio.Event] = collections.deque()
-        self.closed = False
-
-    async def put(self, item: Work) -> None:
-        while len(self._items) >= self._size:
-            room = anyio.Event()
-            self._putters.append(room)
-            await room.wait()
-        self._append(item)
-
-    async def get(self) -> Work | None:
-        while not self._items:
-            ready = anyio.Event()
-            self._getters.append(ready)
-            await ready.wait()
-        item = self._items.popleft()
-        if self._putters:
-            self._putters.popleft().set()
-        return item
-
-    def close(self, workers: int) -> None:
-        self.closed = True
-        for _ in range(workers):
-            self._append(None)
-
-    def _append(self, item: Work | None) -> None:
-        self._items.append(item)
-        if self._getters:
-            self._getters.popleft().set()
