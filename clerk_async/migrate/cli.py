@@ -26,6 +26,7 @@ import anyio
 import click
 
 from clerk_async import Clerk
+from clerk_async._config import SECRET_KEY_ENV
 from clerk_async._ratelimit import resolve_rate_limit
 from clerk_async.errors import ClerkError
 from clerk_async.migrate.records import SOURCES
@@ -138,6 +139,7 @@ def import_command(
     )
     if dry_run:
         raise click.exceptions.Exit(_dry_run(inputs, journal, report))
+    _require_key()
     options = _RunOptions(journal, rate_limit, report, concurrency, yes)
     raise click.exceptions.Exit(anyio.run(_import, inputs, options, False))
 
@@ -152,6 +154,7 @@ def retry_failed_command(
     journal: str, rate_limit: str, report: str | None, concurrency: int | None, yes: bool
 ) -> None:
     """Send the failed records again (the journal knows the input files)."""
+    _require_key()
     with Journal(_existing(journal)) as book:
         description = book.input_description()
     if description is None:
@@ -165,12 +168,13 @@ def retry_failed_command(
 @_journal_option
 @click.option("--json", "as_json", is_flag=True, help="Counts by status as one JSON object.")
 def status_command(journal: str, as_json: bool) -> None:
-    """Where the migration stands, from its journal (works while a run goes on)."""
+    """Where the migration stands, from its journal (works while a run goes on); exits with the
+    code the journal's state means, as the import would."""
     with Journal(_existing(journal)) as book:
         summary = Summary.of(book)
         if as_json:
             click.echo(json.dumps(summary.counts))
-            raise click.exceptions.Exit(0)
+            raise click.exceptions.Exit(summary.exit_code)
         description = book.input_description() or {}
         runs = book.runs()
     files = " ".join(description.get("files", []))
@@ -179,6 +183,7 @@ def status_command(journal: str, as_json: bool) -> None:
     click.echo(f"runs      {len(runs)}, last: {_last_run(runs)}")
     for line in summary.lines():
         click.echo(line)
+    raise click.exceptions.Exit(summary.exit_code)
 
 
 @cli.command("rollback")
@@ -188,6 +193,7 @@ def status_command(journal: str, as_json: bool) -> None:
 @_yes_option
 def rollback_command(journal: str, rate_limit: str, concurrency: int | None, yes: bool) -> None:
     """Delete exactly the users this journal created (not those already in Clerk)."""
+    _require_key()
     raise click.exceptions.Exit(anyio.run(_rollback, journal, rate_limit, concurrency, yes))
 
 
@@ -196,6 +202,7 @@ def rollback_command(journal: str, rate_limit: str, concurrency: int | None, yes
 @_rate_option
 def export_command(out: str, rate_limit: str) -> None:
     """Write every user of the instance to OUT, one JSON object a line."""
+    _require_key()
     raise click.exceptions.Exit(anyio.run(_export, out, rate_limit))
 
 
@@ -316,8 +323,11 @@ def _print_plan(found: Preflight, inputs: MigrationInput, *, resumed: bool) -> N
             click.echo(f"{status:<9} {counts[status]:,}")
             for example in found.examples.get(status, []):
                 click.echo(f"          {example}")
-    for note in found.examples.get("notes", []):
-        click.echo(f"note      {note}")
+    for text, (count, first) in found.warnings.items():
+        where = first if count == 1 else f"{count:,} records, the first at {first}"
+        click.echo(f"warning   {where}: {text}")
+    if found.more_warnings:
+        click.echo(f"warning   and {found.more_warnings:,} more records with other warnings")
     if found.dropped:
         click.echo(dropped_line(found.dropped))
 
@@ -411,7 +421,15 @@ def _server_url(clerk: Clerk) -> str:
 
 
 def _secret_key() -> str | None:
-    return os.environ.get("CLERK_SECRET_KEY") or None
+    return os.environ.get(SECRET_KEY_ENV) or None
+
+
+def _require_key() -> None:
+    if _secret_key() is None:
+        raise click.ClickException(
+            f"no secret key: set {SECRET_KEY_ENV} to the instance's secret key (sk_live_... or "
+            "sk_test_..., on the API keys page of the Clerk Dashboard)"
+        )
 
 
 def _confirm(question: str) -> None:

@@ -75,6 +75,10 @@ class Preflight:
     #: Fields of the input the import leaves out, with the number of records holding each.
     dropped: dict[str, int] = field(default_factory=dict)
     examples: dict[str, list[str]] = field(default_factory=dict)
+    #: What the readers noticed about records imported anyway, by text: how many records say it,
+    #: and where the first one is (a few texts; the others are only counted in ``more_warnings``).
+    warnings: dict[str, tuple[int, str]] = field(default_factory=dict)
+    more_warnings: int = 0
 
     @property
     def to_send(self) -> int:
@@ -84,6 +88,15 @@ class Preflight:
     def empty_files(self, files: Iterable[str]) -> list[str]:
         """Those of ``files`` that held no record at all."""
         return [name for name in files if not self.per_file.get(name)]
+
+    def warn(self, text: str, location: str) -> None:
+        if text in self.warnings:
+            count, first = self.warnings[text]
+            self.warnings[text] = (count + 1, first)
+        elif len(self.warnings) < EXAMPLES:
+            self.warnings[text] = (1, location)
+        else:
+            self.more_warnings += 1
 
     def note(self, status: str, line: str) -> None:
         kept = self.examples.setdefault(status, [])
@@ -121,8 +134,9 @@ def preflight(
                     row = journal.row(first + offset)
                     if row is not None:
                         result.note(status, _example(row.location, row.code, row.message))
-                elif isinstance(outcome, MappedUser) and outcome.notes:
-                    result.note("notes", f"{outcome.record.location}: {'; '.join(outcome.notes)}")
+                elif isinstance(outcome, MappedUser):
+                    for text in outcome.notes:
+                        result.warn(text, outcome.record.location)
             result.admitted_now += len(fresh)
         seq += len(batch)
         if on_progress is not None:

@@ -85,6 +85,7 @@ class Progress:
     baseline: int = 0
     created: int = 0
     already_imported: int = 0
+    #: In conflict with a user in Clerk (the summary's ``conflict``; duplicates are not).
     conflicts: int = 0
     failed: int = 0
     requests: int = 0
@@ -501,7 +502,7 @@ class _Run:
         progress = self.progress
         progress.created = counts["created"]
         progress.already_imported = counts["already_imported"]
-        progress.conflicts = counts["conflict"] + counts["duplicate"]
+        progress.conflicts = counts["conflict"]
         progress.failed = counts["failed"]
         progress.done = sum(counts.values()) - counts["pending"] - counts["in_flight"]
         progress.requests = self.throttle.requests

@@ -257,3 +257,40 @@ def test_every_long_command_logs_its_progress_without_a_terminal(
     logged = capsys.readouterr().err
     assert "rollback 6/6 (100%)" in logged
     assert "deleted 6, already gone 0, failed 0, 429s 0" in logged
+
+
+def test_status_exits_with_the_code_it_prints(
+    env: Path, clerk_emulator: ClerkEmulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    clerk_emulator.faults = Faults(error_rate=1.0, methods=frozenset({"POST"}))
+    failing = write_users(env / "failing.jsonl", 2)
+    assert run("import", "--from", "jsonl", "--yes", "--rate-limit", FAST, str(failing)) == 2
+    capsys.readouterr()
+
+    assert run("status") == 2
+    assert "(exit code 2)" in capsys.readouterr().out
+    assert run("status", "--json") == 2
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["import", "--from", "jsonl", "--yes", "users.jsonl"],
+        ["retry-failed", "--yes"],
+        ["rollback", "--yes"],
+        ["export", "--out", "users.ndjson"],
+    ],
+)
+def test_without_a_key_the_command_names_the_variable_to_set(
+    env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    command: list[str],
+) -> None:  # fmt: skip
+    write_users(env / "users.jsonl", 1)
+    monkeypatch.delenv("CLERK_SECRET_KEY")
+
+    assert run(*command) == 3
+
+    err = capsys.readouterr().err
+    assert "set CLERK_SECRET_KEY" in err
+    assert "bearer_auth" not in err
+    assert not (env / "migration.db").exists()  # nothing was started
