@@ -15,7 +15,7 @@ from typing import IO
 import msgspec
 
 from .journal import Journal, JournalRow
-from .states import OK, PROBLEMS, UNFINISHED
+from .states import PROBLEMS, UNFINISHED
 
 __all__ = ["EXIT_DONE", "EXIT_PROBLEMS", "EXIT_UNFINISHED", "ReportLine", "Summary", "write_report"]
 
@@ -95,10 +95,6 @@ class Summary:
         if any(counts.get(status, 0) for status in PROBLEMS):
             return EXIT_PROBLEMS
         return EXIT_DONE
-
-    @property
-    def imported(self) -> int:
-        return sum(self.counts.get(status, 0) for status in OK)
 
     def lines(self) -> list[str]:
         """The summary as text, one fact a line."""
