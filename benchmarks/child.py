@@ -11,7 +11,8 @@ import os
 import sys
 from dataclasses import asdict
 
-from benchmarks.workloads import WORKLOADS, Params
+from benchmarks.measurement import Params
+from benchmarks.workloads import WORKLOADS
 
 __all__ = ["main"]
 

@@ -3,8 +3,7 @@
 The emulator (``python -m clerk_async.emulator``, rate limit off) runs pinned to the server core;
 a raw aiohttp load generator with 64 concurrent tasks runs pinned to the other. Reported: the
 emulator's CPU per request (from ``/proc/<pid>/stat``), hence the requests it can serve per
-second of one core, and the wall-clock rate the load generator saw. Skipped when the emulator does
-not exist or does not start.
+second of one core, and the wall-clock rate the load generator saw.
 """
 
 from __future__ import annotations

@@ -349,10 +349,7 @@ def _child_main(argv: list[str]) -> None:
     sys.stdout.write(json.dumps(result) + "\n")
 
 
-if __name__ == "__main__":
-    if sys.argv[1:2] == ["child"]:
-        _child_main(sys.argv[2:])
-    else:
-        from benchmarks.run import main
-
-        main(["--only", ",".join(MIGRATION_WORKLOADS), *sys.argv[1:]])
+if __name__ == "__main__":  # one contender, for measure(); the workloads: scripts/bench --only W9
+    if sys.argv[1:2] != ["child"]:
+        sys.exit("usage: python -m benchmarks.migration child ...; run W9-W11 with scripts/bench")
+    _child_main(sys.argv[2:])

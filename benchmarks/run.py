@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import importlib.util
 import json
 import os
 import statistics
@@ -23,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from benchmarks import emulator_bench, importtime, migration, webhooks
+from benchmarks import cache, emulator_bench, importtime, migration, webhooks
 from benchmarks.process import run_measurement
 from benchmarks.report import Report, Row, machine_info
 from benchmarks.workloads import FLOORS, WORKLOADS
@@ -212,7 +211,7 @@ def _parse(argv: list[str] | None) -> tuple[argparse.Namespace, Plan, list[str]]
     plan = QUICK if args.quick else FULL
     if args.reps is not None:
         plan = dataclasses.replace(plan, reps=max(args.reps, 1))
-    known = [*WORKLOADS, "W6", "W8", "EMU", *migration.MIGRATION_WORKLOADS]
+    known = [*WORKLOADS, "W6", "W8", "EMU", *migration.MIGRATION_WORKLOADS, "W13"]
     selected = [name.strip().upper() for name in args.only.split(",") if name.strip()] or known
     unknown = sorted(set(selected) - set(known))
     if unknown:
@@ -253,19 +252,8 @@ def _served_workloads(
 
 
 def _emulator(plan: Plan, report: Report, raw: dict[str, Any], cores: Cores) -> None:
-    try:
-        runnable = importlib.util.find_spec("clerk_async.emulator.__main__") is not None
-    except ImportError:
-        runnable = False
-    if not runnable:
-        log("EMU: `python -m clerk_async.emulator` does not exist yet: skipped")
-        return
     log("EMU: emulator throughput")
-    try:
-        report.emulator = emulator_bench.measure(plan.emulator_requests, *cores)
-    except Exception as exc:  # the emulator is optional here: say so and go on
-        log(f"EMU: skipped, the emulator did not serve: {exc}")
-        return
+    report.emulator = emulator_bench.measure(plan.emulator_requests, *cores)
     raw["EMU"] = report.emulator
 
 
@@ -287,6 +275,9 @@ def main(argv: list[str] | None = None) -> None:
         _emulator(plan, report, raw, cores)
     if set(selected) & set(migration.MIGRATION_WORKLOADS):
         report.sections += migration.measure(selected, args.quick, cores, log)
+    if "W13" in selected:
+        log("W13: users.get served from the cache")
+        report.sections += cache.measure(args.quick, cores, log)
     report.elapsed_s = time.monotonic() - started
     text = report.render()
     output = args.output or RESULTS / ("quick.md" if args.quick else "latest.md")

@@ -26,10 +26,10 @@ from functools import cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
+from benchmarks.measurement import Measurement, Meter, Params
+
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
-
-    from benchmarks.workloads import Measurement, Params
 
 __all__ = ["W7_CONTENDERS", "W7_FLOOR"]
 
@@ -105,8 +105,6 @@ def session_token() -> str:
 
 
 def _loop(p: Params, verify: Callable[[str], Any], **extra: float) -> Measurement:
-    from benchmarks.workloads import Meter
-
     token = session_token()
     for _ in range(WARMUP):
         claims = verify(token)
@@ -126,7 +124,6 @@ def w7_ours(p: Params) -> Measurement:
 
 
 def w7_ours_async(p: Params) -> Measurement:
-    from benchmarks.workloads import Meter
     from clerk_async.security import VerifyTokenOptions, verify_token
 
     options = VerifyTokenOptions(jwt_key=_pem(), authorized_parties=[AZP])

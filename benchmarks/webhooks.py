@@ -28,9 +28,9 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from benchmarks.measurement import Measurement, Meter
 from benchmarks.process import run_measurement
 from benchmarks.report import Row
-from benchmarks.workloads import Measurement, Meter
 
 __all__ = ["CONTENDERS", "FLOOR", "TITLE", "measure", "target_lines"]
 

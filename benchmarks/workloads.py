@@ -13,10 +13,8 @@ import http.client
 import importlib
 import json
 import resource
-import time
 import tracemalloc
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -24,8 +22,10 @@ import aiohttp
 import urllib3
 
 from benchmarks import fixtures
+from benchmarks.measurement import Measurement, Meter, Params
+from benchmarks.tokens import W7_CONTENDERS, W7_FLOOR
 
-__all__ = ["FLOORS", "WORKLOADS", "Measurement", "Params"]
+__all__ = ["FLOORS", "WORKLOADS"]
 
 SECRET_KEY = "sk_test_benchmark_0123456789abcdef"
 HEADERS = {
@@ -36,51 +36,6 @@ HEADERS = {
 JSON_HEADERS = {**HEADERS, "Content-Type": "application/json"}
 #: Requests made before measuring: every connection of the pool opened, every cache built.
 WARMUP_REQUESTS = 256
-
-
-@dataclass(frozen=True)
-class Params:
-    origin: str  # http://127.0.0.1:PORT
-    count: int  # decodes (W1), requests (W2, W3, W5) or users walked (W4)
-    concurrency: int = 64
-    page_size: int = fixtures.PAGE_SIZE
-    trace_memory: bool = False  # W4: tracemalloc peak instead of timing
-
-    @property
-    def url(self) -> str:
-        return self.origin + "/v1"
-
-    @property
-    def walk_url(self) -> str:
-        """A server URL whose user list holds exactly ``count`` users (W4)."""
-        return f"{self.origin}/n{self.count}/v1"
-
-
-@dataclass
-class Measurement:
-    ops: int
-    cpu_s: float
-    wall_s: float
-    extra: dict[str, float] = field(default_factory=dict)
-
-
-class Meter:
-    """Client CPU and wall time over a block, after a full collection."""
-
-    def __enter__(self) -> Meter:
-        gc.collect()
-        self._usage = resource.getrusage(resource.RUSAGE_SELF)
-        self._wall = time.perf_counter()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.wall_s = time.perf_counter() - self._wall
-        usage = resource.getrusage(resource.RUSAGE_SELF)
-        before = self._usage
-        self.cpu_s = usage.ru_utime - before.ru_utime + usage.ru_stime - before.ru_stime
-
-    def result(self, ops: int, **extra: float) -> Measurement:
-        return Measurement(ops, self.cpu_s, self.wall_s, dict(extra))
 
 
 def user_ids(count: int) -> list[str]:
@@ -491,6 +446,7 @@ WORKLOADS: dict[str, dict[str, Contender]] = {
         "aiohttp": w5_aiohttp,
         "aiohttp + json.loads": w5_aiohttp_json,
     },
+    "W7": W7_CONTENDERS,  # token verification, no server: benchmarks/tokens.py
 }
 
 #: The floor each workload's ratios are taken against (measured in the same run).
@@ -500,10 +456,5 @@ FLOORS = {
     "W3": "urllib3",
     "W4": "aiohttp + json.loads",
     "W5": "aiohttp",
+    "W7": W7_FLOOR,
 }
-
-# W7 (token verification, no server) lives in its own module.
-from benchmarks.tokens import W7_CONTENDERS, W7_FLOOR  # noqa: E402
-
-WORKLOADS["W7"] = W7_CONTENDERS
-FLOORS["W7"] = W7_FLOOR

@@ -2,9 +2,13 @@
 
 Pure and shared: the migration checks a digest before sending it (``clerk_async.migrate``), the
 emulator parses it to verify passwords later (``clerk_async.emulator.passwords``). The formats are
-the ones Clerk documents for CreateUser; where Clerk names a hasher without documenting its
-format (``ldap_ssha``, ``md5_phpass``), the usual format of that scheme is taken. Errors say which
-format was expected and never repeat the digest, which is a secret.
+the ones Clerk documents for CreateUser, as strictly as the docs state them: ``pbkdf2_sha1``'s key
+length is 32 bytes unless the digest gives it, ``scrypt_werkzeug`` starts with ``$``, argon2 is
+version 19. Where the docs and the scheme's own output disagree, the scheme's output is taken:
+``scrypt_werkzeug``'s hash is hex, as werkzeug writes it (the docs call it Base64; the page they
+link for this hasher is werkzeug's). Where Clerk names a hasher without documenting its format
+(``ldap_ssha``, ``md5_phpass``), the usual format of that scheme is taken. Errors say which format
+was expected and never repeat the digest, which is a secret.
 """
 
 from __future__ import annotations
@@ -139,14 +143,24 @@ ParsedDigest: TypeAlias = (
     | AwsCognito
 )
 
-_BCRYPT = re.compile(r"^\$2[aby]\$\d\d\$[./A-Za-z0-9]{53}$")
-_HEX = re.compile(r"^[0-9a-fA-F]+$")
+_BCRYPT = re.compile(r"^\$2[aby]\$\d\d\$[./A-Za-z0-9]{53}\Z", re.ASCII)
+_HEX = re.compile(r"^[0-9a-fA-F]+\Z")
+_DIGITS = re.compile(r"^[0-9]+\Z")
 _PHPASS_ALPHABET = "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-_PHPASS = re.compile(r"^\$[PH]\$[./0-9A-Za-z]{31}$")
-_ARGON2 = re.compile(r"^\$(argon2id?)\$v=\d+\$m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$")
+_PHPASS = re.compile(r"^\$[PH]\$[./0-9A-Za-z]{31}\Z")
+_ARGON2 = re.compile(
+    r"^\$(argon2id?)\$v=19\$m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+\Z", re.ASCII
+)
+#: ``pbkdf2_sha1``'s key length when the digest does not give one (Clerk's documented default).
+_PBKDF2_SHA1_KEY_LENGTH = 32
 # AWS's own patterns for a user pool id and an app client id.
-_POOL_ID = re.compile(r"^[\w-]+_[0-9a-zA-Z]+$")
-_CLIENT_ID = re.compile(r"^[\w+]{1,128}$")
+_POOL_ID = re.compile(r"^[\w-]+_[0-9a-zA-Z]+\Z", re.ASCII)
+_CLIENT_ID = re.compile(r"^[\w+]{1,128}\Z", re.ASCII)
+
+
+def _is_number(text: str) -> bool:
+    """ASCII digits only: ``str.isdigit`` also takes other scripts' digits, which Clerk does not."""
+    return bool(_DIGITS.match(text))
 
 
 def parse_digest(hasher: str, digest: str) -> ParsedDigest:
@@ -202,7 +216,7 @@ def _salted_hex(algorithm: str, length: int) -> Callable[[str], SaltedHex]:
 
 def _dollar_parts(digest: str, name: str, prefix: str, counts: tuple[int, ...]) -> list[str]:
     parts = digest.split("$")
-    if len(parts) not in counts or parts[0] != prefix or not parts[1].isdigit():
+    if len(parts) not in counts or parts[0] != prefix or not _is_number(parts[1]):
         raise DigestFormatError(f"a {name} digest looks like {prefix}$<iterations>$<salt>$<hash>.")
     if int(parts[1]) < 1 or not all(parts[2:]):
         raise DigestFormatError(f"a {name} digest needs iterations above 0, a salt and a hash.")
@@ -225,11 +239,17 @@ def _b64_bytes(value: str, name: str, what: str) -> bytes:
 
 def _pbkdf2_sha1(digest: str) -> Pbkdf2:
     # pbkdf2_sha1$<iterations>$<salt>$<hex hash>[$<key length>]; a hex salt is decoded, any
-    # other salt is taken as its bytes.
+    # other salt is taken as its bytes. Without a key length, the key is 32 bytes: a hash of any
+    # other length could never match, so it is refused here rather than at every sign-in.
     parts = _dollar_parts(digest, "pbkdf2_sha1", "pbkdf2_sha1", (4, 5))
     expected = _hex_bytes(parts[3], "pbkdf2_sha1", "hash")
-    if len(parts) == 5 and (not parts[4].isdigit() or int(parts[4]) != len(expected)):
+    if len(parts) == 5 and (not _is_number(parts[4]) or int(parts[4]) != len(expected)):
         raise DigestFormatError("the key length of a pbkdf2_sha1 digest must match its hash.")
+    if len(parts) == 4 and len(expected) != _PBKDF2_SHA1_KEY_LENGTH:
+        raise DigestFormatError(
+            f"a pbkdf2_sha1 digest without a key length has a {_PBKDF2_SHA1_KEY_LENGTH}-byte hash; "
+            "give the key length as pbkdf2_sha1$<iterations>$<hex salt>$<hex hash>$<key length>."
+        )
     salt = parts[2]
     raw_salt = bytes.fromhex(salt) if len(salt) % 2 == 0 and _HEX.match(salt) else salt.encode()
     return Pbkdf2("sha1", int(parts[1]), raw_salt, expected)
@@ -272,13 +292,14 @@ def _phpass(digest: str) -> Phpass:
 
 
 def _scrypt_werkzeug(digest: str) -> WerkzeugScrypt:
-    method, _, rest = digest.partition("$")
+    shape = "a scrypt_werkzeug digest looks like $scrypt:<n>:<r>:<p>$<salt>$<hex hash>."
+    lead, _, rest = digest.partition("$")
+    method, _, rest = rest.partition("$")
     salt, _, expected = rest.partition("$")
     settings = method.split(":")
-    shape = "a scrypt_werkzeug digest looks like scrypt:<n>:<r>:<p>$<salt>$<hex hash>."
-    if len(settings) != 4 or settings[0] != "scrypt" or not salt or not expected:
+    if lead or len(settings) != 4 or settings[0] != "scrypt" or not salt or not expected:
         raise DigestFormatError(shape)
-    if not all(part.isdigit() and int(part) > 0 for part in settings[1:]):
+    if not all(_is_number(part) and int(part) > 0 for part in settings[1:]):
         raise DigestFormatError(shape)
     n, r, p = (int(part) for part in settings[1:])
     if n & (n - 1) or n < 2:
@@ -302,7 +323,7 @@ def _scrypt_firebase(digest: str) -> FirebaseScrypt:
             parts[:4], ("hash", "salt", "signer key", "salt separator"), strict=True
         )
     )
-    if not (parts[4].isdigit() and parts[5].isdigit()):
+    if not (_is_number(parts[4]) and _is_number(parts[5])):
         raise DigestFormatError(
             "the rounds and memory cost of a scrypt_firebase digest are numbers."
         )
@@ -316,7 +337,7 @@ def _scrypt_firebase(digest: str) -> FirebaseScrypt:
 
 def _sha512_symfony(digest: str) -> Symfony:
     parts = digest.split("$")
-    if len(parts) != 4 or parts[0] != "sha512_symfony" or not parts[1].isdigit():
+    if len(parts) != 4 or parts[0] != "sha512_symfony" or not _is_number(parts[1]):
         raise DigestFormatError(
             "a sha512_symfony digest looks like sha512_symfony$<iterations>$<salt>$<base64 hash>."
         )

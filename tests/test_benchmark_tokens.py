@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from benchmarks.measurement import Params
 from benchmarks.tokens import W7_CONTENDERS, W7_FLOOR
-from benchmarks.workloads import FLOORS, WORKLOADS, Params
+from benchmarks.workloads import FLOORS, WORKLOADS
 
 
 def test_w7_is_registered() -> None:

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import msgspec
+import pytest
 
 from benchmarks.fixtures import page_bytes
 from clerk_async.models import User
@@ -21,6 +22,7 @@ def test_the_canned_users_decode_into_the_generated_model() -> None:
     assert all(user.email_addresses for user in users)
 
 
+@pytest.mark.slow  # a benchmark run: fresh processes, a server
 def test_a_quick_run_writes_a_report(tmp_path: Path) -> None:
     report = tmp_path / "report.md"
     result = subprocess.run(
@@ -44,3 +46,35 @@ def test_a_quick_run_writes_a_report(tmp_path: Path) -> None:
     text = report.read_text()
     assert "## W1" in text and "## W3" in text
     assert "| **ours** |" in text
+
+
+def test_the_cache_replay_and_cold_start_of_w13_run(redis_url: str) -> None:
+    from benchmarks.cache import SECRET
+    from benchmarks.migration import LIVE_KEY
+    from clerk_async.emulator import ClerkEmulator
+    from tests.cache.fleet import free_port
+
+    port = free_port()
+    emulator = ClerkEmulator(
+        secret_key=LIVE_KEY,
+        rate_limit=None,
+        webhook_url=f"http://127.0.0.1:{port}/webhooks",
+        webhook_secret=SECRET,
+    ).start_in_thread()
+    try:
+        results = {}
+        for part, count in (("replay", "300"), ("cold", "120")):
+            arguments = ["--count", count, "--users", "30", "--port", str(port)]
+            done = subprocess.run(
+                [sys.executable, "-m", "benchmarks.cache", "child", part, *arguments,
+                 "--clerk", emulator.url, "--redis", redis_url],
+                capture_output=True, text=True, timeout=300, cwd=ROOT, check=False,
+            )  # fmt: skip
+            assert done.returncode == 0, done.stderr
+            results[part] = msgspec.json.decode(done.stdout.splitlines()[-1])
+    finally:
+        emulator.stop_thread()
+    replay, cold = results["replay"]["extra"], results["cold"]["extra"]
+    assert replay["stale_reads"] == 0 and replay["checked_reads"] == 300
+    assert replay["clerk_requests"] <= replay["users"] + replay["updates"]
+    assert cold["clerk_requests"] <= 2  # 120 users: two batches of at most 100

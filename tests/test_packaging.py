@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from tests.support.processes import run_python
 from tests.support.server import SECRET_KEY, Reply, ScriptedServer
 
@@ -119,6 +121,7 @@ def test_clerk_log_debug_logs_to_stderr_without_the_key(server: ScriptedServer) 
     assert SECRET_KEY not in result.stderr
 
 
+@pytest.mark.slow  # builds the sdist and the wheel, checked in a fresh venv
 def test_build_makes_a_wheel_whose_mirror_comes_from_the_hook(tmp_path: Path) -> None:
     result = subprocess.run(
         [str(ROOT / "scripts/build"), str(tmp_path / "dist")],

@@ -1,19 +1,20 @@
 """What ``authenticate_request`` returns: :class:`RequestState` and the auth objects.
 
 Field names follow Clerk's Python SDK, with what Clerk's JS backend also gives: ``actor`` (the
-``act`` claim), ``session_status`` (``sts``), ``user_id``/``session_id`` on v2 objects. A v2 token's
-organization claims are read as Clerk's JS backend reads them: ``org_role`` with its ``org:``
-prefix, ``org_permissions`` from ``fea``, ``o.per`` and ``o.fpm`` (see :func:`org_permissions`).
+``act`` claim), ``session_status`` (``sts``), ``user_id``/``session_id`` on v2 objects, the
+``features`` and ``plans`` as scoped lists, and ``has()``. A session token's claims are read as
+Clerk's JS backend reads them (:mod:`.session_claims`); ``has()`` decides as it decides
+(:mod:`.authorization`).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
+from .authorization import ReverificationConfig, check_authorization, validate_check
 from .reasons import AuthErrorReason, AuthStatus, TokenVerificationErrorReason
+from .session_claims import add_org_claims, is_v2, org_permissions, read_session_claims
 from .token_types import TokenType, opaque_type
 
 __all__ = [
@@ -29,8 +30,6 @@ __all__ = [
     "org_permissions",
 ]
 
-_DECIMAL = re.compile(r"[0-9]+")
-_ORG_SCOPES = ("o", "ou", "uo")
 _REGISTERED_CLAIMS = frozenset(
     {"iss", "sub", "aud", "exp", "nbf", "iat", "jti", "azp", "scopes", "scope", "client_id"}
 )
@@ -39,9 +38,28 @@ _REGISTERED_CLAIMS = frozenset(
 class AuthObject:
     """The base of every auth object."""
 
+    token_type: TokenType
+
     @property
     def is_authenticated(self) -> bool:
         return True
+
+    def has(
+        self,
+        *,
+        role: str | None = None,
+        permission: str | None = None,
+        feature: str | None = None,
+        plan: str | None = None,
+        reverification: ReverificationConfig | None = None,
+    ) -> bool:
+        """Whether this session may: every part asked must pass (Clerk JS's ``has()``).
+
+        ``False`` for signed-out and machine-token objects; ``TypeError``/``ValueError`` for
+        arguments that are not a check (see :mod:`clerk_async._security.authorization`).
+        """
+        validate_check(role, permission, feature, plan, reverification)
+        return False
 
 
 @dataclass
@@ -66,10 +84,36 @@ class SessionAuthObjectV2(AuthObject):
     org_permissions: list[str] | None = None
     actor: dict[str, Any] | None = None
     session_status: str | None = None
-    features: str | None = None
-    plans: str | None = None
+    #: ``fea`` as scoped names: ``"o:a,u:b"`` is ``["org:a", "user:b"]`` (``ou``/``uo``: both).
+    features: list[str] | None = None
+    #: ``pla``, the same way.
+    plans: list[str] | None = None
     claims: dict[str, Any] | None = field(default=None, repr=False)
     token_type: TokenType = TokenType.SESSION_TOKEN
+
+    def has(
+        self,
+        *,
+        role: str | None = None,
+        permission: str | None = None,
+        feature: str | None = None,
+        plan: str | None = None,
+        reverification: ReverificationConfig | None = None,
+    ) -> bool:
+        return check_authorization(
+            self.sub,
+            self.org_id,
+            self.org_role,
+            self.org_permissions,
+            self.features,
+            self.plans,
+            self.fva,
+            role=role,
+            permission=permission,
+            feature=feature,
+            plan=plan,
+            reverification=reverification,
+        )
 
     @property
     def user_id(self) -> str | None:
@@ -99,11 +143,38 @@ class SessionAuthObjectV1(AuthObject):
     actor: dict[str, Any] | None = None
     session_status: str | None = None
     token_type: TokenType = TokenType.SESSION_TOKEN
+    features: list[str] | None = None
+    plans: list[str] | None = None
+
+    def has(
+        self,
+        *,
+        role: str | None = None,
+        permission: str | None = None,
+        feature: str | None = None,
+        plan: str | None = None,
+        reverification: ReverificationConfig | None = None,
+    ) -> bool:
+        return check_authorization(
+            self.user_id,
+            self.org_id,
+            self.org_role,
+            self.org_permissions,
+            self.features,
+            self.plans,
+            self.factor_verification_age,
+            role=role,
+            permission=permission,
+            feature=feature,
+            plan=plan,
+            reverification=reverification,
+        )
 
 
 @dataclass
 class SignedOutAuthObject(AuthObject):
-    """A session treated as signed out: a ``pending`` session (``sts``), by default."""
+    """A session treated as signed out: a ``pending`` session (``sts``), by default, or a token
+    whose claims Clerk JS refuses (then ``session_status`` is ``None``)."""
 
     session_status: str | None = None
     session_id: None = None
@@ -188,9 +259,7 @@ class RequestState:
         payload = self.payload
         token_type = self.token_type or opaque_type(self.token or "") or TokenType.SESSION_TOKEN
         if token_type is TokenType.SESSION_TOKEN:
-            if treat_pending_as_signed_out and payload.get("sts") == "pending":
-                return SignedOutAuthObject(session_status="pending")
-            return _session_auth(payload)
+            return _session_auth(payload, treat_pending_as_signed_out)
         if token_type is TokenType.API_KEY:
             return _api_key_auth(payload)
         if token_type is TokenType.OAUTH_TOKEN:
@@ -212,42 +281,49 @@ class RequestState:
         )
 
 
-def _session_auth(payload: dict[str, Any]) -> AuthObject:
-    if payload.get("v") == 2:
+def _session_auth(payload: dict[str, Any], treat_pending_as_signed_out: bool) -> AuthObject:
+    fields = read_session_claims(payload)
+    if fields is None:  # Clerk JS's toAuth() throws for these claims: nothing is granted
+        return SignedOutAuthObject()
+    if treat_pending_as_signed_out and fields.session_status == "pending":
+        return SignedOutAuthObject(session_status="pending")
+    if is_v2(payload):
         return SessionAuthObjectV2(
             exp=payload.get("exp"),
             iat=payload.get("iat"),
             iss=payload.get("iss"),
-            sid=payload.get("sid"),
-            sub=payload.get("sub"),
+            sid=fields.session_id,
+            sub=fields.user_id,
             v=2,
             jti=payload.get("jti"),
             role=payload.get("role"),
-            fva=payload.get("fva"),
+            fva=fields.factor_verification_age,
             nbf=payload.get("nbf"),
             email=payload.get("email"),
             azp=payload.get("azp"),
-            org_id=payload.get("org_id"),
-            org_slug=payload.get("org_slug"),
-            org_role=payload.get("org_role"),
-            org_permissions=payload.get("org_permissions"),
-            actor=payload.get("act"),
-            session_status=payload.get("sts"),
-            features=payload.get("fea"),
-            plans=payload.get("pla"),
+            org_id=fields.org_id,
+            org_slug=fields.org_slug,
+            org_role=fields.org_role,
+            org_permissions=fields.org_permissions,
+            actor=fields.actor,
+            session_status=fields.session_status,
+            features=fields.features,
+            plans=fields.plans,
             claims=payload,
         )
     return SessionAuthObjectV1(
-        session_id=payload.get("sid"),
-        user_id=payload.get("sub"),
-        org_id=payload.get("org_id"),
-        org_role=payload.get("org_role"),
-        org_permissions=payload.get("org_permissions"),
-        factor_verification_age=payload.get("fva"),
+        session_id=fields.session_id,
+        user_id=fields.user_id,
+        org_id=fields.org_id,
+        org_role=fields.org_role,
+        org_permissions=fields.org_permissions,
+        factor_verification_age=fields.factor_verification_age,
         claims=payload,
-        org_slug=payload.get("org_slug"),
-        actor=payload.get("act"),
-        session_status=payload.get("sts"),
+        org_slug=fields.org_slug,
+        actor=fields.actor,
+        session_status=fields.session_status,
+        features=fields.features,
+        plans=fields.plans,
     )
 
 
@@ -282,56 +358,3 @@ def _machine_claims(payload: dict[str, Any]) -> dict[str, Any] | None:
         claims = payload.get("claims")
         return claims if isinstance(claims, dict) else None
     return {key: value for key, value in payload.items() if key not in _REGISTERED_CLAIMS}
-
-
-def add_org_claims(payload: dict[str, Any]) -> None:
-    """Add ``org_id``, ``org_slug``, ``org_role`` and ``org_permissions`` to a v2 payload as
-    Clerk's Python SDK does, but with the role's ``org:`` prefix and the permissions aligned as
-    Clerk's JS backend aligns them."""
-    if payload.get("v") != 2:
-        return
-    org = payload.get("o")
-    if not isinstance(org, dict) or not org:
-        return
-    payload["org_id"] = org.get("id")
-    payload["org_slug"] = org.get("slg")
-    role = org.get("rol")
-    payload["org_role"] = f"org:{role}" if isinstance(role, str) and role else None
-    payload["org_permissions"] = org_permissions(payload.get("fea"), org.get("per"), org.get("fpm"))
-
-
-def org_permissions(features: object, permissions: object, masks: object) -> list[str]:
-    """``org:<feature>:<permission>`` for each bit set in each organization feature's mask.
-
-    ``masks`` holds one decimal mask per organization-scoped feature of ``features`` (scope ``o``,
-    ``ou`` or ``uo``), in order; bit *i* (least significant first) grants ``permissions[i]``. A
-    mask that is not a plain decimal number grants nothing, and a malformed feature list grants
-    nothing at all.
-    """
-    if not (isinstance(features, str) and isinstance(permissions, str) and isinstance(masks, str)):
-        return []
-    if not features or not permissions or not masks:
-        return []
-    return list(_org_permissions(features, permissions, masks))
-
-
-@lru_cache(maxsize=1024)  # the same few claim strings arrive on every request of an organization
-def _org_permissions(features: str, permissions: str, masks: str) -> tuple[str, ...]:
-    org_features = []
-    for item in features.split(","):
-        scope, colon, name = item.strip().partition(":")
-        if not colon or not name:
-            return ()
-        if scope in _ORG_SCOPES:
-            org_features.append(name)
-    names = [name.strip() for name in permissions.split(",")]
-    granted = []
-    for feature, raw_mask in zip(org_features, masks.split(",")):  # noqa: B905 (extra masks: none)
-        mask_text = raw_mask.strip()
-        if not _DECIMAL.fullmatch(mask_text) or len(mask_text) > 300:
-            continue
-        mask = int(mask_text)
-        for index, name in enumerate(names):
-            if mask >> index & 1:
-                granted.append(f"org:{feature}:{name}")
-    return tuple(granted)

@@ -1,10 +1,11 @@
 """A local Clerk Backend API for tests, demos and offline development.
 
 ``ClerkEmulator`` serves an in-memory Clerk instance on ``127.0.0.1``: users, organizations,
-invitations, sessions and the rest, with Clerk's error format, rate limiting and optional fault
-injection. Run it with ``python -m clerk_async.emulator``, embed it with ``async with`` / ``with
-ClerkEmulator() as emu:``, or use the ``clerk_emulator`` pytest fixture. bcrypt digests and RS256
-tokens need the ``emulator`` extra (``pip install 'clerk-client[emulator]'``).
+invitations, sessions, machines, machine tokens and the rest, with Clerk's error format, rate
+limiting and optional fault injection. Run it with ``python -m clerk_async.emulator``, embed it
+with ``async with`` / ``with ClerkEmulator() as emu:``, or use the ``clerk_emulator`` pytest
+fixture. bcrypt digests and RS256 tokens need the ``emulator`` extra
+(``pip install 'clerk-client[emulator]'``).
 
 The names below are imported on first use, so that loading the pytest plugin or
 ``clerk_async.emulator.samples`` does not start up the server machinery.

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -19,12 +20,15 @@ from aiohttp import web
 
 from clerk_async._operations import ALL
 
+from .clock import Clock
+from .control import handle_control
 from .errors import APIError, not_found, unauthorized
 from .fallback import register_samples
 from .faults import NO_FAULTS, NO_PLAN, FaultInjector, Faults, server_error
-from .params import Query
+from .params import Body, Query
 from .ratelimit import DEVELOPMENT, RateLimit, TokenBucket, parse_rate_limit
 from .routes import MODELED
+from .routes.machines import M2M_PATH
 from .routing import Call, Router
 from .state import State
 from .state.common import new_id, random_token
@@ -39,6 +43,8 @@ API_PREFIX = "/v1"
 _JSON = "application/json"
 #: Paths served without a secret key: the operations the spec marks public (``Operation.auth``).
 _PUBLIC_PATHS = frozenset(API_PREFIX + op.path for op in ALL if not op.auth)
+#: Paths that also take a machine secret key (the M2M token operations).
+_MACHINE_PATH = API_PREFIX + M2M_PATH
 _encode = msgspec.json.encode
 _decode = msgspec.json.decode
 _EMPTY_QUERY = Query({})
@@ -76,11 +82,15 @@ class Emulator:
         self._user_limit = user_limit
         self._auth = ("Bearer " + self.secret_key).encode()
         self.instance_id = new_id("ins_")
+        #: Machine tokens expire, and webhook retries come due, by this clock.
+        self.clock = Clock()
         #: Sends Svix-signed webhooks of every state change to ``webhook_url`` (if given).
         self.webhooks = (
             None
             if webhook_url is None
-            else WebhookSender(webhook_url, webhook_secret, instance_id=self.instance_id)
+            else WebhookSender(
+                webhook_url, webhook_secret, instance_id=self.instance_id, clock=self.clock
+            )
         )
         self.key = SigningKey(kid=self.instance_id)
         self._origin = "http://127.0.0.1"
@@ -105,6 +115,7 @@ class Emulator:
         self.state.frontend = value
         self.state.invitations.frontend = value
         self.state.sessions.issuer = value
+        self.state.m2m_tokens.issuer = value
 
     @property
     def rate_limit(self) -> RateLimit | None:
@@ -140,11 +151,47 @@ class Emulator:
         return self._injector.injected
 
     def reset(self) -> None:
-        """Forget every object, refill the rate limit, restart the fault sequence."""
+        """Forget every object, refill the rate limit, restart the fault sequence, put the clock
+        back to the wall clock."""
+        self.clock.reset()
         self.state = self._new_state()
         self.rate_limit = self.rate_limit
         self.faults = self.faults
         self.responses = {}
+        if self.webhooks is not None:
+            self.webhooks.run_due()
+
+    def advance_clock(self, seconds: float) -> None:
+        """Move the emulator's clock forward; webhook retries it reaches are sent at once."""
+        self.clock.advance(seconds)
+        if self.webhooks is not None:
+            self.webhooks.run_due()
+
+    def freeze_clock(self) -> None:
+        """Stop the emulator's clock following the wall clock (until :meth:`reset`)."""
+        self.clock.freeze()
+
+    def mint_oauth_token(
+        self,
+        user_id: str,
+        *,
+        client_id: str | None = None,
+        scopes: Sequence[str] = (),
+        seconds_until_expiration: float | None = None,
+    ) -> dict[str, Any]:
+        """An OAuth access token Clerk would have issued to ``client_id`` for ``user_id``: its
+        record, the ``oat_...`` secret under ``token``."""
+        fields: dict[str, Any] = {"user_id": user_id, "scopes": list(scopes)}
+        if client_id is not None:
+            fields["client_id"] = client_id
+        if seconds_until_expiration is not None:
+            fields["seconds_until_expiration"] = seconds_until_expiration
+        return self.state.oauth_tokens.mint(Body(fields))
+
+    def revoke_oauth_token(self, token: str, reason: str | None = None) -> dict[str, Any]:
+        """Revoke an OAuth access token, given as its secret or its id."""
+        fields = {} if reason is None else {"revocation_reason": reason}
+        return self.state.oauth_tokens.revoke_token(token, Body(fields))
 
     def _new_state(self) -> State:
         state = State(
@@ -152,6 +199,7 @@ class Emulator:
             issuer=self._origin,
             frontend=self._origin,
             instance_id=self.instance_id,
+            clock=self.clock,
         )
         live = self.secret_key.startswith("sk_live_")
         state.environment_type = "production" if live else "development"
@@ -173,9 +221,14 @@ class Emulator:
         if not raw_path.startswith(API_PREFIX + "/"):
             return await self._handle_other(request, raw_path)
         header = request.headers.get("Authorization")
-        public = raw_path in _PUBLIC_PATHS
-        if not public and (header is None or not hmac.compare_digest(header.encode(), self._auth)):
-            return self._error(_auth_error(header))
+        caller: str | None = None
+        if raw_path not in _PUBLIC_PATHS and not (
+            header is not None and hmac.compare_digest(header.encode(), self._auth)
+        ):
+            machine = self._machine(raw_path, header)
+            if machine is None:
+                return self._error(_auth_error(header))
+            caller = machine
         bucket = self._bucket
         if bucket is not None:
             wait = bucket.take()
@@ -190,13 +243,25 @@ class Emulator:
                 self._drop(request)
             if plan.status is not None:
                 return self._error(server_error(plan.status))
-        status, payload = await self._dispatch(request, raw_path[len(API_PREFIX) :], raw_query)
+        path = raw_path[len(API_PREFIX) :]
+        status, payload = await self._dispatch(request, path, raw_query, caller)
         if plan.drop_after:
             self._drop(request)
         self.responses[status] = self.responses.get(status, 0) + 1
         return web.Response(body=payload, status=status, content_type=_JSON)
 
-    async def _dispatch(self, request: web.Request, path: str, raw_query: str) -> tuple[int, bytes]:
+    def _machine(self, raw_path: str, header: str | None) -> str | None:
+        """The machine a machine secret key belongs to, on the paths that take one."""
+        if header is None or not header.startswith("Bearer "):
+            return None
+        if raw_path != _MACHINE_PATH and not raw_path.startswith(_MACHINE_PATH + "/"):
+            return None
+        machine = self.state.machines.by_secret(header.removeprefix("Bearer "))
+        return None if machine is None else machine.id
+
+    async def _dispatch(
+        self, request: web.Request, path: str, raw_query: str, caller: str | None
+    ) -> tuple[int, bytes]:
         match = self.router.match(request.method, path)
         if match is None:
             error = not_found("route", f"{request.method} {API_PREFIX}{path}")
@@ -213,10 +278,12 @@ class Emulator:
                     files = await _read_form(request)
                 else:
                     json = _parse_json(await request.read())
-            call = Call(self.state, params, query, json, files, self._origin)
+            call = Call(self.state, params, query, json, files, self._origin, caller)
             if self.webhooks is not None:
-                return 200, _encode(self.webhooks.run(route, call, request))
-            return 200, _encode(route.handler(call))
+                result = self.webhooks.run(route, call, request)
+            else:
+                result = route.handler(call)
+            return call.status, _encode(result)
         except APIError as error:
             return error.status, error.body()
         except Exception as exc:
@@ -231,8 +298,6 @@ class Emulator:
         if path == "/__emulator/health":
             return web.Response(body=b'{"status":"ok"}', content_type=_JSON)
         if path.startswith("/__emulator/"):
-            from .control import handle_control
-
             header = request.headers.get("Authorization")
             if header is None or not hmac.compare_digest(header.encode(), self._auth):
                 return self._error(_auth_error(header))

@@ -1,8 +1,10 @@
 """Passwords: plaintext ones checked and stored salted, imported digests verified by their hasher.
 
 Every ``password_hasher`` Clerk accepts is accepted here, its digest parsed by the shared
-:mod:`clerk_async._password_digests` (a malformed one answers 422 naming ``password_digest``) and
-checked by ``verify_password`` as Clerk would. One exception: ``awscognito`` is not a hash but a
+:mod:`clerk_async._password_digests` in exactly the form Clerk's docs give (anything else, such as
+Django's own ``pbkdf2_sha1`` or werkzeug's ``scrypt:`` without the leading ``$``, answers 422
+``form_param_format_invalid`` naming ``password_digest``) and checked by ``verify_password`` as
+Clerk would. One exception: ``awscognito`` is not a hash but a
 pointer to the Cognito user pool that Clerk asks at the user's first sign-in; the emulator has no
 Cognito to ask, so it stores the import and answers every ``verify_password`` for that user with
 ``form_password_incorrect``. The ``md5_salted``/``sha256_salted`` composition is undocumented;

@@ -23,9 +23,13 @@ Handler = Callable[["Call"], Any]
 
 
 class Call:
-    """One request, parsed: path parameters, query, body, and the emulator's state."""
+    """One request, parsed: path parameters, query, body, and the emulator's state.
 
-    __slots__ = ("_json", "files", "frontend", "params", "query", "state")
+    ``caller`` is the machine whose secret key authenticated the request (``None``: the instance
+    secret key). A handler answering another success status than 200 sets ``status``.
+    """
+
+    __slots__ = ("_json", "caller", "files", "frontend", "params", "query", "state", "status")
 
     def __init__(
         self,
@@ -35,6 +39,7 @@ class Call:
         json: Any,
         files: Mapping[str, bytes | str] | None = None,
         frontend: str = "",
+        caller: str | None = None,
     ) -> None:
         self.state = state
         self.params = params
@@ -42,6 +47,8 @@ class Call:
         self._json = json
         self.files = files or {}
         self.frontend = frontend
+        self.caller = caller
+        self.status = 200
 
     def body(self) -> Body:
         """The JSON object body; ``{}`` when there was none, 400 when it is not an object."""

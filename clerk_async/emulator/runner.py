@@ -3,7 +3,7 @@
 ``async with ClerkEmulator() as emu:`` serves on the current loop; ``with ClerkEmulator() as emu:``
 serves from a daemon thread with its own loop, for blocking code and for sync and async tests
 alike. Either way ``emu.url`` and ``emu.secret_key`` are what a client needs, and the knobs
-(``reset()``, ``rate_limit``, ``faults``) can be changed while it runs.
+(``reset()``, ``rate_limit``, ``faults``, the clock) can be changed while it runs.
 """
 
 from __future__ import annotations
@@ -11,13 +11,14 @@ from __future__ import annotations
 import asyncio
 import socket
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from aiohttp import web
 
 from .app import API_PREFIX, Emulator
+from .controls import BillingControls, SessionControls
 from .faults import Faults
 from .ratelimit import DEVELOPMENT, RateLimit
 from .state import State
@@ -188,6 +189,54 @@ class ClerkEmulator:
 
     def jwks(self) -> dict[str, Any]:
         return self.emulator.key.jwks()
+
+    # -- the clock and machine tokens ----------------------------------------------------------
+
+    def advance_clock(self, seconds: float) -> None:
+        """Move the emulator's clock ``seconds`` forward: machine tokens expire by it, and webhook
+        retries it reaches are sent at once. :meth:`reset` puts it back to the wall clock."""
+        self._in_loop(lambda: self.emulator.advance_clock(seconds))
+
+    def freeze_clock(self) -> None:
+        """Stop the emulator's clock following the wall clock: it moves only by
+        :meth:`advance_clock` (until :meth:`reset`)."""
+        self._in_loop(self.emulator.freeze_clock)
+
+    def mint_oauth_token(
+        self,
+        user_id: str,
+        *,
+        client_id: str | None = None,
+        scopes: Sequence[str] = (),
+        seconds_until_expiration: float | None = None,
+    ) -> dict[str, Any]:
+        """An OAuth access token, as if ``user_id`` had granted it to the OAuth app
+        ``client_id`` (made up when not given), valid for an hour unless told otherwise: its
+        record, with the ``oat_...`` secret under ``token``."""
+        return self._in_loop(
+            lambda: self.emulator.mint_oauth_token(
+                user_id,
+                client_id=client_id,
+                scopes=scopes,
+                seconds_until_expiration=seconds_until_expiration,
+            )
+        )
+
+    def revoke_oauth_token(self, token: str, reason: str | None = None) -> dict[str, Any]:
+        """Revoke an OAuth access token (its secret or its id); its record."""
+        return self._in_loop(lambda: self.emulator.revoke_oauth_token(token, reason))
+
+    # -- billing and sessions ------------------------------------------------------------------
+
+    @property
+    def billing(self) -> BillingControls:
+        """Plans and features, and who is subscribed to which (``pla``/``fea`` of tokens)."""
+        return BillingControls(self.emulator, self._in_loop)
+
+    @property
+    def sessions(self) -> SessionControls:
+        """A session's factor verification ages and tasks (``fva``/``sts`` of tokens)."""
+        return SessionControls(self.emulator, self._in_loop)
 
     def public_key_pem(self) -> str:
         """The PEM public key session tokens verify with (as ``CLERK_JWT_KEY`` would hold)."""

@@ -5,6 +5,10 @@ background task on the serving loop, so the API answers without waiting for the 
 attempt is signed afresh with :func:`clerk_async.webhooks.sign_webhook` (same ``svix-id``, new
 timestamp), as Svix does; an attempt without a 2xx answer is retried after the next of
 ``retry_delays`` seconds, then given up. ``deliveries`` records the outcome of the latest ones.
+
+Retries come due on the emulator's clock (:mod:`.clock`): a wall-clock timer sends them on time,
+and :meth:`WebhookSender.run_due` sends at once those that moving the clock forward made due (a
+frozen clock arms no timer: its retries wait for the clock to reach them).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import msgspec
 
 from clerk_async.webhooks import WebhookVerificationError, sign_webhook
 
+from .clock import Clock
 from .state.common import now_ms
 from .webhook_events import RULES, snapshot
 
@@ -59,6 +64,10 @@ class WebhookDelivery:
     delivered: bool = False
     gave_up: bool = False
     error: str | None = None
+    #: When the last attempt ended, and when the next one is due (None: none is scheduled), in
+    #: Unix milliseconds of the emulator's clock.
+    last_attempt_at: int | None = None
+    next_attempt_at: int | None = None
 
 
 @dataclass(eq=False)
@@ -66,6 +75,7 @@ class _Message:
     body: bytes
     delivery: WebhookDelivery
     timer: asyncio.TimerHandle | None = field(default=None, repr=False)
+    due_ms: int = 0
 
 
 class WebhookSender:
@@ -79,6 +89,7 @@ class WebhookSender:
         instance_id: str,
         retry_delays: Sequence[float] = DEFAULT_RETRY_DELAYS,
         timeout_s: float = ATTEMPT_TIMEOUT_S,
+        clock: Clock | None = None,
     ) -> None:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
@@ -92,10 +103,13 @@ class WebhookSender:
         self.instance_id = instance_id
         self.retry_delays = tuple(retry_delays)
         self.timeout_s = timeout_s
+        self.clock = clock or Clock()
         self.deliveries: deque[WebhookDelivery] = deque(maxlen=HISTORY)
         self._queue: asyncio.Queue[_Message] | None = None
         self._idle: asyncio.Event | None = None
-        self._pending = 0
+        self._quiet: asyncio.Event | None = None
+        self._pending = 0  # events neither delivered nor given up
+        self._busy = 0  # events queued or being sent
         self._retrying: set[_Message] = set()
         self._session: aiohttp.ClientSession | None = None
         self._task: asyncio.Task[None] | None = None
@@ -109,6 +123,8 @@ class WebhookSender:
         self._queue = asyncio.Queue()
         self._idle = asyncio.Event()
         self._idle.set()
+        self._quiet = asyncio.Event()
+        self._quiet.set()
         self._session = aiohttp.ClientSession(headers={"User-Agent": USER_AGENT})
         self._task = asyncio.create_task(self._work(), name="clerk-emulator-webhooks")
 
@@ -139,6 +155,16 @@ class WebhookSender:
             await asyncio.wait_for(self._idle.wait(), timeout)
         except asyncio.TimeoutError:
             raise TimeoutError(f"{self._pending} webhook(s) still undelivered") from None
+
+    async def settle(self, timeout: float = 10.0) -> None:
+        """Wait until no event is queued or being sent; retries waiting for their time may remain
+        (with a frozen clock, until it is advanced)."""
+        if self._quiet is None:
+            return
+        try:
+            await asyncio.wait_for(self._quiet.wait(), timeout)
+        except asyncio.TimeoutError:
+            raise TimeoutError(f"{self._busy} webhook(s) still being sent") from None
 
     # -- events ----------------------------------------------------------------------------------
 
@@ -183,7 +209,7 @@ class WebhookSender:
             return delivery
         self._pending += 1
         self._idle.clear()
-        self._queue.put_nowait(_Message(msgspec.json.encode(payload), delivery))
+        self._enqueue(_Message(msgspec.json.encode(payload), delivery))
         return delivery
 
     # -- delivery --------------------------------------------------------------------------------
@@ -197,6 +223,10 @@ class WebhookSender:
             except Exception:
                 logger.exception("webhook delivery failed unexpectedly")
                 self._finish(message, gave_up=True)
+            finally:
+                self._busy -= 1
+                if self._busy == 0 and self._quiet is not None:
+                    self._quiet.set()
 
     async def _attempt(self, message: _Message) -> None:
         assert self._session is not None
@@ -218,6 +248,7 @@ class WebhookSender:
         except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
             delivery.status = None
             delivery.error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        delivery.last_attempt_at = self.clock.now_ms()
         if delivery.error is None:
             delivery.delivered = True
             self._finish(message, gave_up=False)
@@ -231,15 +262,48 @@ class WebhookSender:
             )
             self._finish(message, gave_up=True)
         else:
-            delay = self.retry_delays[delivery.attempts - 1]
-            message.timer = asyncio.get_running_loop().call_later(delay, self._retry, message)
+            delay_ms = round(self.retry_delays[delivery.attempts - 1] * 1000)
+            message.due_ms = delivery.last_attempt_at + delay_ms
+            delivery.next_attempt_at = message.due_ms
             self._retrying.add(message)
+            self._arm(message)
+
+    def run_due(self) -> None:
+        """Send now the retries the clock has reached; re-time the others (after it moved)."""
+        now = self.clock.now_ms()
+        for message in sorted(self._retrying, key=lambda m: m.due_ms):
+            if message.timer is not None:
+                message.timer.cancel()
+                message.timer = None
+            if message.due_ms <= now:
+                self._retry(message)
+            else:
+                self._arm(message)
+
+    def _arm(self, message: _Message) -> None:
+        if self.clock.frozen:
+            return
+        delay = max(0.0, (message.due_ms - self.clock.now_ms()) / 1000)
+        message.timer = asyncio.get_running_loop().call_later(delay, self._timer_fired, message)
+
+    def _timer_fired(self, message: _Message) -> None:
+        message.timer = None
+        if message.due_ms <= self.clock.now_ms():
+            self._retry(message)
+        else:  # the clock was frozen or reset meanwhile
+            self._arm(message)
 
     def _retry(self, message: _Message) -> None:
         self._retrying.discard(message)
-        message.timer = None
-        if self._queue is not None:
-            self._queue.put_nowait(message)
+        message.delivery.next_attempt_at = None
+        self._enqueue(message)
+
+    def _enqueue(self, message: _Message) -> None:
+        if self._queue is None or self._quiet is None:
+            return
+        self._busy += 1
+        self._quiet.clear()
+        self._queue.put_nowait(message)
 
     def _finish(self, message: _Message, *, gave_up: bool) -> None:
         message.delivery.gave_up = gave_up

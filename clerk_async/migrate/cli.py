@@ -72,6 +72,17 @@ _rate_option = click.option(
     help="Requests per period for the whole run, e.g. 1000/10s; auto: 1000/10s for an sk_live_ "
     "key, else 100/10s.",
 )
+
+
+def _check_columns(
+    ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
+) -> dict[str, str]:
+    pairs = [item.partition("=") for item in value]
+    if any(not role or not sep or not name for role, sep, name in pairs):
+        raise click.BadParameter("give each column as ROLE=NAME, e.g. id=user_id")
+    return {role.strip(): name.strip() for role, _, name in pairs}
+
+
 _yes_option = click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
 
 
@@ -104,6 +115,15 @@ def cli() -> None:
     help="Cognito: what users sign in with.",
 )
 @click.option(
+    "--column",
+    "columns",
+    multiple=True,
+    callback=_check_columns,
+    metavar="ROLE=NAME",
+    help="werkzeug: the users table's column for a role (id, email, username, password_hash, "
+    "first_name, last_name, created_at) when not named so; repeatable.",
+)
+@click.option(
     "--report",
     type=click.Path(dir_okay=False),
     help="NDJSON report, one line per record [default: the journal's name + .report.ndjson].",
@@ -121,6 +141,7 @@ def import_command(
     cognito_user_pool_id: str | None,
     cognito_client_id: str | None,
     cognito_identifier: str,
+    columns: dict[str, str],
     report: str | None,
     concurrency: int | None,
     dry_run: bool,
@@ -136,6 +157,7 @@ def import_command(
         cognito_user_pool_id=cognito_user_pool_id,
         cognito_client_id=cognito_client_id,
         cognito_identifier=cognito_identifier,
+        columns=columns,
     )
     if dry_run:
         raise click.exceptions.Exit(_dry_run(inputs, journal, report))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,8 @@ class MigrationInput:
     cognito_user_pool_id: str | None = None
     cognito_client_id: str | None = None
     cognito_identifier: str = "username"
+    #: werkzeug: ``(role, column name)`` pairs, sorted.
+    columns: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def of(
@@ -47,6 +49,7 @@ class MigrationInput:
         cognito_user_pool_id: str | None = None,
         cognito_client_id: str | None = None,
         cognito_identifier: str = "username",
+        columns: Mapping[str, str] | None = None,
     ) -> MigrationInput:
         """Paths made absolute, so a resume from another directory finds the same files."""
         return cls(
@@ -57,6 +60,7 @@ class MigrationInput:
             cognito_user_pool_id=cognito_user_pool_id,
             cognito_client_id=cognito_client_id,
             cognito_identifier=cognito_identifier,
+            columns=tuple(sorted((columns or {}).items())),
         )
 
     @classmethod
@@ -71,8 +75,9 @@ class MigrationInput:
                 cognito_user_pool_id=description.get("cognito_user_pool_id"),
                 cognito_client_id=description.get("cognito_client_id"),
                 cognito_identifier=description.get("cognito_identifier") or "username",
+                columns=tuple(sorted(dict(description.get("columns") or {}).items())),
             )
-        except (KeyError, TypeError) as exc:
+        except (KeyError, TypeError, ValueError) as exc:
             raise JournalStateError(f"the journal's input description is damaged: {exc}") from None
 
     def description(self) -> dict[str, Any]:
@@ -84,6 +89,7 @@ class MigrationInput:
             "cognito_user_pool_id": self.cognito_user_pool_id,
             "cognito_client_id": self.cognito_client_id,
             "cognito_identifier": self.cognito_identifier,
+            "columns": dict(self.columns),
         }
 
     def __iter__(self) -> Iterator[SourceRecord | SkippedRecord]:
@@ -95,6 +101,7 @@ class MigrationInput:
             cognito_user_pool_id=self.cognito_user_pool_id,
             cognito_client_id=self.cognito_client_id,
             cognito_identifier=self.cognito_identifier,  # type: ignore[arg-type]
+            columns=dict(self.columns) or None,
         )
 
     def fingerprint(self) -> str:
@@ -102,6 +109,8 @@ class MigrationInput:
         digest = hashlib.sha256()
         for name in ("source", "cognito_user_pool_id", "cognito_client_id", "cognito_identifier"):
             digest.update(f"{name}={getattr(self, name)}\n".encode())
+        if self.columns:  # absent from journals started before the option existed
+            digest.update(f"columns={self.columns}\n".encode())
         for role, path in (
             *(("file", path) for path in self.files),
             ("password_hashes", self.password_hashes),

@@ -70,6 +70,8 @@ class Entry:
     claims: tuple[tuple[str, str], ...] = ()
     #: The names of the record's fields that the import leaves out.
     dropped: tuple[str, ...] = ()
+    #: What the reader noticed without refusing the record (imported without a password...).
+    note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,12 +87,13 @@ class JournalRow:
     identifier: str | None
     attempts: int
     uncertain: bool
+    note: str | None = None
     dropped: tuple[str, ...] = ()
 
 
 _ROW_COLUMNS = (
     "seq, external_id, location, status, clerk_id, code, message, field, identifier, attempts, "
-    "uncertain, dropped"
+    "uncertain, note, dropped"
 )
 
 
@@ -270,13 +273,14 @@ class Journal:
                     message = f"the {kind.replace('_', ' ')} {value} is also in {holder}"
             dropped = self._dropped_set(entry.dropped) if entry.dropped else None
             rows.append((offset, entry.external_id, entry.location, status, code, message, field,
-                         identifier, self.run_id, now, dropped))  # fmt: skip
+                         identifier, self.run_id, now, entry.note, dropped))  # fmt: skip
             statuses.append(status)
             self._live[status] += 1
         self._begin()
         self._db.executemany(
             "INSERT INTO records (seq, external_id, location, status, code, message, field, "
-            "identifier, run_id, updated_at, dropped) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "identifier, run_id, updated_at, note, dropped) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
         self._db.executemany("INSERT INTO claims VALUES (?, ?, ?)", claims)
@@ -576,7 +580,8 @@ def _row(row: tuple[Any, ...], dropped: dict[int, tuple[str, ...]]) -> JournalRo
         identifier=row[8],
         attempts=int(row[9]),
         uncertain=bool(row[10]),
-        dropped=() if row[11] is None else dropped.get(int(row[11]), ()),
+        note=row[11],
+        dropped=() if row[12] is None else dropped.get(int(row[12]), ()),
     )
 
 

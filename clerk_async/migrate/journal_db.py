@@ -36,6 +36,7 @@ CREATE TABLE IF NOT EXISTS records (
     uncertain INTEGER NOT NULL DEFAULT 0,
     run_id TEXT,
     updated_at REAL NOT NULL,
+    note TEXT,
     dropped INTEGER
 );
 CREATE INDEX IF NOT EXISTS records_by_status ON records (status, seq);
@@ -65,7 +66,7 @@ CREATE TABLE IF NOT EXISTS rollback_log (
 );
 """
 #: Columns added since schema 1 was first written: added to an older journal when it is opened.
-_ADDED_COLUMNS = {"records": {"dropped": "INTEGER"}}
+_ADDED_COLUMNS = {"records": {"note": "TEXT", "dropped": "INTEGER"}}
 
 
 def connect(path: Path, *, scratch: bool) -> sqlite3.Connection:

@@ -47,8 +47,11 @@ def entry_for(outcome: MappedUser | InvalidRecord | SkippedRecord) -> Entry:
     if isinstance(outcome, MappedUser):
         claims = (("external_id", outcome.external_id), *outcome.identifiers)
         dropped = outcome.record.draft.dropped
+        note = "; ".join(outcome.notes) or None
         location = outcome.record.location
-        return Entry(outcome.external_id, location, "pending", claims=claims, dropped=dropped)
+        return Entry(
+            outcome.external_id, location, "pending", claims=claims, note=note, dropped=dropped
+        )
     if isinstance(outcome, InvalidRecord):
         return Entry(
             outcome.external_id,

@@ -13,11 +13,11 @@ The interface, in the order a record travels (everything here is pure: no networ
         ...
 
 ``read_source(source, paths, *, password_hashes=None, hash_config=None,
-cognito_user_pool_id=None, cognito_client_id=None)`` streams every file in order and yields a
-:class:`SourceRecord` or a :class:`SkippedRecord` per record; a problem with a whole file (it cannot
-be opened or decoded, its format is not one the source writes, a Firebase export holds password
-hashes but no hash config was given) raises a :class:`SourceError` subclass before or while
-reading it. ``map_record(record)`` turns one record into a :class:`MappedUser` (a validated
+cognito_user_pool_id=None, cognito_client_id=None, columns=None)`` streams every file in order
+and yields a :class:`SourceRecord` or a :class:`SkippedRecord` per record; a problem with a whole
+file (it cannot be opened or decoded, its format is not one the source writes, a Firebase export
+holds password hashes but no hash config was given) raises a :class:`SourceError` subclass before
+or while reading it. ``map_record(record)`` turns one record into a :class:`MappedUser` (a validated
 ``CreateUserRequest``) or an :class:`InvalidRecord` naming the field and the reason.
 
 The types are frozen msgspec Structs (cheap to build a million of; copy one with
@@ -52,7 +52,16 @@ __all__ = [
 ]
 
 SourceName: TypeAlias = Literal[
-    "clerk", "auth0", "firebase", "supabase", "authjs", "cognito", "jsonl", "csv"
+    "clerk",
+    "auth0",
+    "firebase",
+    "supabase",
+    "authjs",
+    "cognito",
+    "django",
+    "werkzeug",
+    "jsonl",
+    "csv",
 ]
 #: Every value ``read_source`` accepts as its ``source``, the CLI's ``--from``.
 SOURCES: tuple[SourceName, ...] = (
@@ -62,6 +71,8 @@ SOURCES: tuple[SourceName, ...] = (
     "supabase",
     "authjs",
     "cognito",
+    "django",
+    "werkzeug",
     "jsonl",
     "csv",
 )

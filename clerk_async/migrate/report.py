@@ -39,6 +39,8 @@ class ReportLine(msgspec.Struct):
     identifier: str | None = None
     location: str | None = None
     attempts: int = 0
+    #: What the reader noticed about an imported record (a password left out, and why).
+    note: str | None = None
     #: The record's fields, holding a value, that the import left out.
     dropped: list[str] = msgspec.field(default_factory=list)
 
@@ -149,6 +151,7 @@ def _line(row: JournalRow) -> ReportLine:
         identifier=row.identifier,
         location=row.location,
         attempts=row.attempts,
+        note=row.note,
         dropped=list(row.dropped),
     )
 

@@ -4,8 +4,11 @@
 The same names as Clerk's Python SDK (``clerk_backend_api.security``); in ``clerk_async``
 ``authenticate_request`` and ``verify_token`` are coroutines, in ``clerk_sync.security`` plain
 functions. ``Clerk.authenticate_request`` / ``Clerk.verify_token`` do the same through a client.
+``has()`` on the auth objects and ``decide_access`` (the answer for a route's
+:class:`Requirement`) are pure and shared by both packages.
 """
 
+from clerk_async._security.access import AccessDecision, Requirement, decide_access
 from clerk_async._security.auth import (
     APIKeyMachineAuthObject,
     AuthObject,
@@ -15,6 +18,13 @@ from clerk_async._security.auth import (
     SessionAuthObjectV1,
     SessionAuthObjectV2,
     SignedOutAuthObject,
+)
+from clerk_async._security.authorization import (
+    Reverification,
+    ReverificationConfig,
+    ReverificationDict,
+    ReverificationLevel,
+    ReverificationPreset,
 )
 from clerk_async._security.options import AuthenticateRequestOptions, VerifyTokenOptions
 from clerk_async._security.reasons import (
@@ -29,6 +39,7 @@ from ._verify import authenticate_request, verify_token
 
 __all__ = [
     "APIKeyMachineAuthObject",
+    "AccessDecision",
     "AuthErrorReason",
     "AuthObject",
     "AuthStatus",
@@ -36,6 +47,12 @@ __all__ = [
     "M2MMachineAuthObject",
     "OAuthMachineAuthObject",
     "RequestState",
+    "Requirement",
+    "Reverification",
+    "ReverificationConfig",
+    "ReverificationDict",
+    "ReverificationLevel",
+    "ReverificationPreset",
     "SessionAuthObjectV1",
     "SessionAuthObjectV2",
     "SignedOutAuthObject",
@@ -44,5 +61,6 @@ __all__ = [
     "TokenVerificationErrorReason",
     "VerifyTokenOptions",
     "authenticate_request",
+    "decide_access",
     "verify_token",
 ]

@@ -44,7 +44,7 @@ SEED_KEYWORDS = {
 
 def seed_rows() -> list[tuple[str, str, bool]]:
     if not SEED_FILE.exists():
-        pytest.skip(f"{SEED_FILE} is not there")
+        pytest.skip(f"needs {SEED_FILE}: the list of required names, kept beside the project")
     rows = []
     for line in SEED_FILE.read_text(encoding="utf-8").splitlines():
         match = ROW.match(line)

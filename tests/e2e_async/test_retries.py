@@ -122,16 +122,16 @@ async def test_429_with_an_http_date_is_honoured(client: Clerk, server: Scripted
 
 
 async def test_429_asking_for_too_long_a_wait_is_raised_at_once(
-    client: Clerk, server: ScriptedServer
+    client: Clerk, server: ScriptedServer, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.DEBUG, logger="clerk")
     server.script("GET", "/v1/users/user_1", Reply(429, headers={"Retry-After": "3600"}), OK)
 
-    started = time.monotonic()
     with pytest.raises(RateLimitError) as caught:
         await client.send(GET_USER, User, path={"user_id": "user_1"})
 
     assert caught.value.retry_after == 3600
-    assert time.monotonic() - started < 5
+    assert not [r for r in caplog.records if r.getMessage().startswith("retrying")]  # no wait
     assert len(server.requests_to("GET", "/v1/users/user_1")) == 1
 
 
@@ -146,15 +146,16 @@ async def test_retries_stop_after_max_retries(client: Clerk, server: ScriptedSer
 
 
 async def test_retries_stop_at_max_elapsed_time(server: ScriptedServer) -> None:
-    server.script("GET", "/v1/users/user_1", Reply(503))
-    slow = RetryConfig("backoff", BackoffStrategy(300, 300, 1.0, 500), True, max_retries=None)
+    # The second answer comes after the whole 1 s budget is spent: the third, which would
+    # succeed, is never asked for.
+    server.script("GET", "/v1/users/user_1", Reply(503), Reply(503, delay=1.2), OK)
+    budget = RetryConfig("backoff", BackoffStrategy(10, 10, 1.0, 1_000), True, max_retries=None)
 
-    async with Clerk(bearer_auth=SECRET_KEY, server_url=server.url, retry_config=slow) as clerk:
+    async with Clerk(bearer_auth=SECRET_KEY, server_url=server.url, retry_config=budget) as clerk:
         with pytest.raises(InternalServerError):
             await clerk.send(GET_USER, User, path={"user_id": "user_1"})
 
-    # 150-300 ms per wait within a 500 ms budget: two or three attempts, never more
-    assert 2 <= len(server.requests_to("GET", "/v1/users/user_1")) <= 3
+    assert len(server.requests_to("GET", "/v1/users/user_1")) == 2
 
 
 async def test_retries_none_disables_retries(client: Clerk, server: ScriptedServer) -> None:
@@ -215,11 +216,10 @@ async def test_timeout_on_post_raises_and_is_not_retried(
 ) -> None:
     server.script("POST", "/v1/users", Reply(200, json={"id": "user_1"}, delay=2.0), OK)
 
-    started = time.monotonic()
+    # Cut at 300 ms: waited out, the call would have succeeded after 2 s.
     with pytest.raises(APITimeoutError) as caught:
         await client.send(CREATE_USER, User, body=new_user_body(), timeout_ms=300)
 
-    assert time.monotonic() - started < 1.5
     assert caught.value.request_sent is True
     assert len(server.requests_to("POST", "/v1/users")) == 1
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import pickle
-import time
 from typing import Any
 
 import pytest
@@ -58,11 +57,11 @@ async def test_a_body_that_trickles_in_is_cut_at_the_deadline(
     body = b'{"id": "user_1", "first_name": "' + b"x" * 40 + b'"}'
     server.script("GET", "/v1/users/user_1", Reply(200, body=body, action="trickle", trickle=0.1))
 
-    started = time.monotonic()
+    # Each byte comes well within 500 ms, the whole body in 5.5 s: only a deadline over the
+    # whole response, body included, ends this call with a timeout.
     with pytest.raises(APITimeoutError) as caught:
         await client.send(GET_USER, User, path={"user_id": "user_1"}, timeout_ms=500, retries=None)
 
-    assert time.monotonic() - started < 1.5  # the whole body would take 5.5 s
     assert caught.value.request_sent
 
 

@@ -6,7 +6,6 @@ failures."""
 from __future__ import annotations
 
 import functools
-import time
 from typing import Any
 
 import pytest
@@ -175,15 +174,13 @@ def test_a_hung_jwks_endpoint_costs_a_bounded_time(server: ScriptedServer) -> No
         timeout_ms=300,
         retry_config=RetryConfig("none"),
     ) as client:
-        started = time.monotonic()
+        # Waited out, the key set would come after 2 s and sign the request in.
         state = client.authenticate_request(_bearer(sign()))
-        elapsed = time.monotonic() - started
         # A request just after a failed load fails at once, without another fetch.
         again = client.authenticate_request(_bearer(sign()))
 
     assert state.reason is Reason.JWK_FAILED_TO_LOAD
     assert again.reason is Reason.JWK_FAILED_TO_LOAD
-    assert elapsed < 1.5
     assert _fetches(server) == 1
 
 

@@ -12,6 +12,7 @@ from clerk_async.migrate import demo
 from clerk_async.migrate.demo_data import generate_auth0_export, password_of
 
 
+@pytest.mark.slow  # the whole demo: an import killed with SIGKILL, then resumed
 def test_the_demo_kills_resumes_and_finds_every_user_once(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

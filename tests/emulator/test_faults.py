@@ -30,7 +30,7 @@ async def test_latency(emu: ClerkEmulator, api: Api) -> None:
     started = time.monotonic()
     reply = await api.get("/users")
     assert reply.status == 200
-    assert 0.15 <= time.monotonic() - started < 1.0
+    assert time.monotonic() - started >= 0.15  # the latency was applied
 
 
 async def test_faults_can_target_methods(emu: ClerkEmulator, api: Api) -> None:

@@ -36,8 +36,8 @@ FIREBASE_VECTOR = "$".join(
 )
 
 
-def _pbkdf2(algorithm: str, salt: bytes, iterations: int = 1000) -> bytes:
-    return hashlib.pbkdf2_hmac(algorithm, PASSWORD.encode(), salt, iterations)
+def _pbkdf2(algorithm: str, salt: bytes, iterations: int = 1000, dklen: int | None = None) -> bytes:
+    return hashlib.pbkdf2_hmac(algorithm, PASSWORD.encode(), salt, iterations, dklen)
 
 
 def _symfony(salt: str, iterations: int) -> str:
@@ -65,7 +65,10 @@ def _vectors() -> list[tuple[str, str]]:
         ("md5", hashlib.md5(PASSWORD.encode()).hexdigest()),
         ("md5_phpass", passlib_hash.phpass.using(ident="H", rounds=8).hash(PASSWORD)),
         ("md5_salted", "s4lt$" + hashlib.md5(b"s4lt" + PASSWORD.encode()).hexdigest()),
-        ("pbkdf2_sha1", f"pbkdf2_sha1$1000${salt.hex()}${_pbkdf2('sha1', salt).hex()}"),
+        (  # no key length: Clerk's default, 32 bytes
+            "pbkdf2_sha1",
+            f"pbkdf2_sha1$1000${salt.hex()}${_pbkdf2('sha1', salt, dklen=32).hex()}",
+        ),
         (
             "pbkdf2_sha1",  # a salt that is not hex is taken as its bytes; explicit key length
             f"pbkdf2_sha1$1000$not-hex${_pbkdf2('sha1', b'not-hex').hex()}$20",
@@ -114,7 +117,7 @@ def test_firebase_scrypt_published_vector() -> None:
 
 def test_werkzeug_scrypt() -> None:
     raw = hashlib.scrypt(PASSWORD.encode(), salt=b"saltsalt", n=1024, r=8, p=1, maxmem=2**24)
-    password = from_digest(f"scrypt:1024:8:1$saltsalt${raw.hex()}", "scrypt_werkzeug")
+    password = from_digest(f"$scrypt:1024:8:1$saltsalt${raw.hex()}", "scrypt_werkzeug")
 
     assert password.verify(PASSWORD)
     assert not password.verify("other")
@@ -133,18 +136,24 @@ def test_awscognito_is_accepted_but_never_verifies_locally() -> None:
         ("bcrypt", "$2b$10$short"),
         ("bcrypt_peppered", bcrypt.hashpw(b"x", bcrypt.gensalt(4)).decode()),  # no pepper
         ("md5", "0" * 31),
+        ("scrypt_werkzeug", "$scrypt:1024:8:1$salt$abcd\n"),  # a trailing line break
+        ("bcrypt", bcrypt.hashpw(b"x", bcrypt.gensalt(4)).decode() + "\n"),
+        ("pbkdf2_sha256", "pbkdf2_sha256$\u0661\u0660\u0660$c2FsdA==$aGFzaA=="),  # not ASCII digits
         ("md5_salted", "0" * 32),  # no salt
         ("sha256_salted", "salt$" + "g" * 64),
         ("pbkdf2_sha1", "pbkdf2_sha1$0$salt$abcd"),
         ("pbkdf2_sha1", "pbkdf2_sha1$10$salt$abcd$32"),  # key length is not the hash's
+        ("pbkdf2_sha1", "pbkdf2_sha1$10$salt$" + "ab" * 20),  # no key length: 32 bytes, not 20
         ("pbkdf2_sha256", "pbkdf2_sha256$10$not base64!$abcd"),
         ("pbkdf2_sha512", "pbkdf2_sha512$10$salt$not-hex"),
         ("phpass", "$P$Bshort"),
         ("ldap_ssha", "{SHA}abcd"),
         ("argon2id", "$argon2i$v=19$m=64,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2g"),  # the wrong variant
+        ("argon2id", "$argon2id$v=16$m=64,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2g"),  # not version 19
         ("scrypt_firebase", "hash$salt$key$sep$8"),
         ("scrypt_firebase", FIREBASE_VECTOR.replace("$14", "$40")),
-        ("scrypt_werkzeug", "scrypt:1000:8:1$salt$abcd"),  # n not a power of 2
+        ("scrypt_werkzeug", "$scrypt:1000:8:1$salt$abcd"),  # n not a power of 2
+        ("scrypt_werkzeug", "scrypt:1024:8:1$salt$abcd"),  # no leading $
         ("sha512_symfony", "sha512_symfony$5000$salt$" + base64.b64encode(b"short").decode()),
         ("awscognito", "awscognito#not a pool#client#ada"),
         ("awscognito", "awscognito#us-east-1_Ab#client"),

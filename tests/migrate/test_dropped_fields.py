@@ -95,6 +95,10 @@ def test_every_field_left_out_is_named_per_record_and_counted(tmp_path: Path) ->
          ["UserLastModifiedDate", "Attributes.birthdate"]),
         ("clerk", {"id": "user_1", "primary_email_address": "a@b.co", "backup_codes_enabled": "t"},
          ["backup_codes_enabled"]),
+        ("django", {"model": "auth.user", "pk": 7, "fields": {"username": "ada", "email": "a@b.co",
+                    "password": "", "last_login": "2024-01-02T03:04:05Z", "groups": []}},
+         ["fields.last_login"]),
+        ("werkzeug", {"id": 7, "email": "a@b.co", "password_hash": "", "role": "admin"}, ["role"]),
         ("jsonl", {"external_id": "x", "email_address": ["a@b.co"], "locale": "fr"}, []),
     ],
 )  # fmt: skip

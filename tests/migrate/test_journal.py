@@ -228,3 +228,24 @@ def test_live_counts_follow_every_move(journal: Journal) -> None:
     journal.commit()
     with Journal(journal.path) as reopened:
         assert reopened.live_counts() == journal.counts()
+
+
+def test_a_records_note_outlives_its_moves_and_older_journals_get_the_column(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "old.db"
+    with Journal(path) as book:
+        book.begin_run("import")
+        book.admit(0, [pending("a")])
+    with sqlite3.connect(path) as db:  # a journal from before records had notes
+        db.execute("ALTER TABLE records DROP COLUMN note")
+
+    with Journal(path) as book:
+        book.begin_run("import")
+        assert book.row(0) is not None and book.row(0).note is None  # type: ignore[union-attr]
+        noted = Entry("b", "users.json:2", "pending", claims=(("external_id", "b"),), note="why")
+        book.admit(1, [noted])
+        book.mark_in_flight([1])
+        book.created(1, "user_b")
+        row = book.row(1)
+        assert row is not None and (row.status, row.note) == ("created", "why")

@@ -43,7 +43,8 @@ KEYS = (
     "blocked", "disabled", "Enabled", "UserStatus", "deleted_at", "is_anonymous", "banned_until",
     "app_metadata", "user_metadata", "public_metadata", "raw_user_meta_data", "customAttributes",
     "primary_email_address", "verified_email_addresses", "identifiers", "_id", "alt_id",
-    "email_confirmed_at", "Name", "Value", "$date", "$oid",
+    "email_confirmed_at", "Name", "Value", "$date", "$oid", "model", "pk", "fields", "password",
+    "password_hash", "date_joined", "is_active",
 )  # fmt: skip
 FILE_ERRORS = (SourceError,)
 

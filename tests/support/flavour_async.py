@@ -47,3 +47,8 @@ def list_method(clerk: Clerk, op: Operation) -> Callable[..., Awaitable[Page[Use
 async def run_concurrently(calls: list[Callable[[], Awaitable[Any]]]) -> list[Any]:
     """Every call at once (tasks here, threads in the sync twin); errors are returned."""
     return await asyncio.gather(*(call() for call in calls), return_exceptions=True)
+
+
+async def pause(seconds: float) -> None:
+    """Let time pass without blocking the loop (a background task may need to run)."""
+    await asyncio.sleep(seconds)

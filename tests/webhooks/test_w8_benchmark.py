@@ -6,8 +6,9 @@ import pytest
 
 from benchmarks import webhooks
 from benchmarks.report import Row
+from tests.support.spec import needs_spec as spec_needed
 
-needs_spec = pytest.mark.skipif(not webhooks.SPEC.exists(), reason="the webhook spec is not there")
+needs_spec = spec_needed(webhooks.SPEC.name)
 
 
 @needs_spec

@@ -7,11 +7,21 @@ transparently and tells NDJSON, JSON documents and CSV apart by their content.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import partial
 from typing import Literal
 
-from clerk_async.migrate.readers import auth0, authjs, clerk, cognito, firebase, generic, supabase
+from clerk_async.migrate.readers import (
+    auth0,
+    authjs,
+    clerk,
+    cognito,
+    django,
+    firebase,
+    generic,
+    supabase,
+    werkzeug,
+)
 from clerk_async.migrate.readers._common import PathLike, ReaderOptions
 from clerk_async.migrate.readers.firebase_config import (
     FirebaseHashConfig,
@@ -44,6 +54,8 @@ _READERS: dict[str, Reader] = {
     "supabase": supabase.read,
     "authjs": authjs.read,
     "cognito": cognito.read,
+    "django": django.read,
+    "werkzeug": werkzeug.read,
     "jsonl": partial(generic.read, source="jsonl"),
     "csv": partial(generic.read, source="csv"),
 }
@@ -59,11 +71,13 @@ def read_source(
     cognito_user_pool_id: str | None = None,
     cognito_client_id: str | None = None,
     cognito_identifier: Literal["username", "email", "sub"] = "username",
+    columns: Mapping[str, str] | None = None,
 ) -> Iterator[SourceRecord | SkippedRecord]:
     """Stream every record of ``paths`` (read in order) as ``source`` exports them.
 
     ``password_hashes`` is Auth0's password-hash export, ``hash_config`` Firebase's hash
-    parameters; the ``cognito_*`` options make Clerk's lazy ``awscognito`` passwords. An option
+    parameters; the ``cognito_*`` options make Clerk's lazy ``awscognito`` passwords; ``columns``
+    names a werkzeug users table's columns by role (``{"id": "user_id"}``). An option
     the source does not use is refused, so that a mistyped ``--from`` cannot drop passwords.
     """
     reader = _READERS.get(source)
@@ -74,6 +88,7 @@ def read_source(
         "hash_config": (hash_config, "firebase"),
         "cognito_user_pool_id": (cognito_user_pool_id, "cognito"),
         "cognito_client_id": (cognito_client_id, "cognito"),
+        "columns": (columns, "werkzeug"),
     }
     for name, (value, owner) in given.items():
         if value is not None and source != owner:
@@ -86,5 +101,6 @@ def read_source(
         cognito_user_pool_id=cognito_user_pool_id,
         cognito_client_id=cognito_client_id,
         cognito_identifier=cognito_identifier,
+        columns=dict(columns or {}),
     )
     return reader(list(paths), options)

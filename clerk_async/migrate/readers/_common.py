@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import msgspec
@@ -47,6 +47,8 @@ class ReaderOptions:
     cognito_user_pool_id: str | None = None
     cognito_client_id: str | None = None
     cognito_identifier: Literal["username", "email", "sub"] = "username"
+    #: werkzeug: the users table's column names by role (``{"id": "user_id"}``).
+    columns: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +58,8 @@ class Skip:
     code: str
     reason: str
     source_id: str | None = None
+    #: For a record without an id: the fields that would hold it.
+    id_fields: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,12 +85,15 @@ def _filled(value: object) -> bool:
     return value is not None and value not in ([], {})
 
 
-def no_id(what: str) -> Skip:
-    return Skip(NO_ID, f"the record has no {what}")
+def no_id(what: str, *fields: str) -> Skip:
+    """A record without an id: ``what`` says what is missing, ``fields`` (default: ``what``
+    itself) are the fields that would hold it."""
+    return Skip(NO_ID, f"the record has no {what}", id_fields=fields or (what,))
 
 
 #: A source's reading of one raw record: its id and draft, or why it is skipped.
 Convert = Callable[[dict[str, Any]], "tuple[str, UserDraft] | Skip"]
+#: A record, and the raw item when the record has none of the fields of the source's id.
 _Read = tuple["SourceRecord | SkippedRecord", "RawItem | None"]
 
 
@@ -110,7 +117,7 @@ def records(
 def _record(
     source: SourceName, item: RawItem | Unreadable, convert: Convert, imported: Fields | None
 ) -> _Read:
-    """One raw item as a record, and the item itself when it could be read."""
+    """One raw item as a record, and the item too when it has none of the id's fields."""
     if not isinstance(item, RawItem):
         return _skipped(source, item, Skip("unreadable", item.reason)), None
     try:
@@ -122,7 +129,8 @@ def _record(
         # record is unreadable, the run goes on.
         result = Skip("unreadable", f"unexpected value shape ({type(error).__name__})")
     if isinstance(result, Skip):
-        return _skipped(source, item, result), item
+        absent = result.code == NO_ID and not any(name in item.fields for name in result.id_fields)
+        return _skipped(source, item, result), item if absent else None
     source_id, draft = result
     unread = dropped_fields(item.fields, imported) if imported is not None else ()
     if unread:
@@ -136,7 +144,7 @@ def _record(
         draft=draft,
         fields=item.fields,
     )
-    return found, item
+    return found, None
 
 
 def _skipped(source: SourceName, item: RawItem | Unreadable, skip: Skip) -> SkippedRecord:
@@ -152,15 +160,16 @@ def _skipped(source: SourceName, item: RawItem | Unreadable, skip: Skip) -> Skip
 
 
 def _checked(source: SourceName, reads: Iterator[_Read]) -> Iterator[SourceRecord | SkippedRecord]:
-    """One file's records. A file whose first records all lack the source's id is not its export
-    (a wrong ``--from``): one error saying what the file looks like, rather than one per record."""
+    """One file's records. A file whose first records all lack the fields of the source's id is
+    not its export (a wrong ``--from``): one error saying what the file looks like, rather than
+    one per record. A record with the field, empty, is the right source's, and a record error."""
     held: list[SourceRecord | SkippedRecord] = []
     without_id: list[tuple[SkippedRecord, RawItem]] = []
-    for record, item in reads:
-        if isinstance(record, SkippedRecord) and record.code in (NO_ID, "unreadable"):
+    for record, absent in reads:
+        if isinstance(record, SkippedRecord) and (absent or record.code == "unreadable"):
             held.append(record)
-            if record.code == NO_ID and item is not None:
-                without_id.append((record, item))
+            if absent is not None:
+                without_id.append((record, absent))
                 if len(without_id) >= ID_EVIDENCE:
                     raise _not_this_source(source, without_id)
             continue

@@ -191,7 +191,7 @@ def _metadata(fields: dict[str, Any]) -> tuple[object, object]:
 def _convert_hash_record(fields: dict[str, Any]) -> tuple[str, UserDraft] | Skip:
     user_id = _hash_user_id(fields)
     if user_id is None:
-        return no_id("_id.$oid or alt_id")
+        return no_id("_id.$oid or alt_id", "_id", "alt_id")
     emails: list[tuple[list[str], bool]] = []
     phones: list[tuple[list[str], bool]] = []
     username = None

@@ -32,6 +32,8 @@ __all__ = ["ATTRIBUTES", "IMPORTED", "read"]
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 _CUSTOM = "custom:"
+#: Where a user's id may be: the ListUsers shape's, or the CSV template's columns.
+_ID_FIELDS = ("Username", "Attributes", "UserAttributes", "sub", "cognito:username")
 #: The user attributes imported (in ``Attributes``, or as the CSV template's columns).
 ATTRIBUTES = Fields(
     frozenset(
@@ -95,7 +97,7 @@ def _convert(
     sub = text(attributes.get("sub"))
     user_id = sub or username
     if user_id is None:
-        return no_id("sub attribute or Username")
+        return no_id("sub attribute or Username", *_ID_FIELDS)
     email = text(attributes.get("email"))
     phone = text(attributes.get("phone_number"))
     custom = {

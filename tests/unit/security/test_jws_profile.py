@@ -86,6 +86,7 @@ def _mutations(token: str) -> dict[str, str]:
     # Changing the unused low bits of the last character decodes to the same bytes.
     sibling = jws._ALPHABET[jws._SEXTET[last] ^ 1]
     return {
+        # PyJWT, which Clerk's Python SDK uses, verifies this one.
         "padding on the signature": f"{head}.{body}.{signature}==",
         "padding on the payload": f"{head}.{body}=.{signature}",
         "standard alphabet in the signature": f"{head}.{body}.{_standard(signature)}",
@@ -113,13 +114,6 @@ def test_non_canonical_encodings_are_rejected(mutation: str, reason_of: ReasonOf
     mutated = _mutations(token)[mutation]
     assert mutated != token
     assert reason_of(mutated) is Reason.TOKEN_INVALID
-
-
-def test_pyjwt_accepts_a_padded_signature_we_do_not() -> None:
-    """The point of the rule: PyJWT (what Clerk's Python SDK uses) takes it as valid."""
-    padded = _mutations(sign())["padding on the signature"]
-    claims = jwt.decode(padded, pem_of(rsa_key()), algorithms=["RS256"])
-    assert claims["sub"] == "user_2abc"
 
 
 def test_tokens_above_the_size_cap_are_rejected_before_any_work(

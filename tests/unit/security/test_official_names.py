@@ -100,7 +100,6 @@ def test_every_official_field_is_here_with_its_default(name: str) -> None:
 
 
 def test_accepts_token_defaults_to_session_tokens_not_any() -> None:
-    assert official_types.AuthenticateRequestOptions().accepts_token == ["any"]
     assert AuthenticateRequestOptions().accepts_token == ["session_token"]
 
 

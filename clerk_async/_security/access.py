@@ -1,0 +1,200 @@
+"""The access decision every framework adapter shares: what to answer a request, given its
+:class:`RequestState` and the route's :class:`Requirement`. Pure: no I/O, no framework.
+
+- signed in, accepted and allowed: 200, with the auth object;
+- no state, signed out, a pending session, a token whose claims Clerk JS refuses, or a token type
+  the route does not accept: 401 with ``WWW-Authenticate: Bearer`` (RFC 6750; with
+  ``error="invalid_token"`` and the reason's message when a token was given);
+- signed in but not allowed: 403, or 404 with ``forbidden_status=404`` (as Clerk's
+  ``protect()`` can hide a route);
+- allowed but for reverification: 403 with the body Clerk's frontend SDKs read
+  (``useReverification()`` then asks the user to verify again, and retries).
+
+A machine token passes a route's ``check`` (which sees its auth object) but no ``role``,
+``permission``, ``feature``, ``plan`` or ``reverification``: ``has()`` is ``False`` for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import msgspec
+
+from .auth import AuthObject, RequestState
+from .authorization import Reverification, ReverificationConfig, reverification_rule
+from .options import TOKEN_TYPE_NAMES
+from .reasons import AuthErrorReason, AuthStatus
+from .token_types import TokenType, accepted_families, family
+
+__all__ = ["REVERIFICATION_ERROR", "AccessDecision", "Requirement", "decide_access"]
+
+#: Clerk's reason for a missing reverification (``@clerk/shared`` ``authorization-errors``).
+REVERIFICATION_ERROR = "reverification-error"
+_JSON = ("Content-Type", "application/json")
+_BEARER = ("WWW-Authenticate", "Bearer")
+_PENDING = (
+    "session-pending",
+    "The session is pending: the user has a task left (such as choosing an organization).",
+)
+_REFUSED = (
+    "session-claims-invalid",
+    "The session token's claims are malformed (Clerk's SDKs refuse them).",
+)
+_NO_STATE = ("signed-out", "The request was not authenticated.")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Requirement:
+    """What a route needs. Checked when built, so a mistake shows where the route is declared.
+
+    ``role``, ``permission``, ``feature``, ``plan``, ``reverification``: as ``has()`` takes them,
+    all asked must pass; ``check``: a callable over the auth object that must return true (it
+    also runs for machine tokens, which have no ``has()``). Nothing asked: signed in is enough.
+    ``accepts_token``: the token types the route accepts (as ``AuthenticateRequestOptions``);
+    ``forbidden_status``: 403, or 404 to hide the route from users who may not use it;
+    ``treat_pending_as_signed_out``: a pending session is signed out (as in Clerk JS).
+    """
+
+    role: str | None = None
+    permission: str | None = None
+    feature: str | None = None
+    plan: str | None = None
+    reverification: ReverificationConfig | None = None
+    check: Callable[[AuthObject], bool] | None = None
+    accepts_token: str | Sequence[str] = "session_token"
+    forbidden_status: Literal[403, 404] = 403
+    treat_pending_as_signed_out: bool = True
+    # Worked out once, when declared: the token families accepted, and which parts are asked.
+    _families: frozenset[str] = field(init=False, repr=False, compare=False, default=frozenset())
+    _asks_parts: bool = field(init=False, repr=False, compare=False, default=False)
+    _asks_has: bool = field(init=False, repr=False, compare=False, default=False)
+
+    def __post_init__(self) -> None:
+        for name in ("role", "permission", "feature", "plan"):
+            value = getattr(self, name)
+            if value is not None and type(value) is not str:
+                raise TypeError(f"Requirement {name} must be a str, not {type(value).__name__}")
+        object.__setattr__(self, "reverification", reverification_rule(self.reverification))
+        if self.check is not None and not callable(self.check):
+            raise TypeError("Requirement check must be a callable taking the auth object")
+        names = [self.accepts_token] if isinstance(self.accepts_token, str) else self.accepts_token
+        if not isinstance(names, Sequence) or not names:
+            raise TypeError("accepts_token must be a token type name or a non-empty list of them")
+        unknown = [name for name in names if name not in TOKEN_TYPE_NAMES]
+        if unknown:
+            raise ValueError(
+                f"accepts_token: unknown token type {unknown[0]!r}; "
+                f"expected one of {', '.join(sorted(TOKEN_TYPE_NAMES))}"
+            )
+        if self.forbidden_status not in (403, 404) or type(self.forbidden_status) is not int:
+            raise ValueError("forbidden_status must be 403 or 404")
+        if type(self.treat_pending_as_signed_out) is not bool:
+            raise TypeError("treat_pending_as_signed_out must be a bool")
+        parts = (self.role, self.permission, self.feature, self.plan)
+        asks_parts = any(value is not None for value in parts)
+        object.__setattr__(self, "_families", accepted_families(names))
+        object.__setattr__(self, "_asks_parts", asks_parts)
+        object.__setattr__(self, "_asks_has", asks_parts or self.reverification is not None)
+
+
+@dataclass(frozen=True, slots=True)
+class AccessDecision:
+    """What to answer: ``status`` (200, 401, 403 or 404), the ``headers`` to add, the JSON
+    ``body`` (empty for 200), the ``auth`` object when there is one, and a ``reason`` code."""
+
+    status: int
+    headers: tuple[tuple[str, str], ...] = ()
+    body: bytes = b""
+    auth: AuthObject | None = None
+    reason: str | None = None
+
+    @property
+    def allowed(self) -> bool:
+        return self.status == 200
+
+
+SIGNED_IN = Requirement()
+
+
+def decide_access(
+    state: RequestState | None, requirement: Requirement = SIGNED_IN
+) -> AccessDecision:
+    """The answer to a request with ``state`` (``None``: not authenticated) on a route that
+    needs ``requirement``. Never raises for anything a request carries; only
+    ``requirement.check`` (your code) may."""
+    if not isinstance(requirement, Requirement):
+        raise TypeError(f"decide_access needs a Requirement, not {type(requirement).__name__}")
+    if state is None:
+        return _unauthenticated(*_NO_STATE, token_given=False)
+    if state.status is not AuthStatus.SIGNED_IN or state.payload is None:
+        reason = state.reason
+        if reason is None:
+            return _unauthenticated(*_NO_STATE, token_given=False)
+        missing = reason is AuthErrorReason.SESSION_TOKEN_MISSING
+        return _unauthenticated(reason.code, reason.message, token_given=not missing)
+    auth = state.to_auth(treat_pending_as_signed_out=requirement.treat_pending_as_signed_out)
+    if family(auth.token_type) not in requirement._families:
+        reason = AuthErrorReason.TOKEN_TYPE_NOT_SUPPORTED
+        return _unauthenticated(reason.code, reason.message, token_given=True)
+    if not auth.is_authenticated:
+        code, message = _PENDING if getattr(auth, "session_status", None) == "pending" else _REFUSED
+        return _unauthenticated(code, message, token_given=True)
+    return _authorize(auth, requirement)
+
+
+def _authorize(auth: AuthObject, requirement: Requirement) -> AccessDecision:
+    r = requirement
+    if r._asks_has and auth.token_type is not TokenType.SESSION_TOKEN:
+        return _forbidden(auth, r)  # a machine token: it has no role, feature or session
+    if r._asks_parts and not auth.has(
+        role=r.role, permission=r.permission, feature=r.feature, plan=r.plan
+    ):
+        return _forbidden(auth, r)
+    if r.check is not None and not r.check(auth):
+        return _forbidden(auth, r)
+    rule = r.reverification
+    if isinstance(rule, Reverification) and not auth.has(reverification=rule):
+        return _reverify(auth, rule)  # last: verifying again is all the user has left to do
+    return AccessDecision(200, auth=auth)
+
+
+def _unauthenticated(code: str, message: str, *, token_given: bool) -> AccessDecision:
+    challenge = _BEARER
+    if token_given:
+        description = _quotable(message)
+        challenge = (
+            "WWW-Authenticate",
+            f'Bearer error="invalid_token", error_description="{description}"',
+        )
+    body = {"error": "unauthenticated", "reason": code, "message": message}
+    return AccessDecision(401, (challenge, _JSON), _encode(body), None, code)
+
+
+def _forbidden(auth: AuthObject, requirement: Requirement) -> AccessDecision:
+    if requirement.forbidden_status == 404:
+        body = {"error": "not_found", "message": "Not found."}
+        return AccessDecision(404, (_JSON,), _encode(body), auth, "not-found")
+    body = {"error": "forbidden", "message": "The request is authenticated but not allowed."}
+    return AccessDecision(403, (_JSON,), _encode(body), auth, "forbidden")
+
+
+def _reverify(auth: AuthObject, rule: Reverification) -> AccessDecision:
+    body = {
+        "clerk_error": {
+            "type": "forbidden",
+            "reason": REVERIFICATION_ERROR,
+            "metadata": {"reverification": rule.to_json()},
+        }
+    }
+    return AccessDecision(403, (_JSON,), _encode(body), auth, REVERIFICATION_ERROR)
+
+
+def _encode(body: dict[str, Any]) -> bytes:
+    return msgspec.json.encode(body)
+
+
+def _quotable(text: str) -> str:
+    """``text`` as an RFC 6750 ``error_description``: printable ASCII without ``"`` or ``\\``."""
+    return "".join(c if " " <= c <= "~" and c not in '"\\' else "'" for c in text)

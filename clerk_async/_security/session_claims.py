@@ -1,0 +1,249 @@
+"""A session token's claims read as Clerk JS reads them (``@clerk/shared`` ``jwtPayloadParser``,
+``@clerk/backend`` ``signedInAuthObject``).
+
+v2 tokens (``v`` is the number 2) take the organization from ``o`` only: ``id``, ``slg``, ``rol``
+(given its ``org:`` prefix) and the permissions of ``o.per``/``o.fpm``; custom ``org_*`` claims
+are ignored. Other tokens are read the v1 way, from ``org_id``, ``org_role``, ``org_slug`` and
+``org_permissions``. ``fea``/``pla`` (features and plans) are read from either.
+
+``fpm`` holds one decimal mask per organization-scoped feature of ``fea`` (scope ``o``, ``ou`` or
+``uo``), in order: bit *i*, least significant first, grants ``per[i]`` for that feature. A mask
+is any run of ASCII digits, of any length; anything else (``-1``, ``1.5``, ``+3``) grants nothing.
+
+Where Clerk JS's ``toAuth()`` throws (a v2 token with ``o`` whose ``fea`` is not a string, or has
+an item without a colon, or whose ``o.per`` and ``o.fpm`` are both set and one is not a string),
+:func:`read_session_claims` refuses the token. A claim of a type Clerk never issues (a number
+where a string belongs) gives ``None`` for that field, so it grants nothing even where Clerk JS
+would turn it into a string.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any, NamedTuple
+
+from .js_values import js_trim, js_truthy
+
+__all__ = [
+    "SessionFields",
+    "add_org_claims",
+    "is_v2",
+    "org_permissions",
+    "read_session_claims",
+    "scoped_items",
+]
+
+_DIGITS = re.compile(r"[0-9]+")
+_ORG_FEATURE_SCOPES = ("o", "ou", "uo")
+_DIGITS_PER_STEP = 1000  # a long mask is reduced in steps (int() refuses > 4300 digits)
+
+
+class SessionFields(NamedTuple):
+    """What an auth object holds of a session token (before its pending status is applied)."""
+
+    user_id: str | None
+    session_id: str | None
+    session_status: str | None
+    org_id: str | None
+    org_slug: str | None
+    org_role: str | None
+    org_permissions: list[str] | None
+    features: list[str] | None
+    plans: list[str] | None
+    factor_verification_age: list[Any] | None
+    actor: dict[str, Any] | None
+
+
+def is_v2(payload: dict[str, Any]) -> bool:
+    """A v2 token: ``v`` is the number 2 (``2.0`` counts; ``"2"`` does not)."""
+    version = payload.get("v")
+    return type(version) in (int, float) and version == 2
+
+
+def read_session_claims(payload: dict[str, Any]) -> SessionFields | None:
+    """The fields of a session token's auth object; ``None`` where Clerk JS refuses the token."""
+    features_claim = payload.get("fea")
+    if is_v2(payload):
+        org = payload.get("o")
+        if js_truthy(org):
+            organization = _v2_organization(org, features_claim)
+            if organization is None:
+                return None
+            org_id, org_slug, org_role, granted = organization
+            permissions: list[str] | None = list(granted)
+        else:
+            org_id = org_slug = org_role = None
+            permissions = None
+    else:
+        org_id = _text(payload.get("org_id"))
+        org_slug = _text(payload.get("org_slug"))
+        org_role = _text(payload.get("org_role"))
+        claimed = payload.get("org_permissions")
+        permissions = (
+            [item for item in claimed if isinstance(item, str)]
+            if isinstance(claimed, list)
+            else None
+        )
+    fva = payload.get("fva")
+    actor = payload.get("act")
+    return SessionFields(
+        user_id=_text(payload.get("sub")),
+        session_id=_text(payload.get("sid")),
+        session_status=_text(payload.get("sts")),
+        org_id=org_id,
+        org_slug=org_slug,
+        org_role=org_role,
+        org_permissions=permissions,
+        features=_scoped_list(features_claim),
+        plans=_scoped_list(payload.get("pla")),
+        factor_verification_age=fva if isinstance(fva, list) else None,
+        actor=actor if isinstance(actor, dict) else None,
+    )
+
+
+_Organization = tuple[str | None, str | None, str | None, tuple[str, ...]]
+
+
+def _v2_organization(org: object, features_claim: object) -> _Organization | None:
+    """``o`` of a v2 token (truthy): id, slug, role and permissions; ``None``: refused."""
+    if isinstance(org, dict):
+        parts = (org.get("id"), org.get("slg"), org.get("rol"), org.get("per"), org.get("fpm"))
+        if all(part is None or type(part) is str for part in (*parts, features_claim)):
+            return _organization(*parts, features_claim)
+    return _odd_organization(org, features_claim)
+
+
+@lru_cache(maxsize=1024)  # the same organization claims arrive on every request of its members
+def _organization(
+    org_id: str | None,
+    slug: str | None,
+    role: str | None,
+    per: str | None,
+    fpm: str | None,
+    features_claim: str | None,
+) -> _Organization | None:
+    return _odd_organization(
+        {"id": org_id, "slg": slug, "rol": role, "per": per, "fpm": fpm}, features_claim
+    )
+
+
+def _odd_organization(org: object, features_claim: object) -> _Organization | None:
+    org_features = _org_features(features_claim)
+    if org_features is None:
+        return None
+    if not isinstance(org, dict):  # a truthy string, number or list: no organization fields
+        return None, None, None, ()
+    per, fpm = org.get("per"), org.get("fpm")
+    if js_truthy(per) and js_truthy(fpm) and not (isinstance(per, str) and isinstance(fpm, str)):
+        return None
+    role = org.get("rol")
+    permissions: tuple[str, ...] = ()
+    if isinstance(per, str) and isinstance(fpm, str) and per and fpm:
+        permissions = _permissions(org_features, per, fpm)
+    return (
+        _text(org.get("id")),
+        _text(org.get("slg")),
+        "org:" + role if isinstance(role, str) and role else None,
+        permissions,
+    )
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+@lru_cache(maxsize=1024)  # the same few claim strings arrive on every request of an app
+def scoped_items(claim: str) -> tuple[str, ...] | None:
+    """``fea``/``pla`` as scoped names (``"o:a,u:b,ou:c"`` gives ``org:a``, ``user:b``,
+    ``org:c``, ``user:c``; other scopes are dropped); ``None`` when an item has no colon."""
+    if not claim:
+        return ()
+    items: list[str] = []
+    for part in claim.split(","):
+        scope, colon, name = js_trim(part).partition(":")
+        if not colon:
+            return None
+        if scope in ("o", "ou", "uo"):
+            items.append("org:" + name)
+        if scope in ("u", "ou", "uo"):
+            items.append("user:" + name)
+    return tuple(items)
+
+
+def _scoped_list(claim: object) -> list[str] | None:
+    if not isinstance(claim, str):
+        return None
+    items = scoped_items(claim)
+    return None if items is None else list(items)
+
+
+def _org_features(claim: object) -> tuple[str, ...] | None:
+    """The organization-scoped feature names of ``fea`` in order; ``None``: refused."""
+    if not js_truthy(claim):
+        return ()
+    if not isinstance(claim, str):
+        return None
+    return _org_feature_names(claim)
+
+
+@lru_cache(maxsize=1024)
+def _org_feature_names(claim: str) -> tuple[str, ...] | None:
+    names = []
+    for part in claim.split(","):
+        scope, colon, name = js_trim(part).partition(":")
+        if not colon:
+            return None
+        if scope in _ORG_FEATURE_SCOPES:
+            names.append(name)
+    return tuple(names)
+
+
+@lru_cache(maxsize=1024)
+def _permissions(features: tuple[str, ...], per: str, fpm: str) -> tuple[str, ...]:
+    names = [js_trim(name) for name in per.split(",")]
+    granted = []
+    for feature, raw_mask in zip(features, fpm.split(",")):  # noqa: B905 (extra masks: none)
+        mask = js_trim(raw_mask)
+        if not _DIGITS.fullmatch(mask):
+            continue
+        bits = _low_bits(mask, len(names))
+        for index, name in enumerate(names):
+            if bits >> index & 1:
+                granted.append(f"org:{feature}:{name}")
+    return tuple(granted)
+
+
+def _low_bits(digits: str, count: int) -> int:
+    """The lowest ``count`` bits of the decimal number ``digits`` (any length)."""
+    modulus = 1 << count
+    value = 0
+    for start in range(0, len(digits), _DIGITS_PER_STEP):
+        step = digits[start : start + _DIGITS_PER_STEP]
+        value = (value * 10 ** len(step) + int(step)) % modulus
+    return value
+
+
+def org_permissions(features: object, permissions: object, masks: object) -> list[str]:
+    """``org:<feature>:<permission>`` for each bit set in each organization feature's mask
+    (``fea``, ``o.per``, ``o.fpm``); a malformed feature list grants nothing."""
+    if not (isinstance(features, str) and isinstance(permissions, str) and isinstance(masks, str)):
+        return []
+    names = _org_feature_names(features) if features else ()
+    if not names or not permissions or not masks:
+        return []
+    return list(_permissions(names, permissions, masks))
+
+
+def add_org_claims(payload: dict[str, Any]) -> None:
+    """Add ``org_id``, ``org_slug``, ``org_role`` and ``org_permissions`` to a v2 payload with an
+    organization, as Clerk's Python SDK does, but read as Clerk JS reads them."""
+    if not is_v2(payload) or not js_truthy(payload.get("o")):
+        return
+    fields = read_session_claims(payload)
+    if fields is None:
+        return
+    payload["org_id"] = fields.org_id
+    payload["org_slug"] = fields.org_slug
+    payload["org_role"] = fields.org_role
+    payload["org_permissions"] = fields.org_permissions
