@@ -5,9 +5,13 @@ in development, and answers 429 with ``Retry-After`` beyond that. ``Clerk(rate_l
 a client under such a limit instead of bouncing off it. Pure and shared: the waiting itself is done
 by the base clients (``asyncio.sleep`` / ``time.sleep``).
 
-The limiter is a sliding log of send times: at most ``requests`` sends in any ``period`` (plus a
-small margin for latency jitter). That is exactly safe against a server that counts fixed or
-sliding windows as well as one that runs a token bucket, and still uses the whole allowance.
+The limiter paces sends evenly, one every ``period / requests`` (plus a small margin for latency
+jitter), as Clerk's own migration tool paces at the per-second rate: never a burst, so never two
+bursts in one window of a server stricter than its documented limit, and at most ``requests`` in
+any ``period`` whether the server counts fixed or sliding windows or runs a token bucket. Its whole
+state is two moments, the next free send slot and the end of a pause (:class:`Pacing`); the
+policy (:func:`book`) is a pure function of that state, so a store shared between processes only
+has to hold two numbers.
 """
 
 from __future__ import annotations
@@ -15,18 +19,20 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 __all__ = [
     "DEVELOPMENT",
     "PRODUCTION",
+    "Pacing",
     "RateLimit",
     "RateLimiter",
+    "book",
     "instance_rate_limit",
     "parse_rate_limit",
     "resolve_rate_limit",
+    "spacing",
 ]
 
 _UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
@@ -35,6 +41,7 @@ _OFF = ("off", "none", "0", "")
 #: Sends are spaced as if the period were this much longer, so that requests whose latency
 #: varies do not arrive bunched beyond the limit.
 PERIOD_MARGIN = 1.02
+_LONG_AGO = float("-inf")
 
 
 @dataclass(frozen=True)
@@ -93,43 +100,76 @@ def resolve_rate_limit(value: object, secret_key: str | None) -> RateLimit | Non
         raise type(exc)(f"rate_limit: {exc} (or 'auto', or None)") from None
 
 
-class RateLimiter:
-    """At most ``limit.requests`` sends per ``limit.period``, shared by every caller of a client.
+@dataclass(frozen=True, slots=True)
+class Pacing:
+    """A limiter's whole state: two moments on its clock."""
 
-    ``reserve()`` books the next free send time and says how long to wait for it; ``pause()``
+    #: The earliest moment the next send may go.
+    next_send: float = _LONG_AGO
+    #: Until when every send is held back (Clerk answered 429 with ``Retry-After``).
+    paused_until: float = _LONG_AGO
+
+
+def spacing(limit: RateLimit) -> float:
+    """Seconds between two sends under ``limit``."""
+    return limit.period * PERIOD_MARGIN / limit.requests
+
+
+def book(limit: RateLimit, state: Pacing, now: float) -> tuple[float, Pacing]:
+    """The policy: the moment of the next send, booked at ``now``, and the state after it."""
+    slot = max(now, state.next_send, state.paused_until)
+    return slot, replace(state, next_send=slot + spacing(limit))
+
+
+class RateLimiter:
+    """Sends paced under ``limit``, shared by every caller of a client (the in-process store of
+    :class:`Pacing`, applying :func:`book`).
+
+    ``reserve()`` books the next free send slot and says how long to wait for it; ``pause()``
     (after a 429) holds every caller back until Clerk's ``Retry-After`` has passed. Thread-safe,
     so one limiter serves a client used from many threads or event loops.
     """
 
-    __slots__ = ("_clock", "_lock", "_paused_until", "_period", "_sends", "limit")
+    __slots__ = ("_clock", "_lock", "_state", "limit")
 
     def __init__(self, limit: RateLimit, clock: Callable[[], float] = time.monotonic) -> None:
         self.limit = limit
-        self._period = limit.period * PERIOD_MARGIN
         self._clock = clock
         self._lock = threading.Lock()
-        self._sends: deque[float] = deque(maxlen=limit.requests)
-        self._paused_until = 0.0
+        self._state = Pacing()
 
     def reserve(self) -> float:
         """Book a send; the seconds to wait before sending (0 when it may go now)."""
         with self._lock:
             now = self._clock()
-            slot = max(now, self._paused_until)
-            sends = self._sends
-            if len(sends) == self.limit.requests:
-                slot = max(slot, sends[0] + self._period)
-            sends.append(slot)
+            slot, self._state = book(self.limit, self._state, now)
             return slot - now
 
     def pause(self, seconds: float) -> None:
         """Hold every send back for ``seconds`` from now (Clerk answered 429)."""
         with self._lock:
-            self._paused_until = max(self._paused_until, self._clock() + seconds)
+            until = max(self._state.paused_until, self._clock() + seconds)
+            self._state = replace(self._state, paused_until=until)
 
     def paused_for(self) -> float:
         """Seconds left of a pause (0 when none)."""
-        return max(0.0, self._paused_until - self._clock())
+        return max(0.0, self._state.paused_until - self._clock())
+
+    def ahead(self) -> tuple[float, float]:
+        """Seconds from now to the next free send slot, and to the end of a pause (0: now)."""
+        with self._lock:
+            now, state = self._clock(), self._state
+            return max(0.0, state.next_send - now), max(0.0, state.paused_until - now)
+
+    def hold_back(self, next_send: float, pause: float = 0.0) -> None:
+        """Hold sends back as if others had been booked up to ``next_send`` seconds from now and a
+        429 paused them ``pause`` seconds: another limiter's :meth:`ahead`, carried over (a run
+        resumed after a killed one, whose sends Clerk still counts)."""
+        with self._lock:
+            now, state = self._clock(), self._state
+            self._state = Pacing(
+                max(state.next_send, now + next_send), max(state.paused_until, now + pause)
+            )
 
     def __repr__(self) -> str:
         return f"RateLimiter({self.limit})"

@@ -26,6 +26,7 @@ import anyio
 import click
 
 from clerk_async import Clerk
+from clerk_async._config import SECRET_KEY_ENV
 from clerk_async._ratelimit import resolve_rate_limit
 from clerk_async.errors import ClerkError
 from clerk_async.migrate.records import SOURCES
@@ -34,9 +35,10 @@ from .export import export_users
 from .inputs import MigrationInput
 from .instance import InstanceCheck, check_instance
 from .journal import Journal
+from .limits import carry_over
 from .plan import Preflight, preflight
 from .progress import progress_display
-from .report import EXIT_PROBLEMS, Summary, write_report
+from .report import EXIT_PROBLEMS, Summary, dropped_line, write_report
 from .rollback import rollback
 from .runner import MigrationAborted, migrate
 
@@ -159,6 +161,7 @@ def import_command(
     )
     if dry_run:
         raise click.exceptions.Exit(_dry_run(inputs, journal, report))
+    _require_key()
     options = _RunOptions(journal, rate_limit, report, concurrency, yes)
     raise click.exceptions.Exit(anyio.run(_import, inputs, options, False))
 
@@ -173,6 +176,7 @@ def retry_failed_command(
     journal: str, rate_limit: str, report: str | None, concurrency: int | None, yes: bool
 ) -> None:
     """Send the failed records again (the journal knows the input files)."""
+    _require_key()
     with Journal(_existing(journal)) as book:
         description = book.input_description()
     if description is None:
@@ -186,12 +190,13 @@ def retry_failed_command(
 @_journal_option
 @click.option("--json", "as_json", is_flag=True, help="Counts by status as one JSON object.")
 def status_command(journal: str, as_json: bool) -> None:
-    """Where the migration stands, from its journal (works while a run goes on)."""
+    """Where the migration stands, from its journal (works while a run goes on); exits with the
+    code the journal's state means, as the import would."""
     with Journal(_existing(journal)) as book:
         summary = Summary.of(book)
         if as_json:
             click.echo(json.dumps(summary.counts))
-            raise click.exceptions.Exit(0)
+            raise click.exceptions.Exit(summary.exit_code)
         description = book.input_description() or {}
         runs = book.runs()
     files = " ".join(description.get("files", []))
@@ -200,6 +205,7 @@ def status_command(journal: str, as_json: bool) -> None:
     click.echo(f"runs      {len(runs)}, last: {_last_run(runs)}")
     for line in summary.lines():
         click.echo(line)
+    raise click.exceptions.Exit(summary.exit_code)
 
 
 @cli.command("rollback")
@@ -209,6 +215,7 @@ def status_command(journal: str, as_json: bool) -> None:
 @_yes_option
 def rollback_command(journal: str, rate_limit: str, concurrency: int | None, yes: bool) -> None:
     """Delete exactly the users this journal created (not those already in Clerk)."""
+    _require_key()
     raise click.exceptions.Exit(anyio.run(_rollback, journal, rate_limit, concurrency, yes))
 
 
@@ -217,6 +224,7 @@ def rollback_command(journal: str, rate_limit: str, concurrency: int | None, yes
 @_rate_option
 def export_command(out: str, rate_limit: str) -> None:
     """Write every user of the instance to OUT, one JSON object a line."""
+    _require_key()
     raise click.exceptions.Exit(anyio.run(_export, out, rate_limit))
 
 
@@ -252,8 +260,9 @@ async def _import(inputs: MigrationInput, options: _RunOptions, retry: bool) -> 
         if retry:
             found.counts["failed"] = 0
             found.counts["pending"] += journal.retry_failed()
-        _print_plan(found, resumed=not first_time)
+        _print_plan(found, inputs, resumed=not first_time)
         async with Clerk(rate_limit=options.rate_limit) as clerk:  # one limiter for every call
+            carry_over(journal, clerk.rate_limiter)  # the last run's sends still count at Clerk
             check = await check_instance(clerk, _secret_key())
             _bind_instance(journal, check, clerk)
             _print_instance(check, found.to_send)
@@ -283,7 +292,7 @@ def _dry_run(inputs: MigrationInput, journal_path: str, report: str | None) -> i
     with tempfile.TemporaryDirectory(prefix="clerk-migrate-") as scratch:
         with Journal(Path(scratch) / "plan.db", scratch=True) as journal:
             found = _preflight(journal, inputs)
-            _print_plan(found, resumed=False)
+            _print_plan(found, inputs, resumed=False)
             if report:
                 lines = write_report(journal, report)
                 click.echo(f"report    {report} ({lines:,} lines, as planned)")
@@ -320,7 +329,11 @@ def _preflight(journal: Journal, inputs: MigrationInput) -> Preflight:
     return preflight(journal, inputs, on_progress=progress)
 
 
-def _print_plan(found: Preflight, *, resumed: bool) -> None:
+def _print_plan(found: Preflight, inputs: MigrationInput, *, resumed: bool) -> None:
+    for name in found.empty_files(inputs.files):
+        click.echo(f"warning   {name} holds no records: is it the right file?")
+    if not found.total:
+        click.echo("warning   the input holds no records: there is nothing to import")
     counts = found.counts
     done = counts["created"] + counts["already_imported"]
     click.echo(f"records   {found.total:,} read ({found.admitted_now:,} new to the journal)")
@@ -332,8 +345,13 @@ def _print_plan(found: Preflight, *, resumed: bool) -> None:
             click.echo(f"{status:<9} {counts[status]:,}")
             for example in found.examples.get(status, []):
                 click.echo(f"          {example}")
-    for note in found.examples.get("notes", []):
-        click.echo(f"note      {note}")
+    for text, (count, first) in found.warnings.items():
+        where = first if count == 1 else f"{count:,} records, the first at {first}"
+        click.echo(f"warning   {where}: {text}")
+    if found.more_warnings:
+        click.echo(f"warning   and {found.more_warnings:,} more records with other warnings")
+    if found.dropped:
+        click.echo(dropped_line(found.dropped))
 
 
 def _print_instance(check: InstanceCheck, to_send: int) -> None:
@@ -369,6 +387,7 @@ async def _rollback(journal: str, rate_limit: str, concurrency: int | None, yes:
             click.echo("nothing to roll back: this journal has no created users")
             return 0
         async with Clerk(rate_limit=rate_limit) as clerk:
+            carry_over(book, clerk.rate_limiter)
             known = book.get_meta("instance")
             check = await check_instance(clerk, _secret_key())
             here = check.instance_id or _server_url(clerk)
@@ -376,7 +395,11 @@ async def _rollback(journal: str, rate_limit: str, concurrency: int | None, yes:
                 raise click.UsageError(f"{journal} belongs to instance {known}, not {here}")
             if not yes:
                 _confirm(f"Delete the {created:,} users this journal created from {here}?")
-            result = await rollback(clerk, book, rate_limit=None, concurrency=concurrency)
+            with progress_display("rollback") as display:
+                shown = display.update
+                result = await rollback(
+                    clerk, book, rate_limit=None, concurrency=concurrency, on_progress=shown
+                )
     click.echo(
         f"rollback  deleted {result.deleted:,}, already gone {result.not_found:,}, "
         f"failed {result.failed:,} ({result.requests:,} requests)"
@@ -388,7 +411,8 @@ async def _rollback(journal: str, rate_limit: str, concurrency: int | None, yes:
 
 async def _export(out: str, rate_limit: str) -> int:
     async with Clerk(rate_limit=rate_limit) as clerk:
-        count = await export_users(clerk, out)
+        with progress_display("export") as display:
+            count = await export_users(clerk, out, on_progress=display.update)
     click.echo(f"exported  {count:,} users to {out}")
     return 0
 
@@ -419,7 +443,15 @@ def _server_url(clerk: Clerk) -> str:
 
 
 def _secret_key() -> str | None:
-    return os.environ.get("CLERK_SECRET_KEY") or None
+    return os.environ.get(SECRET_KEY_ENV) or None
+
+
+def _require_key() -> None:
+    if _secret_key() is None:
+        raise click.ClickException(
+            f"no secret key: set {SECRET_KEY_ENV} to the instance's secret key (sk_live_... or "
+            "sk_test_..., on the API keys page of the Clerk Dashboard)"
+        )
 
 
 def _confirm(question: str) -> None:

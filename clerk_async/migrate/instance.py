@@ -1,11 +1,19 @@
-"""What the preflight asks the instance (reads only): which one it is, and how full."""
+"""What the preflight asks the instance (reads only): which one it is, and how full.
+
+Which instance it is binds the journal: a resumed run against another instance is refused. So
+only an answer that says the key may not read the instance (403, 404) lets the journal fall
+back to the server's URL; an instance that could not be asked right now (a timeout, a 5xx, a
+429) stops the command before anything is sent or bound, to be run again.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from clerk_async import Clerk
-from clerk_async.errors import ClerkError
+from clerk_async.errors import AuthenticationError, ClerkError, NotFoundError, PermissionDeniedError
+
+from .runner import MigrationAborted
 
 __all__ = ["DEVELOPMENT_USER_CAP", "InstanceCheck", "check_instance"]
 
@@ -43,7 +51,14 @@ async def check_instance(clerk: Clerk, secret_key: str | None) -> InstanceCheck:
         instance_id = instance.id
         if instance.environment_type in ("production", "development"):
             environment = instance.environment_type
-    except ClerkError:
+    except (PermissionDeniedError, NotFoundError):
         pass  # a key without instance access still migrates; the key's prefix tells
+    except AuthenticationError:
+        raise  # the key is refused: nothing will work
+    except ClerkError as error:
+        raise MigrationAborted(
+            f"Clerk did not say which instance this key belongs to ({error}); nothing was sent. "
+            "Run the same command again."
+        ) from None
     count = await clerk.users.count()
     return InstanceCheck(instance_id, environment, count.total_count)

@@ -32,6 +32,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from .journal_db import SCHEMA_VERSION, JournalBusyError, connect, take_lock
 from .states import ADMITTED, STATUSES, JournalStateError, Status, check_move
 
 __all__ = [
@@ -43,64 +44,15 @@ __all__ = [
     "JournalRow",
 ]
 
-SCHEMA_VERSION = "1"
 #: Values per ``IN (...)`` query (SQLite allows 32,766 parameters; smaller keeps plans simple).
 _QUERY_VALUES = 500
 #: Outcome writes are committed at least this often (seconds) and every this many changes.
 COMMIT_INTERVAL = 0.5
 COMMIT_EVERY = 500
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS records (
-    seq INTEGER PRIMARY KEY,
-    external_id TEXT,
-    location TEXT NOT NULL,
-    status TEXT NOT NULL,
-    clerk_id TEXT,
-    code TEXT,
-    message TEXT,
-    field TEXT,
-    identifier TEXT,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    uncertain INTEGER NOT NULL DEFAULT 0,
-    run_id TEXT,
-    updated_at REAL NOT NULL,
-    note TEXT
-);
-CREATE INDEX IF NOT EXISTS records_by_status ON records (status, seq);
-CREATE TABLE IF NOT EXISTS claims (
-    kind TEXT NOT NULL,
-    value TEXT NOT NULL,
-    seq INTEGER NOT NULL,
-    PRIMARY KEY (kind, value)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS runs (
-    run_id TEXT PRIMARY KEY,
-    command TEXT NOT NULL,
-    started_at REAL NOT NULL,
-    finished_at REAL,
-    outcome TEXT
-);
-CREATE TABLE IF NOT EXISTS rollback_log (
-    clerk_id TEXT PRIMARY KEY,
-    seq INTEGER NOT NULL,
-    external_id TEXT,
-    outcome TEXT NOT NULL,
-    code TEXT,
-    message TEXT,
-    run_id TEXT NOT NULL,
-    at REAL NOT NULL
-);
-"""
-
 
 class InputMismatchError(JournalStateError):
     """The journal was started from other input files than the ones given now."""
-
-
-class JournalBusyError(JournalStateError):
-    """Another process is running a migration on this journal."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +68,8 @@ class Entry:
     #: ``(kind, value)`` a pending record claims: ``("external_id", ...)``, ``("email_address",
     #: ...)``; a second record claiming one is a duplicate.
     claims: tuple[tuple[str, str], ...] = ()
+    #: The names of the record's fields that the import leaves out.
+    dropped: tuple[str, ...] = ()
     #: What the reader noticed without refusing the record (imported without a password...).
     note: str | None = None
 
@@ -134,11 +88,12 @@ class JournalRow:
     attempts: int
     uncertain: bool
     note: str | None = None
+    dropped: tuple[str, ...] = ()
 
 
 _ROW_COLUMNS = (
     "seq, external_id, location, status, clerk_id, code, message, field, identifier, attempts, "
-    "uncertain, note"
+    "uncertain, note, dropped"
 )
 
 
@@ -157,27 +112,17 @@ class Journal:
         self._lock_file: Any = None
         self.run_id: str | None = None
         self._in_transaction = False
+        self._dropped_sets: dict[tuple[str, ...], int] | None = None
         self._dirty = 0
         self._last_commit = time.monotonic()
         if lock:
-            self._lock_file = _take_lock(self.path)
+            self._lock_file = take_lock(self.path)
         try:
-            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        except sqlite3.Error as exc:
-            self._release_lock()
-            raise JournalStateError(f"cannot open the journal {self.path}: {exc}") from None
-        try:
-            self._db.execute("PRAGMA journal_mode=WAL")
-            # A scratch journal (a dry run's plan) is thrown away: no need to survive anything.
-            self._db.execute("PRAGMA synchronous=" + ("OFF" if scratch else "NORMAL"))
-            self._db.execute("PRAGMA busy_timeout=5000")
-            self._db.executescript(_SCHEMA)
-            self._check_schema()
-            self._add_note_column()
+            self._db = connect(self.path, scratch=scratch)
             self._live = self.counts()
-        except sqlite3.DatabaseError as exc:
+        except BaseException:
             self.close()
-            raise JournalStateError(f"{self.path} is not a migration journal: {exc}") from None
+            raise
 
     # -- lifecycle -----------------------------------------------------------------------------
 
@@ -207,27 +152,6 @@ class Journal:
         if lock_file is not None:
             lock_file.close()
 
-    def _check_schema(self) -> None:
-        version = self.get_meta("schema")
-        if version is None:
-            self._db.execute("BEGIN IMMEDIATE")
-            self._db.execute(
-                "INSERT OR IGNORE INTO meta VALUES ('schema', ?), ('import_id', ?), "
-                "('created_at', ?)",
-                (SCHEMA_VERSION, uuid.uuid4().hex, repr(time.time())),
-            )
-            self._db.execute("COMMIT")
-        elif version != SCHEMA_VERSION:
-            raise JournalStateError(
-                f"{self.path} is a journal of schema {version}; this version reads {SCHEMA_VERSION}"
-            )
-
-    def _add_note_column(self) -> None:
-        """Journals started before records had notes get the (empty) column."""
-        columns = {row[1] for row in self._db.execute("PRAGMA table_info(records)")}
-        if "note" not in columns:
-            self._db.execute("ALTER TABLE records ADD COLUMN note TEXT")
-
     # -- metadata, runs and the input ----------------------------------------------------------
 
     @property
@@ -242,6 +166,18 @@ class Journal:
     def set_meta(self, key: str, value: str) -> None:
         self._write("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
         self.commit()
+
+    def pacing(self) -> tuple[float, float] | None:
+        """The last run's rate limiter, as it saved it: when it would send next and until when
+        it was paused (``time.time()`` seconds)."""
+        text = self.get_meta("pacing")
+        if text is None:
+            return None
+        next_send_at, paused_until = json.loads(text)
+        return float(next_send_at), float(paused_until)
+
+    def save_pacing(self, next_send_at: float, paused_until: float) -> None:
+        self.set_meta("pacing", json.dumps([next_send_at, paused_until]))
 
     def bind_input(self, fingerprint: str, description: dict[str, Any]) -> bool:
         """Tie the journal to its input; True the first time, raises if it differs later."""
@@ -335,19 +271,54 @@ class Journal:
                     status, identifier, field = "duplicate", f"{kind} {value}", kind
                     code = "duplicate_" + ("external_id" if kind == "external_id" else "identifier")
                     message = f"the {kind.replace('_', ' ')} {value} is also in {holder}"
+            dropped = self._dropped_set(entry.dropped) if entry.dropped else None
             rows.append((offset, entry.external_id, entry.location, status, code, message, field,
-                         identifier, self.run_id, now, entry.note))  # fmt: skip
+                         identifier, self.run_id, now, entry.note, dropped))  # fmt: skip
             statuses.append(status)
             self._live[status] += 1
         self._begin()
         self._db.executemany(
             "INSERT INTO records (seq, external_id, location, status, code, message, field, "
-            "identifier, run_id, updated_at, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "identifier, run_id, updated_at, note, dropped) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
         self._db.executemany("INSERT INTO claims VALUES (?, ?, ?)", claims)
         self.commit()
         return statuses
+
+    def _dropped_set(self, names: tuple[str, ...]) -> int:
+        """The id of a set of dropped field names (the records of one input share a few)."""
+        ids = self._dropped_ids()
+        if names not in ids:
+            self._begin()
+            cursor = self._db.execute(
+                "INSERT INTO dropped_sets (names) VALUES (?)", (json.dumps(names),)
+            )
+            ids[names] = int(cursor.lastrowid or 0)
+        return ids[names]
+
+    def _dropped_ids(self) -> dict[tuple[str, ...], int]:
+        if self._dropped_sets is None:
+            rows = self._db.execute("SELECT id, names FROM dropped_sets")
+            self._dropped_sets = {tuple(json.loads(names)): int(i) for i, names in rows}
+        return self._dropped_sets
+
+    def _dropped_names(self) -> dict[int, tuple[str, ...]]:
+        return {set_id: names for names, set_id in self._dropped_ids().items()}
+
+    def dropped_fields(self) -> dict[str, int]:
+        """Field names the import leaves out, and how many records to import hold each."""
+        names = self._dropped_names()
+        counts: dict[str, int] = {}
+        rows = self._db.execute(
+            "SELECT dropped, COUNT(*) FROM records WHERE dropped IS NOT NULL "
+            "AND status NOT IN ('duplicate', 'invalid', 'skipped') GROUP BY dropped"
+        )
+        for set_id, count in rows:
+            for name in names.get(int(set_id), ()):
+                counts[name] = counts.get(name, 0) + int(count)
+        return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
     def _holders(self, claims: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
         """Which of ``claims`` earlier records hold, and which record (its seq)."""
@@ -573,6 +544,7 @@ class Journal:
         """Every row (of one status), in seq order, read by pages so memory stays flat."""
         after = -1
         where = "seq > ?" if status is None else "status = ? AND seq > ?"
+        dropped = self._dropped_names()
         while True:
             params: tuple[Any, ...] = (after,) if status is None else (status, after)
             batch = self._db.execute(
@@ -580,7 +552,7 @@ class Journal:
                 params,
             ).fetchall()
             for row in batch:
-                yield _row(row)
+                yield _row(row, dropped)
             if len(batch) < page:
                 return
             after = batch[-1][0]
@@ -589,13 +561,13 @@ class Journal:
         found = self._db.execute(
             f"SELECT {_ROW_COLUMNS} FROM records WHERE seq = ?", (seq,)
         ).fetchone()
-        return None if found is None else _row(found)
+        return None if found is None else _row(found, self._dropped_names())
 
     def __repr__(self) -> str:
         return f"Journal({str(self.path)!r})"
 
 
-def _row(row: tuple[Any, ...]) -> JournalRow:
+def _row(row: tuple[Any, ...], dropped: dict[int, tuple[str, ...]]) -> JournalRow:
     return JournalRow(
         seq=int(row[0]),
         external_id=row[1],
@@ -609,6 +581,7 @@ def _row(row: tuple[Any, ...]) -> JournalRow:
         attempts=int(row[9]),
         uncertain=bool(row[10]),
         note=row[11],
+        dropped=() if row[12] is None else dropped.get(int(row[12]), ()),
     )
 
 
@@ -620,21 +593,3 @@ def _status(text: str) -> Status:
 
 def _now() -> float:
     return time.time()
-
-
-def _take_lock(path: Path) -> Any:
-    """An exclusive, non-blocking lock on ``<path>.lock``; released by the OS if we die."""
-    lock_path = path.with_name(path.name + ".lock")
-    handle = open(lock_path, "a+")  # noqa: SIM115 - held for the journal's lifetime
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows: no advisory lock
-        return handle
-    try:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        handle.close()
-        raise JournalBusyError(
-            f"another clerk-migrate is running on the journal {path} (it holds {lock_path})"
-        ) from None
-    return handle

@@ -46,9 +46,11 @@ def entry_for(outcome: MappedUser | InvalidRecord | SkippedRecord) -> Entry:
     """What the journal keeps about one (mapped) record."""
     if isinstance(outcome, MappedUser):
         claims = (("external_id", outcome.external_id), *outcome.identifiers)
+        dropped = outcome.record.draft.dropped
         note = "; ".join(outcome.notes) or None
+        location = outcome.record.location
         return Entry(
-            outcome.external_id, outcome.record.location, "pending", claims=claims, note=note
+            outcome.external_id, location, "pending", claims=claims, note=note, dropped=dropped
         )
     if isinstance(outcome, InvalidRecord):
         return Entry(
@@ -69,14 +71,35 @@ class Preflight:
 
     total: int = 0
     admitted_now: int = 0
+    #: Records read from each file (a file that holds none is not in it).
+    per_file: dict[str, int] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
     codes: dict[str, int] = field(default_factory=dict)
+    #: Fields of the input the import leaves out, with the number of records holding each.
+    dropped: dict[str, int] = field(default_factory=dict)
     examples: dict[str, list[str]] = field(default_factory=dict)
+    #: What the readers noticed about records imported anyway, by text: how many records say it,
+    #: and where the first one is (a few texts; the others are only counted in ``more_warnings``).
+    warnings: dict[str, tuple[int, str]] = field(default_factory=dict)
+    more_warnings: int = 0
 
     @property
     def to_send(self) -> int:
         """Records a run would send (pending) or look up first (in flight)."""
         return self.counts.get("pending", 0) + self.counts.get("in_flight", 0)
+
+    def empty_files(self, files: Iterable[str]) -> list[str]:
+        """Those of ``files`` that held no record at all."""
+        return [name for name in files if not self.per_file.get(name)]
+
+    def warn(self, text: str, location: str) -> None:
+        if text in self.warnings:
+            count, first = self.warnings[text]
+            self.warnings[text] = (count + 1, first)
+        elif len(self.warnings) < EXAMPLES:
+            self.warnings[text] = (1, location)
+        else:
+            self.more_warnings += 1
 
     def note(self, status: str, line: str) -> None:
         kept = self.examples.setdefault(status, [])
@@ -98,7 +121,11 @@ def preflight(
     result = Preflight()
     known = journal.admitted
     seq = 0
+    per_file = result.per_file
     for batch in _batches(iter(items), ADMIT_BATCH):
+        for item in batch:
+            name = _file_of(item)
+            per_file[name] = per_file.get(name, 0) + 1
         fresh = batch[max(0, known - seq) :]
         skipped_over = len(batch) - len(fresh)
         if fresh:
@@ -110,8 +137,9 @@ def preflight(
                     row = journal.row(first + offset)
                     if row is not None:
                         result.note(status, _example(row.location, row.code, row.message))
-                elif isinstance(outcome, MappedUser) and outcome.notes:
-                    result.note("notes", f"{outcome.record.location}: {'; '.join(outcome.notes)}")
+                elif isinstance(outcome, MappedUser):
+                    for text in outcome.notes:
+                        result.warn(text, outcome.record.location)
             result.admitted_now += len(fresh)
         seq += len(batch)
         if on_progress is not None:
@@ -123,7 +151,16 @@ def preflight(
     result.total = seq
     result.counts = journal.counts()
     result.codes = journal.codes()
+    result.dropped = journal.dropped_fields()
     return result
+
+
+def _file_of(item: Item) -> str:
+    if isinstance(item, (SourceRecord, SkippedRecord)):
+        return item.file
+    if isinstance(item, (MappedUser, InvalidRecord)):
+        return item.record.file
+    return ""  # not a record: to_mapped says so
 
 
 def _example(location: str, code: str | None, message: str | None) -> str:

@@ -1,7 +1,9 @@
-"""Showing a run as it goes: a rich progress bar on a terminal, a log line every few seconds else.
+"""Showing a long command as it goes (an import, a rollback, an export): a rich progress bar on a
+terminal, and a log line every few seconds otherwise (a CI log, output sent to a file).
 
-Both take the runner's :class:`~clerk_async.migrate.runner.Progress` snapshots; the bar shows
-records settled out of those to send, the rate, created, failed, 429s and the time left.
+Both take snapshots (:class:`Snapshot`: the runner's ``Progress``, the rollback's summary, the
+export's count) and show what is settled out of the total, the rate, the command's own counters
+and the time left.
 """
 
 from __future__ import annotations
@@ -9,11 +11,29 @@ from __future__ import annotations
 import sys
 import time
 from types import TracebackType
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
-from .runner import Progress
+__all__ = ["LogLines", "ProgressBar", "Snapshot", "progress_display"]
 
-__all__ = ["LogLines", "ProgressBar", "progress_display"]
+
+class Snapshot(Protocol):
+    """Where a long command stands."""
+
+    @property
+    def total(self) -> int | None:
+        """What there is to settle in all (None: not known)."""
+
+    @property
+    def settled(self) -> int:
+        """What is settled so far."""
+
+    @property
+    def elapsed(self) -> float:
+        """Seconds since the command began."""
+
+    def counters(self) -> list[tuple[str, int]]:
+        """The command's own counts, by label (``created``, ``429s``...)."""
+
 
 #: Seconds between two log lines when the output is not a terminal.
 LOG_EVERY = 5.0
@@ -26,8 +46,8 @@ class LogLines:
         self.label = label
         self.out = out
         self.every = every
-        self._last = 0.0
-        self._latest: Progress | None = None
+        self._last: float | None = None
+        self._latest: Snapshot | None = None
 
     def __enter__(self) -> LogLines:
         return self
@@ -36,14 +56,14 @@ class LogLines:
         if self._latest is not None:
             self._write(self._latest)
 
-    def update(self, progress: Progress) -> None:
+    def update(self, progress: Snapshot) -> None:
         self._latest = progress
         now = time.monotonic()
-        if now - self._last >= self.every:
+        if self._last is None or now - self._last >= self.every:  # the first one at once
             self._last = now
             self._write(progress)
 
-    def _write(self, progress: Progress) -> None:
+    def _write(self, progress: Snapshot) -> None:
         settled = progress.settled
         rate = settled / progress.elapsed if progress.elapsed > 0 else 0.0
         total = progress.total
@@ -51,10 +71,10 @@ class LogLines:
         eta = ""
         if total and rate > 0:
             eta = f", about {max(0.0, (total - settled) / rate):,.0f} s left"
+        counts = ", ".join(f"{label} {count:,}" for label, count in progress.counters())
         self.out.write(
-            f"{time.strftime('%H:%M:%S')} {self.label} {share}, {rate:,.1f}/s: created "
-            f"{progress.created:,}, failed {progress.failed:,}, conflicts {progress.conflicts:,}, "
-            f"429s {progress.rate_limited:,}{eta}\n"
+            f"{time.strftime('%H:%M:%S')} {self.label} {share}, {rate:,.1f}/s"
+            f"{': ' if counts else ''}{counts}{eta}\n"
         )
         self.out.flush()
 
@@ -79,9 +99,7 @@ class ProgressBar:
             BarColumn(),
             MofNCompleteColumn(),
             TextColumn("{task.fields[rate]}/s"),
-            TextColumn("created {task.fields[created]}"),
-            TextColumn("failed {task.fields[failed]}"),
-            TextColumn("429s {task.fields[limited]}"),
+            TextColumn("{task.fields[counts]}"),
             TimeRemainingColumn(),
             console=Console(file=out),
             transient=False,
@@ -100,7 +118,7 @@ class ProgressBar:
     ) -> None:
         self._bar.stop()
 
-    def update(self, progress: Progress) -> None:
+    def update(self, progress: Snapshot) -> None:
         settled = progress.settled
         rate = settled / progress.elapsed if progress.elapsed > 0 else 0.0
         self._bar.update(
@@ -108,15 +126,11 @@ class ProgressBar:
         )
 
 
-def _fields(progress: Progress | None, rate: float) -> dict[str, Any]:
+def _fields(progress: Snapshot | None, rate: float) -> dict[str, Any]:
     if progress is None:
-        return {"rate": "0.0", "created": 0, "failed": 0, "limited": 0}
-    return {
-        "rate": f"{rate:,.1f}",
-        "created": f"{progress.created:,}",
-        "failed": f"{progress.failed:,}",
-        "limited": f"{progress.rate_limited:,}",
-    }
+        return {"rate": "0.0", "counts": ""}
+    counts = "  ".join(f"{label} {count:,}" for label, count in progress.counters())
+    return {"rate": f"{rate:,.1f}", "counts": counts}
 
 
 def progress_display(label: str, out: IO[str] | None = None) -> LogLines | ProgressBar:

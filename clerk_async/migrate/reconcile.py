@@ -60,7 +60,6 @@ class Lookups:
         self._queue: list[_Request] = []
         self._arrived = anyio.Event()
         self._hurry = False
-        self.calls = 0
 
     def hurry(self) -> None:
         """No more records are coming: send batches without waiting for them to fill."""
@@ -149,7 +148,6 @@ class Lookups:
             request.done.set()
 
     async def _list(self, **filters: list[str]) -> list[User]:
-        self.calls += 1
         page = await self._throttle.call(
             lambda: self._clerk.users.list(**filters, limit=MAX_IDS)  # type: ignore[arg-type]
         )

@@ -146,6 +146,8 @@ class UserDraft(_Redacted, frozen=True, kw_only=True):
     extra: Mapping[str, Any] = msgspec.field(default_factory=dict)
     #: What the reader noticed without refusing the record; carried to ``MappedUser.notes``.
     notes: tuple[str, ...] = ()
+    #: The record's fields, holding a value, that the import leaves out (the report names them).
+    dropped: tuple[str, ...] = ()
 
     _hidden: ClassVar[frozenset[str]] = frozenset(
         {"password_digest", "password", "totp_secret", "backup_codes"}

@@ -15,7 +15,7 @@ from typing import IO
 import msgspec
 
 from .journal import Journal, JournalRow
-from .states import OK, PROBLEMS, UNFINISHED
+from .states import PROBLEMS, UNFINISHED
 
 __all__ = ["EXIT_DONE", "EXIT_PROBLEMS", "EXIT_UNFINISHED", "ReportLine", "Summary", "write_report"]
 
@@ -41,9 +41,12 @@ class ReportLine(msgspec.Struct):
     attempts: int = 0
     #: What the reader noticed about an imported record (a password left out, and why).
     note: str | None = None
+    #: The record's fields, holding a value, that the import left out.
+    dropped: list[str] = msgspec.field(default_factory=list)
 
 
 _encoder = msgspec.json.Encoder()
+_DROPPED_SHOWN = 12
 
 
 @dataclass
@@ -58,7 +61,8 @@ class Summary:
     #: Why the run stopped before the end of the input, if it did.
     stopped: str | None = None
     import_id: str = ""
-    extra: dict[str, int] = field(default_factory=dict)
+    #: Fields of the input the import leaves out, with the number of records holding each.
+    dropped: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def of(
@@ -78,6 +82,7 @@ class Summary:
             elapsed=elapsed,
             stopped=stopped,
             import_id=journal.import_id,
+            dropped=journal.dropped_fields(),
         )
 
     @property
@@ -93,16 +98,14 @@ class Summary:
             return EXIT_PROBLEMS
         return EXIT_DONE
 
-    @property
-    def imported(self) -> int:
-        return sum(self.counts.get(status, 0) for status in OK)
-
     def lines(self) -> list[str]:
         """The summary as text, one fact a line."""
         shown = ", ".join(f"{status} {count:,}" for status, count in self.counts.items() if count)
         out = [f"records   {self.total:,}: {shown or 'none'}"]
         if self.codes:
             out.append("by code   " + ", ".join(f"{code} {n:,}" for code, n in self.codes.items()))
+        if self.dropped:
+            out.append(dropped_line(self.dropped))
         if self.requests:
             rate = self.requests / self.elapsed if self.elapsed > 0 else 0.0
             out.append(
@@ -120,6 +123,15 @@ class Summary:
         }[self.exit_code]
         out.append(f"result    {verdict} (exit code {self.exit_code})")
         return out
+
+
+def dropped_line(dropped: dict[str, int]) -> str:
+    """The fields the import leaves out, most common first, as one line of the summary."""
+    first = list(dropped.items())[:_DROPPED_SHOWN]
+    shown = ", ".join(f"{name} ({count:,})" for name, count in first)
+    more = len(dropped) - _DROPPED_SHOWN
+    tail = f" and {more} more" if more > 0 else ""
+    return f"dropped   {shown}{tail}: not imported, named per record in the report"
 
 
 def report_lines(journal: Journal) -> Iterator[ReportLine]:
@@ -140,6 +152,7 @@ def _line(row: JournalRow) -> ReportLine:
         location=row.location,
         attempts=row.attempts,
         note=row.note,
+        dropped=list(row.dropped),
     )
 
 

@@ -14,7 +14,6 @@ is sent twice.
 
 from __future__ import annotations
 
-import collections
 import logging
 import os
 import time
@@ -45,12 +44,13 @@ from clerk_async.migrate.records import MappedUser
 from clerk_async.models import CreateUserRequest, User
 
 from .journal import Journal
-from .limits import resolve_limiter
+from .limits import SAVE_EVERY, carry_over, resolve_limiter, save_pacing
 from .plan import ADMIT_BATCH, Item, entry_for, to_mapped
 from .reconcile import MAX_IDS, LookupError_, Lookups, unfilterable
 from .report import Summary
 from .states import JournalStateError
 from .throttle import Throttle
+from .work_queue import WorkQueue
 
 __all__ = ["MigrationAborted", "Progress", "migrate"]
 
@@ -62,12 +62,10 @@ MAX_ATTEMPTS = 5
 MAX_LOOKUPS = 4
 #: 429s one record may meet before it is reported failed.
 MAX_RATE_LIMITED = 50
-#: Records marked ``in_flight`` per commit.
-MARK_BATCH = 64
 #: Workers beyond the requests in flight wanted: those waiting for a lookup. A record is marked in
 #: flight at most a batch ahead of a worker taking it, so never long before it is sent.
 SPARE_WORKERS = 16
-TICK = 0.5
+TICK = SAVE_EVERY
 QUOTA_CODE = "user_quota_exceeded"
 _encode = msgspec.json.Encoder().encode
 
@@ -87,6 +85,7 @@ class Progress:
     baseline: int = 0
     created: int = 0
     already_imported: int = 0
+    #: In conflict with a user in Clerk (the summary's ``conflict``; duplicates are not).
     conflicts: int = 0
     failed: int = 0
     requests: int = 0
@@ -102,6 +101,14 @@ class Progress:
     @property
     def settled(self) -> int:
         return self.done - self.baseline
+
+    def counters(self) -> list[tuple[str, int]]:
+        return [
+            ("created", self.created),
+            ("failed", self.failed),
+            ("conflicts", self.conflicts),
+            ("429s", self.rate_limited),
+        ]
 
 
 ProgressCallback = Callable[[Progress], None]
@@ -134,12 +141,14 @@ async def migrate(
         limiter, rate = resolve_limiter(clerk, rate_limit)
         run = _Run(clerk, book, Throttle(limiter, rate), max_attempts, concurrency)
         run.progress.total = total
+        carry_over(book, run.pacer)
         book.begin_run(command)
         outcome = "aborted"
         try:
             await run.run(records, on_progress)
             outcome = "finished"
         finally:
+            save_pacing(book, run.pacer, busy=False)
             book.end_run(outcome)
         throttle = run.throttle
         return Summary.of(
@@ -168,12 +177,14 @@ class _Run:
         self.clerk = clerk
         self.journal = journal
         self.throttle = throttle
+        #: The limiter every request of the run waits on (the client's own, or the throttle's).
+        self.pacer = throttle.limiter or clerk.rate_limiter
         self.max_attempts = max(1, max_attempts)
         self.fixed_concurrency = concurrency
         self.lookups = Lookups(clerk, throttle)
         first = concurrency or throttle.concurrency()
         self.workers = 0
-        self._work = _WorkQueue(2 * MAX_IDS)
+        self._work: WorkQueue[Work] = WorkQueue(2 * MAX_IDS)
         self._pool: anyio.abc.TaskGroup | None = None
         self.progress = Progress(started=time.monotonic(), concurrency=first)
         self.stopped: str | None = None
@@ -471,6 +482,7 @@ class _Run:
     async def _tick(self, on_progress: ProgressCallback | None) -> None:
         while True:
             await anyio.sleep(TICK)
+            save_pacing(self.journal, self.pacer, busy=True)
             self._adjust_concurrency()
             if on_progress is not None:
                 self._refresh()
@@ -490,7 +502,7 @@ class _Run:
         progress = self.progress
         progress.created = counts["created"]
         progress.already_imported = counts["already_imported"]
-        progress.conflicts = counts["conflict"] + counts["duplicate"]
+        progress.conflicts = counts["conflict"]
         progress.failed = counts["failed"]
         progress.done = sum(counts.values()) - counts["pending"] - counts["in_flight"]
         progress.requests = self.throttle.requests
@@ -549,43 +561,3 @@ def _message(error: BaseException) -> str:
         first = error.errors[0]
         return first.long_message or first.message or str(error)
     return str(error)
-
-
-class _WorkQueue:
-    """The records handed to the workers, at most ``size`` waiting. Waiting only when it must (an
-    anyio semaphore or memory stream yields, and costs, on every item: it shows at a thousand
-    records a second). ``close(n)`` wakes ``n`` workers with ``None``, after the records queued."""
-
-    def __init__(self, size: int) -> None:
-        self._size = size
-        self._items: collections.deque[Work | None] = collections.deque()
-        self._getters: collections.deque[anyio.Event] = collections.deque()
-        self._putters: collections.deque[anyio.Event] = collections.deque()
-        self.closed = False
-
-    async def put(self, item: Work) -> None:
-        while len(self._items) >= self._size:
-            room = anyio.Event()
-            self._putters.append(room)
-            await room.wait()
-        self._append(item)
-
-    async def get(self) -> Work | None:
-        while not self._items:
-            ready = anyio.Event()
-            self._getters.append(ready)
-            await ready.wait()
-        item = self._items.popleft()
-        if self._putters:
-            self._putters.popleft().set()
-        return item
-
-    def close(self, workers: int) -> None:
-        self.closed = True
-        for _ in range(workers):
-            self._append(None)
-
-    def _append(self, item: Work | None) -> None:
-        self._items.append(item)
-        if self._getters:
-            self._getters.popleft().set()

@@ -23,8 +23,6 @@ from typing import Literal, TypeAlias
 from clerk_async.errors import ClerkError
 
 __all__ = [
-    "FINAL",
-    "OK",
     "PROBLEMS",
     "STATUSES",
     "UNFINISHED",
@@ -57,14 +55,10 @@ STATUSES: tuple[Status, ...] = (
     "failed",
     "rolled_back",
 )
-#: The record is in Clerk (exit code 0).
-OK: frozenset[Status] = frozenset({"created", "already_imported"})
 #: The input or the instance needs a human: nothing more will be sent (exit code 1).
 PROBLEMS: frozenset[Status] = frozenset({"invalid", "duplicate", "conflict"})
 #: A later run has work to do (exit code 2).
 UNFINISHED: frozenset[Status] = frozenset({"pending", "in_flight", "failed"})
-#: Nothing will change these but a rollback or a retry.
-FINAL: frozenset[Status] = OK | PROBLEMS | frozenset({"skipped", "rolled_back"})
 
 #: Statuses a record may start in when the journal admits it.
 ADMITTED: frozenset[Status] = frozenset({"pending", "invalid", "skipped", "duplicate"})

@@ -9,8 +9,9 @@ from typing import Any
 import bcrypt
 
 from clerk_async.emulator.passwords import from_digest
+from clerk_async.migrate.records import SkippedRecord
 
-from .support import body, mapped, ndjson, records, skipped, write
+from .support import body, mapped, ndjson, read_all, records, write
 
 DIGEST = bcrypt.hashpw(b"ada's password", bcrypt.gensalt(4)).decode()
 ADA: dict[str, Any] = {
@@ -151,6 +152,7 @@ def test_name_holding_the_email_is_not_a_name(tmp_path: Path) -> None:
 
 
 def test_records_without_user_id_are_skipped(tmp_path: Path) -> None:
-    (skip,) = skipped("auth0", ndjson(tmp_path / "u.json", [{"email": "x@example.com"}]))
+    users = [{"email": "x@example.com"}, {"user_id": "auth0|1", "email": "y@example.com"}]
+    skip, _ = read_all("auth0", ndjson(tmp_path / "u.json", users))
 
-    assert (skip.code, skip.line) == ("no_id", 1)
+    assert isinstance(skip, SkippedRecord) and (skip.code, skip.line) == ("no_id", 1)

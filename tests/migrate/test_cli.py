@@ -8,9 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from clerk_async import Clerk, RetryConfig
 from clerk_async.emulator import ClerkEmulator, Faults
+from clerk_async.errors import AuthenticationError
 from clerk_async.migrate.cli import main
+from clerk_async.migrate.instance import check_instance
 from clerk_async.migrate.journal import Journal
+from clerk_async.migrate.runner import MigrationAborted
+from tests.support.server import SECRET_KEY, Reply, ScriptedServer
 
 FAST = "100000/1s"
 
@@ -241,3 +246,127 @@ def test_progress_as_log_lines_and_as_a_bar() -> None:
     with bar:
         bar.update(progress)
     assert "created 5" in screen.getvalue() and "5/10" in screen.getvalue()
+
+
+def test_every_long_command_logs_its_progress_without_a_terminal(
+    env: Path, clerk_emulator: ClerkEmulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    users = write_users(env / "users.jsonl", 6)
+    assert run("import", "--from", "jsonl", "--yes", "--rate-limit", FAST, str(users)) == 0
+    assert "import 6/6 (100%)" in capsys.readouterr().err
+
+    assert run("export", "--out", "users.ndjson") == 0
+    assert "export 6/6 (100%)" in capsys.readouterr().err
+
+    assert run("rollback", "--yes", "--rate-limit", FAST) == 0
+    logged = capsys.readouterr().err
+    assert "rollback 6/6 (100%)" in logged
+    assert "deleted 6, already gone 0, failed 0, 429s 0" in logged
+
+
+def test_status_exits_with_the_code_it_prints(
+    env: Path, clerk_emulator: ClerkEmulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    clerk_emulator.faults = Faults(error_rate=1.0, methods=frozenset({"POST"}))
+    failing = write_users(env / "failing.jsonl", 2)
+    assert run("import", "--from", "jsonl", "--yes", "--rate-limit", FAST, str(failing)) == 2
+    capsys.readouterr()
+
+    assert run("status") == 2
+    assert "(exit code 2)" in capsys.readouterr().out
+    assert run("status", "--json") == 2
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["import", "--from", "jsonl", "--yes", "users.jsonl"],
+        ["retry-failed", "--yes"],
+        ["rollback", "--yes"],
+        ["export", "--out", "users.ndjson"],
+    ],
+)
+def test_without_a_key_the_command_names_the_variable_to_set(
+    env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    command: list[str],
+) -> None:  # fmt: skip
+    write_users(env / "users.jsonl", 1)
+    monkeypatch.delenv("CLERK_SECRET_KEY")
+
+    assert run(*command) == 3
+
+    err = capsys.readouterr().err
+    assert "set CLERK_SECRET_KEY" in err
+    assert "bearer_auth" not in err
+    assert not (env / "migration.db").exists()  # nothing was started
+
+
+#: The first GET of a run, ``GET /instance``, answered 500 (and no other request).
+INSTANCE_FAILS = Faults(error_rate=1.0, error_statuses=(500,), methods=frozenset({"GET"}),
+                        max_faults=1)  # fmt: skip
+
+
+def bound_to(env: Path) -> str | None:
+    with Journal(env / "migration.db") as journal:
+        return journal.get_meta("instance")
+
+
+def test_a_failed_instance_lookup_never_binds_the_journal_to_the_url(
+    env: Path, clerk_emulator: ClerkEmulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    users = write_users(env / "users.jsonl", 3)
+    clerk_emulator.faults = INSTANCE_FAILS
+
+    assert run("import", "--from", "jsonl", "--yes", "--rate-limit", FAST, str(users)) == 2
+    assert "which instance" in capsys.readouterr().err
+    assert bound_to(env) is None  # nothing was sent, nothing bound
+    assert clerk_emulator.state.users.users == {}
+
+    assert run("import", "--from", "jsonl", "--yes", "--rate-limit", FAST, str(users)) == 0
+    assert (bound_to(env) or "").startswith("ins_")
+
+
+def test_a_resume_is_not_refused_because_the_instance_lookup_failed(
+    env: Path, clerk_emulator: ClerkEmulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    users = write_users(env / "users.jsonl", 3)
+    clerk_emulator.faults = Faults(error_rate=1.0, methods=frozenset({"POST"}))
+    assert run("import", "--from", "jsonl", "--yes", "--rate-limit", FAST, str(users)) == 2
+    bound = bound_to(env)
+    assert (bound or "").startswith("ins_")
+
+    clerk_emulator.faults = INSTANCE_FAILS
+    assert run("retry-failed", "--yes", "--rate-limit", FAST) == 2  # run again, not "another"
+    assert "another instance" not in capsys.readouterr().err
+    assert bound_to(env) == bound
+
+    assert run("retry-failed", "--yes", "--rate-limit", FAST) == 0
+    assert sorted(held(clerk_emulator)) == ["u0", "u1", "u2"]
+
+
+@pytest.mark.parametrize(
+    ("reply", "outcome"),
+    [
+        (Reply(403, json={"errors": [{"code": "authorization_invalid", "message": "no"}]}), None),
+        (Reply(404, json={"errors": [{"code": "resource_not_found", "message": "no"}]}), None),
+        (Reply(500, json={"errors": [{"code": "internal_clerk_error", "message": "oops"}]}),
+         MigrationAborted),
+        (Reply(429, headers={"Retry-After": "1"}), MigrationAborted),
+        (Reply(200, body=b"not json"), MigrationAborted),
+        (Reply(401, json={"errors": [{"code": "authentication_invalid", "message": "no"}]}),
+         AuthenticationError),
+    ],
+)  # fmt: skip
+async def test_only_a_key_without_access_to_the_instance_binds_by_server(
+    server: ScriptedServer, reply: Reply, outcome: type[Exception] | None
+) -> None:
+    server.script("GET", "/v1/instance", reply)
+    server.script("GET", "/v1/users/count", Reply(json={"object": "total_count", "total_count": 3}))
+    quick = RetryConfig("none")
+    async with Clerk(bearer_auth=SECRET_KEY, server_url=server.url, retry_config=quick) as clerk:
+        if outcome is None:  # the key may not read the instance: the journal binds by server
+            check = await check_instance(clerk, SECRET_KEY)
+            assert (check.instance_id, check.users) == (None, 3)
+            return
+        with pytest.raises(outcome):  # anything else: not known now, so nothing is bound
+            await check_instance(clerk, SECRET_KEY)

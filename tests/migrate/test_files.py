@@ -17,7 +17,7 @@ from clerk_async.migrate.records import (
     UnknownSourceError,
 )
 
-from .support import ndjson, read_all, records, write
+from .support import body, invalid, ndjson, read_all, records, write
 
 ADA = {"external_id": "u1", "email_address": ["ada@example.com"]}
 GRACE = {"external_id": "u2", "email_address": ["grace@example.com"]}
@@ -71,7 +71,7 @@ def test_csv_line_numbers_count_quoted_line_breaks(tmp_path: Path) -> None:
 def test_bad_lines_and_rows_are_skipped_not_fatal(tmp_path: Path) -> None:
     lines = tmp_path / "u.ndjson"
     write(lines, json.dumps(ADA) + "\n{not json\n[1, 2]\n\n" + json.dumps({"x": 1}) + "\n")
-    rows = write(tmp_path / "u.csv", "external_id,email_address\nu1,a@example.com\nu2\n")
+    rows = write(tmp_path / "u.csv", "external_id,email_address\nu1,a@example.com\nu2,b,c\n")
 
     found = read_all("jsonl", lines) + read_all("csv", rows)
 
@@ -87,7 +87,7 @@ def test_bad_lines_and_rows_are_skipped_not_fatal(tmp_path: Path) -> None:
     skipped = [item for item in found if isinstance(item, SkippedRecord)]
     assert [s.code for s in skipped] == ["unreadable", "unreadable", "no_id", "unreadable"]
     assert "not valid JSON" in skipped[0].reason
-    assert "1 cells where the header has 2" in skipped[3].reason
+    assert "3 cells where the header has 2" in skipped[3].reason
 
 
 def test_a_first_line_longer_than_the_sniff_is_still_read(tmp_path: Path) -> None:
@@ -116,6 +116,37 @@ def test_whole_file_problems_are_typed_errors(tmp_path: Path) -> None:
     with pytest.raises(SourceFileError, match="after record 1"):
         found.extend(read_source("jsonl", [broken]))
     assert [item.source_id for item in found if isinstance(item, SourceRecord)] == ["u1"]
+
+
+DEEP = 5000  # far beyond the stack of a recursive decoder
+
+
+def test_nesting_too_deep_for_the_stack_is_an_unreadable_record(tmp_path: Path) -> None:
+    nested = '{"a":' * DEEP + "1" + "}" * DEEP
+    first = json.dumps(ADA)
+    lines = write(tmp_path / "u.ndjson", f'{first}\n{{"external_id": "u1", "x": {nested}}}\n')
+    document = write(tmp_path / "u.json", f'[{first}, {{"external_id": "u1", "x": {nested}}}]')
+    cell = nested.replace('"', '""')
+    header = "external_id,email_address,public_metadata\n"
+    rows = write(tmp_path / "u.csv", f'{header}u2,a@b.co,"{cell}"\n')
+
+    _, line = read_all("jsonl", lines)
+    assert isinstance(line, SkippedRecord) and (line.code, line.line) == ("unreadable", 2)
+    _, element = read_all("jsonl", document)
+    assert isinstance(element, SkippedRecord) and element.index == 2
+    assert "nested deeper than 128 levels" in element.reason
+    (row,) = records("csv", rows)
+    assert invalid(row).field == "public_metadata"  # JSON text too deep: not an object
+
+
+def test_a_long_chain_of_date_wrappers_is_unwrapped(tmp_path: Path) -> None:
+    depth = 950  # as deep as an NDJSON line can be, deeper than the stack left to a recursion
+    dates = '{"$date":' * depth + '"2021-03-04"' + "}" * depth
+    line = f'{{"user_id": "auth0|1", "email": "a@b.co", "created_at": {dates}}}\n'
+    dated = write(tmp_path / "d.ndjson", line)
+
+    (user,) = records("auth0", dated)
+    assert body(user)["created_at"] == "2021-03-04T00:00:00.000Z"
 
 
 def _latin1(tmp_path: Path) -> Path:

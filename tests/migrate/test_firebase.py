@@ -160,3 +160,42 @@ def test_the_signer_key_stays_out_of_the_config_repr() -> None:
 def test_a_missing_config_file_is_a_hash_config_error(tmp_path: Path) -> None:
     with pytest.raises(HashConfigError, match="cannot read"):
         read_source("firebase", [], hash_config=tmp_path / "nope.txt")
+
+
+@pytest.mark.parametrize("placeholder", ["UkVEQUNURUQ=", "REDACTED"])
+@pytest.mark.parametrize("with_config", [False, True])
+def test_placeholder_hashes_are_no_passwords_and_are_warned_about(
+    tmp_path: Path, placeholder: str, with_config: bool
+) -> None:
+    from clerk_async.migrate.readers.firebase import PLACEHOLDER_NOTE
+
+    users = [
+        {"localId": f"u{index}", "email": f"u{index}@example.com", "emailVerified": True,
+         "passwordHash": placeholder, "salt": ""}
+        for index in range(3)
+    ]  # fmt: skip
+    export = write(tmp_path / "users.json", json.dumps({"users": users}))
+    options = {"hash_config": write(tmp_path / "c.txt", CONFIG_TEXT)} if with_config else {}
+
+    found = records("firebase", export, **options)
+
+    assert all("password_digest" not in body(record) for record in found)
+    assert all(body(record)["skip_password_requirement"] for record in found)
+    assert all(record.draft.notes == (PLACEHOLDER_NOTE,) for record in found)
+
+
+def test_the_plan_warns_once_for_every_placeholder_hash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from clerk_async.migrate.cli import main
+
+    monkeypatch.delenv("CLERK_SECRET_KEY", raising=False)
+    users = [
+        {"localId": f"u{index}", "email": f"u{index}@example.com", "passwordHash": "UkVEQUNURUQ="}
+        for index in range(4)
+    ]
+    export = write(tmp_path / "users.json", json.dumps({"users": users}))
+
+    assert main(["import", "--from", "firebase", "--dry-run", str(export)]) == 0
+    (warning,) = [line for line in capsys.readouterr().out.splitlines() if "placeholder" in line]
+    assert warning.startswith(f"warning   4 records, the first at {export}:1: ")

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
-from .support import body, invalid, ndjson, records, skipped, write
+import pytest
+
+from clerk_async.migrate.records import SkippedRecord, SourceFileError
+
+from .support import body, invalid, ndjson, read_all, records, write
 
 
 def test_jsonl_with_clerk_names(tmp_path: Path) -> None:
@@ -61,6 +66,14 @@ def test_unknown_and_mistyped_fields_are_invalid(tmp_path: Path) -> None:
 
 
 def test_records_need_an_external_id(tmp_path: Path) -> None:
-    (skip,) = skipped("jsonl", ndjson(tmp_path / "u.jsonl", [{"email_address": ["a@example.com"]}]))
+    users: list[dict[str, Any]] = [
+        {"email_address": ["a@example.com"]},
+        {"external_id": "u2", "email_address": []},
+    ]
+    skip, _ = read_all("jsonl", ndjson(tmp_path / "u.jsonl", users))
 
+    assert isinstance(skip, SkippedRecord)
     assert (skip.code, skip.reason) == ("no_id", "the record has no external_id")
+    lone = ndjson(tmp_path / "lone.jsonl", users[:1])
+    with pytest.raises(SourceFileError, match="not one has external_id"):
+        read_all("jsonl", lone)  # a file where no record has an id: one error for the file

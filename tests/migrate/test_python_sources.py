@@ -83,7 +83,7 @@ def test_a_django_dumpdata_file(
     out = capsys.readouterr().out
     assert code == 0, out
     assert f"records   {len(dump)}: created {len(dump)}" in out
-    assert "note      " in out and "an unusable password in Django" in out
+    assert "warning   " in out and "an unusable password in Django" in out
     ids = {name: str(pk) for pk, name in enumerate(passwords, 1)}
     _signs_in(clerk_emulator, [ids[hasher] for hasher in DJANGO_HASHERS])
     report = _report(env / "migration.report.ndjson")

@@ -225,3 +225,24 @@ def test_one_limiter_per_run() -> None:
     assert limiter is not None and str(limiter.limit) == "100/10s" and rate == 10.0
     assert resolve_limiter(plain, None) == (None, None)
     assert resolve_limiter(plain, "off") == (None, None)
+
+
+async def test_the_progress_counts_conflicts_as_the_summary_does(
+    clerk_emulator: ClerkEmulator, tmp_path: Path
+) -> None:
+    from clerk_async.migrate.runner import Progress
+
+    async with clerk_emulator.client() as clerk:
+        await clerk.users.create(email_address=["taken@example.com"])
+        records = [
+            mapped("a", "a@example.com", index=1),
+            mapped("b", "a@example.com", index=2),  # a duplicate of a in the input
+            mapped("c", "taken@example.com", index=3),  # in conflict with a user in Clerk
+        ]
+        seen: list[Progress] = []
+        summary = await migrate(
+            clerk, records, journal=tmp_path / "j.db", rate_limit=FAST, on_progress=seen.append
+        )
+
+    assert (summary.counts["duplicate"], summary.counts["conflict"]) == (1, 1)
+    assert seen[-1].conflicts == 1

@@ -8,10 +8,13 @@ from clerk_async._ratelimit import (
     DEVELOPMENT,
     PERIOD_MARGIN,
     PRODUCTION,
+    Pacing,
     RateLimit,
     RateLimiter,
+    book,
     parse_rate_limit,
     resolve_rate_limit,
+    spacing,
 )
 
 
@@ -23,14 +26,44 @@ class Clock:
         return self.now
 
 
-def test_a_burst_of_the_whole_allowance_goes_at_once_then_waits_a_period() -> None:
+def test_sends_are_paced_evenly_never_in_a_burst() -> None:
     clock = Clock()
     limiter = RateLimiter(RateLimit(3, 10.0), clock=clock)
 
-    waits = [limiter.reserve() for _ in range(7)]
+    waits = [limiter.reserve() for _ in range(7)]  # seven callers at once
 
-    period = 10.0 * PERIOD_MARGIN
-    assert waits == pytest.approx([0, 0, 0, period, period, period, 2 * period])
+    step = 10.0 * PERIOD_MARGIN / 3
+    assert waits == pytest.approx([index * step for index in range(7)])
+    assert spacing(RateLimit(3, 10.0)) == pytest.approx(step)
+
+
+def test_the_policy_is_a_pure_function_of_two_moments() -> None:
+    limit = RateLimit(100, 10.0)
+    slot, state = book(limit, Pacing(), now=50.0)
+    assert (slot, state) == (50.0, Pacing(next_send=50.0 + spacing(limit)))
+    slot, later = book(limit, state, now=50.001)  # too soon: the next free slot
+    assert slot == state.next_send
+    slot, _ = book(limit, Pacing(next_send=10.0, paused_until=60.0), now=55.0)
+    assert slot == 60.0  # a pause holds back every send
+    slot, _ = book(limit, later, now=99.0)
+    assert slot == 99.0  # idle time is no credit for a burst: one send, then the pace
+
+
+def test_another_limiters_backlog_is_carried_over() -> None:
+    clock = Clock()
+    killed = RateLimiter(RateLimit(10, 1.0), clock=clock)
+    for _ in range(5):
+        killed.reserve()
+    killed.pause(0.3)
+
+    resumed = RateLimiter(RateLimit(10, 1.0), clock=clock)
+    resumed.hold_back(*killed.ahead())
+
+    assert killed.ahead() == pytest.approx((5 * 0.102, 0.3))
+    assert resumed.reserve() == pytest.approx(5 * 0.102)  # after the killed run's last booking
+    assert resumed.paused_for() == pytest.approx(0.3)
+    resumed.hold_back(0.0, 0.0)  # never earlier than it already is
+    assert resumed.ahead() == pytest.approx((6 * 0.102, 0.3))
 
 
 def test_at_most_the_limit_in_any_window() -> None:

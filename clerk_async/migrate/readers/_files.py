@@ -3,25 +3,27 @@
 The shape is told by content, never by the file name: gzip by its magic bytes, then the first
 non-blank character: ``[`` is a JSON array, ``{`` is NDJSON when the first line is a whole JSON
 object and one (pretty-printed) JSON document otherwise, anything else is CSV. Memory stays flat:
-NDJSON and CSV go line by line, JSON documents through ijson, which builds one record at a time.
+NDJSON and CSV go line by line, JSON documents through ijson's events, one record at a time.
 """
 
 from __future__ import annotations
 
 import codecs
-import csv
 import gzip
 import io
 import os
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 
 import msgspec
 
 from clerk_async.migrate.records import SourceFileError
+
+from ._csv import CsvLayout, read_csv
+from ._json_stream import ITEM, MAX_DEPTH, TOO_DEEP, values_at
+from ._raw import RawItem, Unreadable, decode_json, lines_of
 
 __all__ = ["CsvLayout", "RawItem", "Unreadable", "iter_items"]
 
@@ -30,39 +32,11 @@ _BOM = codecs.BOM_UTF8
 _SNIFF_CHARS = 64 * 1024
 
 
-@dataclass(frozen=True, slots=True)
-class RawItem:
-    file: str
-    line: int  # 0 inside a JSON document
-    index: int
-    fields: dict[str, Any]
-
-
-@dataclass(frozen=True, slots=True)
-class Unreadable:
-    file: str
-    line: int
-    index: int
-    reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class CsvLayout:
-    """How a source writes CSV: its column names when the file has no header row, a cell fix-up."""
-
-    fieldnames: Sequence[str] | None = None
-    #: A first cell that marks a header row someone added to a header-less format.
-    header_marker: str | None = None
-    cell: Callable[[str], str] | None = None
-    #: Rows may have fewer cells than ``fieldnames`` (trailing empty columns left out).
-    ragged: bool = False
-
-
 def iter_items(
     path: str | os.PathLike[str],
     *,
     wrappers: Sequence[str] = (),
-    csv_layout: CsvLayout = CsvLayout(),
+    csv_layout: CsvLayout | None = None,
 ) -> Iterator[RawItem | Unreadable]:
     """Every record of one file, in order. ``wrappers`` are keys whose array holds the records
     (Firebase's ``users``, Cognito's ``Users``): a JSON object with one of them is a page of
@@ -79,7 +53,7 @@ def iter_items(
             elif first == "{":
                 yield from _ndjson(name, head, text, wrappers)
             elif first:
-                yield from _csv(name, head, text, csv_layout)
+                yield from read_csv(name, lines_of(head, text), csv_layout or CsvLayout())
     except UnicodeDecodeError:
         raise SourceFileError(f"{name}: not UTF-8 text.") from None
     except (OSError, EOFError, zlib.error) as error:
@@ -117,37 +91,21 @@ def _is_ndjson(head: str) -> bool:
     if not newline and len(head) == _SNIFF_CHARS:
         return False  # a first line longer than the sniff: one huge document, stream it
     try:
-        msgspec.json.decode(line)
+        decode_json(line)
     except msgspec.DecodeError:
         return False
     return True
 
 
-def _lines(head: str, rest: Iterable[str]) -> Iterator[str]:
-    """The file's lines, ``\n``-terminated, from the sniffed head and the rest of the stream."""
-    *whole, pending = head.split("\n")
-    for line in whole:
-        yield line + "\n"
-    for piece in rest:
-        line, pending = pending + piece, ""
-        if line.endswith("\n"):
-            yield line
-        else:
-            pending = line  # a bare \r ended it: part of a quoted CSV cell
-    if pending:
-        yield pending
-
-
 def _ndjson(
     name: str, head: str, rest: Iterable[str], wrappers: Sequence[str]
 ) -> Iterator[RawItem | Unreadable]:
-    decode = msgspec.json.Decoder().decode
     index = 0
-    for number, line in enumerate(_lines(head, rest), 1):
+    for number, line in enumerate(lines_of(head, rest), 1):
         if not line.strip():
             continue
         try:
-            value = decode(line)
+            value = decode_json(line)
         except msgspec.DecodeError:
             index += 1
             yield Unreadable(name, number, index, "the line is not valid JSON")
@@ -183,12 +141,17 @@ def _json_document(
     name: str, wrappers: Sequence[str], *, array: bool
 ) -> Iterator[RawItem | Unreadable]:
     ijson = _ijson()
-    prefix = "item" if array else _record_prefix(name, wrappers)
+    path = (ITEM,) if array else _record_path(name, wrappers)
     index = 0
     with _open_binary(name) as stream:
-        items = ijson.items(stream, prefix, multiple_values=True, use_float=True)
+        events = ijson.basic_parse(stream, multiple_values=True, use_float=True)
         try:
-            for value in items:
+            for value in values_at(events, path):
+                if value is TOO_DEEP:
+                    index += 1
+                    reason = f"the record is nested deeper than {MAX_DEPTH} levels"
+                    yield Unreadable(name, 0, index, reason)
+                    continue
                 for item in _unwrap(value, wrappers):
                     index += 1
                     if isinstance(item, dict):
@@ -201,59 +164,24 @@ def _json_document(
             ) from None
 
 
-def _record_prefix(name: str, wrappers: Sequence[str]) -> str:
-    """``users.item`` when the document's top-level object holds its records under a wrapper key,
-    else ``""`` (the document is a sequence of records). Reads only the first object's keys."""
+def _record_path(name: str, wrappers: Sequence[str]) -> tuple[str, ...]:
+    """``("users", "item")`` when the document's top-level object holds its records under a
+    wrapper key, else ``()`` (the document is a sequence of records). Reads the first object."""
     ijson = _ijson()
     if not wrappers:
-        return ""
+        return ()
     depth = 0
     with _open_binary(name) as stream:
         try:
-            for _prefix, event, value in ijson.parse(stream, multiple_values=True):
+            for event, value in ijson.basic_parse(stream, multiple_values=True):
                 if event in ("start_map", "start_array"):
                     depth += 1
                 elif event in ("end_map", "end_array"):
                     depth -= 1
                     if depth == 0:
-                        return ""
+                        return ()
                 elif event == "map_key" and depth == 1 and value in wrappers:
-                    return f"{value}.item"
+                    return (value, ITEM)
         except ijson.JSONError:
-            return ""  # reported with its position by the pass that reads the records
-    return ""
-
-
-def _csv(
-    name: str, head: str, rest: Iterable[str], layout: CsvLayout
-) -> Iterator[RawItem | Unreadable]:
-    rows = csv.reader(_lines(head, rest))
-    header = list(layout.fieldnames) if layout.fieldnames is not None else None
-    index = 0
-    start = 1
-    while True:
-        try:
-            row = next(rows)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            index += 1
-            yield Unreadable(name, start, index, f"the row is not valid CSV ({error})")
-            start = rows.line_num + 1
-            continue
-        line, start = start, rows.line_num + 1
-        if not any(cell.strip() for cell in row):
-            continue
-        if header is None:
-            header = [cell.strip() for cell in row]
-            continue
-        if layout.header_marker is not None and line == 1 and row[0] == layout.header_marker:
-            continue
-        index += 1
-        if layout.cell is not None:
-            row = [layout.cell(cell) for cell in row]
-        if len(row) != len(header) and not (layout.ragged and len(row) < len(header)):
-            reason = f"the row has {len(row)} cells where the header has {len(header)}"
-            yield Unreadable(name, line, index, reason)
-            continue
-        yield RawItem(name, line, index, dict(zip(header, row, strict=False)))
+            return ()  # reported with its position by the pass that reads the records
+    return ()

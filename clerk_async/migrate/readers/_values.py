@@ -13,6 +13,7 @@ from datetime import datetime, timedelta, timezone
 
 import msgspec
 
+from clerk_async.migrate.readers._raw import decode_json
 from clerk_async.migrate.records import Contact
 
 __all__ = [
@@ -43,7 +44,7 @@ def text(value: object) -> str | None:
     if isinstance(value, str):
         stripped = value.strip()
         return stripped or None
-    if isinstance(value, bool) or value is None:
+    if isinstance(value, bool):
         return None
     if isinstance(value, int):
         return str(value)
@@ -69,8 +70,8 @@ def boolean(value: object) -> bool | None:
 def timestamp(value: object) -> datetime | str | None:
     """An aware datetime from ISO 8601/RFC 3339, Postgres text, epoch seconds or milliseconds
     (numbers or digit strings) or a ``{"$date": ...}`` wrapper; unreadable text comes back as is."""
-    if isinstance(value, Mapping) and "$date" in value:
-        return timestamp(value["$date"])
+    while isinstance(value, Mapping) and "$date" in value:
+        value = value["$date"]
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, int | float):
@@ -133,7 +134,7 @@ def json_object(value: object) -> object:
         if not stripped or stripped == "null":
             return None
         try:
-            return msgspec.json.decode(stripped)
+            return decode_json(stripped)
         except msgspec.DecodeError:
             return value
     return value

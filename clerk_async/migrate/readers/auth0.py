@@ -20,6 +20,7 @@ from functools import partial
 from typing import Any
 
 from clerk_async.migrate.readers._common import (
+    Fields,
     PathLike,
     ReaderOptions,
     Skip,
@@ -30,9 +31,34 @@ from clerk_async.migrate.readers._files import CsvLayout, RawItem, iter_items
 from clerk_async.migrate.readers._values import boolean, contacts, json_object, text, timestamp
 from clerk_async.migrate.records import SkippedRecord, SourceRecord, UserDraft
 
-__all__ = ["HashIndex", "read"]
+__all__ = ["IMPORTED", "HashIndex", "read"]
 
 _BATCH = 5000
+IMPORTED = Fields(
+    frozenset(
+        {
+            "user_id",
+            "email",
+            "email_verified",
+            "phone_number",
+            "phone_verified",
+            "username",
+            "given_name",
+            "family_name",
+            "name",
+            "created_at",
+            "blocked",
+            "passwordHash",
+            "app_metadata",
+            "user_metadata",
+            # the password-hash export's records
+            "_id",
+            "alt_id",
+            "identifiers",
+        }
+    ),
+    prefixes=("app_metadata.", "user_metadata."),  # the CSV export's metadata columns
+)
 
 
 def read(
@@ -44,6 +70,7 @@ def read(
             "auth0",
             paths,
             partial(_convert, hashes),
+            IMPORTED,
             wrappers=("users",),
             csv_layout=CsvLayout(cell=_unescape),
         )
@@ -64,22 +91,24 @@ class HashIndex:
             "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
             "CREATE TABLE hashes (id TEXT PRIMARY KEY, hash TEXT NOT NULL) WITHOUT ROWID;"
         )
-        self.count = 0
-        self.unreadable = 0
+        try:
+            self._load()
+        except BaseException:
+            self.close()  # a hash export that cannot be read leaves nothing behind
+            raise
+
+    def _load(self) -> None:
         batch: list[tuple[str, str]] = []
         for item in iter_items(self.file):
             entry = _hash_entry(item.fields) if isinstance(item, RawItem) else None
-            if entry is None:
-                self.unreadable += 1
-                continue
-            batch.append(entry)
+            if entry is not None:  # a user missing from the index gets a note in the plan
+                batch.append(entry)
             if len(batch) >= _BATCH:
                 self._insert(batch)
         self._insert(batch)
 
     def _insert(self, batch: list[tuple[str, str]]) -> None:
         self._db.executemany("INSERT OR REPLACE INTO hashes VALUES (?, ?)", batch)
-        self.count += len(batch)
         batch.clear()
 
     def get(self, user_id: str) -> str | None:
@@ -162,7 +191,7 @@ def _metadata(fields: dict[str, Any]) -> tuple[object, object]:
 def _convert_hash_record(fields: dict[str, Any]) -> tuple[str, UserDraft] | Skip:
     user_id = _hash_user_id(fields)
     if user_id is None:
-        return no_id("_id.$oid or alt_id")
+        return no_id("_id.$oid or alt_id", "_id", "alt_id")
     emails: list[tuple[list[str], bool]] = []
     phones: list[tuple[list[str], bool]] = []
     username = None

@@ -10,18 +10,29 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from clerk_async.migrate.readers._common import PathLike, ReaderOptions, Skip, no_id, records
+from clerk_async.migrate.readers._common import (
+    Fields,
+    PathLike,
+    ReaderOptions,
+    Skip,
+    no_id,
+    records,
+)
 from clerk_async.migrate.readers._values import boolean, contacts, text, timestamp
 from clerk_async.migrate.records import SkippedRecord, SourceRecord, UserDraft
 
-__all__ = ["read"]
+__all__ = ["IMPORTED", "read"]
+
+IMPORTED = Fields(
+    frozenset({"id", "email", "emailVerified", "email_verified", "name", "created_at", "createdAt"})
+)
 
 
 def read(
     paths: Iterable[PathLike], options: ReaderOptions
 ) -> Iterator[SourceRecord | SkippedRecord]:
     del options
-    return records("authjs", paths, _convert)
+    return records("authjs", paths, _convert, IMPORTED)
 
 
 def _verified(value: object) -> bool:

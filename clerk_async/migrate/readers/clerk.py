@@ -11,7 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from clerk_async.migrate.readers._common import PathLike, ReaderOptions, Skip, no_id, records
+from clerk_async.migrate.readers._common import (
+    Fields,
+    PathLike,
+    ReaderOptions,
+    Skip,
+    no_id,
+    records,
+)
 from clerk_async.migrate.readers._values import (
     boolean,
     contacts,
@@ -22,14 +29,42 @@ from clerk_async.migrate.readers._values import (
 )
 from clerk_async.migrate.records import Contact, SkippedRecord, SourceRecord, UserDraft
 
-__all__ = ["read"]
+__all__ = ["IMPORTED", "read"]
+
+IMPORTED = Fields(
+    frozenset(
+        {
+            "id",
+            "first_name",
+            "last_name",
+            "username",
+            "primary_email_address",
+            "primary_phone_number",
+            "verified_email_addresses",
+            "unverified_email_addresses",
+            "email_addresses",
+            "verified_phone_numbers",
+            "unverified_phone_numbers",
+            "phone_numbers",
+            "totp_secret",
+            "password_digest",
+            "password_hasher",
+            "created_at",
+            "banned",
+            "backup_codes",
+            "public_metadata",
+            "private_metadata",
+            "unsafe_metadata",
+        }
+    )
+)
 
 
 def read(
     paths: Iterable[PathLike], options: ReaderOptions
 ) -> Iterator[SourceRecord | SkippedRecord]:
     del options
-    return records("clerk", paths, _convert)
+    return records("clerk", paths, _convert, IMPORTED)
 
 
 def _identifiers(fields: dict[str, Any], primary: str, plural: str) -> tuple[Contact, ...]:

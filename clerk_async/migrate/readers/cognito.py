@@ -16,14 +16,47 @@ from collections.abc import Iterable, Iterator
 from functools import partial
 from typing import Any
 
-from clerk_async.migrate.readers._common import PathLike, ReaderOptions, Skip, no_id, records
+from clerk_async.migrate.readers._common import (
+    Fields,
+    PathLike,
+    ReaderOptions,
+    Skip,
+    dropped_fields,
+    no_id,
+    records,
+)
 from clerk_async.migrate.readers._values import boolean, contacts, text, timestamp
 from clerk_async.migrate.records import SkippedRecord, SourceError, SourceRecord, UserDraft
 
-__all__ = ["read"]
+__all__ = ["ATTRIBUTES", "IMPORTED", "read"]
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 _CUSTOM = "custom:"
+#: Where a user's id may be: the ListUsers shape's, or the CSV template's columns.
+_ID_FIELDS = ("Username", "Attributes", "UserAttributes", "sub", "cognito:username")
+#: The user attributes imported (in ``Attributes``, or as the CSV template's columns).
+ATTRIBUTES = Fields(
+    frozenset(
+        {
+            "sub",
+            "email",
+            "email_verified",
+            "phone_number",
+            "phone_number_verified",
+            "given_name",
+            "family_name",
+            "name",
+            "preferred_username",
+            "cognito:username",
+        }
+    ),
+    prefixes=(_CUSTOM,),
+)
+IMPORTED = Fields(
+    ATTRIBUTES.names
+    | {"Username", "Attributes", "UserAttributes", "Enabled", "UserStatus", "UserCreateDate"},
+    prefixes=(_CUSTOM,),
+)
 
 
 def read(
@@ -36,7 +69,7 @@ def read(
             "or neither"
         )
     convert = partial(_convert, pool, client, options.cognito_identifier)
-    return records("cognito", paths, convert, wrappers=("Users",))
+    return records("cognito", paths, convert, IMPORTED, wrappers=("Users",))
 
 
 def _attributes(fields: dict[str, Any]) -> dict[str, Any]:
@@ -64,7 +97,7 @@ def _convert(
     sub = text(attributes.get("sub"))
     user_id = sub or username
     if user_id is None:
-        return no_id("sub attribute or Username")
+        return no_id("sub attribute or Username", *_ID_FIELDS)
     email = text(attributes.get("email"))
     phone = text(attributes.get("phone_number"))
     custom = {
@@ -95,7 +128,16 @@ def _convert(
         password_hasher="awscognito" if digest is not None else None,
         private_metadata=custom or None,
         notes=notes,
+        dropped=_dropped_attributes(attributes, fields),
     )
+
+
+def _dropped_attributes(attributes: dict[str, Any], fields: dict[str, Any]) -> tuple[str, ...]:
+    """The user attributes of an ``Attributes`` list that are not imported (the CSV template's
+    columns are fields of their own, checked as such)."""
+    if attributes is fields:
+        return ()
+    return tuple(f"Attributes.{name}" for name in dropped_fields(attributes, ATTRIBUTES))
 
 
 def _flag(value: object) -> bool:

@@ -43,25 +43,51 @@ from clerk_async.migrate.readers._app_users import (
     clerk_username,
     password_fields,
 )
-from clerk_async.migrate.readers._common import PathLike, ReaderOptions, Skip, no_id, records
+from clerk_async.migrate.readers._common import (
+    Fields,
+    PathLike,
+    ReaderOptions,
+    Skip,
+    dropped_fields,
+    no_id,
+    records,
+)
 from clerk_async.migrate.readers._values import boolean, contacts, text, timestamp
 from clerk_async.migrate.readers.werkzeug import scrypt_digest
 from clerk_async.migrate.records import SkippedRecord, SourceRecord, UserDraft
 
-__all__ = ["clerk_password", "read"]
+__all__ = ["IMPORTED", "USER_FIELDS", "clerk_password", "read"]
 
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
 #: Django's ``UNUSABLE_PASSWORD_PREFIX``.
 _UNUSABLE = "!"
 #: Django's own hashers that Clerk has no counterpart for (their names are safe to repeat).
 _NO_COUNTERPART = frozenset({"md5", "sha1", "unsalted_md5", "unsalted_sha1", "crypt"})
+#: The user's columns imported (a CSV row's, or a dumpdata record's ``fields``).
+USER_FIELDS = Fields(
+    frozenset(
+        {
+            "id",
+            "username",
+            "email",
+            "password",
+            "first_name",
+            "last_name",
+            "date_joined",
+            "is_active",
+            "is_staff",
+            "is_superuser",
+        }
+    )
+)
+IMPORTED = Fields(USER_FIELDS.names | {"model", "pk", "fields"})
 
 
 def read(
     paths: Iterable[PathLike], options: ReaderOptions
 ) -> Iterator[SourceRecord | SkippedRecord]:
     del options
-    return records("django", paths, _convert)
+    return records("django", paths, _convert, IMPORTED)
 
 
 def clerk_password(encoded: str) -> ClerkPassword:
@@ -158,7 +184,7 @@ def _convert(fields: dict[str, Any]) -> tuple[str, UserDraft] | Skip:
         return found
     user_id = text(found.get("id")) or text(found.get("username"))
     if user_id is None:
-        return no_id("pk (or username)")
+        return no_id("pk (or username)", "pk", "id", "username")
     email = text(found.get("email"))
     username, username_notes = clerk_username(text(found.get("username")), email, "Django")
     digest, hasher, password_notes = password_fields(
@@ -177,4 +203,13 @@ def _convert(fields: dict[str, Any]) -> tuple[str, UserDraft] | Skip:
         password_hasher=hasher,
         private_metadata={key: flag for key, flag in roles.items() if flag is not None} or None,
         notes=password_notes + username_notes,
+        dropped=_dropped_user_fields(fields, found),
     )
+
+
+def _dropped_user_fields(fields: dict[str, Any], found: dict[str, Any]) -> tuple[str, ...]:
+    """A dumpdata record's user fields that are not imported (``fields.last_login``...); a CSV
+    row's columns are fields of their own, checked as such."""
+    if found is fields:
+        return ()
+    return tuple(f"fields.{name}" for name in dropped_fields(fields["fields"], USER_FIELDS))

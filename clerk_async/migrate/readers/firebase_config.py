@@ -17,6 +17,7 @@ from typing import Any
 
 import msgspec
 
+from clerk_async.migrate.readers._raw import decode_json
 from clerk_async.migrate.records import HashConfigError
 
 __all__ = ["FirebaseHashConfig", "load_hash_config", "parse_hash_config"]
@@ -59,7 +60,7 @@ def parse_hash_config(content: str, *, origin: str = "hash config") -> FirebaseH
     values: dict[str, Any]
     if stripped.startswith("{"):
         try:
-            decoded = msgspec.json.decode(stripped)
+            decoded = decode_json(stripped)
         except msgspec.DecodeError:
             raise HashConfigError(f"{origin}: not valid JSON.") from None
         if not isinstance(decoded, dict):

@@ -60,7 +60,7 @@ def read(
     paths: Iterable[PathLike], options: ReaderOptions, source: SourceName = "jsonl"
 ) -> Iterator[SourceRecord | SkippedRecord]:
     del options
-    return records(source, paths, _convert)
+    return records(source, paths, _convert, None)  # every field: passed on by name
 
 
 def _identifiers(values: object, statuses: object) -> tuple[Contact, ...]:

@@ -16,11 +16,40 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
 from typing import Any
 
-from clerk_async.migrate.readers._common import PathLike, ReaderOptions, Skip, no_id, records
+from clerk_async.migrate.readers._common import (
+    Fields,
+    PathLike,
+    ReaderOptions,
+    Skip,
+    no_id,
+    records,
+)
 from clerk_async.migrate.readers._values import boolean, contacts, json_object, text, timestamp
 from clerk_async.migrate.records import SkippedRecord, SourceRecord, UserDraft
 
-__all__ = ["read"]
+__all__ = ["IMPORTED", "read"]
+
+IMPORTED = Fields(
+    frozenset(
+        {
+            "id",
+            "deleted_at",
+            "is_anonymous",
+            "email",
+            "email_confirmed_at",
+            "phone",
+            "phone_confirmed_at",
+            "username",
+            "first_name",
+            "last_name",
+            "raw_user_meta_data",
+            "raw_app_meta_data",
+            "encrypted_password",
+            "created_at",
+            "banned_until",
+        }
+    )
+)
 
 _FBSCRYPT = re.compile(
     r"^\$fbscrypt\$v=\d+,n=(?P<n>\d+),r=(?P<r>\d+),p=(?P<p>\d+)"
@@ -34,7 +63,7 @@ def read(
     paths: Iterable[PathLike], options: ReaderOptions
 ) -> Iterator[SourceRecord | SkippedRecord]:
     del options
-    return records("supabase", paths, _convert)
+    return records("supabase", paths, _convert, IMPORTED)
 
 
 def password_hasher(encrypted: str) -> tuple[str, str | None]:
@@ -90,6 +119,7 @@ def _convert(fields: dict[str, Any]) -> tuple[str, UserDraft] | Skip:
     return user_id, UserDraft(
         emails=contacts(([email] if email else [], _confirmed(fields.get("email_confirmed_at")))),
         phones=contacts(([phone] if phone else [], _confirmed(fields.get("phone_confirmed_at")))),
+        username=text(fields.get("username")),
         first_name=text(fields.get("first_name")) or _name(user_meta, "first_name"),
         last_name=text(fields.get("last_name")) or _name(user_meta, "last_name"),
         display_name=display or _name(user_meta, "name"),

@@ -34,7 +34,14 @@ from clerk_async.migrate.readers._app_users import (
     clerk_username,
     password_fields,
 )
-from clerk_async.migrate.readers._common import PathLike, ReaderOptions, Skip, no_id, records
+from clerk_async.migrate.readers._common import (
+    Fields,
+    PathLike,
+    ReaderOptions,
+    Skip,
+    no_id,
+    records,
+)
 from clerk_async.migrate.readers._values import contacts, text, timestamp
 from clerk_async.migrate.records import SkippedRecord, SourceError, SourceRecord, UserDraft
 
@@ -66,7 +73,8 @@ def read(
         )
     names = {**COLUMNS, **options.columns}
     fallback = "password_hash" not in options.columns
-    return records("werkzeug", paths, partial(_convert, names, fallback))
+    imported = Fields(frozenset(names.values()) | ({"password"} if fallback else set()))
+    return records("werkzeug", paths, partial(_convert, names, fallback), imported)
 
 
 def scrypt_digest(n: int, r: int, p: int, salt: str, hash_hex: str) -> str:
@@ -124,7 +132,7 @@ def _convert(
 ) -> tuple[str, UserDraft] | Skip:
     user_id = text(fields.get(names["id"]))
     if user_id is None:
-        return no_id(f"{names['id']} column")
+        return no_id(f"{names['id']} column", names["id"])
     column = names["password_hash"]
     if fallback and column not in fields and "password" in fields:
         column = "password"

@@ -1,0 +1,52 @@
+"""The queue between a run's feeder and its workers."""
+
+from __future__ import annotations
+
+import collections
+from typing import Generic, TypeVar
+
+import anyio
+
+__all__ = ["WorkQueue"]
+
+T = TypeVar("T")
+
+
+class WorkQueue(Generic[T]):
+    """The records handed to the workers, at most ``size`` waiting. Waiting only when it must (an
+    anyio semaphore or memory stream yields, and costs, on every item: it shows at a thousand
+    records a second). ``close(n)`` wakes ``n`` workers with ``None``, after the records queued."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._items: collections.deque[T | None] = collections.deque()
+        self._getters: collections.deque[anyio.Event] = collections.deque()
+        self._putters: collections.deque[anyio.Event] = collections.deque()
+        self.closed = False
+
+    async def put(self, item: T) -> None:
+        while len(self._items) >= self._size:
+            room = anyio.Event()
+            self._putters.append(room)
+            await room.wait()
+        self._append(item)
+
+    async def get(self) -> T | None:
+        while not self._items:
+            ready = anyio.Event()
+            self._getters.append(ready)
+            await ready.wait()
+        item = self._items.popleft()
+        if self._putters:
+            self._putters.popleft().set()
+        return item
+
+    def close(self, workers: int) -> None:
+        self.closed = True
+        for _ in range(workers):
+            self._append(None)
+
+    def _append(self, item: T | None) -> None:
+        self._items.append(item)
+        if self._getters:
+            self._getters.popleft().set()
