@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from tests.integrations.django.conftest import ClientLog
-from tests.integrations.sync_cases import CASES, REVERIFY_STRICT, Case
-from tests.integrations.sync_servers import get
+from tests.integrations.sync_cases import CASES, MEMBER, REVERIFY_STRICT, Case
+from tests.integrations.sync_servers import get, wsgi_served
 from tests.integrations.sync_tokens import SyncTokens, bearer
 
 VIEWS = ["sync", "async"]
@@ -165,7 +165,7 @@ def test_under_asgi_no_blocking_call_runs_on_the_event_loop(
     user_id, token = tokens.user_and_session()
     api_key = tokens.api_key(user_id)
 
-    for views in VIEWS:
+    for views in [*VIEWS, "drf"]:
         for route, credentials in (("me", token), ("machines", api_key), ("profile", token)):
             answer = get(f"{asgi_origin}/{views}/{route}", bearer(credentials))
             assert answer.status == 200, answer.body
@@ -191,3 +191,22 @@ def test_the_settings_are_read_again_when_a_clerk_setting_changes(
     assert refused.status == 401
     assert refused.json()["reason"] == "token-invalid-authorized-parties"
     assert allowed.status == 200, allowed.body
+
+
+@pytest.mark.parametrize("views", VIEWS)
+def test_the_guards_work_without_the_middleware(
+    django_project: None, views: str, tokens: SyncTokens
+) -> None:
+    from django.core.handlers.wsgi import WSGIHandler  # type: ignore[import-untyped]
+    from django.test.utils import override_settings
+
+    user_id, token = tokens.user_and_session()
+
+    with override_settings(MIDDLEWARE=[]), wsgi_served(WSGIHandler()) as origin:
+        signed_in = get(f"{origin}/{views}/me", bearer(token))
+        anonymous = get(f"{origin}/{views}/me")
+        member = get(f"{origin}/{views}/admins", bearer(tokens.with_claims(**MEMBER)))
+
+    assert signed_in.status == 200, signed_in.body
+    assert signed_in.json()["user_id"] == user_id
+    assert (anonymous.status, member.status) == (401, 403)
