@@ -43,7 +43,14 @@ TITLES = {
         "tokens/s",
     ),
     "W8": ("W8: verify the webhook spec's `user.created` example", "webhook", "webhooks/s"),
+    "W12": (
+        "W12: server CPU per authenticated FastAPI request (ASGI, in-process)",
+        "request",
+        "req/s",
+    ),
 }
+#: workload -> what its ratio column is, where it is not the contender's CPU over the floor's.
+RATIO_COLUMNS = {"W12": "auth overhead (CPU - no auth's) vs {floor}"}
 #: workload -> (the most ours may cost, as a multiple of the floor's client CPU, description)
 TARGETS = {
     "W1": (1.0, "typed decode no slower than `orjson.loads` into dicts"),
@@ -241,7 +248,7 @@ class Report:
         memory = workload == "W4"
         head = f"| contender | {op}s | client CPU per {op} | spread | wall per {op} | {rate} |"
         floor = FLOORS.get(workload) or next(r.contender for r in rows if r.is_floor)
-        head += f" CPU vs {floor} |"
+        head += " " + RATIO_COLUMNS.get(workload, "CPU vs {floor}").format(floor=floor) + " |"
         rule = "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
         if memory:
             head += " ru_maxrss growth |"

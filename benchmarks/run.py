@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from benchmarks import emulator_bench, importtime, migration, webhooks
+from benchmarks import cache, emulator_bench, frameworks, importtime, migration, webhooks
 from benchmarks.process import run_measurement
 from benchmarks.report import Report, Row, machine_info
 from benchmarks.workloads import FLOORS, WORKLOADS
@@ -59,6 +59,7 @@ FULL = Plan(
         "W5": 5_000,
         "W7": 20_000,
         "W8": 50_000,
+        "W12": 5_000,
     },
     official_share={"W1": 1, "W2": 10, "W3": 3, "W4": 5, "W5": 10, "W7": 4},
     memory_walks=(10_000, 50_000),
@@ -67,7 +68,16 @@ FULL = Plan(
 )
 QUICK = Plan(
     reps=1,
-    counts={"W1": 5, "W2": 2_000, "W3": 600, "W4": 10_000, "W5": 1_000, "W7": 2_000, "W8": 10_000},
+    counts={
+        "W1": 5,
+        "W2": 2_000,
+        "W3": 600,
+        "W4": 10_000,
+        "W5": 1_000,
+        "W7": 2_000,
+        "W8": 10_000,
+        "W12": 1_000,
+    },
     official_share={"W1": 1, "W2": 10, "W3": 3, "W4": 5, "W5": 10, "W7": 4},
     memory_walks=(5_000, 10_000),
     import_reps=5,
@@ -211,7 +221,7 @@ def _parse(argv: list[str] | None) -> tuple[argparse.Namespace, Plan, list[str]]
     plan = QUICK if args.quick else FULL
     if args.reps is not None:
         plan = dataclasses.replace(plan, reps=max(args.reps, 1))
-    known = [*WORKLOADS, "W6", "W8", "EMU", *migration.MIGRATION_WORKLOADS]
+    known = [*WORKLOADS, "W6", "W8", "W12", "EMU", *migration.MIGRATION_WORKLOADS, "W13"]
     selected = [name.strip().upper() for name in args.only.split(",") if name.strip()] or known
     unknown = sorted(set(selected) - set(known))
     if unknown:
@@ -271,10 +281,19 @@ def main(argv: list[str] | None = None) -> None:
             report.add_workload("W8", rows)
             report.extra_targets += webhooks.target_lines(rows)
             raw["W8"] = [dataclasses.asdict(row) for row in rows]
+    if "W12" in selected:
+        log(f"W12: server CPU per authenticated FastAPI request, {plan.reps} repetitions")
+        rows = frameworks.measure(plan.reps, plan.counts["W12"], cores[0], log)
+        report.add_workload("W12", rows)
+        report.extra_targets += frameworks.target_lines(rows)
+        raw["W12"] = [dataclasses.asdict(row) for row in rows]
     if "EMU" in selected:
         _emulator(plan, report, raw, cores)
     if set(selected) & set(migration.MIGRATION_WORKLOADS):
         report.sections += migration.measure(selected, args.quick, cores, log)
+    if "W13" in selected:
+        log("W13: users.get served from the cache")
+        report.sections += cache.measure(args.quick, cores, log)
     report.elapsed_s = time.monotonic() - started
     text = report.render()
     output = args.output or RESULTS / ("quick.md" if args.quick else "latest.md")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import AsyncIterator, Mapping
-from typing import Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from msgspec import UNSET, UnsetType
 
@@ -33,6 +33,9 @@ from clerk_async._types import AsyncPageMethod
 from clerk_async.errors import APIConnectionError, ClerkError
 
 from ._transport import AsyncTransport, sleep
+
+if TYPE_CHECKING:
+    from .cache._cache import AsyncCache
 
 __all__ = ["AsyncAPIClient", "AsyncPage", "wait_for_slot"]
 
@@ -88,6 +91,7 @@ class AsyncAPIClient:
         self._config = config
         self._transport = transport
         self._limiter: RateLimiter | None = None
+        self._cache: AsyncCache | None = None
         if config.rate_limit is not None:
             limit = resolve_rate_limit(config.rate_limit, config.secret_key())
             self._limiter = None if limit is None else RateLimiter(limit)
@@ -101,6 +105,11 @@ class AsyncAPIClient:
     def rate_limiter(self) -> RateLimiter | None:
         """The client-side limiter of ``Clerk(rate_limit=...)``, shared by every call."""
         return self._limiter
+
+    @property
+    def cache(self) -> AsyncCache | None:
+        """The cache of ``Clerk(cache=...)`` (``None`` without one): ``apply``, ``metrics``."""
+        return self._cache
 
     @overload
     async def send(
@@ -145,6 +154,10 @@ class AsyncAPIClient:
     ) -> Any:
         """Send one operation and decode its response into ``response_type``."""
         decode = None if response_type is None else response_decoder(response_type)
+        cache = self._cache
+        if cache is not None and server_url is None:
+            call = (retries, timeout_ms, http_headers)
+            return await cache.send(self, op, decode, path, query, body, call)
         return await self._call(
             op, decode, path, query, body, retries, timeout_ms, server_url, http_headers
         )
@@ -163,9 +176,15 @@ class AsyncAPIClient:
     ) -> AsyncPage[T]:
         """Send one list operation and decode its page of ``item_type``."""
         decode = response_decoder(item_type, op.pagination or "array")
-        page: Page[T] = await self._call(
-            op, decode, path, query, None, retries, timeout_ms, server_url, http_headers
-        )
+        cache = self._cache
+        page: Page[T]
+        if cache is not None and server_url is None:
+            options = (retries, timeout_ms, http_headers)
+            page = await cache.send(self, op, decode, path, query, None, options)
+        else:
+            page = await self._call(
+                op, decode, path, query, None, retries, timeout_ms, server_url, http_headers
+            )
         call = {
             "path": path,
             "query": query,

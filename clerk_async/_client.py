@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from clerk_async._config import ClientConfig, KeySource, positive_int, user_agent
 from clerk_async._ratelimit import RateLimit
@@ -12,6 +13,9 @@ from clerk_async._retry import RetryConfig
 from ._request_auth import AsyncRequestAuthentication
 from ._transport import POOL_SIZE, TRANSPORT_NAME, TRANSPORT_VERSION, AsyncTransport, HTTPClient
 from .resources import AsyncResourceGroups
+
+if TYPE_CHECKING:
+    from .cache._cache import AsyncCache
 
 __all__ = ["Clerk"]
 
@@ -27,7 +31,9 @@ class Clerk(AsyncResourceGroups, AsyncRequestAuthentication):
 
     ``bearer_auth`` may also be a zero-argument callable returning the key, called per request
     (a key that rotates). ``rate_limit`` ("auto", "1000/10s", ...) keeps the client under Clerk's
-    limit; ``max_connections`` sizes the connection pool the client opens itself.
+    limit; ``max_connections`` sizes the connection pool the client opens itself. ``cache``
+    (``True``, or a ``clerk_async.cache.Cache``) serves users, organizations and memberships
+    from a cache that webhooks keep fresh (``clerk.cache.apply(event)``).
     """
 
     def __init__(
@@ -43,6 +49,7 @@ class Clerk(AsyncResourceGroups, AsyncRequestAuthentication):
         *,
         rate_limit: RateLimit | str | None = None,
         max_connections: int = POOL_SIZE,
+        cache: AsyncCache | bool | None = None,
     ) -> None:
         config = ClientConfig(
             bearer_auth=bearer_auth,
@@ -57,6 +64,11 @@ class Clerk(AsyncResourceGroups, AsyncRequestAuthentication):
         )
         pool_size = positive_int(max_connections, "max_connections")
         super().__init__(config, AsyncTransport(http_client, pool_size))
+        self._owns_cache = False
+        if cache is not None and cache is not False:
+            from .cache._cache import client_cache
+
+            self._cache, self._owns_cache = client_cache(cache)
 
     async def __aenter__(self) -> Clerk:
         return self
@@ -70,8 +82,10 @@ class Clerk(AsyncResourceGroups, AsyncRequestAuthentication):
         await self.aclose()
 
     async def aclose(self) -> None:
-        """Close the connections this client opened."""
+        """Close the connections this client opened (and the cache it made for ``cache=True``)."""
         await self._transport.aclose()
+        if self._owns_cache and self._cache is not None:
+            await self._cache.aclose()
 
     def __repr__(self) -> str:
         return f"Clerk(server_url={self._config.server_url!r})"

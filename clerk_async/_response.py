@@ -100,8 +100,8 @@ def parse_response(request: Request, response: Response, decode: Decode | None) 
             return None
         try:
             return decode(response.body)
-        except (msgspec.DecodeError, msgspec.ValidationError) as exc:
-            problem = f"does not decode: {exc}" if response.body.strip() else "has an empty body"
+        except (msgspec.DecodeError, RecursionError) as exc:  # ValidationError is a DecodeError
+            problem = _why_undecodable(exc, response.body)
             raise ResponseValidationError(
                 f"{request.method} {shorten(request.url)}: the {status} response {problem}",
                 status_code=status,
@@ -109,6 +109,12 @@ def parse_response(request: Request, response: Response, decode: Decode | None) 
                 raw_body=response.body,
             ) from None
     raise error_from_response(request, response)
+
+
+def _why_undecodable(exc: Exception, body: bytes) -> str:
+    if isinstance(exc, RecursionError):  # JSON nested thousands deep: msgspec recurses per level
+        return "is nested too deeply to decode"
+    return f"does not decode: {exc}" if body.strip() else "has an empty body"
 
 
 def error_from_response(request: Request, response: Response) -> SDKError:

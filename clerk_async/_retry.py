@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import math
 import random
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -36,6 +37,8 @@ IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 RETRYABLE_STATUSES = frozenset({502, 503, 504})
 #: A longer ``Retry-After`` is not waited for: the error is raised with ``retry_after`` set.
 MAX_RETRY_AFTER_S = 60.0
+#: ``float()`` would also take "1e3", "1_000", "+5", "inf" and other scripts' digits.
+_DELTA_SECONDS = re.compile(r"[0-9]{1,20}(?:\.[0-9]{1,9})?", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -103,23 +106,24 @@ def should_retry(method: str, error: BaseException, config: RetryConfig) -> bool
 
 
 def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header: delta-seconds or an HTTP date."""
+    """Seconds to wait from a ``Retry-After`` header: delta-seconds (ASCII digits, a fraction
+    tolerated) or an HTTP date; ``None`` for anything else (then backoff applies)."""
     if not value:
         return None
     value = value.strip()
-    try:
+    if _DELTA_SECONDS.fullmatch(value):
         seconds = float(value)
-    except ValueError:
+    else:
         try:
             when = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
+        except (TypeError, ValueError, IndexError, OverflowError):
             return None
         if when.tzinfo is None:
             return None
         seconds = when.timestamp() - (time.time() if now is None else now)
-    if not math.isfinite(seconds) or (seconds < 0 and not value.strip()[:1].isalpha()):
-        return None  # a negative or nonsensical delta: fall back to backoff
-    return max(seconds, 0.0)
+    if not math.isfinite(seconds):
+        return None
+    return max(seconds, 0.0)  # a date in the past: no wait
 
 
 def backoff_delay(

@@ -272,7 +272,7 @@ def _parse_error_body(raw_body: bytes) -> _ErrorBody:
     if raw_body:
         try:
             return _error_body_decoder.decode(raw_body)
-        except (msgspec.DecodeError, msgspec.ValidationError):
+        except (msgspec.DecodeError, RecursionError):  # not Clerk's shape, or nested too deeply
             pass
     return _ErrorBody()
 

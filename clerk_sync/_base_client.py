@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterator, Mapping
-from typing import Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from msgspec import UNSET, UnsetType
 
@@ -34,6 +34,9 @@ from clerk_async._types import SyncPageMethod
 from clerk_async.errors import APIConnectionError, ClerkError
 
 from ._transport import SyncTransport, sleep
+
+if TYPE_CHECKING:
+    from .cache._cache import SyncCache
 
 __all__ = ["SyncAPIClient", "SyncPage", "wait_for_slot"]
 
@@ -89,6 +92,7 @@ class SyncAPIClient:
         self._config = config
         self._transport = transport
         self._limiter: RateLimiter | None = None
+        self._cache: SyncCache | None = None
         if config.rate_limit is not None:
             limit = resolve_rate_limit(config.rate_limit, config.secret_key())
             self._limiter = None if limit is None else RateLimiter(limit)
@@ -102,6 +106,11 @@ class SyncAPIClient:
     def rate_limiter(self) -> RateLimiter | None:
         """The client-side limiter of ``Clerk(rate_limit=...)``, shared by every call."""
         return self._limiter
+
+    @property
+    def cache(self) -> SyncCache | None:
+        """The cache of ``Clerk(cache=...)`` (``None`` without one): ``apply``, ``metrics``."""
+        return self._cache
 
     @overload
     def send(
@@ -146,6 +155,10 @@ class SyncAPIClient:
     ) -> Any:
         """Send one operation and decode its response into ``response_type``."""
         decode = None if response_type is None else response_decoder(response_type)
+        cache = self._cache
+        if cache is not None and server_url is None:
+            call = (retries, timeout_ms, http_headers)
+            return cache.send(self, op, decode, path, query, body, call)
         return self._call(
             op, decode, path, query, body, retries, timeout_ms, server_url, http_headers
         )
@@ -164,9 +177,15 @@ class SyncAPIClient:
     ) -> SyncPage[T]:
         """Send one list operation and decode its page of ``item_type``."""
         decode = response_decoder(item_type, op.pagination or "array")
-        page: Page[T] = self._call(
-            op, decode, path, query, None, retries, timeout_ms, server_url, http_headers
-        )
+        cache = self._cache
+        page: Page[T]
+        if cache is not None and server_url is None:
+            options = (retries, timeout_ms, http_headers)
+            page = cache.send(self, op, decode, path, query, None, options)
+        else:
+            page = self._call(
+                op, decode, path, query, None, retries, timeout_ms, server_url, http_headers
+            )
         call = {
             "path": path,
             "query": query,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from clerk_async._config import ClientConfig, KeySource, positive_int, user_agent
 from clerk_async._ratelimit import RateLimit
@@ -13,6 +14,9 @@ from clerk_async._retry import RetryConfig
 from ._request_auth import SyncRequestAuthentication
 from ._transport import POOL_SIZE, TRANSPORT_NAME, TRANSPORT_VERSION, SyncTransport, HTTPClient
 from .resources import SyncResourceGroups
+
+if TYPE_CHECKING:
+    from .cache._cache import SyncCache
 
 __all__ = ["Clerk"]
 
@@ -28,7 +32,9 @@ class Clerk(SyncResourceGroups, SyncRequestAuthentication):
 
     ``bearer_auth`` may also be a zero-argument callable returning the key, called per request
     (a key that rotates). ``rate_limit`` ("auto", "1000/10s", ...) keeps the client under Clerk's
-    limit; ``max_connections`` sizes the connection pool the client opens itself.
+    limit; ``max_connections`` sizes the connection pool the client opens itself. ``cache``
+    (``True``, or a ``clerk_async.cache.Cache``) serves users, organizations and memberships
+    from a cache that webhooks keep fresh (``clerk.cache.apply(event)``).
     """
 
     def __init__(
@@ -44,6 +50,7 @@ class Clerk(SyncResourceGroups, SyncRequestAuthentication):
         *,
         rate_limit: RateLimit | str | None = None,
         max_connections: int = POOL_SIZE,
+        cache: SyncCache | bool | None = None,
     ) -> None:
         config = ClientConfig(
             bearer_auth=bearer_auth,
@@ -58,6 +65,11 @@ class Clerk(SyncResourceGroups, SyncRequestAuthentication):
         )
         pool_size = positive_int(max_connections, "max_connections")
         super().__init__(config, SyncTransport(http_client, pool_size))
+        self._owns_cache = False
+        if cache is not None and cache is not False:
+            from .cache._cache import client_cache
+
+            self._cache, self._owns_cache = client_cache(cache)
 
     def __enter__(self) -> Clerk:
         return self
@@ -71,8 +83,10 @@ class Clerk(SyncResourceGroups, SyncRequestAuthentication):
         self.close()
 
     def close(self) -> None:
-        """Close the connections this client opened."""
+        """Close the connections this client opened (and the cache it made for ``cache=True``)."""
         self._transport.close()
+        if self._owns_cache and self._cache is not None:
+            self._cache.close()
 
     def __repr__(self) -> str:
         return f"Clerk(server_url={self._config.server_url!r})"

@@ -31,6 +31,7 @@ PACKAGE_REPLACEMENTS = {
 TEST_REPLACEMENTS = {
     "clerk_async": "clerk_sync",
     "flavour_async": "flavour_sync",
+    "aclose": "close",
 }
 
 
@@ -41,6 +42,8 @@ class MirrorRule:
     replacements: dict[str, str]
     files: tuple[str, ...] = ()  # relative to source; empty: every .py file below it
     hand_written: tuple[str, ...] = field(default=())  # files in target that are not mirrored
+    #: Text replaced in the output after unasync, for what is not one name (``redis.asyncio``).
+    text_replacements: dict[str, str] = field(default_factory=dict)
 
     def sources(self, root: Path) -> list[Path]:
         base = root / self.source
@@ -60,7 +63,14 @@ PACKAGE_RULES = (
     MirrorRule(
         source="clerk_async/security",
         target="clerk_sync/security",
-        replacements={},  # the lock's flavour comes from its name (AsyncFlightLock -> Sync...)
+        # The lock's flavour comes from its name (AsyncFlightLock -> Sync...).
+        replacements={"aclose": "close"},
+    ),
+    MirrorRule(
+        source="clerk_async/cache",
+        target="clerk_sync/cache",
+        replacements={"aclose": "close"},
+        text_replacements={"redis.asyncio": "redis"},  # redis-py's sync client is ``redis``
     ),
     MirrorRule(
         source="clerk_async/resources",
@@ -94,6 +104,8 @@ def render_all(rule: MirrorRule, root: Path) -> dict[Path, str]:
         for source in sources:
             relative = source.relative_to(root / rule.source)
             text = (Path(scratch) / relative).read_text(encoding="utf-8")
+            for old, new in rule.text_replacements.items():
+                text = text.replace(old, new)
             header = HEADER.format(source=source.relative_to(root).as_posix())
             out[Path(rule.target) / relative] = header + text
     return out
@@ -111,9 +123,11 @@ def expected_files(root: Path, rules: tuple[MirrorRule, ...] = RULES) -> dict[Pa
 def check_rules_are_used(root: Path, rules: tuple[MirrorRule, ...]) -> None:
     for rule in rules:
         names: set[str] = set()
-        for source in rule.sources(root):
-            names.update(_names(source.read_text(encoding="utf-8")))
+        texts = [source.read_text(encoding="utf-8") for source in rule.sources(root)]
+        for text in texts:
+            names.update(_names(text))
         unused = sorted(set(rule.replacements) - names)
+        unused += sorted(old for old in rule.text_replacements if not any(old in t for t in texts))
         if unused and rule.sources(root):
             raise SystemExit(f"unasync rule for {rule.source}: unused replacements {unused}")
 

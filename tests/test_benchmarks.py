@@ -46,3 +46,35 @@ def test_a_quick_run_writes_a_report(tmp_path: Path) -> None:
     text = report.read_text()
     assert "## W1" in text and "## W3" in text
     assert "| **ours** |" in text
+
+
+def test_the_cache_replay_and_cold_start_of_w13_run(redis_url: str) -> None:
+    from benchmarks.cache import SECRET
+    from benchmarks.migration import LIVE_KEY
+    from clerk_async.emulator import ClerkEmulator
+    from tests.cache.fleet import free_port
+
+    port = free_port()
+    emulator = ClerkEmulator(
+        secret_key=LIVE_KEY,
+        rate_limit=None,
+        webhook_url=f"http://127.0.0.1:{port}/webhooks",
+        webhook_secret=SECRET,
+    ).start_in_thread()
+    try:
+        results = {}
+        for part, count in (("replay", "300"), ("cold", "120")):
+            arguments = ["--count", count, "--users", "30", "--port", str(port)]
+            done = subprocess.run(
+                [sys.executable, "-m", "benchmarks.cache", "child", part, *arguments,
+                 "--clerk", emulator.url, "--redis", redis_url],
+                capture_output=True, text=True, timeout=300, cwd=ROOT, check=False,
+            )  # fmt: skip
+            assert done.returncode == 0, done.stderr
+            results[part] = msgspec.json.decode(done.stdout.splitlines()[-1])
+    finally:
+        emulator.stop_thread()
+    replay, cold = results["replay"]["extra"], results["cold"]["extra"]
+    assert replay["stale_reads"] == 0 and replay["checked_reads"] == 300
+    assert replay["clerk_requests"] <= replay["users"] + replay["updates"]
+    assert cold["clerk_requests"] <= 2  # 120 users: two batches of at most 100

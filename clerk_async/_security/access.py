@@ -24,7 +24,7 @@ import msgspec
 
 from .auth import AuthObject, RequestState
 from .authorization import Reverification, ReverificationConfig, reverification_rule
-from .options import TOKEN_TYPE_NAMES
+from .options import TOKEN_TYPE_NAMES, AcceptsToken
 from .reasons import AuthErrorReason, AuthStatus
 from .token_types import TokenType, accepted_families, family
 
@@ -63,7 +63,7 @@ class Requirement:
     plan: str | None = None
     reverification: ReverificationConfig | None = None
     check: Callable[[AuthObject], bool] | None = None
-    accepts_token: str | Sequence[str] = "session_token"
+    accepts_token: AcceptsToken = "session_token"
     forbidden_status: Literal[403, 404] = 403
     treat_pending_as_signed_out: bool = True
     # Worked out once, when declared: the token families accepted, and which parts are asked.

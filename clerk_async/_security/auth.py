@@ -36,13 +36,43 @@ _REGISTERED_CLAIMS = frozenset(
 
 
 class AuthObject:
-    """The base of every auth object."""
+    """The base of every auth object: what ``to_auth()`` returns, whatever the token's type.
+
+    The user, session and organization it stands for read the same on every kind (``None`` where
+    a kind has none: a machine token has no session, an M2M token no user), so
+    ``state.to_auth().user_id`` type-checks without narrowing; what only one kind has
+    (``scopes``, ``machine_id``, ``claims``, ...) needs an ``isinstance`` check first.
+    """
 
     token_type: TokenType
 
     @property
     def is_authenticated(self) -> bool:
         return True
+
+    @property
+    def user_id(self) -> str | None:
+        return None
+
+    @property
+    def session_id(self) -> str | None:
+        return None
+
+    @property
+    def org_id(self) -> str | None:
+        return None
+
+    @property
+    def org_role(self) -> str | None:
+        return None
+
+    @property
+    def org_slug(self) -> str | None:
+        return None
+
+    @property
+    def org_permissions(self) -> list[str] | None:
+        return None
 
     def has(
         self,
@@ -233,6 +263,8 @@ class RequestState:
     token: str | None = field(default=None, repr=False)
     payload: dict[str, Any] | None = None
     token_type: TokenType | None = None
+    #: What exactly was wrong, when that says more than the reason's message (``message``).
+    detail: str | None = None
 
     @property
     def is_signed_in(self) -> bool:
@@ -244,6 +276,8 @@ class RequestState:
 
     @property
     def message(self) -> str | None:
+        if self.detail is not None:
+            return self.detail
         return None if self.reason is None else self.reason.message
 
     def to_auth(self, *, treat_pending_as_signed_out: bool = True) -> AuthObject:

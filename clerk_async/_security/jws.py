@@ -92,7 +92,7 @@ def _json_object(part: str) -> dict[str, Any]:
         raise TokenVerificationError(_INVALID)
     try:
         value = _decode_json(raw)
-    except msgspec.DecodeError:
+    except (msgspec.DecodeError, RecursionError):  # deep nesting fits under the size cap
         raise TokenVerificationError(_INVALID) from None
     if type(value) is not dict:
         raise TokenVerificationError(_INVALID)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-import threading
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from .reasons import TokenVerificationError, TokenVerificationErrorReason
@@ -26,26 +26,17 @@ MAX_RSA_BITS = 8192
 _PEM_BLOCK = re.compile(r"-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \1-----", re.DOTALL)
 _STANDARD_B64 = re.compile(r"[A-Za-z0-9+/]+={0,2}")
 _UNRESOLVED = TokenVerificationErrorReason.JWK_FAILED_TO_RESOLVE
-_CACHE_SIZE = 64
-
-_parsed: dict[str, RSAPublicKey | TokenVerificationErrorReason] = {}
-_parsed_lock = threading.Lock()
 
 
 def load_jwt_key(pem: str) -> RSAPublicKey:
     """The key of ``pem``, parsed on first use and then served from a cache."""
-    found = _parsed.get(pem)
-    if found is None:
-        found = _parse_pem(pem)
-        with _parsed_lock:
-            if len(_parsed) >= _CACHE_SIZE:
-                _parsed.clear()
-            _parsed[pem] = found
+    found = _parse_pem(pem)
     if isinstance(found, TokenVerificationErrorReason):
         raise TokenVerificationError(found)
     return found
 
 
+@lru_cache(maxsize=64)  # a public key, parsed once: what it yields, or why it yields nothing
 def _parse_pem(text: str) -> RSAPublicKey | TokenVerificationErrorReason:
     from cryptography.hazmat.primitives.serialization import load_der_public_key
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import msgspec
 
+from clerk_async._text import shorten
 from clerk_async.errors import (
     APIConnectionError,
     AuthenticationError,
@@ -27,19 +28,28 @@ Reason = TokenVerificationErrorReason
 
 
 def machine_payload(answer: msgspec.Struct, now_ms: float, skew_ms: float) -> dict[str, Any]:
-    """The answer as a dict, when it says the token is live; else ``TokenVerificationError``."""
+    """The answer as a dict, when it says the token is live; else ``TokenVerificationError``,
+    whose message says what Clerk said of the token (revoked, expired, not active)."""
     payload: dict[str, Any] = msgspec.to_builtins(answer)
     if payload.get("active") is False:
-        raise TokenVerificationError(Reason.TOKEN_EXPIRED)
+        raise TokenVerificationError(
+            Reason.TOKEN_EXPIRED, "Clerk says this OAuth access token is not active (expired)."
+        )
     if not payload.get("id") or not payload.get("subject"):
-        raise TokenVerificationError(Reason.TOKEN_INVALID)
+        raise TokenVerificationError(
+            Reason.TOKEN_INVALID, "Clerk's answer names no id or subject for this machine token."
+        )
     if payload.get("revoked") is True:
-        raise TokenVerificationError(Reason.TOKEN_INVALID)
+        why = payload.get("revocation_reason")
+        because = f" ({shorten(why, 100)!r})" if isinstance(why, str) and why else ""
+        raise TokenVerificationError(
+            Reason.TOKEN_INVALID, f"This machine token has been revoked{because}."
+        )
     expiration = payload.get("expiration")
     if payload.get("expired") is True or (
         isinstance(expiration, (int, float)) and expiration <= now_ms - skew_ms
     ):
-        raise TokenVerificationError(Reason.TOKEN_EXPIRED)
+        raise TokenVerificationError(Reason.TOKEN_EXPIRED, "This machine token has expired.")
     return payload
 
 

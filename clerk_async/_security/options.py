@@ -6,9 +6,11 @@ Neither ``repr`` shows a secret key.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar, get_args
 
 from clerk_async._config import ClientConfig
 
@@ -16,19 +18,32 @@ __all__ = [
     "DEFAULT_API_URL",
     "DEFAULT_API_VERSION",
     "DEFAULT_CLOCK_SKEW_MS",
+    "DEFAULT_JWKS_STALE_IF_ERROR_MS",
     "TOKEN_TYPE_NAMES",
+    "AcceptsToken",
+    "TokenTypeName",
     "AuthenticateRequestOptions",
     "VerifyTokenOptions",
+    "Clock",
     "client_options",
+    "now_ms",
 ]
 
 DEFAULT_API_URL = "https://api.clerk.com"
 DEFAULT_API_VERSION = "v1"
 DEFAULT_CLOCK_SKEW_MS = 5000
+#: How long past its expiry a JWKS may still verify tokens while loading it again fails.
+DEFAULT_JWKS_STALE_IF_ERROR_MS = 3_600_000
+_DAY_MS = 86_400_000
+#: A zero-argument callable returning the current time in Unix seconds (``time.time``).
+Clock = Callable[[], float]
 #: What ``accepts_token`` may name (``machine_token`` is Clerk's Python SDK's name of ``m2m_``).
-TOKEN_TYPE_NAMES = frozenset(
-    {"session_token", "api_key", "m2m_token", "machine_token", "oauth_token", "any"}
-)
+TokenTypeName = Literal[
+    "session_token", "api_key", "m2m_token", "machine_token", "oauth_token", "any"
+]
+TOKEN_TYPE_NAMES: frozenset[str] = frozenset(get_args(TokenTypeName))
+#: One token type name or several (a route's ``accepts_token``).
+AcceptsToken = TokenTypeName | Sequence[TokenTypeName]
 
 
 @dataclass
@@ -39,7 +54,11 @@ class VerifyTokenOptions:
     otherwise ``secret_key`` fetches the JWKS from ``{api_url}/{api_version}/jwks``. Machine
     tokens (``ak_``, ``mt_``, ``oat_``) are verified by Clerk with ``secret_key`` (M2M tokens with
     ``machine_secret_key`` when given). ``authorized_parties``: allowed ``azp`` values (``None``
-    or empty: not checked); ``audience``: checked only when set.
+    or empty: not checked); ``audience``: checked only when set. ``clock``: what time it is, in
+    Unix seconds, for ``exp``, ``nbf``, ``iat`` and a machine token's expiry (``time.time`` when
+    ``None``; pass one to replay recorded tokens, or in tests). ``jwks_stale_if_error_in_ms``:
+    how long past its 5 minutes a JWKS keeps verifying tokens while Clerk fails to serve a new
+    one (one hour; ``0``: not at all).
     """
 
     audience: str | list[str] | None = None
@@ -50,6 +69,8 @@ class VerifyTokenOptions:
     machine_secret_key: str | None = field(default=None, repr=False)
     api_url: str = DEFAULT_API_URL
     api_version: str = DEFAULT_API_VERSION
+    clock: Clock | None = None
+    jwks_stale_if_error_in_ms: int = DEFAULT_JWKS_STALE_IF_ERROR_MS
 
     def __post_init__(self) -> None:
         check_common(self)
@@ -70,10 +91,14 @@ class AuthenticateRequestOptions:
     audience: str | list[str] | None = None
     authorized_parties: list[str] | None = None
     clock_skew_in_ms: int = DEFAULT_CLOCK_SKEW_MS
-    accepts_token: str | list[str] = field(default_factory=lambda: ["session_token"])
+    accepts_token: TokenTypeName | list[TokenTypeName] = field(
+        default_factory=lambda: ["session_token"]
+    )
     publishable_key: str | None = None
     api_url: str = DEFAULT_API_URL
     api_version: str = DEFAULT_API_VERSION
+    clock: Clock | None = None
+    jwks_stale_if_error_in_ms: int = DEFAULT_JWKS_STALE_IF_ERROR_MS
 
     def __post_init__(self) -> None:
         check_common(self)
@@ -101,6 +126,8 @@ class AuthenticateRequestOptions:
             machine_secret_key=self.machine_secret_key,
             api_url=self.api_url,
             api_version=self.api_version,
+            clock=self.clock,
+            jwks_stale_if_error_in_ms=self.jwks_stale_if_error_in_ms,
         )
 
 
@@ -111,9 +138,14 @@ def check_common(options: Any) -> None:
     parties = options.authorized_parties
     if parties is not None and (isinstance(parties, str) or not _is_str_or_strs(parties)):
         raise TypeError("authorized_parties must be a list of origins (strings) or None")
-    skew = options.clock_skew_in_ms
-    if isinstance(skew, bool) or not isinstance(skew, (int, float)) or not 0 <= skew < 86_400_000:
-        raise ValueError("clock_skew_in_ms must be a number of milliseconds from 0 to one day")
+    for name in ("clock_skew_in_ms", "jwks_stale_if_error_in_ms"):
+        value = getattr(options, name)
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or not 0 <= value <= _DAY_MS
+        ):
+            raise ValueError(f"{name} must be a number of milliseconds from 0 to one day")
     for name in ("jwt_key", "secret_key", "machine_secret_key"):
         value = getattr(options, name)
         if value is not None and not isinstance(value, str):
@@ -129,6 +161,24 @@ def check_common(options: Any) -> None:
             raise TypeError(f"{name} must be a non-empty string")
     if not options.api_url.startswith(("https://", "http://")):
         raise ValueError("api_url must be an http:// or https:// URL")
+    if options.clock is not None and not callable(options.clock):
+        raise TypeError(
+            "clock must be a function returning Unix seconds (such as time.time), not "
+            + type(options.clock).__name__
+        )
+
+
+def now_ms(options: VerifyTokenOptions | AuthenticateRequestOptions) -> float:
+    """The time of ``options``' clock (``time.time`` by default), in Unix milliseconds."""
+    clock = options.clock
+    if clock is None:
+        return time.time() * 1000
+    seconds = clock()
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
+        raise TypeError(f"clock must return Unix seconds as a number, not {type(seconds).__name__}")
+    if not math.isfinite(seconds):
+        raise ValueError(f"clock must return a finite number of Unix seconds, not {seconds}")
+    return seconds * 1000
 
 
 def _is_str_or_strs(value: object) -> bool:

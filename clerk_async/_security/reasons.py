@@ -3,32 +3,78 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Any
+from typing import Any, SupportsIndex, overload
 
 from clerk_async.errors import ClerkError
 
 __all__ = [
     "AuthErrorReason",
     "AuthStatus",
+    "ReasonCode",
     "TokenVerificationError",
     "TokenVerificationErrorReason",
 ]
 
 
-class _Reason(Enum):
-    """A reason: its value is (Clerk's code string, a message)."""
+class ReasonCode(str):
+    """A reason's ``value``: Clerk's code string (``"token-expired"``), as a webhook reason's is.
+
+    Clerk's Python SDK made it a ``(code, message)`` tuple, so code written for it reads
+    ``value[0]`` and ``value[1]``: those two indexes still give the code and the message. Any
+    other use is the code string's (slices, ``len``, comparison, JSON).
+    """
+
+    message: str
+
+    def __new__(cls, code: str, message: str) -> ReasonCode:
+        value = super().__new__(cls, code)
+        value.message = message
+        return value
+
+    @overload
+    def __getitem__(self, key: SupportsIndex) -> str: ...
+    @overload
+    def __getitem__(self, key: slice) -> str: ...
+    def __getitem__(self, key: SupportsIndex | slice) -> str:
+        if type(key) is int and key in (0, 1):
+            return str.__str__(self) if key == 0 else self.message
+        return super().__getitem__(key)
+
+    def __repr__(self) -> str:
+        return str.__repr__(str.__str__(self))
+
+    def __getnewargs__(self) -> tuple[str, str]:  # type: ignore[override]
+        return (str.__str__(self), self.message)
+
+
+class _Reason(str, Enum):
+    """A reason: a ``str`` enum whose value is Clerk's code string, with a ``message``."""
+
+    _value_: ReasonCode
+
+    def __new__(cls, code: str, message: str) -> _Reason:
+        member = str.__new__(cls, code)
+        member._value_ = ReasonCode(code, message)
+        return member
+
+    def __str__(self) -> str:  # as a plain Enum prints, on every Python version
+        return f"{type(self).__name__}.{self.name}"
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
 
     @property
     def code(self) -> str:
-        return str(self.value[0])
+        return str.__str__(self._value_)
 
     @property
     def message(self) -> str:
-        return str(self.value[1])
+        return self._value_.message
 
 
 class TokenVerificationErrorReason(_Reason):
-    """A token that did not verify. ``value`` is ``(code, message)`` as in Clerk's Python SDK."""
+    """A token that did not verify. ``value`` is Clerk's code string; ``code`` says the same and
+    ``message`` what it means (``value[0]``/``value[1]``, Clerk's Python SDK's spelling, too)."""
 
     JWK_FAILED_TO_LOAD = (
         "jwk-failed-to-load",
@@ -117,13 +163,14 @@ class AuthStatus(Enum):
 
 
 class TokenVerificationError(ClerkError):
-    """A token did not verify; ``reason`` says why. The token itself is never in the message."""
+    """A token did not verify; ``reason`` says why, the message (the reason's, or a more precise
+    one) in words. The token itself is never in the message."""
 
-    def __init__(self, reason: TokenVerificationErrorReason) -> None:
+    def __init__(self, reason: TokenVerificationErrorReason, message: str | None = None) -> None:
         if not isinstance(reason, TokenVerificationErrorReason):
             raise TypeError("TokenVerificationError needs a TokenVerificationErrorReason")
         self.reason = reason
-        super().__init__(reason.message)
+        super().__init__(message or reason.message)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (self.reason,))
+        return (type(self), (self.reason, str(self)))

@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any, NamedTuple
 
+from clerk_async._text import shorten
+
 __all__ = ["Credentials", "cookie_suffix", "header_lookup", "read_credentials"]
 
 SESSION_COOKIE = "__session"
@@ -28,6 +30,8 @@ class Credentials(NamedTuple):
     from_cookie: bool = False
     #: The ``__client_uat`` cookie as a number (0 when missing or not a number).
     client_uat: int = 0
+    #: Without a token: why an ``Authorization`` header that came gave none, in a sentence.
+    no_token: str | None = None
 
 
 def header_lookup(request: object) -> Mapping[str, Any]:
@@ -56,13 +60,15 @@ def _header(headers: Mapping[str, Any], name: str) -> str | None:
 def read_credentials(request: object, publishable_key: str | None = None) -> Credentials:
     headers = header_lookup(request)
     authorization = _header(headers, "authorization")
-    if authorization:
+    no_token = None
+    if authorization is not None:
         token = _bearer_token(authorization)
         if token:
             return Credentials(token)
+        no_token = _unusable(authorization)
     cookie_header = _header(headers, "cookie")
     if not cookie_header:
-        return Credentials(None)
+        return Credentials(None, no_token=no_token)
     cookies = _cookies(cookie_header)
     session, uat = SESSION_COOKIE, CLIENT_UAT_COOKIE
     if publishable_key is not None:
@@ -71,7 +77,7 @@ def read_credentials(request: object, publishable_key: str | None = None) -> Cre
             session, uat = suffixed, f"{CLIENT_UAT_COOKIE}_{cookie_suffix(publishable_key)}"
     token = cookies.get(session)
     if not token:
-        return Credentials(None)
+        return Credentials(None, no_token=no_token)
     return Credentials(token, from_cookie=True, client_uat=_int(cookies.get(uat)))
 
 
@@ -83,6 +89,18 @@ def _bearer_token(value: str) -> str | None:
     if scheme.lower() != "bearer":
         return None  # Basic, Digest, ...: not ours
     return rest.strip() or None
+
+
+def _unusable(authorization: str) -> str:
+    """Why an ``Authorization`` header gave no token, as the message of a signed-out state."""
+    scheme = authorization.strip().partition(" ")[0]
+    if not scheme:
+        problem = "the Authorization header is empty"
+    elif scheme.lower() == "bearer":
+        problem = "the Authorization header says Bearer but holds no token"
+    else:
+        problem = f"the Authorization header uses the {shorten(scheme, 20)!r} scheme, not Bearer"
+    return f"No session token: {problem}, and no __session cookie came with the request."
 
 
 def _cookies(header: str) -> dict[str, str]:

@@ -8,6 +8,7 @@
 - ``POST /__emulator/oauth_access_tokens`` with ``{"user_id", "client_id"?, "scopes"?,
   "seconds_until_expiration"?}``: a new OAuth access token (its secret under ``token``);
   ``POST /__emulator/oauth_access_tokens/{id}/revoke`` revokes one.
+- ``/__emulator/billing/...`` and ``/__emulator/sessions/...``: see :mod:`.controls`.
 
 The endpoints need only what :class:`Controlled` describes, which the emulator application is.
 """
@@ -23,6 +24,7 @@ import msgspec
 from aiohttp import web
 
 from .clock import Clock
+from .controls import handle_controls
 from .errors import APIError, not_found, param_invalid
 from .faults import Faults
 from .params import Body
@@ -137,6 +139,8 @@ async def handle_control(emulator: Controlled, request: web.Request, path: str) 
     if method == "POST" and len(parts) == 3 and (parts[0], parts[2]) == (_OAUTH_TOKENS, "revoke"):
         body = await _body(request)
         return emulator.state.oauth_tokens.revoke_token(unquote(parts[1]), body)
+    if name.startswith(("billing/", "sessions/")):
+        return await handle_controls(emulator, request, path)
     raise not_found("control endpoint", f"{request.method} {path}")
 
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from aiohttp import web
 
 from .app import API_PREFIX, Emulator
+from .controls import BillingControls, SessionControls
 from .faults import Faults
 from .ratelimit import DEVELOPMENT, RateLimit
 from .state import State
@@ -224,6 +225,18 @@ class ClerkEmulator:
     def revoke_oauth_token(self, token: str, reason: str | None = None) -> dict[str, Any]:
         """Revoke an OAuth access token (its secret or its id); its record."""
         return self._in_loop(lambda: self.emulator.revoke_oauth_token(token, reason))
+
+    # -- billing and sessions ------------------------------------------------------------------
+
+    @property
+    def billing(self) -> BillingControls:
+        """Plans and features, and who is subscribed to which (``pla``/``fea`` of tokens)."""
+        return BillingControls(self.emulator, self._in_loop)
+
+    @property
+    def sessions(self) -> SessionControls:
+        """A session's factor verification ages and tasks (``fva``/``sts`` of tokens)."""
+        return SessionControls(self.emulator, self._in_loop)
 
     def public_key_pem(self) -> str:
         """The PEM public key session tokens verify with (as ``CLERK_JWT_KEY`` would hold)."""

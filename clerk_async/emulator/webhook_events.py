@@ -52,7 +52,7 @@ def _user_links(call: Call) -> tuple[list[Any], list[Any]]:
     sessions = [
         {**s, "status": "removed", "user": user.data}
         for s in state.sessions.sessions.values()
-        if s["user_id"] == user_id and s["status"] == "active"
+        if s["user_id"] == user_id and s["status"] in ("active", "pending")
     ]
     return members, sessions
 

@@ -1,8 +1,8 @@
-"""What the framework integrations share, framework-free: their configuration, read from the
-framework's settings then the environment, the clients it gives, and the options of one
-authentication per set of accepted token types.
+"""What the framework integrations share, framework-free: their configuration.
 
-Settings (each falls back to the environment variable of the same name):
+The async adapters (FastAPI, Starlette, aiohttp.web) take a client and options, by default from
+the environment (:func:`options_from_env`). Django and Flask read a :class:`ClerkSettings` from
+their settings; each setting falls back to the environment variable of the same name:
 ``CLERK_SECRET_KEY``, ``CLERK_API_URL``, ``CLERK_PUBLISHABLE_KEY`` (this app's suffixed session
 cookie), ``CLERK_JWT_KEY`` (networkless session checks), ``CLERK_MACHINE_SECRET_KEY``,
 ``CLERK_AUTHORIZED_PARTIES`` (a list, or a comma-separated string), and, from the settings only,
@@ -14,22 +14,50 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from clerk_async._security.auth import AuthObject, RequestState, SignedOutAuthObject
-from clerk_async._security.options import AuthenticateRequestOptions
+from clerk_async._security.options import (
+    AcceptsToken,
+    AuthenticateRequestOptions,
+    TokenTypeName,
+)
 from clerk_async._security.token_types import accepted_families
 
 if TYPE_CHECKING:
     import clerk_async
     import clerk_sync
 
-__all__ = ["ClerkSettings", "auth_of"]
+__all__ = [
+    "AUTHORIZED_PARTIES_ENV",
+    "JWT_KEY_ENV",
+    "PUBLISHABLE_KEY_ENV",
+    "ClerkSettings",
+    "auth_of",
+    "options_from_env",
+]
 
-_KEYS = ("CLERK_SECRET_KEY", "CLERK_API_URL", "CLERK_PUBLISHABLE_KEY", "CLERK_JWT_KEY")
-_MORE_KEYS = ("CLERK_MACHINE_SECRET_KEY", "CLERK_AUTHORIZED_PARTIES")
+JWT_KEY_ENV = "CLERK_JWT_KEY"
+PUBLISHABLE_KEY_ENV = "CLERK_PUBLISHABLE_KEY"
+#: Comma-separated origins of your frontends (checked against a token's ``azp``).
+AUTHORIZED_PARTIES_ENV = "CLERK_AUTHORIZED_PARTIES"
+
+_KEYS = ("CLERK_SECRET_KEY", "CLERK_API_URL", PUBLISHABLE_KEY_ENV, JWT_KEY_ENV)
+_MORE_KEYS = ("CLERK_MACHINE_SECRET_KEY", AUTHORIZED_PARTIES_ENV)
 #: The one setting the environment does not give: keyword arguments of both clients.
 CLIENT_OPTIONS = "CLERK_CLIENT_OPTIONS"
+
+
+def options_from_env() -> AuthenticateRequestOptions:
+    """``AuthenticateRequestOptions`` from ``CLERK_JWT_KEY``, ``CLERK_PUBLISHABLE_KEY`` and
+    ``CLERK_AUTHORIZED_PARTIES`` (unset or empty: not used). The secret key and the API URL are
+    the client's own (``CLERK_SECRET_KEY``, ``CLERK_API_URL``)."""
+    parties = os.environ.get(AUTHORIZED_PARTIES_ENV, "")
+    return AuthenticateRequestOptions(
+        jwt_key=os.environ.get(JWT_KEY_ENV) or None,
+        publishable_key=os.environ.get(PUBLISHABLE_KEY_ENV) or None,
+        authorized_parties=[party.strip() for party in parties.split(",") if party.strip()] or None,
+    )
 
 
 class ClerkSettings:
@@ -61,7 +89,7 @@ class ClerkSettings:
         self._sync: clerk_sync.Clerk | None = None
         self._async: clerk_async.Clerk | None = None
 
-    def options(self, accepts_token: str | Sequence[str]) -> AuthenticateRequestOptions:
+    def options(self, accepts_token: AcceptsToken) -> AuthenticateRequestOptions:
         """The options of an authentication that accepts ``accepts_token`` (made once)."""
         families = accepted_families(accepts_token)
         options = self._options.get(families)
@@ -72,7 +100,8 @@ class ClerkSettings:
                 jwt_key=base.jwt_key,
                 machine_secret_key=base.machine_secret_key,
                 authorized_parties=base.authorized_parties,
-                accepts_token=sorted(families),
+                # Checked again by the options: families only holds names they accept.
+                accepts_token=cast("list[TokenTypeName]", sorted(families)),
             )
             self._options[families] = options
         return options

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import functools
 import threading
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
@@ -30,7 +30,9 @@ from django.http import Http404, HttpRequest, HttpResponse  # type: ignore[impor
 from clerk_async._security.access import AccessDecision, Requirement, decide_access
 from clerk_async._security.auth import AuthObject, RequestState
 from clerk_async._security.authorization import ReverificationConfig
+from clerk_async._security.options import AcceptsToken
 from clerk_async._security.token_types import accepted_families
+from clerk_async.errors import NotFoundError
 
 from ._common import ClerkSettings, auth_of
 
@@ -108,7 +110,7 @@ def _states(request: HttpRequest) -> dict[frozenset[str], RequestState]:
     return states
 
 
-def request_state(request: HttpRequest, accepts_token: str | Sequence[str]) -> RequestState:
+def request_state(request: HttpRequest, accepts_token: AcceptsToken) -> RequestState:
     """The request's :class:`RequestState` for ``accepts_token``, with the blocking client,
     authenticated once per request (the middleware's is reused)."""
     families = accepted_families(accepts_token)
@@ -121,7 +123,7 @@ def request_state(request: HttpRequest, accepts_token: str | Sequence[str]) -> R
     return state
 
 
-async def arequest_state(request: HttpRequest, accepts_token: str | Sequence[str]) -> RequestState:
+async def arequest_state(request: HttpRequest, accepts_token: AcceptsToken) -> RequestState:
     """:func:`request_state` with the async client."""
     families = accepted_families(accepts_token)
     states = _states(request)
@@ -178,7 +180,7 @@ def clerk_required(
     plan: str | None = None,
     reverification: ReverificationConfig | None = None,
     check: Callable[[AuthObject], bool] | None = None,
-    accepts_token: str | Sequence[str] = "session_token",
+    accepts_token: AcceptsToken = "session_token",
     forbidden_status: Literal[403, 404] = 403,
     treat_pending_as_signed_out: bool = True,
 ) -> Callable[[View], View]: ...
@@ -194,7 +196,7 @@ def clerk_required(
     plan: str | None = None,
     reverification: ReverificationConfig | None = None,
     check: Callable[[AuthObject], bool] | None = None,
-    accepts_token: str | Sequence[str] = "session_token",
+    accepts_token: AcceptsToken = "session_token",
     forbidden_status: Literal[403, 404] = 403,
     treat_pending_as_signed_out: bool = True,
 ) -> Any:
@@ -279,13 +281,17 @@ def _user_id(request: HttpRequest) -> str | None:
 
 def current_user(request: HttpRequest) -> User | None:
     """The signed-in user of ``request`` (``request.auth``), fetched with the blocking client
-    once per request; ``None`` when signed out or for a machine token without a user."""
+    once per request; ``None`` when signed out, for a machine token without a user, or for a
+    user deleted since the token was issued."""
     user_id = _user_id(request)
     if user_id is None:
         return None
     user: User | None = getattr(request, _USER, None)
     if user is None or user.id != user_id:
-        user = get_client().users.get(user_id)
+        try:
+            user = get_client().users.get(user_id)
+        except NotFoundError:  # deleted since the token was issued
+            return None
         setattr(request, _USER, user)
     return user
 
@@ -297,6 +303,9 @@ async def acurrent_user(request: HttpRequest) -> User | None:
         return None
     user: User | None = getattr(request, _USER, None)
     if user is None or user.id != user_id:
-        user = await get_async_client().users.get(user_id)
+        try:
+            user = await get_async_client().users.get(user_id)
+        except NotFoundError:
+            return None
         setattr(request, _USER, user)
     return user

@@ -16,7 +16,7 @@ reuse what :class:`~clerk_async.integrations.django.ClerkMiddleware` found for t
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any, ClassVar, Literal
 
@@ -31,6 +31,7 @@ from rest_framework.permissions import BasePermission  # type: ignore[import-unt
 from clerk_async._security.access import REVERIFICATION_ERROR, Requirement, decide_access
 from clerk_async._security.auth import AuthObject, RequestState
 from clerk_async._security.authorization import ReverificationConfig
+from clerk_async._security.options import AcceptsToken
 from clerk_async._security.reasons import AuthErrorReason
 
 from .django import request_state
@@ -84,7 +85,7 @@ class ClerkAuthentication(BaseAuthentication):  # type: ignore[misc]
     cookie); a subclass setting ``accepts_token`` takes machine tokens too, and one setting
     ``treat_pending_as_signed_out = False`` takes pending sessions."""
 
-    accepts_token: ClassVar[str | Sequence[str]] = "session_token"
+    accepts_token: ClassVar[AcceptsToken] = "session_token"
     treat_pending_as_signed_out: ClassVar[bool] = True
 
     def authenticate(self, request: Any) -> tuple[ClerkUser, AuthObject] | None:
@@ -175,7 +176,7 @@ class ClerkPermission(BasePermission):  # type: ignore[misc]
         plan: str | None = None,
         reverification: ReverificationConfig | None = None,
         check: Callable[[AuthObject], bool] | None = None,
-        accepts_token: str | Sequence[str] = "any",
+        accepts_token: AcceptsToken = "any",
         forbidden_status: Literal[403, 404] = 403,
     ) -> type[ClerkPermission]:
         """A permission class for :class:`~clerk_async.security.Requirement`'s arguments.

@@ -16,7 +16,7 @@ the environment.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 from flask import Flask, Response, abort, current_app, g, request
@@ -24,7 +24,9 @@ from flask import Flask, Response, abort, current_app, g, request
 from clerk_async._security.access import AccessDecision, Requirement, decide_access
 from clerk_async._security.auth import AuthObject, RequestState
 from clerk_async._security.authorization import ReverificationConfig
+from clerk_async._security.options import AcceptsToken
 from clerk_async._security.token_types import accepted_families
+from clerk_async.errors import NotFoundError
 
 from ._common import ClerkSettings, auth_of
 
@@ -63,7 +65,7 @@ def get_client() -> clerk_sync.Clerk:
     return _settings().sync_client()
 
 
-def request_state(accepts_token: str | Sequence[str]) -> RequestState:
+def request_state(accepts_token: AcceptsToken) -> RequestState:
     """The current request's :class:`RequestState` for ``accepts_token``, authenticated once
     per request (what ``g.auth`` was made from is reused)."""
     families = accepted_families(accepts_token)
@@ -93,7 +95,7 @@ def clerk_required(
     plan: str | None = None,
     reverification: ReverificationConfig | None = None,
     check: Callable[[AuthObject], bool] | None = None,
-    accepts_token: str | Sequence[str] = "session_token",
+    accepts_token: AcceptsToken = "session_token",
     forbidden_status: Literal[403, 404] = 403,
     treat_pending_as_signed_out: bool = True,
 ) -> Callable[[View], View]: ...
@@ -109,7 +111,7 @@ def clerk_required(
     plan: str | None = None,
     reverification: ReverificationConfig | None = None,
     check: Callable[[AuthObject], bool] | None = None,
-    accepts_token: str | Sequence[str] = "session_token",
+    accepts_token: AcceptsToken = "session_token",
     forbidden_status: Literal[403, 404] = 403,
     treat_pending_as_signed_out: bool = True,
 ) -> Any:
@@ -158,7 +160,8 @@ def _refusal(decision: AccessDecision) -> Response:
 
 def current_user() -> User | None:
     """The signed-in user of the current request (``g.auth``), fetched with the blocking
-    client once per request; ``None`` when signed out or for a machine token without a user."""
+    client once per request; ``None`` when signed out, for a machine token without a user, or
+    for a user deleted since the token was issued."""
     auth = g.get("auth")
     if not isinstance(auth, AuthObject) or not auth.is_authenticated:
         return None
@@ -167,5 +170,8 @@ def current_user() -> User | None:
         return None
     user: User | None = g.get("_clerk_user")
     if user is None or user.id != user_id:
-        user = g._clerk_user = get_client().users.get(user_id)
+        try:
+            user = g._clerk_user = get_client().users.get(user_id)
+        except NotFoundError:  # deleted since the token was issued
+            return None
     return user

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from msgspec import UNSET, UnsetType
 
@@ -14,6 +14,8 @@ __all__ = ["ActorToken", "CreateActorTokenRequest"]
 
 class ActorToken(Model, kw_only=True):
     """The ``ActorToken`` response: a response model (lenient)."""
+
+    secret_fields: ClassVar[frozenset[str]] = frozenset({"token", "url"})
 
     object: str
     id: str

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from msgspec import UNSET, UnsetType
 
 from clerk_async._model import Model
@@ -35,6 +37,8 @@ class AdminPortalLinkToken(Model, kw_only=True):
 
 class AdminPortalLinkTokenWithSecret(Model, kw_only=True):
     """The response of ``createAdminPortalLinkToken``: a response model (lenient)."""
+
+    secret_fields: ClassVar[frozenset[str]] = frozenset({"token"})
 
     object: str
     id: str

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar, Literal
 
 from msgspec import UNSET, UnsetType
 
@@ -14,6 +14,8 @@ __all__ = ["AgentTask", "CreateAgentTaskRequest", "CreateAgentTaskRequestOnBehal
 
 class AgentTask(Model, kw_only=True):
     """The ``AgentTask`` response: a response model (lenient)."""
+
+    secret_fields: ClassVar[frozenset[str]] = frozenset({"url"})
 
     object: str
     agent_id: str

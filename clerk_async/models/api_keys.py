@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from msgspec import UNSET, UnsetType
 
@@ -54,11 +54,15 @@ class APIKeyDeleted(Model, kw_only=True):
 class APIKeySecret(Model, kw_only=True):
     """The response of ``getApiKeySecret``: a response model (lenient)."""
 
+    secret_fields: ClassVar[frozenset[str]] = frozenset({"secret"})
+
     secret: str
 
 
 class APIKeyWithSecret(Model, kw_only=True):
     """The response of ``createApiKey``: a response model (lenient)."""
+
+    secret_fields: ClassVar[frozenset[str]] = frozenset({"secret"})
 
     object: str
     id: str
@@ -117,5 +121,7 @@ class UpdateApiKeyRequest(Model, kw_only=True, forbid_unknown_fields=True, omit_
 
 class VerifyApiKeyRequest(Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
     """The request body of ``verifyApiKey``: a request model (strict)."""
+
+    secret_fields: ClassVar[frozenset[str]] = frozenset({"secret"})
 
     secret: str

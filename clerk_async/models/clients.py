@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from clerk_async._model import Model
 from clerk_async.models.common import Session
 
@@ -26,5 +28,7 @@ class Client(Model, kw_only=True):
 
 class VerifyClientRequest(Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
     """The request body of ``VerifyClient``: a request model (strict)."""
+
+    secret_fields: ClassVar[frozenset[str]] = frozenset({"token"})
 
     token: str

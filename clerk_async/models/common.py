@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from msgspec import UNSET, UnsetType
 
@@ -455,6 +455,8 @@ class IdentificationLink(Model, kw_only=True):
 class Invitation(Model, kw_only=True):
     """The ``Invitation`` response: a response model (lenient)."""
 
+    secret_fields: ClassVar[frozenset[str]] = frozenset({"url"})
+
     object: str
     id: str
     email_address: str
@@ -516,6 +518,8 @@ class OrganizationInvitationWithPublicOrganizationData(Model, kw_only=True):
 
     A response model (lenient).
     """
+
+    secret_fields: ClassVar[frozenset[str]] = frozenset({"url"})
 
     object: str
     id: str
@@ -599,6 +603,8 @@ class Permission(Model, kw_only=True):
 
 class PhoneNumber(Model, kw_only=True):
     """The ``PhoneNumber`` response: a response model (lenient)."""
+
+    secret_fields: ClassVar[frozenset[str]] = frozenset({"backup_codes"})
 
     id: str | None = None
     object: str

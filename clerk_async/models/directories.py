@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from msgspec import UNSET, UnsetType
 
 from clerk_async._model import Model
@@ -61,6 +63,8 @@ class CreateDirectoryRequestGroupRoleMappingsItem(
 
 class Directory(Model, kw_only=True):
     """The ``Directory`` schema: a response model (lenient)."""
+
+    secret_fields: ClassVar[frozenset[str]] = frozenset({"api_key"})
 
     object: str
     id: str

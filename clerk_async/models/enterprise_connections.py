@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar, Literal
 
 from msgspec import UNSET, UnsetType
 
@@ -80,6 +80,8 @@ class CreateEnterpriseConnectionRequestOidc(
     Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The ``oidc`` field of ``CreateEnterpriseConnectionRequest``: a request model (strict)."""
+
+    secret_fields: ClassVar[frozenset[str]] = frozenset({"client_secret"})
 
     client_id: str | None | UnsetType = UNSET
     client_secret: str | None | UnsetType = UNSET
@@ -231,6 +233,8 @@ class EnterpriseConnectionTestRunLogsItem(Model, kw_only=True):
 class EnterpriseConnectionTestRunOauth(Model, kw_only=True):
     """The ``oauth`` field of ``EnterpriseConnectionTestRun``: a response model (lenient)."""
 
+    secret_fields: ClassVar[frozenset[str]] = frozenset({"access_token", "id_token"})
+
     id_token: str | None = None
     access_token: str | None = None
     user_info: str | None = None
@@ -256,6 +260,8 @@ class EnterpriseConnectionTestRunResponse(Model, kw_only=True):
 
 class EnterpriseConnectionTestRunSaml(Model, kw_only=True):
     """The ``saml`` field of ``EnterpriseConnectionTestRun``: a response model (lenient)."""
+
+    secret_fields: ClassVar[frozenset[str]] = frozenset({"saml_response"})
 
     saml_request: str | None = None
     saml_response: str | None = None

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from msgspec import UNSET, UnsetType
 
@@ -40,6 +40,8 @@ class CreateInvitationRequest(Model, kw_only=True, forbid_unknown_fields=True, o
 
 class InvitationRevoked(Model, kw_only=True):
     """The ``revoked`` field of ``Invitation``: a response model (lenient)."""
+
+    secret_fields: ClassVar[frozenset[str]] = frozenset({"url"})
 
     object: str
     id: str

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import msgspec
 
 from clerk_async._model import Model
@@ -28,6 +30,8 @@ class JWKS(Model, kw_only=True):
 
 class JWKSEcdsaPrivateKey(Model, kw_only=True):
     """The ``JWKS.ecdsa.PrivateKey`` schema: a response model (lenient)."""
+
+    secret_fields: ClassVar[frozenset[str]] = frozenset({"d"})
 
     kid: str
     alg: str
@@ -62,6 +66,8 @@ class JWKSEcdsaPublicKey(Model, kw_only=True):
 class JWKSEd25519PrivateKey(Model, kw_only=True):
     """The ``JWKS.ed25519.PrivateKey`` schema: a response model (lenient)."""
 
+    secret_fields: ClassVar[frozenset[str]] = frozenset({"d"})
+
     kid: str
     alg: str
     use: str
@@ -93,6 +99,8 @@ class JWKSEd25519PublicKey(Model, kw_only=True):
 class JWKSKey(Model, kw_only=True):
     """An item of the ``keys`` field of ``JWKS``: a response model (lenient)."""
 
+    secret_fields: ClassVar[frozenset[str]] = frozenset({"d", "dp", "dq", "k", "p", "q", "qi"})
+
     kid: str
     alg: str
     use: str
@@ -117,6 +125,8 @@ class JWKSKey(Model, kw_only=True):
 
 class JWKSRsaPrivateKey(Model, kw_only=True):
     """The ``JWKS.rsa.PrivateKey`` schema: a response model (lenient)."""
+
+    secret_fields: ClassVar[frozenset[str]] = frozenset({"d", "dp", "dq", "p", "q", "qi"})
 
     kid: str
     alg: str
@@ -153,6 +163,8 @@ class JWKSRsaPublicKey(Model, kw_only=True):
 
 class JWKSSymmetricKey(Model, kw_only=True):
     """The ``JWKS.symmetric.Key`` schema: a response model (lenient)."""
+
+    secret_fields: ClassVar[frozenset[str]] = frozenset({"k"})
 
     kid: str
     alg: str

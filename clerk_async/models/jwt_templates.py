@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from msgspec import UNSET, UnsetType
 
@@ -14,6 +14,8 @@ __all__ = ["CreateJWTTemplateRequest", "JWTTemplate", "UpdateJWTTemplateRequest"
 
 class CreateJWTTemplateRequest(Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
     """The request body of ``CreateJWTTemplate``: a request model (strict)."""
+
+    secret_fields: ClassVar[frozenset[str]] = frozenset({"signing_key"})
 
     name: str
     claims: dict[str, Any]
@@ -41,6 +43,8 @@ class JWTTemplate(Model, kw_only=True):
 
 class UpdateJWTTemplateRequest(Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
     """The request body of ``UpdateJWTTemplate``: a request model (strict)."""
+
+    secret_fields: ClassVar[frozenset[str]] = frozenset({"signing_key"})
 
     name: str
     claims: dict[str, Any]

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from msgspec import UNSET, UnsetType
 
@@ -58,6 +58,8 @@ class M2MToken(Model, kw_only=True):
 class M2MTokenWithSecret(Model, kw_only=True):
     """The response of ``createM2MToken``: a response model (lenient)."""
 
+    secret_fields: ClassVar[frozenset[str]] = frozenset({"token"})
+
     object: str
     id: str
     subject: str
@@ -81,5 +83,7 @@ class RevokeM2MTokenRequest(Model, kw_only=True, forbid_unknown_fields=True, omi
 
 class VerifyM2MTokenRequest(Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
     """The request body of ``verifyM2MToken``: a request model (strict)."""
+
+    secret_fields: ClassVar[frozenset[str]] = frozenset({"token"})
 
     token: str

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from msgspec import UNSET, UnsetType
 
 from clerk_async._model import Model
@@ -55,6 +57,8 @@ class Machine(Model, kw_only=True):
 class MachineCreated(Model, kw_only=True):
     """The ``Machine.Created`` response: a response model (lenient)."""
 
+    secret_fields: ClassVar[frozenset[str]] = frozenset({"secret_key"})
+
     object: str
     id: str
     name: str
@@ -101,6 +105,8 @@ class MachineScopeDeleted(Model, kw_only=True):
 
 class MachineSecretKey(Model, kw_only=True):
     """The ``Machine.SecretKey`` response: a response model (lenient)."""
+
+    secret_fields: ClassVar[frozenset[str]] = frozenset({"secret"})
 
     object: str
     secret: str

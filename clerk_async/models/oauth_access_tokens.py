@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from msgspec import UNSET, UnsetType
 
 from clerk_async._model import Model
@@ -31,6 +33,8 @@ class VerifyOAuthAccessTokenRequest(
     Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The request body of ``verifyOAuthAccessToken``: a request model (strict)."""
+
+    secret_fields: ClassVar[frozenset[str]] = frozenset({"access_token", "secret"})
 
     access_token: str | UnsetType = UNSET
     #: Deprecated in the spec.

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from msgspec import UNSET, UnsetType
 
 from clerk_async._model import Model
@@ -63,6 +65,8 @@ class OAuthApplication(Model, kw_only=True):
 class OAuthApplicationWithSecret(Model, kw_only=True):
     """The ``OAuthApplicationWithSecret`` response: a response model (lenient)."""
 
+    secret_fields: ClassVar[frozenset[str]] = frozenset({"client_secret"})
+
     object: str
     id: str
     instance_id: str
@@ -99,6 +103,8 @@ class RevokeOAuthApplicationTokenRequest(
     Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The request body of ``RevokeOAuthApplicationToken``: a request model (strict)."""
+
+    secret_fields: ClassVar[frozenset[str]] = frozenset({"token"})
 
     token: str
 

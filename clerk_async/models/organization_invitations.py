@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from msgspec import UNSET, UnsetType
 
@@ -35,6 +35,8 @@ class CreateOrganizationInvitationRequest(
 
 class OrganizationInvitation(Model, kw_only=True):
     """The ``OrganizationInvitation`` response: a response model (lenient)."""
+
+    secret_fields: ClassVar[frozenset[str]] = frozenset({"url"})
 
     object: str
     id: str

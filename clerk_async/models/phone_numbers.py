@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar, Literal
 
 from msgspec import UNSET, UnsetType
 
@@ -21,6 +21,8 @@ class AttemptPhoneNumberVerificationRequest(
     Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
 ):
     """The request body of ``AttemptPhoneNumberVerification``: a request model (strict)."""
+
+    secret_fields: ClassVar[frozenset[str]] = frozenset({"code"})
 
     verification_id: str
     code: str

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from msgspec import UNSET, UnsetType
 
 from clerk_async._model import Model
@@ -80,6 +82,8 @@ class ReplaceSCIMGroupRoleMappingsRequestMappingsItem(
 
 class SCIMDirectory(Model, kw_only=True):
     """The ``SCIMDirectory`` schema: a response model (lenient)."""
+
+    secret_fields: ClassVar[frozenset[str]] = frozenset({"api_key"})
 
     object: str
     id: str

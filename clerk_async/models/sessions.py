@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from msgspec import UNSET, UnsetType
 
@@ -24,6 +24,8 @@ __all__ = [
 
 class Cookies(Model, kw_only=True):
     """The ``Cookies`` schema: a response model (lenient)."""
+
+    secret_fields: ClassVar[frozenset[str]] = frozenset({"cookies"})
 
     object: str
     cookies: list[str]
@@ -55,6 +57,10 @@ class CreateSessionTokenRequest(
 class RefreshSessionRequest(Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
     """The request body of ``RefreshSession``: a request model (strict)."""
 
+    secret_fields: ClassVar[frozenset[str]] = frozenset(
+        {"expired_token", "refresh_token", "request_headers"}
+    )
+
     expired_token: str
     refresh_token: str
     request_origin: str
@@ -66,6 +72,8 @@ class RefreshSessionRequest(Model, kw_only=True, forbid_unknown_fields=True, omi
 class SessionRefresh(Model, kw_only=True):
     """The ``Session.Refresh`` response: a response model (lenient)."""
 
+    secret_fields: ClassVar[frozenset[str]] = frozenset({"cookies", "jwt"})
+
     object: str
     jwt: str | None = None
     cookies: list[str] | None = None
@@ -74,6 +82,8 @@ class SessionRefresh(Model, kw_only=True):
 class SessionToken(Model, kw_only=True):
     """The response of ``CreateSessionToken``: a response model (lenient)."""
 
+    secret_fields: ClassVar[frozenset[str]] = frozenset({"jwt"})
+
     object: str | None = None
     jwt: str | None = None
 
@@ -81,11 +91,15 @@ class SessionToken(Model, kw_only=True):
 class Token(Model, kw_only=True):
     """The ``Token`` schema: a response model (lenient)."""
 
+    secret_fields: ClassVar[frozenset[str]] = frozenset({"jwt"})
+
     object: str
     jwt: str
 
 
 class VerifySessionRequest(Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
     """The request body of ``VerifySession``: a request model (strict)."""
+
+    secret_fields: ClassVar[frozenset[str]] = frozenset({"token"})
 
     token: str | UnsetType = UNSET

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from msgspec import UNSET, UnsetType
 
 from clerk_async._model import Model
@@ -20,6 +22,8 @@ class CreateSignInTokenRequest(Model, kw_only=True, forbid_unknown_fields=True, 
 
 class SignInToken(Model, kw_only=True):
     """The ``SignInToken`` response: a response model (lenient)."""
+
+    secret_fields: ClassVar[frozenset[str]] = frozenset({"token", "url"})
 
     object: str
     id: str

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from clerk_async._model import Model
 
 __all__ = ["TestingToken"]
@@ -10,6 +12,8 @@ __all__ = ["TestingToken"]
 
 class TestingToken(Model, kw_only=True):
     """The ``TestingToken`` response: a response model (lenient)."""
+
+    secret_fields: ClassVar[frozenset[str]] = frozenset({"token"})
 
     object: str
     token: str

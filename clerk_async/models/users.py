@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from msgspec import UNSET, UnsetType
 
@@ -52,6 +52,10 @@ __all__ = [
 
 class CreateUserRequest(Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
     """The request body of ``CreateUser``: a request model (strict)."""
+
+    secret_fields: ClassVar[frozenset[str]] = frozenset(
+        {"backup_codes", "password", "password_digest", "totp_secret"}
+    )
 
     external_id: str | None | UnsetType = UNSET
     first_name: str | None | UnsetType = UNSET
@@ -180,6 +184,8 @@ class ExternalAccountWithVerificationVerification(Model, kw_only=True):
 
 class OAuthAccessToken(Model, kw_only=True):
     """The ``OAuthAccessToken`` response: a response model (lenient)."""
+
+    secret_fields: ClassVar[frozenset[str]] = frozenset({"id_token", "token", "token_secret"})
 
     object: str
     external_account_id: str
@@ -337,6 +343,10 @@ class UpdateUserMetadataRequest(
 class UpdateUserRequest(Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
     """The request body of ``UpdateUser``: a request model (strict)."""
 
+    secret_fields: ClassVar[frozenset[str]] = frozenset(
+        {"backup_codes", "password", "password_digest", "totp_secret"}
+    )
+
     external_id: str | None | UnsetType = UNSET
     first_name: str | None | UnsetType = UNSET
     last_name: str | None | UnsetType = UNSET
@@ -487,6 +497,8 @@ class VerificationWeb3(Model, kw_only=True):
 class VerifyPasswordRequest(Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
     """The request body of ``VerifyPassword``: a request model (strict)."""
 
+    secret_fields: ClassVar[frozenset[str]] = frozenset({"password"})
+
     password: str
 
 
@@ -498,6 +510,8 @@ class VerifyPasswordResponse(Model, kw_only=True):
 
 class VerifyTOTPRequest(Model, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
     """The request body of ``VerifyTOTP``: a request model (strict)."""
+
+    secret_fields: ClassVar[frozenset[str]] = frozenset({"code"})
 
     code: str
 

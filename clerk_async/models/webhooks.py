@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from clerk_async._model import Model
 
 __all__ = ["SvixURL"]
@@ -10,5 +12,7 @@ __all__ = ["SvixURL"]
 
 class SvixURL(Model, kw_only=True):
     """The ``SvixURL`` response: a response model (lenient)."""
+
+    secret_fields: ClassVar[frozenset[str]] = frozenset({"svix_url"})
 
     svix_url: str

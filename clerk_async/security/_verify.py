@@ -5,21 +5,24 @@ the client's generated operations (so its key, server, pool, retries, timeout an
 
 from __future__ import annotations
 
-import time
-from collections import OrderedDict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
-from clerk_async._config import ClientConfig
+from clerk_async._config import ClientConfig, user_agent
+from clerk_async._lru import LruCache, secret_digest
 from clerk_async._security.auth import RequestState, add_org_claims
 from clerk_async._security.claims import check_claims, check_time_claims
-from clerk_async._security.jwks_cache import JwksCache, jwks_fetch_limits
+from clerk_async._security.jwks_cache import JwksCache, jwks_fetch_limits, log_stale_event
 from clerk_async._security.jws import MAX_TOKEN_LENGTH, DecodedJws, decode_compact, signature_valid
 from clerk_async._security.keys import load_jwt_key
 from clerk_async._security.locks import AsyncFlightLock
 from clerk_async._security.machine import machine_payload, reason_for_api_error
-from clerk_async._security.options import AuthenticateRequestOptions, VerifyTokenOptions
+from clerk_async._security.options import (
+    AuthenticateRequestOptions,
+    VerifyTokenOptions,
+    now_ms,
+)
 from clerk_async._security.reasons import (
     AuthErrorReason,
     AuthStatus,
@@ -38,6 +41,7 @@ from clerk_async._security.token_types import (
 from clerk_async.errors import AuthenticationError, ClerkError, PermissionDeniedError
 
 from .._base_client import AsyncAPIClient  # noqa: TID252
+from .._transport import TRANSPORT_NAME, TRANSPORT_VERSION, AsyncTransport  # noqa: TID252
 from ..resources.api_keys import AsyncApiKeys  # noqa: TID252
 from ..resources.jwks import AsyncJwks  # noqa: TID252
 from ..resources.m2m import AsyncM2m  # noqa: TID252
@@ -51,6 +55,8 @@ __all__ = ["AsyncTokenVerifier", "authenticate_request", "verify_token"]
 Reason = TokenVerificationErrorReason
 Options = VerifyTokenOptions | AuthenticateRequestOptions
 _SCOPES_KEPT = 16
+_KEYS_KEPT = 8
+_USER_AGENT = user_agent((__package__ or "").partition(".")[0], TRANSPORT_NAME, TRANSPORT_VERSION)
 _JWT_TOKEN_TYPES = {JwtKind.M2M: TokenType.MACHINE_TOKEN_V2, JwtKind.OAUTH: TokenType.OAUTH_TOKEN}
 
 
@@ -74,7 +80,8 @@ class AsyncTokenVerifier:
         self._server_url = server_url
         self._jwks = JwksCache()
         self._lock = AsyncFlightLock()
-        self._keyed_clients: dict[str, AsyncAPIClient] = {}
+        #: Clients sending with another key (a machine secret key), by the key's digest.
+        self._keyed_clients: LruCache[bytes, AsyncAPIClient] = LruCache(_KEYS_KEPT)
 
     # -- the two entry points ------------------------------------------------------------------
 
@@ -90,7 +97,7 @@ class AsyncTokenVerifier:
         if kind is JwtKind.FOREIGN:
             raise TokenVerificationError(Reason.TOKEN_INVALID)
         await self._check_signature(decoded, options)
-        check_claims(decoded.claims, options, time.time() * 1000)
+        check_claims(decoded.claims, options, now_ms(options))
         return decoded.claims
 
     async def authenticate_request(
@@ -100,7 +107,7 @@ class AsyncTokenVerifier:
         credentials = read_credentials(request, options.publishable_key)
         token = credentials.token
         if token is None:
-            return _signed_out(AuthErrorReason.SESSION_TOKEN_MISSING)
+            return _signed_out(AuthErrorReason.SESSION_TOKEN_MISSING, credentials.no_token)
         families = accepted_families(options.accepts_token)
         try:
             token_type = opaque_type(token)
@@ -113,7 +120,7 @@ class AsyncTokenVerifier:
         except TokenVerificationError as error:
             if error.reason is Reason.SECRET_KEY_MISSING:
                 return _signed_out(AuthErrorReason.SECRET_KEY_MISSING)
-            return _signed_out(error.reason)
+            return _signed_out(error.reason, str(error))
 
     async def _authenticate_jwt(
         self,
@@ -138,7 +145,7 @@ class AsyncTokenVerifier:
             return _signed_out(AuthErrorReason.SESSION_TOKEN_WITHOUT_CLIENT_UAT)
         await self._check_signature(decoded, options)
         claims = decoded.claims
-        check_claims(claims, options, time.time() * 1000)
+        check_claims(claims, options, now_ms(options))
         iat = claims.get("iat")
         if (
             credentials.from_cookie
@@ -157,7 +164,7 @@ class AsyncTokenVerifier:
         claims = decoded.claims
         if type(claims.get("sub")) is not str:
             raise TokenVerificationError(Reason.TOKEN_INVALID)
-        check_time_claims(claims, options.clock_skew_in_ms, time.time() * 1000)
+        check_time_claims(claims, options.clock_skew_in_ms, now_ms(options))
         return claims
 
     async def _check_signature(self, decoded: DecodedJws, options: Options) -> None:
@@ -170,43 +177,47 @@ class AsyncTokenVerifier:
         kid = decoded.header.get("kid")
         if not kid:
             raise TokenVerificationError(Reason.JWK_KID_MISMATCH)
-        key, generation = await self._key(kid)
+        stale_s = options.jwks_stale_if_error_in_ms / 1000
+        key, generation = await self._key(kid, stale_s)
         if signature_valid(key, decoded):
             return
         # Perhaps a key rotated under the same kid: refetch, at most once per cooldown.
-        await self._load(generation)
-        fresh = self._jwks.lookup(kid, self._jwks.now())
+        await self._load(generation, stale_s)
+        fresh = self._jwks.lookup(kid, self._jwks.now(), stale_s=stale_s)
         if fresh is None or fresh is key or isinstance(fresh, TokenVerificationErrorReason):
             raise TokenVerificationError(Reason.TOKEN_INVALID_SIGNATURE)
         if not signature_valid(fresh, decoded):
             raise TokenVerificationError(Reason.TOKEN_INVALID_SIGNATURE)
 
-    async def _key(self, kid: str) -> tuple[RSAPublicKey, int]:
+    async def _key(self, kid: str, stale_s: float) -> tuple[RSAPublicKey, int]:
         cache = self._jwks
         generation = cache.generation
-        entry = cache.lookup(kid, cache.now())
+        entry = cache.lookup(kid, cache.now(), stale_s=stale_s)
         if entry is None:
-            await self._load(generation)
+            await self._load(generation, stale_s)
             generation = cache.generation
-            return cache.key_or_raise(kid, cache.now()), generation
+            return cache.key_or_raise(kid, cache.now(), stale_s=stale_s), generation
         if isinstance(entry, TokenVerificationErrorReason):
             raise TokenVerificationError(entry)
         return entry, generation
 
-    async def _load(self, seen_generation: int) -> None:
+    async def _load(self, seen_generation: int, stale_s: float) -> None:
         """Fetch the key set unless another caller did since ``seen_generation`` (single flight)
         or the cache says not now (cooldown, or a load failed a moment ago)."""
         cache = self._jwks
         async with self._lock:
             if cache.generation != seen_generation:
                 return
-            refetch = cache.next_load(cache.now())
+            refetch = cache.next_load(cache.now(), stale_s=stale_s)
             if refetch is None:
                 return
             try:
                 keys = await self._fetch_keys()
             except TokenVerificationError as error:
-                cache.fail(error.reason, refetch=refetch, now=cache.now())
+                now = cache.now()
+                event = cache.fail(error.reason, refetch=refetch, now=now, stale_s=stale_s)
+                if event is not None:
+                    log_stale_event(event, error.reason, cache.stale_left(now, stale_s))
                 return
             cache.store(keys, refetch=refetch, now=cache.now())
 
@@ -217,7 +228,7 @@ class AsyncTokenVerifier:
                 jwks = await AsyncJwks(api).get(retries=retries, timeout_ms=timeout_ms)
             except (AuthenticationError, PermissionDeniedError):
                 raise TokenVerificationError(Reason.SECRET_KEY_INVALID) from None
-            except ClerkError:
+            except ClerkError:  # a deeply nested answer too (the response decoder says so)
                 raise TokenVerificationError(Reason.JWK_FAILED_TO_LOAD) from None
         if not jwks.keys:
             raise TokenVerificationError(Reason.JWK_REMOTE_INVALID)
@@ -244,7 +255,7 @@ class AsyncTokenVerifier:
                     answer = await AsyncM2m(api).verify_token(token=token)
             except ClerkError as error:
                 raise TokenVerificationError(reason_for_api_error(error)) from None
-        return machine_payload(answer, time.time() * 1000, options.clock_skew_in_ms)
+        return machine_payload(answer, now_ms(options), options.clock_skew_in_ms)
 
     # -- reaching Clerk ------------------------------------------------------------------------
 
@@ -257,22 +268,27 @@ class AsyncTokenVerifier:
     async def _api(self, key: str | None) -> AsyncIterator[AsyncAPIClient]:
         """A client sending with ``key`` (``None``: the instance's secret key)."""
         client = self._client
-        if client is None:
-            from .._client import Clerk  # noqa: TID252
-
-            async with Clerk(
-                bearer_auth=key or self._secret_key, server_url=self._server_url
-            ) as short_lived:
-                yield short_lived
+        if client is None:  # built here, not as a Clerk: the client module imports this one
+            transport = AsyncTransport()
+            config = ClientConfig(
+                bearer_auth=key or self._secret_key,
+                server_url=self._server_url,
+                user_agent=_USER_AGENT,
+            )
+            try:
+                yield AsyncAPIClient(config, transport)
+            finally:
+                await transport.aclose()
             return
         if key is None:
             yield client
             return
-        keyed = self._keyed_clients.get(key)
+        digest = secret_digest(key)
+        keyed = self._keyed_clients.get(digest)
         if keyed is None:  # the same pool and rate limiter, another key (a machine secret key)
             keyed = AsyncAPIClient(_config_with_key(client._config, key), client._transport)
             keyed._limiter = client._limiter
-            self._keyed_clients[key] = keyed
+            self._keyed_clients.put(digest, keyed)
         yield keyed
 
 
@@ -288,26 +304,29 @@ def _config_with_key(config: ClientConfig, key: str) -> ClientConfig:
     )
 
 
-def _signed_out(reason: AuthErrorReason | TokenVerificationErrorReason) -> RequestState:
-    return RequestState(AuthStatus.SIGNED_OUT, reason)
+def _signed_out(
+    reason: AuthErrorReason | TokenVerificationErrorReason, message: str | None = None
+) -> RequestState:
+    """A signed-out state; ``message`` when it says more than the reason's own message."""
+    detail = message if message != reason.message else None
+    return RequestState(AuthStatus.SIGNED_OUT, reason, detail=detail)
 
 
 # -- the module-level functions ----------------------------------------------------------------
 
-_verifiers: OrderedDict[tuple[str, str, str | None], AsyncTokenVerifier] = OrderedDict()
+#: (API URL, version, the secret key's digest) -> its verifier.
+_verifiers: LruCache[tuple[str, str, bytes | None], AsyncTokenVerifier] = LruCache(_SCOPES_KEPT)
 
 
 def _verifier_for(options: Options) -> AsyncTokenVerifier:
     """One verifier (so one JWKS cache) per instance, for the functions used without a client."""
-    scope = (options.api_url.rstrip("/"), options.api_version.strip("/"), options.secret_key)
+    secret = options.secret_key
+    api_url, api_version = options.api_url.rstrip("/"), options.api_version.strip("/")
+    scope = (api_url, api_version, None if secret is None else secret_digest(secret))
     verifier = _verifiers.get(scope)
     if verifier is None:
-        verifier = AsyncTokenVerifier(
-            secret_key=options.secret_key, server_url=f"{scope[0]}/{scope[1]}"
-        )
-        _verifiers[scope] = verifier
-        while len(_verifiers) > _SCOPES_KEPT:
-            _verifiers.popitem(last=False)
+        verifier = AsyncTokenVerifier(secret_key=secret, server_url=f"{api_url}/{api_version}")
+        _verifiers.put(scope, verifier)
     return verifier
 
 

@@ -22,9 +22,13 @@ from ._signature import (
 )
 from .events import *  # noqa: F403
 from .events import WebhookEvent
-from .events import __all__ as _event_names
+
+# Importing ``__all__`` under its own name tells type checkers the event names it lists (a list
+# built from another list's items would hide them); the assignment below makes a new list.
+from .events import __all__ as __all__
 
 __all__ = [  # noqa: PLE0604
+    *__all__,
     "DEFAULT_TOLERANCE_S",
     "SECRET_ENV",
     "WebhookVerificationError",
@@ -33,7 +37,6 @@ __all__ = [  # noqa: PLE0604
     "sign_webhook",
     "verify_webhook",
     "verify_webhook_signature",
-    *_event_names,
 ]
 
 

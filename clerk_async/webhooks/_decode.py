@@ -26,15 +26,24 @@ def decode_webhook_event(body: Payload) -> WebhookEvent:
         problem = str(exc)
     except msgspec.DecodeError:
         raise _undecodable(body) from None
+    except RecursionError:  # JSON nested thousands deep: msgspec recurses per level
+        raise _too_deep() from None
     try:
         unknown = _unknown.decode(body)
     except msgspec.DecodeError:
         unknown = None
+    except RecursionError:
+        raise _too_deep() from None
     if unknown is None or unknown.type in EVENT_TYPES:
         raise WebhookVerificationError(
             Reason.PAYLOAD_INVALID, f"The webhook is signed, but is not a Clerk event: {problem}"
         ) from None
     return unknown
+
+
+def _too_deep() -> WebhookVerificationError:
+    problem = "The webhook is signed, but its body is nested too deeply to decode."
+    return WebhookVerificationError(Reason.PAYLOAD_INVALID, problem)
 
 
 def _undecodable(body: Payload) -> WebhookVerificationError:

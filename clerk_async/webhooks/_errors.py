@@ -11,7 +11,8 @@ __all__ = ["WebhookVerificationError", "WebhookVerificationErrorReason"]
 
 
 class WebhookVerificationErrorReason(str, Enum):
-    """Why a webhook was rejected; the value is a stable code string."""
+    """Why a webhook was rejected; the value is a stable code string (also ``code``), as a
+    token reason's is."""
 
     SECRET_MISSING = "webhook-secret-missing"
     SECRET_EMPTY = "webhook-secret-empty"
@@ -24,6 +25,10 @@ class WebhookVerificationErrorReason(str, Enum):
     SIGNATURE_MISMATCH = "webhook-signature-mismatch"
     BODY_NOT_UTF8 = "webhook-body-not-utf8"
     PAYLOAD_INVALID = "webhook-payload-invalid"
+
+    @property
+    def code(self) -> str:
+        return str(self.value)
 
     @property
     def message(self) -> str:

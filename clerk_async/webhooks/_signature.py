@@ -16,6 +16,8 @@ import time
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from clerk_async._lru import LruCache
+
 from ._errors import WebhookVerificationError
 from ._errors import WebhookVerificationErrorReason as Reason
 
@@ -37,8 +39,11 @@ SIGNATURE_HEADERS = ("svix-signature", "webhook-signature")
 _PAIRS = (ID_HEADERS, TIMESTAMP_HEADERS, SIGNATURE_HEADERS)
 _V1 = b"v1,"
 _SHA256_BASE64_LENGTH = 44
-#: Up to the year 33658: longer digit strings are not a Unix time in seconds.
-_MAX_DIGITS = 12
+#: Longer digit strings are no time at all; 13 to 19 digits are milliseconds to nanoseconds,
+#: reported as too new with a hint (svix-timestamp is in seconds).
+_MAX_DIGITS = 19
+#: A timestamp past the year 5138 is taken for milliseconds (or finer) in the message.
+_NOT_SECONDS = 10**11
 
 Payload = bytes | bytearray | memoryview | str
 
@@ -57,9 +62,8 @@ def verify_webhook_signature(
     ``now`` (Unix seconds) replaces the clock, for tests and replays.
     """
     # The common case inline (this runs on every webhook); the helpers do the rest.
-    key = _KEYS.get(signing_secret) if signing_secret is not None else None
-    if key is None:
-        key = _key(signing_secret)
+    known = _KEYS.get(hash(signing_secret)) if signing_secret.__class__ is str else None
+    key = known[1] if known is not None and known[0] == signing_secret else _key(signing_secret)
     body = payload if payload.__class__ is bytes else _body(payload)
     get = getattr(headers, "get", None)
     if get is not None:
@@ -141,15 +145,15 @@ def _key(signing_secret: str | None) -> bytes:
     return _decode_secret(secret)
 
 
-#: Secret -> key, for the secrets seen last (there are one or two per application).
-_KEYS: dict[str, bytes] = {}
-_MAX_KEYS = 16
+#: hash(secret) -> (secret, key), for the secrets seen last (one or two per application). Keyed
+#: by Python's hash of the secret, not the secret; two secrets of one hash keep one entry, and a
+#: caller checks that the entry is its secret's.
+_KEYS: LruCache[int, tuple[str, bytes]] = LruCache(16)
 
 
 def _decode_secret(secret: str) -> bytes:
-    if len(_KEYS) >= _MAX_KEYS:
-        _KEYS.clear()
-    key = _KEYS[secret] = _parse_secret(secret)
+    key = _parse_secret(secret)
+    _KEYS.put(hash(secret), (secret, key))
     return key
 
 
@@ -262,6 +266,12 @@ def _stale(stamp: int, now: float, tolerance: float) -> WebhookVerificationError
         return WebhookVerificationError(
             Reason.TIMESTAMP_TOO_OLD,
             f"The webhook timestamp is {now - stamp:.0f} s old (tolerance {tolerance:g} s).",
+        )
+    if stamp >= _NOT_SECONDS:
+        return WebhookVerificationError(
+            Reason.TIMESTAMP_TOO_NEW,
+            f"The webhook timestamp is too new (milliseconds?): {stamp} is not Unix seconds, "
+            "which svix-timestamp holds.",
         )
     return WebhookVerificationError(
         Reason.TIMESTAMP_TOO_NEW,

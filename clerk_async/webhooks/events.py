@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Literal, TypeAlias
 
+import msgspec
+
 from clerk_async._model import Model
 from clerk_async.webhooks.models import (
     BillingSubscriptionItemEventPayload,
@@ -89,255 +91,269 @@ class WebhookEventBase(Model, kw_only=True, tag_field="type"):
     """What every event carries (the ``WebhookEventPayload`` schema); ``type`` is the tag."""
 
     type: ClassVar[str]
-    object: str
-    timestamp: int
-    instance_id: str
+    object: str | None = None
     event_attributes: EventAttributes | None = None
+    timestamp: int | None = None
+    instance_id: str | None = None
 
 
 class EmailCreatedEvent(WebhookEventBase, tag="email.created"):
     """The ``email.created`` event."""
 
     type: ClassVar[Literal["email.created"]] = "email.created"
-    data: EmailEventPayload
+    data: EmailEventPayload = msgspec.field(default_factory=EmailEventPayload)
 
 
 class OrganizationCreatedEvent(WebhookEventBase, tag="organization.created"):
     """The ``organization.created`` event."""
 
     type: ClassVar[Literal["organization.created"]] = "organization.created"
-    data: Organization
+    data: Organization = msgspec.field(default_factory=Organization)
 
 
 class OrganizationDeletedEvent(WebhookEventBase, tag="organization.deleted"):
     """The ``organization.deleted`` event."""
 
     type: ClassVar[Literal["organization.deleted"]] = "organization.deleted"
-    data: DeletedObject
+    data: DeletedObject = msgspec.field(default_factory=DeletedObject)
 
 
 class OrganizationUpdatedEvent(WebhookEventBase, tag="organization.updated"):
     """The ``organization.updated`` event."""
 
     type: ClassVar[Literal["organization.updated"]] = "organization.updated"
-    data: Organization
+    data: Organization = msgspec.field(default_factory=Organization)
 
 
 class OrganizationDomainCreatedEvent(WebhookEventBase, tag="organizationDomain.created"):
     """The ``organizationDomain.created`` event."""
 
     type: ClassVar[Literal["organizationDomain.created"]] = "organizationDomain.created"
-    data: OrganizationDomain
+    data: OrganizationDomain = msgspec.field(default_factory=OrganizationDomain)
 
 
 class OrganizationDomainDeletedEvent(WebhookEventBase, tag="organizationDomain.deleted"):
     """The ``organizationDomain.deleted`` event."""
 
     type: ClassVar[Literal["organizationDomain.deleted"]] = "organizationDomain.deleted"
-    data: DeletedObject
+    data: DeletedObject = msgspec.field(default_factory=DeletedObject)
 
 
 class OrganizationDomainUpdatedEvent(WebhookEventBase, tag="organizationDomain.updated"):
     """The ``organizationDomain.updated`` event."""
 
     type: ClassVar[Literal["organizationDomain.updated"]] = "organizationDomain.updated"
-    data: OrganizationDomain
+    data: OrganizationDomain = msgspec.field(default_factory=OrganizationDomain)
 
 
 class OrganizationInvitationAcceptedEvent(WebhookEventBase, tag="organizationInvitation.accepted"):
     """The ``organizationInvitation.accepted`` event."""
 
     type: ClassVar[Literal["organizationInvitation.accepted"]] = "organizationInvitation.accepted"
-    data: OrganizationInvitationAcceptedPayload
+    data: OrganizationInvitationAcceptedPayload = msgspec.field(
+        default_factory=OrganizationInvitationAcceptedPayload
+    )
 
 
 class OrganizationInvitationCreatedEvent(WebhookEventBase, tag="organizationInvitation.created"):
     """The ``organizationInvitation.created`` event."""
 
     type: ClassVar[Literal["organizationInvitation.created"]] = "organizationInvitation.created"
-    data: OrganizationInvitationEventPayload
+    data: OrganizationInvitationEventPayload = msgspec.field(
+        default_factory=OrganizationInvitationEventPayload
+    )
 
 
 class OrganizationInvitationRevokedEvent(WebhookEventBase, tag="organizationInvitation.revoked"):
     """The ``organizationInvitation.revoked`` event."""
 
     type: ClassVar[Literal["organizationInvitation.revoked"]] = "organizationInvitation.revoked"
-    data: OrganizationInvitationEventPayload
+    data: OrganizationInvitationEventPayload = msgspec.field(
+        default_factory=OrganizationInvitationEventPayload
+    )
 
 
 class OrganizationMembershipCreatedEvent(WebhookEventBase, tag="organizationMembership.created"):
     """The ``organizationMembership.created`` event."""
 
     type: ClassVar[Literal["organizationMembership.created"]] = "organizationMembership.created"
-    data: OrganizationMembership
+    data: OrganizationMembership = msgspec.field(default_factory=OrganizationMembership)
 
 
 class OrganizationMembershipDeletedEvent(WebhookEventBase, tag="organizationMembership.deleted"):
     """The ``organizationMembership.deleted`` event."""
 
     type: ClassVar[Literal["organizationMembership.deleted"]] = "organizationMembership.deleted"
-    data: OrganizationMembership
+    data: OrganizationMembership = msgspec.field(default_factory=OrganizationMembership)
 
 
 class OrganizationMembershipUpdatedEvent(WebhookEventBase, tag="organizationMembership.updated"):
     """The ``organizationMembership.updated`` event."""
 
     type: ClassVar[Literal["organizationMembership.updated"]] = "organizationMembership.updated"
-    data: OrganizationMembership
+    data: OrganizationMembership = msgspec.field(default_factory=OrganizationMembership)
 
 
 class PaymentAttemptCreatedEvent(WebhookEventBase, tag="paymentAttempt.created"):
     """The ``paymentAttempt.created`` event."""
 
     type: ClassVar[Literal["paymentAttempt.created"]] = "paymentAttempt.created"
-    data: PaymentAttemptEventPayload
+    data: PaymentAttemptEventPayload = msgspec.field(default_factory=PaymentAttemptEventPayload)
 
 
 class PaymentAttemptUpdatedEvent(WebhookEventBase, tag="paymentAttempt.updated"):
     """The ``paymentAttempt.updated`` event."""
 
     type: ClassVar[Literal["paymentAttempt.updated"]] = "paymentAttempt.updated"
-    data: PaymentAttemptEventPayload
+    data: PaymentAttemptEventPayload = msgspec.field(default_factory=PaymentAttemptEventPayload)
 
 
 class PermissionCreatedEvent(WebhookEventBase, tag="permission.created"):
     """The ``permission.created`` event."""
 
     type: ClassVar[Literal["permission.created"]] = "permission.created"
-    data: Permission
+    data: Permission = msgspec.field(default_factory=Permission)
 
 
 class PermissionDeletedEvent(WebhookEventBase, tag="permission.deleted"):
     """The ``permission.deleted`` event."""
 
     type: ClassVar[Literal["permission.deleted"]] = "permission.deleted"
-    data: DeletedObject
+    data: DeletedObject = msgspec.field(default_factory=DeletedObject)
 
 
 class PermissionUpdatedEvent(WebhookEventBase, tag="permission.updated"):
     """The ``permission.updated`` event."""
 
     type: ClassVar[Literal["permission.updated"]] = "permission.updated"
-    data: Permission
+    data: Permission = msgspec.field(default_factory=Permission)
 
 
 class RoleCreatedEvent(WebhookEventBase, tag="role.created"):
     """The ``role.created`` event."""
 
     type: ClassVar[Literal["role.created"]] = "role.created"
-    data: Role
+    data: Role = msgspec.field(default_factory=Role)
 
 
 class RoleDeletedEvent(WebhookEventBase, tag="role.deleted"):
     """The ``role.deleted`` event."""
 
     type: ClassVar[Literal["role.deleted"]] = "role.deleted"
-    data: DeletedObject
+    data: DeletedObject = msgspec.field(default_factory=DeletedObject)
 
 
 class RoleUpdatedEvent(WebhookEventBase, tag="role.updated"):
     """The ``role.updated`` event."""
 
     type: ClassVar[Literal["role.updated"]] = "role.updated"
-    data: Role
+    data: Role = msgspec.field(default_factory=Role)
 
 
 class SessionCreatedEvent(WebhookEventBase, tag="session.created"):
     """The ``session.created`` event."""
 
     type: ClassVar[Literal["session.created"]] = "session.created"
-    data: SessionEventPayload
+    data: SessionEventPayload = msgspec.field(default_factory=SessionEventPayload)
 
 
 class SessionEndedEvent(WebhookEventBase, tag="session.ended"):
     """The ``session.ended`` event."""
 
     type: ClassVar[Literal["session.ended"]] = "session.ended"
-    data: SessionEventPayload
+    data: SessionEventPayload = msgspec.field(default_factory=SessionEventPayload)
 
 
 class SessionPendingEvent(WebhookEventBase, tag="session.pending"):
     """The ``session.pending`` event."""
 
     type: ClassVar[Literal["session.pending"]] = "session.pending"
-    data: SessionEventPayload
+    data: SessionEventPayload = msgspec.field(default_factory=SessionEventPayload)
 
 
 class SessionRemovedEvent(WebhookEventBase, tag="session.removed"):
     """The ``session.removed`` event."""
 
     type: ClassVar[Literal["session.removed"]] = "session.removed"
-    data: SessionEventPayload
+    data: SessionEventPayload = msgspec.field(default_factory=SessionEventPayload)
 
 
 class SessionRevokedEvent(WebhookEventBase, tag="session.revoked"):
     """The ``session.revoked`` event."""
 
     type: ClassVar[Literal["session.revoked"]] = "session.revoked"
-    data: SessionEventPayload
+    data: SessionEventPayload = msgspec.field(default_factory=SessionEventPayload)
 
 
 class SmsCreatedEvent(WebhookEventBase, tag="sms.created"):
     """The ``sms.created`` event."""
 
     type: ClassVar[Literal["sms.created"]] = "sms.created"
-    data: SmsEventPayload
+    data: SmsEventPayload = msgspec.field(default_factory=SmsEventPayload)
 
 
 class SubscriptionActiveEvent(WebhookEventBase, tag="subscription.active"):
     """The ``subscription.active`` event."""
 
     type: ClassVar[Literal["subscription.active"]] = "subscription.active"
-    data: SubscriptionEventPayload
+    data: SubscriptionEventPayload = msgspec.field(default_factory=SubscriptionEventPayload)
 
 
 class SubscriptionCreatedEvent(WebhookEventBase, tag="subscription.created"):
     """The ``subscription.created`` event."""
 
     type: ClassVar[Literal["subscription.created"]] = "subscription.created"
-    data: SubscriptionEventPayload
+    data: SubscriptionEventPayload = msgspec.field(default_factory=SubscriptionEventPayload)
 
 
 class SubscriptionPastDueEvent(WebhookEventBase, tag="subscription.pastDue"):
     """The ``subscription.pastDue`` event."""
 
     type: ClassVar[Literal["subscription.pastDue"]] = "subscription.pastDue"
-    data: SubscriptionEventPayload
+    data: SubscriptionEventPayload = msgspec.field(default_factory=SubscriptionEventPayload)
 
 
 class SubscriptionUpdatedEvent(WebhookEventBase, tag="subscription.updated"):
     """The ``subscription.updated`` event."""
 
     type: ClassVar[Literal["subscription.updated"]] = "subscription.updated"
-    data: SubscriptionEventPayload
+    data: SubscriptionEventPayload = msgspec.field(default_factory=SubscriptionEventPayload)
 
 
 class SubscriptionItemAbandonedEvent(WebhookEventBase, tag="subscriptionItem.abandoned"):
     """The ``subscriptionItem.abandoned`` event."""
 
     type: ClassVar[Literal["subscriptionItem.abandoned"]] = "subscriptionItem.abandoned"
-    data: BillingSubscriptionItemEventPayload
+    data: BillingSubscriptionItemEventPayload = msgspec.field(
+        default_factory=BillingSubscriptionItemEventPayload
+    )
 
 
 class SubscriptionItemActiveEvent(WebhookEventBase, tag="subscriptionItem.active"):
     """The ``subscriptionItem.active`` event."""
 
     type: ClassVar[Literal["subscriptionItem.active"]] = "subscriptionItem.active"
-    data: BillingSubscriptionItemEventPayload
+    data: BillingSubscriptionItemEventPayload = msgspec.field(
+        default_factory=BillingSubscriptionItemEventPayload
+    )
 
 
 class SubscriptionItemCanceledEvent(WebhookEventBase, tag="subscriptionItem.canceled"):
     """The ``subscriptionItem.canceled`` event."""
 
     type: ClassVar[Literal["subscriptionItem.canceled"]] = "subscriptionItem.canceled"
-    data: BillingSubscriptionItemEventPayload
+    data: BillingSubscriptionItemEventPayload = msgspec.field(
+        default_factory=BillingSubscriptionItemEventPayload
+    )
 
 
 class SubscriptionItemEndedEvent(WebhookEventBase, tag="subscriptionItem.ended"):
     """The ``subscriptionItem.ended`` event."""
 
     type: ClassVar[Literal["subscriptionItem.ended"]] = "subscriptionItem.ended"
-    data: BillingSubscriptionItemEventPayload
+    data: BillingSubscriptionItemEventPayload = msgspec.field(
+        default_factory=BillingSubscriptionItemEventPayload
+    )
 
 
 class SubscriptionItemFreeTrialEndingEvent(
@@ -346,80 +362,90 @@ class SubscriptionItemFreeTrialEndingEvent(
     """The ``subscriptionItem.freeTrialEnding`` event."""
 
     type: ClassVar[Literal["subscriptionItem.freeTrialEnding"]] = "subscriptionItem.freeTrialEnding"
-    data: BillingSubscriptionItemEventPayload
+    data: BillingSubscriptionItemEventPayload = msgspec.field(
+        default_factory=BillingSubscriptionItemEventPayload
+    )
 
 
 class SubscriptionItemIncompleteEvent(WebhookEventBase, tag="subscriptionItem.incomplete"):
     """The ``subscriptionItem.incomplete`` event."""
 
     type: ClassVar[Literal["subscriptionItem.incomplete"]] = "subscriptionItem.incomplete"
-    data: BillingSubscriptionItemEventPayload
+    data: BillingSubscriptionItemEventPayload = msgspec.field(
+        default_factory=BillingSubscriptionItemEventPayload
+    )
 
 
 class SubscriptionItemPastDueEvent(WebhookEventBase, tag="subscriptionItem.pastDue"):
     """The ``subscriptionItem.pastDue`` event."""
 
     type: ClassVar[Literal["subscriptionItem.pastDue"]] = "subscriptionItem.pastDue"
-    data: BillingSubscriptionItemEventPayload
+    data: BillingSubscriptionItemEventPayload = msgspec.field(
+        default_factory=BillingSubscriptionItemEventPayload
+    )
 
 
 class SubscriptionItemUpcomingEvent(WebhookEventBase, tag="subscriptionItem.upcoming"):
     """The ``subscriptionItem.upcoming`` event."""
 
     type: ClassVar[Literal["subscriptionItem.upcoming"]] = "subscriptionItem.upcoming"
-    data: BillingSubscriptionItemEventPayload
+    data: BillingSubscriptionItemEventPayload = msgspec.field(
+        default_factory=BillingSubscriptionItemEventPayload
+    )
 
 
 class SubscriptionItemUpdatedEvent(WebhookEventBase, tag="subscriptionItem.updated"):
     """The ``subscriptionItem.updated`` event."""
 
     type: ClassVar[Literal["subscriptionItem.updated"]] = "subscriptionItem.updated"
-    data: BillingSubscriptionItemEventPayload
+    data: BillingSubscriptionItemEventPayload = msgspec.field(
+        default_factory=BillingSubscriptionItemEventPayload
+    )
 
 
 class UserCreatedEvent(WebhookEventBase, tag="user.created"):
     """The ``user.created`` event."""
 
     type: ClassVar[Literal["user.created"]] = "user.created"
-    data: User
+    data: User = msgspec.field(default_factory=User)
 
 
 class UserDeletedEvent(WebhookEventBase, tag="user.deleted"):
     """The ``user.deleted`` event."""
 
     type: ClassVar[Literal["user.deleted"]] = "user.deleted"
-    data: DeletedObject
+    data: DeletedObject = msgspec.field(default_factory=DeletedObject)
 
 
 class UserUpdatedEvent(WebhookEventBase, tag="user.updated"):
     """The ``user.updated`` event."""
 
     type: ClassVar[Literal["user.updated"]] = "user.updated"
-    data: User
+    data: User = msgspec.field(default_factory=User)
 
 
 class WaitlistEntryCreatedEvent(WebhookEventBase, tag="waitlistEntry.created"):
     """The ``waitlistEntry.created`` event."""
 
     type: ClassVar[Literal["waitlistEntry.created"]] = "waitlistEntry.created"
-    data: WaitlistEntry
+    data: WaitlistEntry = msgspec.field(default_factory=WaitlistEntry)
 
 
 class WaitlistEntryUpdatedEvent(WebhookEventBase, tag="waitlistEntry.updated"):
     """The ``waitlistEntry.updated`` event."""
 
     type: ClassVar[Literal["waitlistEntry.updated"]] = "waitlistEntry.updated"
-    data: WaitlistEntry
+    data: WaitlistEntry = msgspec.field(default_factory=WaitlistEntry)
 
 
 class UnknownWebhookEvent(Model, kw_only=True):
     """An event whose ``type`` is not one of :data:`EVENT_TYPES`: ``data`` is the JSON as is."""
 
     type: str
-    object: str
-    timestamp: int
-    instance_id: str
+    object: str | None = None
     event_attributes: EventAttributes | None = None
+    timestamp: int | None = None
+    instance_id: str | None = None
     data: Any = None
 
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from clerk_async._model import Model
 from clerk_async.errors import ErrorDetail
@@ -84,103 +84,103 @@ __all__ = [
 
 
 class BillingAmount(Model, kw_only=True):
-    """The ``BillingAmount`` schema: a response model (lenient)."""
+    """The ``BillingAmount`` schema: a lenient model (any field may be absent)."""
 
-    amount: int
-    amount_formatted: str
-    currency: str
-    currency_symbol: str
+    amount: int | None = None
+    amount_formatted: str | None = None
+    currency: str | None = None
+    currency_symbol: str | None = None
 
 
 class BillingPayee(Model, kw_only=True):
-    """The ``BillingPayee`` schema: a response model (lenient)."""
+    """The ``BillingPayee`` schema: a lenient model (any field may be absent)."""
 
-    id: str
-    gateway_type: str
-    gateway_external_id: str
-    gateway_status: str
+    id: str | None = None
+    gateway_type: str | None = None
+    gateway_external_id: str | None = None
+    gateway_status: str | None = None
 
 
 class BillingPayerEventPayload(Model, kw_only=True):
-    """The ``BillingPayerEventPayload`` schema: a response model (lenient)."""
+    """The ``BillingPayerEventPayload`` schema: a lenient model (any field may be absent)."""
 
     object: str | None = None
-    id: str
-    user_id: str
-    first_name: str
-    last_name: str
-    email: str
+    id: str | None = None
+    user_id: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    email: str | None = None
     organization_id: str | None = None
     organization_name: str | None = None
-    image_url: str
+    image_url: str | None = None
     created_at: int | None = None
     updated_at: int | None = None
 
 
 class BillingPaymentFailedReason(Model, kw_only=True):
-    """The ``BillingPaymentFailedReason`` schema: a response model (lenient)."""
+    """The ``BillingPaymentFailedReason`` schema: a lenient model (any field may be absent)."""
 
-    code: str
-    decline_code: str
+    code: str | None = None
+    decline_code: str | None = None
 
 
 class BillingPaymentSource(Model, kw_only=True):
-    """The ``BillingPaymentSource`` schema: a response model (lenient)."""
+    """The ``BillingPaymentSource`` schema: a lenient model (any field may be absent)."""
 
-    id: str
-    gateway: str
-    gateway_external_id: str
+    id: str | None = None
+    gateway: str | None = None
+    gateway_external_id: str | None = None
     gateway_external_account_id: str | None = None
-    payment_method: str
-    status: str
+    payment_method: str | None = None
+    status: str | None = None
     card_type: str | None = None
     last4: str | None = None
 
 
 class BillingPlan(Model, kw_only=True):
-    """The ``BillingPlan`` schema: a response model (lenient)."""
+    """The ``BillingPlan`` schema: a lenient model (any field may be absent)."""
 
-    id: str
-    slug: str
-    name: str
-    is_recurring: bool
-    amount: int
-    currency: str
+    id: str | None = None
+    slug: str | None = None
+    name: str | None = None
+    is_recurring: bool | None = None
+    amount: int | None = None
+    currency: str | None = None
 
 
 class BillingSeats(Model, kw_only=True):
-    """The ``BillingSeats`` schema: a response model (lenient)."""
+    """The ``BillingSeats`` schema: a lenient model (any field may be absent)."""
 
     quantity: int | None = None
 
 
 class BillingSubscriptionCredit(Model, kw_only=True):
-    """The ``BillingSubscriptionCredit`` schema: a response model (lenient)."""
+    """The ``BillingSubscriptionCredit`` schema: a lenient model (any field may be absent)."""
 
-    amount: BillingAmount
-    cycle_days_remaining: int
-    cycle_days_total: int
-    cycle_remaining_percent: int | float
+    amount: BillingAmount | None = None
+    cycle_days_remaining: int | None = None
+    cycle_days_total: int | None = None
+    cycle_remaining_percent: int | float | None = None
 
 
 class BillingSubscriptionCredits(Model, kw_only=True):
-    """The ``BillingSubscriptionCredits`` schema: a response model (lenient)."""
+    """The ``BillingSubscriptionCredits`` schema: a lenient model (any field may be absent)."""
 
     proration: BillingSubscriptionCredit | None = None
     payer: BillingSubscriptionPayerCredit | None = None
-    total: BillingAmount
+    total: BillingAmount | None = None
 
 
 class BillingSubscriptionItem(Model, kw_only=True):
-    """The ``BillingSubscriptionItem`` schema: a response model (lenient)."""
+    """The ``BillingSubscriptionItem`` schema: a lenient model (any field may be absent)."""
 
-    id: str
+    id: str | None = None
     object: str | None = None
-    status: str
+    status: str | None = None
     created_at: int | None = None
     updated_at: int | None = None
-    period_start: int
-    period_end: int
+    period_start: int | None = None
+    period_end: int | None = None
     interval: str | None = None
     plan_id: str | None = None
     plan: BillingPlan | None = None
@@ -192,17 +192,20 @@ class BillingSubscriptionItem(Model, kw_only=True):
 
 
 class BillingSubscriptionItemEventPayload(Model, kw_only=True):
-    """The ``BillingSubscriptionItemEventPayload`` schema: a response model (lenient)."""
+    """The ``BillingSubscriptionItemEventPayload`` schema.
 
-    object: str
-    id: str
-    status: str
-    is_free_trial: bool
-    created_at: int
-    updated_at: int
-    period_start: int
+    A lenient model (any field may be absent).
+    """
+
+    object: str | None = None
+    id: str | None = None
+    status: str | None = None
+    is_free_trial: bool | None = None
+    created_at: int | None = None
+    updated_at: int | None = None
+    period_start: int | None = None
     period_end: int | None = None
-    interval: str
+    interval: str | None = None
     plan_id: str | None = None
     plan: BillingSubscriptionItemEventPlan | None = None
     payer: BillingPayerEventPayload | None = None
@@ -211,52 +214,61 @@ class BillingSubscriptionItemEventPayload(Model, kw_only=True):
 
 
 class BillingSubscriptionItemEventPlan(Model, kw_only=True):
-    """The ``BillingSubscriptionItemEventPlan`` schema: a response model (lenient)."""
+    """The ``BillingSubscriptionItemEventPlan`` schema.
 
-    id: str
-    slug: str
-    name: str
-    is_recurring: bool
-    amount: int
-    currency: str
+    A lenient model (any field may be absent).
+    """
+
+    id: str | None = None
+    slug: str | None = None
+    name: str | None = None
+    is_recurring: bool | None = None
+    amount: int | None = None
+    currency: str | None = None
     unit_prices: list[BillingSubscriptionItemEventPlanUnitPrice] | None = None
 
 
 class BillingSubscriptionItemEventPlanUnitPrice(Model, kw_only=True):
-    """The ``BillingSubscriptionItemEventPlanUnitPrice`` schema: a response model (lenient)."""
+    """The ``BillingSubscriptionItemEventPlanUnitPrice`` schema.
 
-    name: str
-    block_size: int
-    tiers: list[BillingSubscriptionItemEventPlanUnitPriceTier]
+    A lenient model (any field may be absent).
+    """
+
+    name: str | None = None
+    block_size: int | None = None
+    tiers: list[BillingSubscriptionItemEventPlanUnitPriceTier] | None = None
 
 
 class BillingSubscriptionItemEventPlanUnitPriceTier(Model, kw_only=True):
-    """The ``BillingSubscriptionItemEventPlanUnitPriceTier`` schema: a response model (lenient)."""
+    """The ``BillingSubscriptionItemEventPlanUnitPriceTier`` schema.
 
-    starts_at_block: int
+    A lenient model (any field may be absent).
+    """
+
+    starts_at_block: int | None = None
     ends_after_block: int | None = None
-    amount_per_block: int
-    currency: str
+    amount_per_block: int | None = None
+    currency: str | None = None
 
 
 class BillingSubscriptionPayerCredit(Model, kw_only=True):
-    """The ``BillingSubscriptionPayerCredit`` schema: a response model (lenient)."""
+    """The ``BillingSubscriptionPayerCredit`` schema: a lenient model (any field may be absent)."""
 
-    applied_amount: BillingAmount
-    remaining_balance: BillingAmount
+    applied_amount: BillingAmount | None = None
+    remaining_balance: BillingAmount | None = None
 
 
 class BillingTotals(Model, kw_only=True):
-    """The ``BillingTotals`` schema: a response model (lenient)."""
+    """The ``BillingTotals`` schema: a lenient model (any field may be absent)."""
 
-    subtotal: BillingAmount
-    tax_total: BillingAmount
-    grand_total: BillingAmount
+    subtotal: BillingAmount | None = None
+    tax_total: BillingAmount | None = None
+    grand_total: BillingAmount | None = None
     per_unit_totals: list[BillingUnitTotal] | None = None
 
 
 class BillingUnitTotal(Model, kw_only=True):
-    """The ``BillingUnitTotal`` schema: a response model (lenient)."""
+    """The ``BillingUnitTotal`` schema: a lenient model (any field may be absent)."""
 
     name: str | None = None
     amount: int | None = None
@@ -266,35 +278,35 @@ class BillingUnitTotal(Model, kw_only=True):
 
 
 class DeletedObject(Model, kw_only=True):
-    """The ``DeletedObject`` schema: a response model (lenient)."""
+    """The ``DeletedObject`` schema: a lenient model (any field may be absent)."""
 
-    object: str
+    object: str | None = None
     id: str | None = None
     slug: str | None = None
-    deleted: bool
+    deleted: bool | None = None
     external_id: str | None = None
 
 
 class EmailAddress(Model, kw_only=True):
-    """The ``EmailAddress`` schema: a response model (lenient)."""
+    """The ``EmailAddress`` schema: a lenient model (any field may be absent)."""
 
     id: str | None = None
-    object: str
-    email_address: str
-    reserved: bool
+    object: str | None = None
+    email_address: str | None = None
+    reserved: bool | None = None
     verification: EmailAddressVerification | None = None
-    linked_to: list[IdentificationLink]
+    linked_to: list[IdentificationLink] | None = None
     matches_sso_connection: bool | None = None
-    created_at: int
-    updated_at: int
+    created_at: int | None = None
+    updated_at: int | None = None
 
 
 class EmailAddressVerification(Model, kw_only=True):
-    """The ``verification`` field of ``EmailAddress``: a response model (lenient)."""
+    """The ``verification`` field of ``EmailAddress``: a lenient model (any field may be absent)."""
 
     object: str | None = None
-    status: str
-    strategy: str
+    status: str | None = None
+    strategy: str | None = None
     attempts: int | None = None
     expire_at: int | None = None
     channel: str | None = None
@@ -304,12 +316,14 @@ class EmailAddressVerification(Model, kw_only=True):
 
 
 class EmailEventPayload(Model, kw_only=True):
-    """The ``EmailEventPayload`` schema: a response model (lenient)."""
+    """The ``EmailEventPayload`` schema: a lenient model (any field may be absent)."""
 
-    id: str
-    object: str
+    secret_fields: ClassVar[frozenset[str]] = frozenset({"body", "body_plain", "data"})
+
+    id: str | None = None
+    object: str | None = None
     slug: str | None = None
-    from_email_name: str
+    from_email_name: str | None = None
     reply_to_email_name: str | None = None
     to_email_address: str | None = None
     email_address_id: str | None = None
@@ -318,19 +332,19 @@ class EmailEventPayload(Model, kw_only=True):
     body: str | None = None
     body_plain: str | None = None
     status: str | None = None
-    data: dict[str, Any]
-    delivered_by_clerk: bool
+    data: dict[str, Any] | None = None
+    delivered_by_clerk: bool | None = None
 
 
 class EnterpriseAccount(Model, kw_only=True):
-    """The ``EnterpriseAccount`` schema: a response model (lenient)."""
+    """The ``EnterpriseAccount`` schema: a lenient model (any field may be absent)."""
 
-    id: str
-    object: str
+    id: str | None = None
+    object: str | None = None
     protocol: str | None = None
-    provider: str
-    active: bool
-    email_address: str
+    provider: str | None = None
+    active: bool | None = None
+    email_address: str | None = None
     first_name: str | None = None
     last_name: str | None = None
     provider_user_id: str | None = None
@@ -342,31 +356,34 @@ class EnterpriseAccount(Model, kw_only=True):
 
 
 class EnterpriseAccountConnection(Model, kw_only=True):
-    """The ``EnterpriseAccountConnection`` schema: a response model (lenient)."""
+    """The ``EnterpriseAccountConnection`` schema: a lenient model (any field may be absent)."""
 
-    id: str
-    protocol: str
-    provider: str
-    name: str
+    id: str | None = None
+    protocol: str | None = None
+    provider: str | None = None
+    name: str | None = None
     logo_public_url: str | None = None
     #: Deprecated in the spec.
     domain: str | None = None
     domains: list[str] | None = None
-    active: bool
-    sync_user_attributes: bool
-    allow_subdomains: bool
-    allow_idp_initiated: bool
-    disable_additional_identifications: bool
-    created_at: int
-    updated_at: int
+    active: bool | None = None
+    sync_user_attributes: bool | None = None
+    allow_subdomains: bool | None = None
+    allow_idp_initiated: bool | None = None
+    disable_additional_identifications: bool | None = None
+    created_at: int | None = None
+    updated_at: int | None = None
 
 
 class EnterpriseAccountVerification(Model, kw_only=True):
-    """The ``verification`` field of ``EnterpriseAccount``: a response model (lenient)."""
+    """The ``verification`` field of ``EnterpriseAccount``.
+
+    A lenient model (any field may be absent).
+    """
 
     object: str | None = None
-    status: str
-    strategy: str
+    status: str | None = None
+    strategy: str | None = None
     attempts: int | None = None
     expire_at: int | None = None
     verified_at_client: str | None = None
@@ -375,52 +392,58 @@ class EnterpriseAccountVerification(Model, kw_only=True):
 
 
 class EventAttributes(Model, kw_only=True):
-    """The ``event_attributes`` field of ``WebhookEventPayload``: a response model (lenient)."""
+    """The ``event_attributes`` field of ``WebhookEventPayload``.
+
+    A lenient model (any field may be absent).
+    """
 
     http_request: EventAttributesHttpRequest | None = None
 
 
 class EventAttributesHttpRequest(Model, kw_only=True):
-    """The ``http_request`` field of ``EventAttributes``: a response model (lenient)."""
+    """The ``http_request`` field of ``EventAttributes``.
+
+    A lenient model (any field may be absent).
+    """
 
     client_ip: str | None = None
     user_agent: str | None = None
 
 
 class ExternalAccountWithVerification(Model, kw_only=True):
-    """The ``ExternalAccountWithVerification`` schema: a response model (lenient)."""
+    """The ``ExternalAccountWithVerification`` schema: a lenient model (any field may be absent)."""
 
-    object: str
-    id: str
-    provider: str
-    identification_id: str
-    provider_user_id: str
-    approved_scopes: str
-    email_address: str
+    object: str | None = None
+    id: str | None = None
+    provider: str | None = None
+    identification_id: str | None = None
+    provider_user_id: str | None = None
+    approved_scopes: str | None = None
+    email_address: str | None = None
     email_address_verified: bool | None = None
-    first_name: str
-    last_name: str
+    first_name: str | None = None
+    last_name: str | None = None
     #: Deprecated in the spec.
     avatar_url: str | None = None
     image_url: str | None = None
     username: str | None = None
     phone_number: str | None = None
-    public_metadata: dict[str, Any]
+    public_metadata: dict[str, Any] | None = None
     label: str | None = None
-    created_at: int
-    updated_at: int
+    created_at: int | None = None
+    updated_at: int | None = None
     verification: ExternalAccountWithVerificationVerification | None = None
 
 
 class ExternalAccountWithVerificationVerification(Model, kw_only=True):
     """The ``verification`` field of ``ExternalAccountWithVerification``.
 
-    A response model (lenient).
+    A lenient model (any field may be absent).
     """
 
     object: str | None = None
-    status: str
-    strategy: str
+    status: str | None = None
+    strategy: str | None = None
     external_verification_redirect_url: str | None = None
     error: ErrorDetail | None = None
     expire_at: int | None = None
@@ -429,126 +452,135 @@ class ExternalAccountWithVerificationVerification(Model, kw_only=True):
 
 
 class IdentificationLink(Model, kw_only=True):
-    """The ``IdentificationLink`` schema: a response model (lenient)."""
+    """The ``IdentificationLink`` schema: a lenient model (any field may be absent)."""
 
-    type: str
-    id: str
+    type: str | None = None
+    id: str | None = None
 
 
 class Invitation(Model, kw_only=True):
-    """The ``Invitation`` schema: a response model (lenient)."""
+    """The ``Invitation`` schema: a lenient model (any field may be absent)."""
 
-    object: str
-    id: str
-    email_address: str
+    secret_fields: ClassVar[frozenset[str]] = frozenset({"url"})
+
+    object: str | None = None
+    id: str | None = None
+    email_address: str | None = None
     public_metadata: dict[str, Any] | None = None
     revoked: bool | None = None
-    status: str
+    status: str | None = None
     url: str | None = None
     expires_at: int | None = None
-    created_at: int
-    updated_at: int
+    created_at: int | None = None
+    updated_at: int | None = None
 
 
 class Organization(Model, kw_only=True):
-    """The ``Organization`` schema: a response model (lenient)."""
+    """The ``Organization`` schema: a lenient model (any field may be absent)."""
 
-    object: str
-    id: str
-    name: str
-    slug: str
+    object: str | None = None
+    id: str | None = None
+    name: str | None = None
+    slug: str | None = None
     image_url: str | None = None
-    has_image: bool
+    has_image: bool | None = None
     members_count: int | None = None
     missing_member_with_elevated_permissions: bool | None = None
     pending_invitations_count: int | None = None
-    max_allowed_memberships: int
-    admin_delete_enabled: bool
-    public_metadata: dict[str, Any]
+    max_allowed_memberships: int | None = None
+    admin_delete_enabled: bool | None = None
+    public_metadata: dict[str, Any] | None = None
     private_metadata: dict[str, Any] | None = None
     created_by: str | None = None
-    created_at: int
-    updated_at: int
+    created_at: int | None = None
+    updated_at: int | None = None
     last_active_at: int | None = None
     role_set_key: str | None = None
 
 
 class OrganizationDomain(Model, kw_only=True):
-    """The ``OrganizationDomain`` schema: a response model (lenient)."""
+    """The ``OrganizationDomain`` schema: a lenient model (any field may be absent)."""
 
-    object: str
-    id: str
-    organization_id: str
-    name: str
-    enrollment_mode: str
+    object: str | None = None
+    id: str | None = None
+    organization_id: str | None = None
+    name: str | None = None
+    enrollment_mode: str | None = None
     affiliation_email_address: str | None = None
     affiliation_verification: OrganizationDomainVerification | None = None
     ownership_verification: OrganizationDomainVerification | None = None
     #: Deprecated in the spec.
     verification: OrganizationDomainVerification | None = None
-    total_pending_invitations: int
-    total_pending_suggestions: int
+    total_pending_invitations: int | None = None
+    total_pending_suggestions: int | None = None
     public_organization_data: OrganizationInvitationPublicOrganizationData | None = None
-    created_at: int
-    updated_at: int
+    created_at: int | None = None
+    updated_at: int | None = None
 
 
 class OrganizationDomainVerification(Model, kw_only=True):
-    """The ``OrganizationDomainVerification`` schema: a response model (lenient)."""
+    """The ``OrganizationDomainVerification`` schema: a lenient model (any field may be absent)."""
 
-    status: str
-    strategy: str
+    status: str | None = None
+    strategy: str | None = None
     attempts: int | None = None
     expire_at: int | None = None
     verified_at: int | None = None
 
 
 class OrganizationInvitation(Model, kw_only=True):
-    """The ``OrganizationInvitation`` schema: a response model (lenient)."""
+    """The ``OrganizationInvitation`` schema: a lenient model (any field may be absent)."""
 
-    object: str
-    id: str
-    email_address: str
-    role: str
-    role_name: str
+    secret_fields: ClassVar[frozenset[str]] = frozenset({"url"})
+
+    object: str | None = None
+    id: str | None = None
+    email_address: str | None = None
+    role: str | None = None
+    role_name: str | None = None
     organization_id: str | None = None
     inviter_id: str | None = None
     public_inviter_data: OrganizationInvitationPublicUserData | None = None
     status: str | None = None
-    public_metadata: dict[str, Any]
+    public_metadata: dict[str, Any] | None = None
     private_metadata: dict[str, Any] | None = None
     url: str | None = None
     expires_at: int | None = None
-    created_at: int
-    updated_at: int
+    created_at: int | None = None
+    updated_at: int | None = None
 
 
 class OrganizationInvitationAcceptedPayload(Model, kw_only=True):
-    """The ``OrganizationInvitationAcceptedPayload`` schema: a response model (lenient)."""
+    """The ``OrganizationInvitationAcceptedPayload`` schema.
 
-    object: str
-    id: str
-    email_address: str
-    role: str
-    role_name: str
+    A lenient model (any field may be absent).
+    """
+
+    secret_fields: ClassVar[frozenset[str]] = frozenset({"url"})
+
+    object: str | None = None
+    id: str | None = None
+    email_address: str | None = None
+    role: str | None = None
+    role_name: str | None = None
     organization_id: str | None = None
     inviter_id: str | None = None
     public_inviter_data: OrganizationInvitationPublicUserData | None = None
     status: str | None = None
-    public_metadata: dict[str, Any]
+    public_metadata: dict[str, Any] | None = None
     private_metadata: dict[str, Any] | None = None
     url: str | None = None
     expires_at: int | None = None
-    created_at: int
-    updated_at: int
-    user_id: str
+    created_at: int | None = None
+    updated_at: int | None = None
+    user_id: str | None = None
     data: OrganizationInvitationAcceptedPayloadData | None = None
 
 
 class OrganizationInvitationAcceptedPayloadData(Model, kw_only=True):
     """The ``data`` field of ``OrganizationInvitationAcceptedPayload``.
 
-    A response model (lenient).
+    A lenient model (any field may be absent).
     """
 
     public_organization_data: OrganizationInvitationPublicOrganizationData | None = None
@@ -557,74 +589,85 @@ class OrganizationInvitationAcceptedPayloadData(Model, kw_only=True):
 class OrganizationInvitationEventPayload(Model, kw_only=True):
     """The ``data`` of the ``organizationInvitation.created`` event and 1 more.
 
-    A response model (lenient).
+    A lenient model (any field may be absent).
     """
 
-    object: str
-    id: str
-    email_address: str
-    role: str
-    role_name: str
+    secret_fields: ClassVar[frozenset[str]] = frozenset({"url"})
+
+    object: str | None = None
+    id: str | None = None
+    email_address: str | None = None
+    role: str | None = None
+    role_name: str | None = None
     organization_id: str | None = None
     inviter_id: str | None = None
     public_inviter_data: OrganizationInvitationPublicUserData | None = None
     status: str | None = None
-    public_metadata: dict[str, Any]
+    public_metadata: dict[str, Any] | None = None
     private_metadata: dict[str, Any] | None = None
     url: str | None = None
     expires_at: int | None = None
-    created_at: int
-    updated_at: int
+    created_at: int | None = None
+    updated_at: int | None = None
     data: OrganizationInvitationAcceptedPayloadData | None = None
 
 
 class OrganizationInvitationPublicOrganizationData(Model, kw_only=True):
-    """The ``OrganizationInvitationPublicOrganizationData`` schema: a response model (lenient)."""
+    """The ``OrganizationInvitationPublicOrganizationData`` schema.
 
-    id: str
-    name: str
-    slug: str
+    A lenient model (any field may be absent).
+    """
+
+    id: str | None = None
+    name: str | None = None
+    slug: str | None = None
     image_url: str | None = None
-    has_image: bool
+    has_image: bool | None = None
 
 
 class OrganizationInvitationPublicUserData(Model, kw_only=True):
-    """The ``OrganizationInvitationPublicUserData`` schema: a response model (lenient)."""
+    """The ``OrganizationInvitationPublicUserData`` schema.
 
-    user_id: str
+    A lenient model (any field may be absent).
+    """
+
+    user_id: str | None = None
     first_name: str | None = None
     last_name: str | None = None
-    image_url: str
-    has_image: bool
-    identifier: str
+    image_url: str | None = None
+    has_image: bool | None = None
+    identifier: str | None = None
 
 
 class OrganizationMembership(Model, kw_only=True):
-    """The ``OrganizationMembership`` schema: a response model (lenient)."""
+    """The ``OrganizationMembership`` schema: a lenient model (any field may be absent)."""
 
-    id: str
-    object: str
-    role: str
+    id: str | None = None
+    object: str | None = None
+    role: str | None = None
     role_name: str | None = None
-    permissions: list[str]
-    public_metadata: dict[str, Any]
+    permissions: list[str] | None = None
+    public_metadata: dict[str, Any] | None = None
     private_metadata: dict[str, Any] | None = None
-    organization: Organization
+    organization: Organization | None = None
     public_user_data: OrganizationMembershipPublicUserData | None = None
-    created_at: int
-    updated_at: int
+    created_at: int | None = None
+    updated_at: int | None = None
 
 
 class OrganizationMembershipPublicUserData(Model, kw_only=True):
-    """The ``public_user_data`` field of ``OrganizationMembership``: a response model (lenient)."""
+    """The ``public_user_data`` field of ``OrganizationMembership``.
 
-    user_id: str
+    A lenient model (any field may be absent).
+    """
+
+    user_id: str | None = None
     first_name: str | None = None
     last_name: str | None = None
     #: Deprecated in the spec.
     profile_image_url: str | None = None
-    image_url: str
-    has_image: bool
+    image_url: str | None = None
+    has_image: bool | None = None
     identifier: str | None = None
     username: str | None = None
     banned: bool | None = None
@@ -632,75 +675,77 @@ class OrganizationMembershipPublicUserData(Model, kw_only=True):
 
 
 class Passkey(Model, kw_only=True):
-    """The ``Passkey`` schema: a response model (lenient)."""
+    """The ``Passkey`` schema: a lenient model (any field may be absent)."""
 
     id: str | None = None
-    object: str
-    name: str
-    last_used_at: int
+    object: str | None = None
+    name: str | None = None
+    last_used_at: int | None = None
     verification: VerificationPasskey | None = None
 
 
 class PaymentAttemptEventPayload(Model, kw_only=True):
-    """The ``PaymentAttemptEventPayload`` schema: a response model (lenient)."""
+    """The ``PaymentAttemptEventPayload`` schema: a lenient model (any field may be absent)."""
 
-    id: str
-    instance_id: str
-    payment_id: str
+    id: str | None = None
+    instance_id: str | None = None
+    payment_id: str | None = None
     #: Deprecated in the spec.
     invoice_id: str | None = None
-    statement_id: str
-    gateway_external_id: str
-    status: str
-    created_at: int
-    updated_at: int
+    statement_id: str | None = None
+    gateway_external_id: str | None = None
+    status: str | None = None
+    created_at: int | None = None
+    updated_at: int | None = None
     paid_at: int | None = None
     failed_at: int | None = None
     failed_reason: BillingPaymentFailedReason | None = None
-    billing_date: int
-    charge_type: str
-    payee: BillingPayee
-    payer: BillingPayerEventPayload
-    totals: BillingTotals
-    payment_source: BillingPaymentSource
-    subscription_items: list[BillingSubscriptionItem]
+    billing_date: int | None = None
+    charge_type: str | None = None
+    payee: BillingPayee | None = None
+    payer: BillingPayerEventPayload | None = None
+    totals: BillingTotals | None = None
+    payment_source: BillingPaymentSource | None = None
+    subscription_items: list[BillingSubscriptionItem] | None = None
 
 
 class Permission(Model, kw_only=True):
-    """The ``Permission`` schema: a response model (lenient)."""
+    """The ``Permission`` schema: a lenient model (any field may be absent)."""
 
-    object: str
-    id: str
-    name: str
-    key: str
-    description: str
-    type: str
-    created_at: int
-    updated_at: int
+    object: str | None = None
+    id: str | None = None
+    name: str | None = None
+    key: str | None = None
+    description: str | None = None
+    type: str | None = None
+    created_at: int | None = None
+    updated_at: int | None = None
 
 
 class PhoneNumber(Model, kw_only=True):
-    """The ``PhoneNumber`` schema: a response model (lenient)."""
+    """The ``PhoneNumber`` schema: a lenient model (any field may be absent)."""
+
+    secret_fields: ClassVar[frozenset[str]] = frozenset({"backup_codes"})
 
     id: str | None = None
-    object: str
-    phone_number: str
+    object: str | None = None
+    phone_number: str | None = None
     reserved_for_second_factor: bool | None = None
     default_second_factor: bool | None = None
-    reserved: bool
+    reserved: bool | None = None
     verification: PhoneNumberVerification | None = None
-    linked_to: list[IdentificationLink]
+    linked_to: list[IdentificationLink] | None = None
     backup_codes: list[str] | None = None
-    created_at: int
-    updated_at: int
+    created_at: int | None = None
+    updated_at: int | None = None
 
 
 class PhoneNumberVerification(Model, kw_only=True):
-    """The ``verification`` field of ``PhoneNumber``: a response model (lenient)."""
+    """The ``verification`` field of ``PhoneNumber``: a lenient model (any field may be absent)."""
 
     object: str | None = None
-    status: str
-    strategy: str
+    status: str | None = None
+    strategy: str | None = None
     attempts: int | None = None
     expire_at: int | None = None
     channel: str | None = None
@@ -708,27 +753,27 @@ class PhoneNumberVerification(Model, kw_only=True):
 
 
 class Role(Model, kw_only=True):
-    """The ``Role`` schema: a response model (lenient)."""
+    """The ``Role`` schema: a lenient model (any field may be absent)."""
 
-    object: str
-    id: str
-    name: str
-    key: str
+    object: str | None = None
+    id: str | None = None
+    name: str | None = None
+    key: str | None = None
     description: str | None = None
     is_creator_eligible: bool | None = None
-    permissions: list[Permission]
-    created_at: int
-    updated_at: int
+    permissions: list[Permission] | None = None
+    created_at: int | None = None
+    updated_at: int | None = None
 
 
 class SAMLAccount(Model, kw_only=True):
-    """The ``SAMLAccount`` schema: a response model (lenient)."""
+    """The ``SAMLAccount`` schema: a lenient model (any field may be absent)."""
 
-    id: str
-    object: str
-    provider: str
-    active: bool
-    email_address: str
+    id: str | None = None
+    object: str | None = None
+    provider: str | None = None
+    active: bool | None = None
+    email_address: str | None = None
     first_name: str | None = None
     last_name: str | None = None
     provider_user_id: str | None = None
@@ -739,29 +784,29 @@ class SAMLAccount(Model, kw_only=True):
 
 
 class SAMLAccountConnection(Model, kw_only=True):
-    """The ``SAMLAccountConnection`` schema: a response model (lenient)."""
+    """The ``SAMLAccountConnection`` schema: a lenient model (any field may be absent)."""
 
-    id: str
-    name: str
+    id: str | None = None
+    name: str | None = None
     #: Deprecated in the spec.
     domain: str | None = None
     domains: list[str] | None = None
-    active: bool
-    provider: str
-    sync_user_attributes: bool
+    active: bool | None = None
+    provider: str | None = None
+    sync_user_attributes: bool | None = None
     allow_subdomains: bool | None = None
     allow_idp_initiated: bool | None = None
     disable_additional_identifications: bool | None = None
-    created_at: int
-    updated_at: int
+    created_at: int | None = None
+    updated_at: int | None = None
 
 
 class SAMLAccountVerification(Model, kw_only=True):
-    """The ``verification`` field of ``SAMLAccount``: a response model (lenient)."""
+    """The ``verification`` field of ``SAMLAccount``: a lenient model (any field may be absent)."""
 
     object: str | None = None
-    status: str
-    strategy: str
+    status: str | None = None
+    strategy: str | None = None
     external_verification_redirect_url: str | None = None
     error: ErrorDetail | None = None
     expire_at: int | None = None
@@ -770,38 +815,38 @@ class SAMLAccountVerification(Model, kw_only=True):
 
 
 class SCIMUserMetadata(Model, kw_only=True):
-    """The ``SCIMUserMetadata`` schema: a response model (lenient)."""
+    """The ``SCIMUserMetadata`` schema: a lenient model (any field may be absent)."""
 
-    directory_id: str
+    directory_id: str | None = None
     directory_enabled: bool | None = None
     external_id: str | None = None
 
 
 class Session(Model, kw_only=True):
-    """The ``Session`` schema: a response model (lenient)."""
+    """The ``Session`` schema: a lenient model (any field may be absent)."""
 
-    object: str
-    id: str
-    user_id: str
-    client_id: str
+    object: str | None = None
+    id: str | None = None
+    user_id: str | None = None
+    client_id: str | None = None
     actor: dict[str, Any] | None = None
-    status: str
+    status: str | None = None
     last_active_organization_id: str | None = None
-    last_active_at: int
+    last_active_at: int | None = None
     latest_activity: SessionActivityResponse | None = None
-    expire_at: int
-    abandon_at: int
-    updated_at: int
-    created_at: int
+    expire_at: int | None = None
+    abandon_at: int | None = None
+    updated_at: int | None = None
+    created_at: int | None = None
 
 
 class SessionActivityResponse(Model, kw_only=True):
-    """The ``SessionActivityResponse`` schema: a response model (lenient)."""
+    """The ``SessionActivityResponse`` schema: a lenient model (any field may be absent)."""
 
-    object: str
-    id: str
+    object: str | None = None
+    id: str | None = None
     device_type: str | None = None
-    is_mobile: bool
+    is_mobile: bool | None = None
     browser_name: str | None = None
     browser_version: str | None = None
     ip_address: str | None = None
@@ -810,65 +855,67 @@ class SessionActivityResponse(Model, kw_only=True):
 
 
 class SessionEventPayload(Model, kw_only=True):
-    """The ``SessionEventPayload`` schema: a response model (lenient)."""
+    """The ``SessionEventPayload`` schema: a lenient model (any field may be absent)."""
 
-    object: str
-    id: str
-    user_id: str
-    client_id: str
+    object: str | None = None
+    id: str | None = None
+    user_id: str | None = None
+    client_id: str | None = None
     actor: dict[str, Any] | None = None
-    status: str
+    status: str | None = None
     last_active_organization_id: str | None = None
-    last_active_at: int
+    last_active_at: int | None = None
     latest_activity: SessionActivityResponse | None = None
-    expire_at: int
-    abandon_at: int
-    updated_at: int
-    created_at: int
-    user: User
+    expire_at: int | None = None
+    abandon_at: int | None = None
+    updated_at: int | None = None
+    created_at: int | None = None
+    user: User | None = None
 
 
 class SmsEventPayload(Model, kw_only=True):
-    """The ``SmsEventPayload`` schema: a response model (lenient)."""
+    """The ``SmsEventPayload`` schema: a lenient model (any field may be absent)."""
 
-    object: str
-    id: str
+    secret_fields: ClassVar[frozenset[str]] = frozenset({"data", "message"})
+
+    object: str | None = None
+    id: str | None = None
     slug: str | None = None
-    from_phone_number: str
-    to_phone_number: str
+    from_phone_number: str | None = None
+    to_phone_number: str | None = None
     phone_number_id: str | None = None
     user_id: str | None = None
-    message: str
-    status: str
-    data: dict[str, Any]
-    delivered_by_clerk: bool
+    message: str | None = None
+    status: str | None = None
+    data: dict[str, Any] | None = None
+    delivered_by_clerk: bool | None = None
     created_at_ms: int | None = None
 
 
 class SubscriptionEventPayload(Model, kw_only=True):
-    """The ``SubscriptionEventPayload`` schema: a response model (lenient)."""
+    """The ``SubscriptionEventPayload`` schema: a lenient model (any field may be absent)."""
 
-    object: str
-    id: str
-    status: str
+    object: str | None = None
+    id: str | None = None
+    status: str | None = None
     active_at: int | None = None
     canceled_at: int | None = None
-    created_at: int
+    created_at: int | None = None
     ended_at: int | None = None
     past_due_at: int | None = None
-    updated_at: int
+    updated_at: int | None = None
     latest_payment_id: str | None = None
-    payer_id: str
-    payer: BillingPayerEventPayload
+    payer_id: str | None = None
+    payer: BillingPayerEventPayload | None = None
     payment_source_id: str | None = None
-    items: list[BillingSubscriptionItemEventPayload]
+    items: list[BillingSubscriptionItemEventPayload] | None = None
 
 
 class User(Model, kw_only=True):
-    """The ``User`` schema: a response model (lenient)."""
+    """The ``User`` schema: a lenient model (any field may be absent)."""
 
-    id: str
-    object: str
+    id: str | None = None
+    object: str | None = None
     external_id: str | None = None
     primary_email_address_id: str | None = None
     primary_phone_number_id: str | None = None
@@ -880,35 +927,35 @@ class User(Model, kw_only=True):
     #: Deprecated in the spec.
     profile_image_url: str | None = None
     image_url: str | None = None
-    has_image: bool
-    public_metadata: dict[str, Any]
+    has_image: bool | None = None
+    public_metadata: dict[str, Any] | None = None
     private_metadata: dict[str, Any] | None = None
     unsafe_metadata: dict[str, Any] | None = None
-    email_addresses: list[EmailAddress]
-    phone_numbers: list[PhoneNumber]
-    web3_wallets: list[Web3Wallet]
-    passkeys: list[Passkey]
-    password_enabled: bool
-    two_factor_enabled: bool
-    totp_enabled: bool
-    backup_code_enabled: bool
+    email_addresses: list[EmailAddress] | None = None
+    phone_numbers: list[PhoneNumber] | None = None
+    web3_wallets: list[Web3Wallet] | None = None
+    passkeys: list[Passkey] | None = None
+    password_enabled: bool | None = None
+    two_factor_enabled: bool | None = None
+    totp_enabled: bool | None = None
+    backup_code_enabled: bool | None = None
     mfa_enabled_at: int | None = None
     mfa_disabled_at: int | None = None
     password_last_updated_at: int | None = None
-    external_accounts: list[ExternalAccountWithVerification]
-    saml_accounts: list[SAMLAccount]
-    enterprise_accounts: list[EnterpriseAccount]
+    external_accounts: list[ExternalAccountWithVerification] | None = None
+    saml_accounts: list[SAMLAccount] | None = None
+    enterprise_accounts: list[EnterpriseAccount] | None = None
     organization_memberships: list[OrganizationMembership] | None = None
     last_sign_in_at: int | None = None
-    banned: bool
-    locked: bool
+    banned: bool | None = None
+    locked: bool | None = None
     deprovisioned: bool | None = None
     lockout_expires_in_seconds: int | None = None
     verification_attempts_remaining: int | None = None
-    updated_at: int
-    created_at: int
-    delete_self_enabled: bool
-    create_organization_enabled: bool
+    updated_at: int | None = None
+    created_at: int | None = None
+    delete_self_enabled: bool | None = None
+    create_organization_enabled: bool | None = None
     create_organizations_limit: int | None = None
     last_active_at: int | None = None
     legal_accepted_at: int | None = None
@@ -917,33 +964,33 @@ class User(Model, kw_only=True):
 
 
 class VerificationAdmin(Model, kw_only=True):
-    """The ``verification_admin`` schema: a response model (lenient)."""
+    """The ``verification_admin`` schema: a lenient model (any field may be absent)."""
 
     object: str | None = None
-    status: str
-    strategy: str
+    status: str | None = None
+    strategy: str | None = None
     attempts: int | None = None
     expire_at: int | None = None
     verified_at_client: str | None = None
 
 
 class VerificationEmailLink(Model, kw_only=True):
-    """The ``verification_email_link`` schema: a response model (lenient)."""
+    """The ``verification_email_link`` schema: a lenient model (any field may be absent)."""
 
     object: str | None = None
-    status: str
-    strategy: str
+    status: str | None = None
+    strategy: str | None = None
     attempts: int | None = None
     expire_at: int | None = None
     verified_at_client: str | None = None
 
 
 class VerificationFromOauth(Model, kw_only=True):
-    """The ``verification_from_oauth`` schema: a response model (lenient)."""
+    """The ``verification_from_oauth`` schema: a lenient model (any field may be absent)."""
 
     object: str | None = None
-    status: str
-    strategy: str
+    status: str | None = None
+    strategy: str | None = None
     error: ErrorDetail | None = None
     expire_at: int | None = None
     attempts: int | None = None
@@ -951,11 +998,11 @@ class VerificationFromOauth(Model, kw_only=True):
 
 
 class VerificationGoogleOneTap(Model, kw_only=True):
-    """The ``verification_google_one_tap`` schema: a response model (lenient)."""
+    """The ``verification_google_one_tap`` schema: a lenient model (any field may be absent)."""
 
     object: str | None = None
-    status: str
-    strategy: str
+    status: str | None = None
+    strategy: str | None = None
     expire_at: int | None = None
     attempts: int | None = None
     verified_at_client: str | None = None
@@ -963,24 +1010,24 @@ class VerificationGoogleOneTap(Model, kw_only=True):
 
 
 class VerificationOauth(Model, kw_only=True):
-    """The ``verification_oauth`` schema: a response model (lenient)."""
+    """The ``verification_oauth`` schema: a lenient model (any field may be absent)."""
 
     object: str | None = None
-    status: str
-    strategy: str
+    status: str | None = None
+    strategy: str | None = None
     external_verification_redirect_url: str | None = None
     error: ErrorDetail | None = None
-    expire_at: int
+    expire_at: int | None = None
     attempts: int | None = None
     verified_at_client: str | None = None
 
 
 class VerificationOtp(Model, kw_only=True):
-    """The ``verification_otp`` schema: a response model (lenient)."""
+    """The ``verification_otp`` schema: a lenient model (any field may be absent)."""
 
     object: str | None = None
-    status: str
-    strategy: str
+    status: str | None = None
+    strategy: str | None = None
     attempts: int | None = None
     expire_at: int | None = None
     channel: str | None = None
@@ -988,11 +1035,11 @@ class VerificationOtp(Model, kw_only=True):
 
 
 class VerificationPasskey(Model, kw_only=True):
-    """The ``verification_passkey`` schema: a response model (lenient)."""
+    """The ``verification_passkey`` schema: a lenient model (any field may be absent)."""
 
     object: str | None = None
-    status: str
-    strategy: str
+    status: str | None = None
+    strategy: str | None = None
     nonce: str | None = None
     message: str | None = None
     attempts: int | None = None
@@ -1001,11 +1048,11 @@ class VerificationPasskey(Model, kw_only=True):
 
 
 class VerificationSaml(Model, kw_only=True):
-    """The ``verification_saml`` schema: a response model (lenient)."""
+    """The ``verification_saml`` schema: a lenient model (any field may be absent)."""
 
     object: str | None = None
-    status: str
-    strategy: str
+    status: str | None = None
+    strategy: str | None = None
     external_verification_redirect_url: str | None = None
     error: ErrorDetail | None = None
     expire_at: int | None = None
@@ -1014,32 +1061,32 @@ class VerificationSaml(Model, kw_only=True):
 
 
 class VerificationScim(Model, kw_only=True):
-    """The ``verification_scim`` schema: a response model (lenient)."""
+    """The ``verification_scim`` schema: a lenient model (any field may be absent)."""
 
     object: str | None = None
-    status: str
-    strategy: str
+    status: str | None = None
+    strategy: str | None = None
     attempts: int | None = None
     expire_at: int | None = None
 
 
 class VerificationTicket(Model, kw_only=True):
-    """The ``verification_ticket`` schema: a response model (lenient)."""
+    """The ``verification_ticket`` schema: a lenient model (any field may be absent)."""
 
     object: str | None = None
-    status: str
-    strategy: str
+    status: str | None = None
+    strategy: str | None = None
     attempts: int | None = None
     expire_at: int | None = None
     verified_at_client: str | None = None
 
 
 class VerificationWeb3(Model, kw_only=True):
-    """The ``verification_web3`` schema: a response model (lenient)."""
+    """The ``verification_web3`` schema: a lenient model (any field may be absent)."""
 
     object: str | None = None
-    status: str
-    strategy: str
+    status: str | None = None
+    strategy: str | None = None
     nonce: str | None = None
     message: str | None = None
     attempts: int | None = None
@@ -1048,35 +1095,35 @@ class VerificationWeb3(Model, kw_only=True):
 
 
 class WaitlistEntry(Model, kw_only=True):
-    """The ``WaitlistEntry`` schema: a response model (lenient)."""
+    """The ``WaitlistEntry`` schema: a lenient model (any field may be absent)."""
 
-    object: str
-    id: str
-    email_address: str
-    status: str
+    object: str | None = None
+    id: str | None = None
+    email_address: str | None = None
+    status: str | None = None
     is_locked: bool | None = None
-    created_at: int
-    updated_at: int
+    created_at: int | None = None
+    updated_at: int | None = None
     invitation: Invitation | None = None
 
 
 class Web3Wallet(Model, kw_only=True):
-    """The ``Web3Wallet`` schema: a response model (lenient)."""
+    """The ``Web3Wallet`` schema: a lenient model (any field may be absent)."""
 
     id: str | None = None
-    object: str
-    web3_wallet: str
+    object: str | None = None
+    web3_wallet: str | None = None
     verification: Web3WalletVerification | None = None
-    created_at: int
-    updated_at: int
+    created_at: int | None = None
+    updated_at: int | None = None
 
 
 class Web3WalletVerification(Model, kw_only=True):
-    """The ``verification`` field of ``Web3Wallet``: a response model (lenient)."""
+    """The ``verification`` field of ``Web3Wallet``: a lenient model (any field may be absent)."""
 
     object: str | None = None
-    status: str
-    strategy: str
+    status: str | None = None
+    strategy: str | None = None
     nonce: str | None = None
     message: str | None = None
     attempts: int | None = None

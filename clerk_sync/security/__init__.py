@@ -26,7 +26,11 @@ from clerk_async._security.authorization import (
     ReverificationLevel,
     ReverificationPreset,
 )
-from clerk_async._security.options import AuthenticateRequestOptions, VerifyTokenOptions
+from clerk_async._security.options import (
+    AuthenticateRequestOptions,
+    TokenTypeName,
+    VerifyTokenOptions,
+)
 from clerk_async._security.reasons import (
     AuthErrorReason,
     AuthStatus,
@@ -57,6 +61,8 @@ __all__ = [
     "SessionAuthObjectV2",
     "SignedOutAuthObject",
     "TokenType",
+    "TokenTypeName",
+    "AcceptsToken",
     "TokenVerificationError",
     "TokenVerificationErrorReason",
     "VerifyTokenOptions",

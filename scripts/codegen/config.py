@@ -7,6 +7,7 @@ the spec's own name then stays available as an alias of the same object.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -154,66 +155,108 @@ CALL_OPTIONS = ("retries", "timeout_ms", "server_url", "http_headers")
 #: The webhook events spec, relative to the project root (rendered by ``render_webhooks``).
 WEBHOOK_SPEC = "../shared/clerk-openapi/webhooks-2025-04-15.yml"
 
-#: Fixes of the webhook spec, as ``PATCHES`` are of the main one. Each spec example must decode
-#: (a test checks it), and these are the fields the spec requires but its own examples omit.
-WEBHOOK_PATCHES: tuple[Patch, ...] = (
-    Patch(
-        reason="the organizationInvitation.accepted example has no nested 'data'",
-        ops=(
-            {
-                "op": "test",
-                "path": "/components/schemas/OrganizationInvitationAcceptedPayload/allOf/1"
-                "/required/1",
-                "value": "data",
-            },
-            {
-                "op": "remove",
-                "path": "/components/schemas/OrganizationInvitationAcceptedPayload/allOf/1"
-                "/required/1",
-            },
-        ),
-    ),
-    Patch(
-        reason="a payer is a user or an organization: the paymentAttempt examples' user payer "
-        "has no 'organization_id' nor 'organization_name'",
-        ops=(
-            *_not_required("BillingPayerEventPayload", 7, "organization_name"),
-            *_not_required("BillingPayerEventPayload", 6, "organization_id"),
-        ),
-    ),
-    Patch(
-        reason="'invoice_id' is deprecated, and the paymentAttempt examples omit it",
-        ops=_not_required("PaymentAttemptEventPayload", 3, "invoice_id"),
-    ),
-    Patch(
-        reason="the paymentAttempt examples' subscription items have no 'object', "
-        "'created_at', 'updated_at' nor 'interval'",
-        ops=(
-            *_not_required("BillingSubscriptionItem", 7, "interval"),
-            *_not_required("BillingSubscriptionItem", 4, "updated_at"),
-            *_not_required("BillingSubscriptionItem", 3, "created_at"),
-            *_not_required("BillingSubscriptionItem", 1, "object"),
-        ),
-    ),
-    Patch(
-        reason="the role.updated example has no 'is_creator_eligible'",
-        ops=_not_required("Role", 5, "is_creator_eligible"),
-    ),
-    Patch(
-        reason="the sms.created example has no 'created_at_ms'",
-        ops=_not_required("SmsEventPayload", 8, "created_at_ms"),
-    ),
-    Patch(
-        reason="the waitlistEntry.updated example's invitation has no 'public_metadata'",
-        ops=_not_required("Invitation", 3, "public_metadata"),
-    ),
-)
+#: Fixes of the webhook spec, as ``PATCHES`` are of the main one. None is needed for fields the
+#: spec requires but Clerk leaves out: a signed event is never refused for its shape, so every
+#: field of a webhook model may be absent (see ``render_webhooks``).
+WEBHOOK_PATCHES: tuple[Patch, ...] = ()
 
 #: Names of the webhook spec's unnamed event data Structs (the default is the event type plus
 #: ``Data``), keyed by that default name.
 WEBHOOK_STRUCT_NAMES = {
     "OrganizationInvitationCreatedData": "OrganizationInvitationEventPayload",
 }
+
+
+#: Credentials: the wire names of fields that hold one in any model (passwords, secrets, tokens,
+#: keys, session cookies). Their models' ``repr`` shows ``<redacted>``; they are still sent.
+SECRET_NAMES = frozenset(
+    {
+        "password",
+        "password_digest",
+        "totp_secret",
+        "backup_codes",
+        "secret",
+        "client_secret",
+        "secret_key",
+        "token_secret",
+        "api_key",
+        "signing_key",
+        "token",
+        "jwt",
+        "access_token",
+        "id_token",
+        "refresh_token",
+        "expired_token",
+        "cookies",
+    }
+)
+
+#: Credentials under names too common to hide in every model: (Struct, wire name).
+SECRET_FIELDS = frozenset(
+    {
+        # The private parts of a JSON Web Key.
+        *(("JWKSKey", name) for name in ("d", "p", "q", "dp", "dq", "qi", "k")),
+        *(("JWKSRsaPrivateKey", name) for name in ("d", "p", "q", "dp", "dq", "qi")),
+        ("JWKSEcdsaPrivateKey", "d"),
+        ("JWKSEd25519PrivateKey", "d"),
+        ("JWKSSymmetricKey", "k"),
+        # One-time codes being verified.
+        ("VerifyTOTPRequest", "code"),
+        ("AttemptEmailAddressVerificationRequest", "code"),
+        ("AttemptPhoneNumberVerificationRequest", "code"),
+        # Links whose ticket signs someone in, accepts an invitation or opens the Svix portal.
+        ("ActorToken", "url"),
+        ("SignInToken", "url"),
+        ("AgentTask", "url"),
+        ("SvixURL", "svix_url"),
+        ("Invitation", "url"),
+        ("InvitationRevoked", "url"),
+        ("OrganizationInvitation", "url"),
+        ("OrganizationInvitationWithPublicOrganizationData", "url"),
+        ("OrganizationInvitationAcceptedPayload", "url"),
+        ("OrganizationInvitationEventPayload", "url"),
+        # The end user's request headers (cookies, Authorization), passed on to Clerk.
+        ("RefreshSessionRequest", "request_headers"),
+        # An identity provider's signed assertion, from an SSO test run.
+        ("EnterpriseConnectionTestRunSaml", "saml_response"),
+        # The emails and SMS Clerk asks you to deliver: verification codes and sign-in links.
+        ("EmailEventPayload", "body"),
+        ("EmailEventPayload", "body_plain"),
+        ("EmailEventPayload", "data"),
+        ("SmsEventPayload", "message"),
+        ("SmsEventPayload", "data"),
+    }
+)
+
+#: Wire names that look like credentials (``SECRET_LOOKALIKE``) and hold none, each reviewed:
+#: flags, settings, durations, formats, endpoints, and lists of models that hide their own.
+NOT_SECRET_NAMES = frozenset(
+    {
+        "backup_code_enabled",
+        "cookieless_dev",
+        "custom_signing_key",
+        "default_token_ttl",
+        "m2m_tokens",
+        "oauth_jwt_access_tokens",
+        "password_enabled",
+        "password_hasher",
+        "password_last_updated_at",
+        "preferred_sign_in_strategy_when_password_required",
+        "previous_token_ttl",
+        "skip_password_checks",
+        "skip_password_requirement",
+        "token_fetch_url",
+        "token_format",
+        "token_introspection_url",
+        "token_url",
+    }
+)
+
+#: What a credential's name tends to contain: every field matching it must be in one of the
+#: three sets above (the generator stops otherwise).
+SECRET_LOOKALIKE = re.compile(
+    r"password|secret|token|digest|backup_code|private_key|signing_key|api_key|cookie|jwt"
+)
 
 
 @dataclass(frozen=True)
@@ -233,3 +276,6 @@ class Config:
     webhook_spec: str = WEBHOOK_SPEC
     webhook_patches: tuple[Patch, ...] = WEBHOOK_PATCHES
     webhook_struct_names: dict[str, str] = field(default_factory=lambda: dict(WEBHOOK_STRUCT_NAMES))
+    secret_names: frozenset[str] = SECRET_NAMES
+    secret_fields: frozenset[tuple[str, str]] = SECRET_FIELDS
+    not_secret_names: frozenset[str] = NOT_SECRET_NAMES

@@ -21,6 +21,7 @@ from .render_query import render_query_types
 from .render_resources import render_resources
 from .render_table import README_BEGIN, README_END, render_operations, render_readme_block
 from .render_webhooks import EVENTS_FILE, MODELS_FILE, build_webhooks, render_webhooks
+from .secrets import mark_secrets
 from .spec import SpecError, apply_patches, load_spec
 
 __all__ = ["OWNED_DIRS", "Outputs", "check", "generate", "update_readme", "write"]
@@ -49,6 +50,13 @@ def generate(root: Path, spec_paths: list[Path], config: Config | None = None) -
     """Every generated file's text, formatted."""
     config = config or Config()
     api, digests = build(spec_paths, config)
+    webhook_spec = (root / config.webhook_spec).resolve()
+    if not webhook_spec.exists():
+        raise SpecError(f"webhook spec not found: {webhook_spec}")
+    spec = load_spec(webhook_spec)
+    spec.data = apply_patches(spec.data, config.webhook_patches)
+    webhooks = build_webhooks(spec, config.webhook_struct_names)
+    mark_secrets([*api.structs.values(), *webhooks.structs.values()], config)
     header = HEADER.format(spec=api.spec_name, sha=api.sha256)
     files: Outputs = {}
     for name, text in render_models(api, header).items():
@@ -57,12 +65,6 @@ def generate(root: Path, spec_paths: list[Path], config: Config | None = None) -
         files[f"clerk_async/resources/{name}"] = text
     files[OPERATIONS_FILE] = render_operations(api, header, digests)
     files[QUERY_TYPES_FILE] = render_query_types(api, header)
-    webhook_spec = (root / config.webhook_spec).resolve()
-    if not webhook_spec.exists():
-        raise SpecError(f"webhook spec not found: {webhook_spec}")
-    spec = load_spec(webhook_spec)
-    spec.data = apply_patches(spec.data, config.webhook_patches)
-    webhooks = build_webhooks(spec, config.webhook_struct_names)
     files.update(
         render_webhooks(webhooks, HEADER.format(spec=webhooks.spec_name, sha=webhooks.sha256))
     )

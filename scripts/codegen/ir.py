@@ -88,6 +88,7 @@ class Field:
     required: bool
     deprecated: bool = False
     aliases: tuple[str, ...] = ()  # other keywords accepted for it (as a method argument)
+    secret: bool = False  # a credential: hidden from the model's repr (see ``secrets``)
 
 
 @dataclass

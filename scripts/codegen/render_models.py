@@ -52,11 +52,14 @@ def _module(module: str, structs: list[StructDef], api: Api, header: str) -> str
     return "\n".join(parts)
 
 
-def _struct(struct: StructDef, imports: Imports, api: Api) -> str:
+def _struct(struct: StructDef, imports: Imports, api: Api, *, absent_ok: bool = False) -> str:
+    """A Struct's class; ``absent_ok``: a field the spec requires may be absent too (webhooks)."""
     options = ", kw_only=True"
     if struct.request:
         options += ", forbid_unknown_fields=True, omit_defaults=True"
     kind = "request model (strict)" if struct.request else "response model (lenient)"
+    if absent_ok:
+        kind = "lenient model (any field may be absent)"
     origin = struct.origin[0].upper() + struct.origin[1:]
     docstring = f'    """{origin}: a {kind}."""'
     if len(docstring) > 100:
@@ -67,12 +70,19 @@ def _struct(struct: StructDef, imports: Imports, api: Api) -> str:
         docstring,
         "",
     ]
+    secret = sorted(f'"{field.name}"' for field in struct.fields if field.secret)
+    if secret:
+        class_var = imports.add("typing", "ClassVar")
+        names = ", ".join(secret)
+        lines += [f"    secret_fields: {class_var}[frozenset[str]] = frozenset({{{names}}})", ""]
     for field in struct.fields:
-        lines.extend(_field(field, struct.request, imports, api))
+        lines.extend(_field(field, struct.request, imports, api, absent_ok=absent_ok))
     return "\n".join(lines) + "\n"
 
 
-def _field(field: Field, request: bool, imports: Imports, api: Api) -> list[str]:
+def _field(
+    field: Field, request: bool, imports: Imports, api: Api, *, absent_ok: bool = False
+) -> list[str]:
     type_text = annotation(field.type, imports, api.structs, style="model")
     default: str | None = None
     if request:
@@ -80,13 +90,14 @@ def _field(field: Field, request: bool, imports: Imports, api: Api) -> list[str]
             imports.add("msgspec", "UNSET")
             type_text += " | " + imports.add("msgspec", "UnsetType")
             default = "UNSET"
-    elif not field.required:
+    elif not field.required or absent_ok:  # absent_ok: required, but may be absent all the same
         if not isinstance(field.type, Nullable) and type_text != "Any":
             type_text += " | None"
         default = "None"
     elif isinstance(field.type, Nullable):
         default = "None"  # required but nullable: an omitted field decodes as null, not an error
     if field.name != field.wire:
+        imports.modules.add("msgspec")
         args = ([f"default={default}"] if default else []) + [f'name="{field.wire}"']
         value = f" = msgspec.field({', '.join(args)})"
     else:

@@ -4,6 +4,10 @@
 same :class:`TypeBuilder` as ``clerk_async.models``). ``events.py`` holds one Struct per event
 type, tagged by ``type`` so that one msgspec decoder of their union picks the class in one pass,
 the envelope they share, a Struct for event types this version does not know, and the unions.
+
+A signed event is never refused for its shape (Svix would retry it for days): every field of a
+webhook Struct may be absent, the spec's required ones too (Clerk's own documented examples leave
+some out), and is then ``None``; an absent ``data`` is its Struct with every field absent.
 """
 
 from __future__ import annotations
@@ -131,7 +135,7 @@ def _models(api: WebhookApi, header: str) -> str:
     imports = Imports(own_module=MODELS_MODULE)
     shim = Api([], api.structs, {}, api.sha256, api.spec_name, [])
     structs = sorted(api.structs.values(), key=lambda s: s.name)
-    bodies = [_struct(struct, imports, shim) for struct in structs]
+    bodies = [_struct(struct, imports, shim, absent_ok=True) for struct in structs]
     names = ", ".join(f'"{s.name}"' for s in structs)
     return "\n".join(
         [
@@ -152,7 +156,7 @@ def _events(api: WebhookApi, header: str) -> str:
     base = imports.add("clerk_async._model", "Model")
     imports.add("typing", "ClassVar")
     imports.add("typing", "TypeAlias")
-    envelope = [_envelope_field(f, imports, api) for f in _ordered(api.envelope)]
+    envelope = [_envelope_field(f, imports, api) for f in api.envelope]
     tagged: list[str] = []
     for event in api.events:
         data = annotation(event.data, imports, api.structs, style="model")
@@ -164,7 +168,7 @@ def _events(api: WebhookApi, header: str) -> str:
             f'    """The ``{event.type}`` event."""',
             "",
             f'    type: ClassVar[{literal}["{event.type}"]] = "{event.type}"',
-            f"    data: {data}",
+            f"    data: {_data_field(event.data, data, imports)}",
         ]
     any_ = imports.add("typing", "Any")
     union = "\n".join(f"    | {e.name}" for e in api.events).removeprefix("    | ")
@@ -220,13 +224,15 @@ EVENT_TYPES: dict[str, type[WebhookEventBase]] = {{
 '''
 
 
-def _ordered(fields: list[Field]) -> list[Field]:
-    """Required fields first (a Struct field with a default cannot precede one without)."""
-    return [f for f in fields if f.required] + [f for f in fields if not f.required]
+def _data_field(type_: Type, type_text: str, imports: Imports) -> str:
+    """``data``'s annotation and default: absent, it is its Struct with every field absent."""
+    if isinstance(type_, StructRef):
+        imports.modules.add("msgspec")
+        return f"{type_text} = msgspec.field(default_factory={type_text})"
+    return type_text if type_text == "Any" else f"{type_text} | None = None"
 
 
 def _envelope_field(field: Field, imports: Imports, api: WebhookApi) -> str:
+    """An envelope field: absent (required or not), it is ``None``."""
     type_text = annotation(field.type, imports, api.structs, style="model")
-    if field.required:
-        return f"    {field.name}: {type_text}"
     return f"    {field.name}: {type_text} | None = None"

@@ -4,7 +4,6 @@ failures."""
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 import pytest
@@ -34,6 +33,8 @@ from tests.support.tokens import (
 )
 
 JWKS_PATH = "/v1/jwks"
+#: A JWKS answer nested thousands of levels deep: any recursive JSON decoder's stack runs out.
+DEEP_JSON = b'{"keys":[],"x":' + b"[" * 5000 + b"]" * 5000 + b"}"
 
 
 def _bearer(token: str) -> dict[str, str]:
@@ -148,21 +149,20 @@ async def test_many_concurrent_forged_tokens_cause_at_most_one_fetch(
     assert _fetches(server) == 2  # the first load and a single refetch
 
 
-async def test_many_concurrent_requests_on_a_cold_cache_cause_one_fetch(
+async def test_many_concurrent_requests_on_a_cold_cache_cause_exactly_one_fetch(
     client: Clerk, server: ScriptedServer
 ) -> None:
-    _serve_keys(server, (rsa_key(), KID))
-    token, unknown = sign(), sign(kid="ins_nobody")
-
-    requests = [_bearer(token)] * 100 + [_bearer(unknown)] * 100
+    # The answer takes a while, so that every request is waiting for it (single flight): none
+    # may fetch again once it came, though the first load leaves a refetch allowed.
+    server.script("GET", JWKS_PATH, Reply(json=jwks_of((rsa_key(), KID)), delay=0.5))
+    token = sign()
 
     states = await run_concurrently(
-        [functools.partial(client.authenticate_request, request) for request in requests]
+        [lambda: client.authenticate_request(_bearer(token)) for _ in range(50)]
     )
 
-    assert sum(state.is_signed_in for state in states) == 100
-    assert _fetches(server) <= 2  # the load; at most one refetch for the unknown kid
-    assert {s.reason for s in states if not s.is_signed_in} == {Reason.JWK_KID_MISMATCH}
+    assert all(state.is_signed_in for state in states), {state.reason for state in states}
+    assert _fetches(server) == 1
 
 
 async def test_a_hung_jwks_endpoint_costs_a_bounded_time(server: ScriptedServer) -> None:
@@ -193,6 +193,10 @@ async def test_a_hung_jwks_endpoint_costs_a_bounded_time(server: ScriptedServer)
             Reason.JWK_FAILED_TO_LOAD,
         ),
         (Reply(json={"keys": "many"}), Reason.JWK_FAILED_TO_LOAD),
+        (
+            Reply(body=DEEP_JSON, headers={"Content-Type": "application/json"}),
+            Reason.JWK_FAILED_TO_LOAD,
+        ),
         (clerk_error(500, "internal_clerk_error", "boom"), Reason.JWK_FAILED_TO_LOAD),
         (clerk_error(401, "authentication_invalid", "bad key"), Reason.SECRET_KEY_INVALID),
         (
@@ -315,3 +319,90 @@ async def test_a_client_with_a_rotating_key_source_fetches_with_the_current_key(
         state = await client.authenticate_request(_bearer(sign()))
     assert state.is_signed_in, state.reason
     assert server.received[0].headers["Authorization"] == f"Bearer {SECRET_KEY}"
+
+
+FAILURES = {
+    "500": clerk_error(500, "internal_clerk_error", "boom"),
+    "timeout": Reply(json=jwks_of((rsa_key(), KID)), delay=1.0),
+}
+
+
+@pytest.mark.parametrize("failure", list(FAILURES))
+async def test_an_expired_set_keeps_verifying_while_clerk_fails_to_serve_a_new_one(
+    failure: str, server: ScriptedServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    server.script("GET", JWKS_PATH, Reply(json=jwks_of((rsa_key(), KID))), FAILURES[failure])
+    async with Clerk(
+        bearer_auth=SECRET_KEY,
+        server_url=server.url,
+        timeout_ms=200,
+        retry_config=RetryConfig("none"),
+    ) as client:
+        clock = _clocked(client)
+        assert (await client.authenticate_request(_bearer(sign()))).is_signed_in
+        clock.advance(301)  # the set expired: the next request loads it again, and that fails
+
+        with caplog.at_level("WARNING", logger="clerk.security"):
+            states = [await client.authenticate_request(_bearer(sign())) for _ in range(3)]
+            clock.advance(40)  # past the retry interval: one more failed attempt
+            states.append(await client.authenticate_request(_bearer(sign())))
+            stranger = await client.authenticate_request(_bearer(sign(kid="ins_rotated_in")))
+
+    assert all(state.is_signed_in for state in states), [state.reason for state in states]
+    assert _fetches(server) == 3  # the first load, then one attempt per 30 s, not per request
+    # A kid the old set lacks may be a key rotated in during the outage: it cannot vouch for it.
+    assert stranger.reason is Reason.JWK_FAILED_TO_LOAD
+    warnings = [record for record in caplog.records if record.name == "clerk.security"]
+    assert len(warnings) == 1, [record.getMessage() for record in warnings]  # once per outage
+    assert "jwk-failed-to-load" in warnings[0].getMessage()
+    assert SECRET_KEY not in warnings[0].getMessage()
+
+
+async def test_the_stale_set_is_bounded_and_its_window_configurable(
+    client: Clerk, server: ScriptedServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    clock = _clocked(client)
+    broken = clerk_error(500, "internal_clerk_error", "boom")
+    server.script("GET", JWKS_PATH, Reply(json=jwks_of((rsa_key(), KID))), broken)
+    ten_minutes = AuthenticateRequestOptions(jwks_stale_if_error_in_ms=600_000)
+    assert (await client.authenticate_request(_bearer(sign()), ten_minutes)).is_signed_in
+
+    with caplog.at_level("WARNING", logger="clerk.security"):
+        clock.advance(301)
+        served = await client.authenticate_request(_bearer(sign()), ten_minutes)
+        clock.advance(600)  # 5 + 10 minutes after the load: the window is over
+        late = await client.authenticate_request(_bearer(sign()), ten_minutes)
+
+    assert served.is_signed_in, served.reason
+    assert late.reason is Reason.JWK_FAILED_TO_LOAD
+    messages = [record.getMessage() for record in caplog.records]
+    assert len(messages) == 2 and "refused" in messages[1], messages
+
+
+async def test_a_zero_window_serves_no_stale_set(client: Clerk, server: ScriptedServer) -> None:
+    clock = _clocked(client)
+    broken = clerk_error(500, "internal_clerk_error", "boom")
+    server.script("GET", JWKS_PATH, Reply(json=jwks_of((rsa_key(), KID))), broken)
+    no_stale = AuthenticateRequestOptions(jwks_stale_if_error_in_ms=0)
+    assert (await client.authenticate_request(_bearer(sign()), no_stale)).is_signed_in
+    clock.advance(301)
+    refused = await client.authenticate_request(_bearer(sign()), no_stale)
+    with pytest.raises(TokenVerificationError) as caught:
+        await client.verify_token(sign(), VerifyTokenOptions(jwks_stale_if_error_in_ms=0))
+    assert refused.reason is caught.value.reason is Reason.JWK_FAILED_TO_LOAD
+
+
+async def test_a_successful_load_ends_the_outage_and_a_new_one_warns_again(
+    server: ScriptedServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    good, broken = Reply(json=jwks_of((rsa_key(), KID))), clerk_error(503, "down", "down")
+    server.script("GET", JWKS_PATH, good, broken, good, broken)
+    async with Clerk(
+        bearer_auth=SECRET_KEY, server_url=server.url, retry_config=RetryConfig("none")
+    ) as client:
+        clock = _clocked(client)
+        with caplog.at_level("WARNING", logger="clerk.security"):
+            for _ in range(4):  # load, fail (stale), load (fresh again), fail (stale)
+                assert (await client.authenticate_request(_bearer(sign()))).is_signed_in
+                clock.advance(301)
+    assert len([r for r in caplog.records if r.name == "clerk.security"]) == 2

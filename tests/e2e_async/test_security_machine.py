@@ -4,7 +4,7 @@ key and headers; a 200 that says "not live" does not verify), JWT ones without a
 from __future__ import annotations
 
 import json
-import time
+import pickle
 from typing import Any
 
 import pytest
@@ -27,8 +27,17 @@ API_KEY = "ak_" + "0" * 32
 M2M_TOKEN = "mt_" + "1" * 32
 OAUTH_TOKEN = "oat_" + "2" * 32
 MACHINE_KEY = "ak_machine_secret_0123456789"
-NOW_MS = int(time.time() * 1000)
-ANY = AuthenticateRequestOptions(accepts_token="any")
+#: Every check here runs at this instant, however long the suite takes to reach it.
+NOW_S = 1_767_225_600
+NOW_MS = NOW_S * 1000
+
+
+def _clock() -> float:
+    return NOW_S
+
+
+ANY = AuthenticateRequestOptions(accepts_token="any", clock=_clock)
+AT_NOW = VerifyTokenOptions(clock=_clock)
 
 
 def _api_key_record(**changes: Any) -> dict[str, Any]:
@@ -97,7 +106,7 @@ async def test_an_api_key_is_verified_with_its_secret(
     server.script("POST", "/v1/api_keys/verify", Reply(json=_api_key_record()))
 
     state = await client.authenticate_request(
-        _bearer(API_KEY), AuthenticateRequestOptions(accepts_token=["api_key"])
+        _bearer(API_KEY), AuthenticateRequestOptions(accepts_token=["api_key"], clock=_clock)
     )
 
     assert state.is_signed_in, state.reason
@@ -117,7 +126,7 @@ async def test_an_m2m_token_is_sent_as_token_with_the_machine_key(
     server.script("POST", "/v1/m2m_tokens/verify", Reply(json=_m2m_record()))
 
     with_machine_key = AuthenticateRequestOptions(
-        accepts_token="m2m_token", machine_secret_key=MACHINE_KEY
+        accepts_token="m2m_token", machine_secret_key=MACHINE_KEY, clock=_clock
     )
     state = await client.authenticate_request(_bearer(M2M_TOKEN), with_machine_key)
     plain = await client.authenticate_request(_bearer(M2M_TOKEN), ANY)
@@ -150,41 +159,80 @@ async def test_an_oauth_token_is_sent_as_access_token(
     assert json.loads(server.received[0].body) == {"access_token": OAUTH_TOKEN}
 
 
+REVOKED = "This machine token has been revoked."
+EXPIRED = "This machine token has expired."
+
+
 @pytest.mark.parametrize(
-    ("path", "token", "answer", "reason"),
+    ("path", "token", "answer", "reason", "message"),
     [
         (
             "/v1/oauth_applications/access_tokens/verify",
             OAUTH_TOKEN,
             {"active": False},
             Reason.TOKEN_EXPIRED,
+            "Clerk says this OAuth access token is not active (expired).",
         ),
-        ("/v1/api_keys/verify", API_KEY, _api_key_record(revoked=True), Reason.TOKEN_INVALID),
-        ("/v1/api_keys/verify", API_KEY, _api_key_record(expired=True), Reason.TOKEN_EXPIRED),
+        (
+            "/v1/api_keys/verify",
+            API_KEY,
+            _api_key_record(revoked=True),
+            Reason.TOKEN_INVALID,
+            REVOKED,
+        ),
+        (
+            "/v1/api_keys/verify",
+            API_KEY,
+            _api_key_record(revoked=True, expired=True, revocation_reason="leaked"),
+            Reason.TOKEN_INVALID,
+            "This machine token has been revoked ('leaked').",
+        ),
+        (
+            "/v1/api_keys/verify",
+            API_KEY,
+            _api_key_record(expired=True),
+            Reason.TOKEN_EXPIRED,
+            EXPIRED,
+        ),
         (
             "/v1/api_keys/verify",
             API_KEY,
             _api_key_record(expiration=NOW_MS - 60_000),
             Reason.TOKEN_EXPIRED,
+            EXPIRED,
         ),
-        ("/v1/m2m_tokens/verify", M2M_TOKEN, _m2m_record(revoked=True), Reason.TOKEN_INVALID),
-        ("/v1/m2m_tokens/verify", M2M_TOKEN, _m2m_record(expired=True), Reason.TOKEN_EXPIRED),
+        (
+            "/v1/m2m_tokens/verify",
+            M2M_TOKEN,
+            _m2m_record(revoked=True),
+            Reason.TOKEN_INVALID,
+            REVOKED,
+        ),
+        (
+            "/v1/m2m_tokens/verify",
+            M2M_TOKEN,
+            _m2m_record(expired=True),
+            Reason.TOKEN_EXPIRED,
+            EXPIRED,
+        ),
     ],
 )
-async def test_a_200_that_says_the_token_is_not_live_does_not_verify(
+async def test_a_200_that_says_the_token_is_not_live_does_not_verify_and_says_why(
     path: str,
     token: str,
     answer: dict[str, Any],
     reason: Reason,
+    message: str,
     client: Clerk,
     server: ScriptedServer,
 ) -> None:
     server.script("POST", path, Reply(json=answer))
     state = await client.authenticate_request(_bearer(token), ANY)
-    assert state.reason is reason
+    assert (state.reason, state.message) == (reason, message)
     with pytest.raises(TokenVerificationError) as caught:
-        await client.verify_token(token)
-    assert caught.value.reason is reason
+        await client.verify_token(token, AT_NOW)
+    assert (caught.value.reason, str(caught.value)) == (reason, message)
+    assert pickle.loads(pickle.dumps(caught.value)).args == caught.value.args
 
 
 @pytest.mark.parametrize(
@@ -195,6 +243,7 @@ async def test_a_200_that_says_the_token_is_not_live_does_not_verify(
         (clerk_error(400, "form_param_missing", "secret"), Reason.TOKEN_INVALID),
         (clerk_error(500, "internal_clerk_error", "boom"), Reason.SERVER_ERROR),
         (Reply(json={"object": "api_key"}), Reason.SERVER_ERROR),  # an answer that does not decode
+        (Reply(body=b'{"claims":' + b"[" * 5000 + b"]" * 5000 + b"}"), Reason.SERVER_ERROR),
     ],
 )
 async def test_a_failed_verify_call_is_a_typed_reason(
@@ -208,7 +257,7 @@ async def test_a_failed_verify_call_is_a_typed_reason(
 
 async def test_verify_token_returns_clerks_record(client: Clerk, server: ScriptedServer) -> None:
     server.script("POST", "/v1/api_keys/verify", Reply(json=_api_key_record()))
-    record = await client.verify_token(API_KEY)
+    record = await client.verify_token(API_KEY, AT_NOW)
     assert record["id"] == "ak_" + "a" * 32 and record["subject"].startswith("user_")
 
 
@@ -231,7 +280,7 @@ async def test_the_module_function_verifies_through_a_short_lived_client(
 ) -> None:
     server.script("POST", "/v1/m2m_tokens/verify", Reply(json=_m2m_record()))
     options = VerifyTokenOptions(
-        machine_secret_key=MACHINE_KEY, api_url=server.url.removesuffix("/v1")
+        machine_secret_key=MACHINE_KEY, api_url=server.url.removesuffix("/v1"), clock=_clock
     )
     record = await verify_token(M2M_TOKEN, options)
     assert record["subject"].startswith("mch_")
@@ -242,9 +291,27 @@ async def test_the_module_function_verifies_through_a_short_lived_client(
 async def test_a_jwt_m2m_token_is_verified_without_a_call(
     client: Clerk, server: ScriptedServer
 ) -> None:
-    now = int(time.time())
-    token = sign({"sub": "mch_2abc", "jti": "mt_9", "iat": now, "exp": now + 60}, cat=CATEGORY_M2M)
-    options = AuthenticateRequestOptions(accepts_token="m2m_token", jwt_key=pem_of(rsa_key()))
+    claims = {"sub": "mch_2abc", "jti": "mt_9", "iat": NOW_S, "exp": NOW_S + 60}
+    token = sign(claims, cat=CATEGORY_M2M)
+    options = AuthenticateRequestOptions(
+        accepts_token="m2m_token", jwt_key=pem_of(rsa_key()), clock=_clock
+    )
     state = await client.authenticate_request(_bearer(token), options)
     assert state.is_signed_in, state.reason
     assert server.received == []
+
+
+async def test_a_machine_tokens_expiration_is_judged_by_the_clock_option(
+    client: Clerk, server: ScriptedServer
+) -> None:
+    record = _api_key_record(expiration=NOW_MS + 60_000)
+    server.script("POST", "/v1/api_keys/verify", Reply(json=record))
+
+    def later() -> float:
+        return NOW_S + 120
+
+    assert (await client.authenticate_request(_bearer(API_KEY), ANY)).is_signed_in
+    late = AuthenticateRequestOptions(accepts_token="any", clock=later)
+    assert (
+        await client.authenticate_request(_bearer(API_KEY), late)
+    ).reason is Reason.TOKEN_EXPIRED

@@ -8,6 +8,7 @@ import logging
 import pytest
 
 from clerk_sync import (
+    APIConnectionError,
     BackoffStrategy,
     Clerk,
     MissingSecretKeyError,
@@ -17,6 +18,7 @@ from clerk_sync import (
 )
 from tests.support.flavour_sync import (
     close_http_client,
+    http_client_failing_with_headers,
     http_client_is_open,
     list_method,
     own_http_client,
@@ -91,6 +93,30 @@ def test_secret_key_never_appears_in_logs_errors_or_reprs(
     assert SECRET_KEY not in logged
     error = caught.value
     shown += [str(error), repr(error), repr(error.__dict__), repr(error.__cause__)]
+    assert not [text for text in shown if SECRET_KEY in text]
+
+
+def test_a_transport_error_quoting_the_request_headers_never_shows_the_key(
+    server: ScriptedServer,
+) -> None:
+    http_client = http_client_failing_with_headers()
+    try:
+        with Clerk(
+            bearer_auth=SECRET_KEY,
+            server_url=server.url,
+            http_client=http_client,
+            retry_config=RetryConfig("none"),
+        ) as clerk:
+            with pytest.raises(APIConnectionError) as caught:
+                clerk.send(GET_USER, User, path={"user_id": "user_1"})
+    finally:
+        close_http_client(http_client)
+
+    error = caught.value
+    assert error.reason is not None and "refused by a test" in error.reason
+    assert "<Authorization>" in error.reason  # the header was there, and was blanked out
+    shown = [str(error), repr(error), error.reason, repr(error.__dict__)]
+    shown += [repr(error.__cause__), repr(error.__context__)]
     assert not [text for text in shown if SECRET_KEY in text]
 
 

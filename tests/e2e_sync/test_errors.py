@@ -125,6 +125,24 @@ def test_undecodable_success_body_raises_response_validation_error(
     assert caught.value.raw_body == reply.render()[0]
 
 
+def test_deeply_nested_bodies_raise_the_documented_errors(
+    client: Clerk, server: ScriptedServer
+) -> None:
+    deep = '{"a":[' * 2_000 + "1" + "]}" * 2_000  # 24 KB
+    server.script(
+        "GET",
+        "/v1/users/user_1",
+        Reply(200, body=f'{{"id": "user_1", "public_metadata": {deep}}}'.encode()),
+        Reply(400, body=f'{{"errors": [], "meta": {deep}}}'.encode()),
+    )
+
+    with pytest.raises(ResponseValidationError, match="nested too deeply"):
+        client.send(GET_USER, User, path={"user_id": "user_1"})
+    with pytest.raises(BadRequestError) as caught:
+        client.send(GET_USER, User, path={"user_id": "user_1"})
+    assert caught.value.errors == [] and caught.value.meta is None
+
+
 def test_unknown_response_fields_are_ignored(client: Clerk, server: ScriptedServer) -> None:
     body = {"id": "user_1", "first_name": "Ada", "brand_new_field": {"nested": [1, 2]}}
     server.script("GET", "/v1/users/user_1", Reply(200, json=body))

@@ -6,6 +6,7 @@ from importlib.metadata import entry_points
 import aiohttp
 import pytest
 
+from clerk_async import Clerk
 from clerk_async.emulator import ClerkEmulator
 
 from .support import Api
@@ -30,3 +31,10 @@ def emu(clerk_emulator: ClerkEmulator) -> ClerkEmulator:
 async def api(emu: ClerkEmulator) -> AsyncIterator[Api]:
     async with aiohttp.ClientSession() as session:
         yield Api(emu, session)
+
+
+@pytest.fixture
+async def clerk(emu: ClerkEmulator) -> AsyncIterator[Clerk]:
+    """The real client, pointed at the emulator."""
+    async with emu.client() as client:
+        yield client

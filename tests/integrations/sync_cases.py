@@ -6,9 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from clerk_async.models import User
 from clerk_async.security import AuthObject
 
-__all__ = ["CASES", "GUARDS", "MEMBER", "REVERIFY_STRICT", "Case", "describe", "in_acme"]
+__all__ = ["CASES", "GUARDS", "MEMBER", "REVERIFY_STRICT", "Case", "describe", "in_acme", "who"]
 
 
 def in_acme(auth: AuthObject) -> bool:
@@ -91,3 +92,10 @@ def describe(auth: Any) -> dict[str, Any]:
         "user_id": getattr(auth, "user_id", None),
         "org_role": getattr(auth, "org_role", None),
     }
+
+
+def who(user: User | None) -> dict[str, Any]:
+    """What the test views answer about the current user."""
+    if user is None:
+        return {"id": None, "email": None}
+    return {"id": user.id, "email": user.email_addresses[0].email_address}

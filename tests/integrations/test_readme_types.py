@@ -1,4 +1,5 @@
-"""The README's framework examples pass ``mypy --strict`` as a user's project would check them.
+"""The README's framework examples pass ``mypy --strict`` as a user's project would check them
+(they also run, with the other README examples, in ``tests/test_readme.py``).
 
 Django and Django REST framework ship no type hints, and their stubs are no dependency of ours:
 as in a strict project without them, their modules are untyped (``Any``) here, and an example
@@ -16,8 +17,7 @@ import pytest
 
 from tests.test_readme import EXAMPLES
 
-ROOT = Path(__file__).resolve().parents[2]
-FRAMEWORK_EXAMPLES = [code for code in EXAMPLES if "clerk_async.integrations" in code]
+FRAMEWORK_EXAMPLES = [code for code in EXAMPLES if ".integrations" in code]
 CONFIG = """\
 [mypy]
 strict = True
@@ -28,29 +28,30 @@ ignore_missing_imports = True
 """
 
 
-def test_the_framework_examples_are_found() -> None:
-    assert len(FRAMEWORK_EXAMPLES) >= 3
+def test_the_readme_shows_each_framework() -> None:
+    shown = "\n".join(FRAMEWORK_EXAMPLES)
+    for module in ("fastapi", "starlette", "aiohttp", "django", "drf", "flask"):
+        assert f"clerk_async.integrations.{module} import" in shown
 
 
 @pytest.mark.slow
 def test_the_framework_examples_pass_mypy_strict(tmp_path: Path) -> None:
-    config = CONFIG
-    files = []
-    for number, code in enumerate(FRAMEWORK_EXAMPLES):
-        module = f"readme_example_{number}"
-        (tmp_path / f"{module}.py").write_text(code, encoding="utf-8")
-        files.append(str(tmp_path / f"{module}.py"))
+    config, files = CONFIG, []
+    for index, code in enumerate(FRAMEWORK_EXAMPLES):
+        module = f"readme_example_{index}"
+        path = tmp_path / f"{module}.py"
+        path.write_text(code, encoding="utf-8")
+        files.append(str(path))
         if "rest_framework" in code:
             config += f"\n[mypy-{module}]\ndisallow_subclassing_any = False\n"
     (tmp_path / "mypy.ini").write_text(config, encoding="utf-8")
-
+    mypy = [sys.executable, "-m", "mypy", "--config-file", str(tmp_path / "mypy.ini")]
     result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--config-file", str(tmp_path / "mypy.ini"), *files],
+        [*mypy, "--cache-dir", str(tmp_path / ".mypy_cache"), *files],
         capture_output=True,
         text=True,
-        cwd=ROOT,
+        cwd=tmp_path,
         timeout=600,
         check=False,
     )
-
     assert result.returncode == 0, result.stdout + result.stderr

@@ -29,6 +29,20 @@ def http_client_raising_for_status() -> aiohttp.ClientSession:
     return aiohttp.ClientSession(raise_for_status=True)
 
 
+def http_client_failing_with_headers() -> aiohttp.ClientSession:
+    """A user's client whose tracing refuses every request, quoting the request's headers in
+    its error (as HTTP libraries' errors may: they hold the request)."""
+
+    async def refuse(
+        _session: aiohttp.ClientSession, _context: object, params: aiohttp.TraceRequestStartParams
+    ) -> None:
+        raise aiohttp.ClientError(f"refused by a test: {dict(params.headers)}")
+
+    trace = aiohttp.TraceConfig()
+    trace.on_request_start.append(refuse)
+    return aiohttp.ClientSession(trace_configs=[trace])
+
+
 async def close_http_client(client: aiohttp.ClientSession) -> None:
     await client.close()
 
@@ -47,3 +61,8 @@ def list_method(clerk: Clerk, op: Operation) -> Callable[..., Awaitable[Page[Use
 async def run_concurrently(calls: list[Callable[[], Awaitable[Any]]]) -> list[Any]:
     """Every call at once (tasks here, threads in the sync twin); errors are returned."""
     return await asyncio.gather(*(call() for call in calls), return_exceptions=True)
+
+
+async def pause(seconds: float) -> None:
+    """Let time pass without blocking the loop (a background task may need to run)."""
+    await asyncio.sleep(seconds)

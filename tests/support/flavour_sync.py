@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -27,6 +28,20 @@ def http_client_with_headers(headers: dict[str, str]) -> urllib3.PoolManager:
 def http_client_raising_for_status() -> urllib3.PoolManager:
     """urllib3 has no such setting: an ordinary pool (the async twin sets raise_for_status)."""
     return urllib3.PoolManager()
+
+
+class _RefusingPool(urllib3.PoolManager):
+    # PoolManager's own signature, which its base class's does not match either.
+    def urlopen(  # type: ignore[override]
+        self, method: str, url: str, redirect: bool = True, **kw: Any
+    ) -> urllib3.BaseHTTPResponse:
+        raise urllib3.exceptions.HTTPError(f"refused by a test: {kw.get('headers')}")
+
+
+def http_client_failing_with_headers() -> urllib3.PoolManager:
+    """A user's pool that refuses every request, quoting the request's headers in its error
+    (as HTTP libraries' errors may: they hold the request)."""
+    return _RefusingPool()
 
 
 def close_http_client(client: urllib3.PoolManager) -> None:
@@ -57,3 +72,8 @@ def run_concurrently(calls: list[Callable[[], Any]]) -> list[Any]:
 
     with ThreadPoolExecutor(max_workers=len(calls)) as pool:
         return list(pool.map(outcome, calls))
+
+
+def pause(seconds: float) -> None:
+    """Let time pass (the async twin yields to the loop meanwhile)."""
+    time.sleep(seconds)

@@ -121,7 +121,10 @@ def test_retry_after_as_an_http_date() -> None:
     assert parse_retry_after(email.utils.formatdate(now - 30, usegmt=True), now=now) == 0.0
 
 
-@pytest.mark.parametrize("value", [None, "", "soon", "nan", "Mon, 99 Foo 2020"])
+@pytest.mark.parametrize(
+    "value",
+    [None, "", "soon", "nan", "Mon, 99 Foo 2020", "1e3", "1_000", "+5", "\u0661\u0662", "Infinity"],
+)
 def test_unusable_retry_after_is_ignored(value: str | None) -> None:
     assert parse_retry_after(value) is None
 

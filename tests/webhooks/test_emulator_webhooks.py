@@ -20,6 +20,7 @@ from clerk_async.webhooks import (
     OrganizationMembershipCreatedEvent,
     OrganizationMembershipDeletedEvent,
     SessionCreatedEvent,
+    SessionRemovedEvent,
     SessionRevokedEvent,
     UserCreatedEvent,
     UserDeletedEvent,
@@ -103,13 +104,16 @@ async def test_state_changes_arrive_as_verified_typed_events(
     ]
     created, updated, org_created, member, session_created, revoked, left, deleted = endpoint.events
     assert isinstance(created, UserCreatedEvent) and created.data.first_name == "Ada"
-    assert created.data.email_addresses[0].email_address == "ada@example.com"
+    emails = created.data.email_addresses or []
+    assert [email.email_address for email in emails] == ["ada@example.com"]
     assert isinstance(updated, UserUpdatedEvent) and updated.data.last_name == "Lovelace"
     assert isinstance(org_created, OrganizationCreatedEvent) and org_created.data.id == org.id
     assert isinstance(member, OrganizationMembershipCreatedEvent)
-    assert member.data.role == "org:admin" and member.data.organization.id == org.id
+    assert member.data.role == "org:admin" and member.data.organization is not None
+    assert member.data.organization.id == org.id
     assert isinstance(session_created, SessionCreatedEvent)
-    assert session_created.data.user.id == user.id and session_created.data.status == "active"
+    assert session_created.data.user is not None and session_created.data.user.id == user.id
+    assert session_created.data.status == "active"
     assert isinstance(revoked, SessionRevokedEvent) and revoked.data.status == "revoked"
     assert isinstance(left, OrganizationMembershipDeletedEvent)
     assert isinstance(deleted, UserDeletedEvent) and deleted.data.deleted is True
@@ -276,3 +280,19 @@ def test_cli_webhook_options(capsys: pytest.CaptureFixture[str]) -> None:
         with pytest.raises(SystemExit):
             parse_args(argv)
     assert "webhook" in capsys.readouterr().err
+
+
+async def test_deleting_a_user_removes_its_pending_sessions_too(
+    handler: tuple[AsyncHandler, str],
+) -> None:
+    endpoint, url = handler
+    async with ClerkEmulator(rate_limit=None, webhook_url=url, webhook_secret=SECRET) as emu:
+        async with emu.client() as clerk:
+            user = await clerk.users.create(email_address=["ada@example.com"])
+            session = await clerk.sessions.create(user_id=user.id)
+            emu.sessions.set_tasks(session.id, ["choose-organization"])
+            await clerk.users.delete(user.id)
+        await emu.drain_webhooks()
+
+    removed = [e for e in endpoint.events if isinstance(e, SessionRemovedEvent)]
+    assert [(e.data.id, e.data.status) for e in removed] == [(session.id, "removed")]

@@ -223,10 +223,19 @@ def test_an_empty_header_counts_as_missing() -> None:
 
 @pytest.mark.parametrize(
     "timestamp",
-    ["hello", "1614265330.0", " 1614265330", "+1614265330", "-1", "\uff11\uff16", "9" * 13],
+    ["hello", "1614265330.0", " 1614265330", "+1614265330", "-1", "\uff11\uff16", "9" * 20],
 )
 def test_a_timestamp_that_is_not_plain_digits_is_invalid(timestamp: str) -> None:
     assert reason_of(svix_headers(**{"svix-timestamp": timestamp})) == R.TIMESTAMP_INVALID
+
+
+@pytest.mark.parametrize("scale", [1_000, 1_000_000, 1_000_000_000])
+def test_a_timestamp_in_milliseconds_is_too_new_and_says_so(scale: int) -> None:
+    timestamp = str(int(SVIX_TIMESTAMP) * scale)
+    with pytest.raises(WebhookVerificationError) as caught:
+        verify(svix_headers(**{"svix-timestamp": timestamp}), now=int(SVIX_TIMESTAMP))
+    assert caught.value.reason == R.TIMESTAMP_TOO_NEW
+    assert "too new (milliseconds?)" in str(caught.value)
 
 
 @pytest.mark.parametrize(

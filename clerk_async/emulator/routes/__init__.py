@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from . import instance, machines, orgs, sessions, users
+from . import billing, instance, machines, org_domains, org_roles, orgs, sessions, users
 
 __all__ = ["MODELED"]
 
 MODELED: list[tuple[str, str, Callable[[Any], Any]]] = [
     *users.ROUTES,
     *orgs.ROUTES,
+    *org_roles.ROUTES,
+    *org_domains.ROUTES,
+    *billing.ROUTES,
     *instance.ROUTES,
     *sessions.ROUTES,
     *machines.ROUTES,

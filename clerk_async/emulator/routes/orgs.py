@@ -113,7 +113,8 @@ def list_all_invitations(call: Call) -> Any:
 
 
 def get_invitation(call: Call) -> Any:
-    return call.state.org_invitations.get(_org(call), call.params["invitation_id"]).data
+    invitations = call.state.org_invitations
+    return invitations.render(invitations.get(_org(call), call.params["invitation_id"]))
 
 
 def revoke_invitation(call: Call) -> Any:

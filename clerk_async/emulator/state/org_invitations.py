@@ -11,7 +11,7 @@ from clerk_async.emulator.params import Body, Query
 
 from .common import new_id, now_ms, order, parse_order
 from .identifiers import normalize
-from .orgs import OrgRecord, OrgStore, check_role, identifier_of, role_name
+from .orgs import OrgRecord, OrgStore, already_a_member, identifier_of
 
 __all__ = ["OrgInvitationStore"]
 
@@ -38,17 +38,21 @@ class OrgInvitationStore:
         self.orgs = orgs
         self.invites: dict[str, Invite] = {}
         self._seq = itertools.count()
+        orgs.pending_invitations = self.pending_count
 
     def create(self, id_or_slug: str, body: Body) -> dict[str, Any]:
         org = self.orgs.get(id_or_slug)
         (prepared,) = self._prepare(org, [body])
-        return self._add(org, prepared).data
+        self.orgs.check_quota(org)
+        return self.render(self._add(org, prepared), False)
 
     def create_bulk(self, id_or_slug: str, bodies: list[Body]) -> dict[str, Any]:
         org = self.orgs.get(id_or_slug)
         if not 1 <= len(bodies) <= 10:
             raise param_value_invalid("request_body", "Send between 1 and 10 invitations.")
-        created = [self._add(org, item).data for item in self._prepare(org, bodies)]
+        prepared = self._prepare(org, bodies)
+        self.orgs.check_quota(org, len(prepared))
+        created = [self.render(self._add(org, item), False) for item in prepared]
         return {"data": created, "total_count": len(created)}
 
     def get(self, id_or_slug: str, invitation_id: str) -> Invite:
@@ -68,7 +72,7 @@ class OrgInvitationStore:
                 f"Invitation {invitation_id} is {invite.data['status']}; only pending ones revoke.",
             )
         invite.data.update(status="revoked", updated_at=now_ms())
-        return invite.data
+        return self.render(invite, False)
 
     def listing(
         self,
@@ -100,8 +104,22 @@ class OrgInvitationStore:
             and (not text or text in i.data["email_address"].lower())
         ]
         selected = order(selected, ordering, lambda i: i.seq)
-        page = [self._render(i, public_org) for i in selected[offset : offset + limit]]
+        page = [self.render(i, public_org) for i in selected[offset : offset + limit]]
         return {"data": page, "total_count": len(selected)}
+
+    def pending_count(self, org: OrgRecord) -> int:
+        return sum(
+            1 for i in self.invites.values() if i.org is org and i.data["status"] == "pending"
+        )
+
+    def roles_in_use(self) -> set[str]:
+        """The roles of pending invitations (a role in one cannot be deleted)."""
+        return {i.data["role"] for i in self.invites.values() if i.data["status"] == "pending"}
+
+    def rename_role(self, old: str, new: str) -> None:
+        for invite in self.invites.values():
+            if invite.data["role"] == old:
+                invite.data["role"] = new
 
     def remove_org(self, org_id: str) -> None:
         self.invites = {k: v for k, v in self.invites.items() if v.org.id != org_id}
@@ -115,7 +133,7 @@ class OrgInvitationStore:
             body.only(FIELDS)
             address = body.text("email_address", required=True) or ""
             key = normalize("email_address", address)
-            role = check_role(body.text("role", required=True))
+            role = self.orgs.check_role(org, body.text("role", required=True))
             inviter_id = body.text("inviter_user_id")
             inviter = self.orgs.users.find(inviter_id) if inviter_id else None
             if inviter_id and inviter is None:
@@ -125,21 +143,14 @@ class OrgInvitationStore:
             days = body.integer("expires_in_days", minimum=1, maximum=365) or DEFAULT_DAYS
             if key in seen or self._pending(org, key):
                 raise APIError(
-                    422,
-                    "duplicate_record",
-                    "duplicate invitation",
-                    f"{address} already has a pending invitation to {org.id}.",
-                    {"param_name": "email_address"},
+                    400,
+                    "organization_invitation_not_unique",
+                    "organization invitation not unique",
+                    "Organizations cannot have duplicate pending invitations for an email address.",
                 )
             member = self.orgs.users.identifiers.owner("email_address", key)
             if member is not None and member in org.members:
-                raise APIError(
-                    422,
-                    "already_a_member_in_organization",
-                    "already a member",
-                    f"{address} is already a member of {org.id}.",
-                    {"param_name": "email_address"},
-                )
+                raise already_a_member(address)
             seen.add(key)
             prepared.append(
                 {
@@ -162,7 +173,6 @@ class OrgInvitationStore:
             "id": new_id("orginv_"),
             "email_address": prepared["email_address"],
             "role": prepared["role"],
-            "role_name": role_name(prepared["role"]),
             "organization_id": org.id,
             "inviter_id": prepared["inviter_id"],
             "public_inviter_data": prepared["public_inviter_data"],
@@ -186,13 +196,14 @@ class OrgInvitationStore:
             for i in self.invites.values()
         )
 
-    @staticmethod
-    def _render(invite: Invite, public_org: bool) -> dict[str, Any]:
-        if not public_org:
-            return invite.data
-        org = invite.org.data
-        public = {key: org[key] for key in ("id", "name", "slug", "image_url", "has_image")}
-        return {**invite.data, "public_organization_data": public}
+    def render(self, invite: Invite, public_org: bool = False) -> dict[str, Any]:
+        role = self.orgs.roles.by_key(invite.data["role"])
+        rendered = {**invite.data, "role_name": role.data["name"] if role else invite.data["role"]}
+        if public_org:
+            org = invite.org.data
+            keys = ("id", "name", "slug", "image_url", "has_image")
+            rendered["public_organization_data"] = {key: org[key] for key in keys}
+        return rendered
 
 
 def _inviter(user: dict[str, Any]) -> dict[str, Any]:

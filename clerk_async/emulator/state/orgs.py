@@ -22,24 +22,17 @@ from clerk_async.emulator.errors import (
 from clerk_async.emulator.params import Body, Query
 
 from .common import deep_merge, new_id, now_ms, order, parse_order, parse_timestamp, random_token
+from .org_roles import OrgRoles, RoleRecord, role_not_found
+from .org_settings import OrgSettings
+from .role_sets import RoleSetRecord, RoleSets
 from .users import ORDER_FIELDS as USER_ORDER_FIELDS
 from .users import UserRecord, UserStore
 
-__all__ = ["DEFAULT_ORG_IMAGE_URL", "Membership", "OrgRecord", "OrgStore", "role_name"]
+__all__ = ["DEFAULT_ORG_IMAGE_URL", "Membership", "OrgRecord", "OrgStore", "identifier_of"]
 
 DEFAULT_ORG_IMAGE_URL = "https://img.clerk.com/emulator/default-organization.png"
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_ROLE = re.compile(r"^org:[a-z0-9_:-]+$")
 MAX_NAME_LENGTH = 256
-_ADMIN_PERMISSIONS = [
-    "org:sys_profile:manage",
-    "org:sys_profile:delete",
-    "org:sys_memberships:read",
-    "org:sys_memberships:manage",
-    "org:sys_domains:read",
-    "org:sys_domains:manage",
-]
-_MEMBER_PERMISSIONS = ["org:sys_memberships:read"]
 CREATE_FIELDS = frozenset(
     {"name", "created_by", "private_metadata", "public_metadata", "slug",
      "max_allowed_memberships", "created_at", "role_set_key"}
@@ -48,18 +41,6 @@ UPDATE_FIELDS = frozenset(
     {"name", "slug", "max_allowed_memberships", "admin_delete_enabled", "created_at",
      "role_set_key"}
 )  # fmt: skip
-
-
-def role_name(role: str) -> str:
-    return role.removeprefix("org:").replace("_", " ").title()
-
-
-def check_role(role: str | None) -> str:
-    if not role:
-        raise param_missing("role")
-    if not _ROLE.match(role):
-        raise param_value_invalid("role", "Roles are keys like org:admin or org:member.")
-    return role
 
 
 class OrgRecord:
@@ -86,8 +67,16 @@ class Membership:
 
 
 class OrgStore:
-    def __init__(self, users: UserStore) -> None:
+    def __init__(
+        self, users: UserStore, roles: OrgRoles, role_sets: RoleSets, settings: OrgSettings
+    ) -> None:
         self.users = users
+        self.roles = roles
+        self.role_sets = role_sets
+        self.settings = settings
+        #: An organization's pending invitations (set by the invitation store): they count
+        #: against its membership limit, as in Clerk.
+        self.pending_invitations: Callable[[OrgRecord], int] = lambda record: 0
         self.orgs: dict[str, OrgRecord] = {}
         self._slugs: dict[str, str] = {}
         self._by_user: dict[str, dict[str, Membership]] = {}  # user id -> org id -> membership
@@ -121,19 +110,27 @@ class OrgStore:
         creator_id = body.text("created_by")
         creator = self.users.find(creator_id) if creator_id else None
         if creator_id and creator is None:
-            raise param_value_invalid("created_by", f"No user was found with id {creator_id}.")
+            raise APIError(
+                400,
+                "organization_creator_not_found",
+                "creator not found",
+                f"No users found with id {creator_id}.",
+            )
         public = body.mapping("public_metadata") or {}
         private = body.mapping("private_metadata") or {}
-        limit = body.integer("max_allowed_memberships", minimum=0) or 0
+        limit = body.integer("max_allowed_memberships", minimum=0)
+        if limit is None:
+            limit = self.settings.max_allowed_memberships
+        role_set = self._role_set(body.text("role_set_key"))
         created_at = parse_timestamp("created_at", body.text("created_at"))
         now = now_ms()
         data: dict[str, Any] = {
             "object": "organization", "id": new_id("org_"), "name": name, "slug": slug,
             "image_url": DEFAULT_ORG_IMAGE_URL, "has_image": False,
-            "max_allowed_memberships": limit, "admin_delete_enabled": True,
+            "max_allowed_memberships": limit,
+            "admin_delete_enabled": self.settings.admin_delete_enabled,
             "public_metadata": public, "private_metadata": private,
-            "created_at": created_at or now, "updated_at": now,
-            "role_set_key": body.text("role_set_key"),
+            "created_at": created_at or now, "updated_at": now, "role_set_key": role_set.key,
         }  # fmt: skip
         if creator_id:
             data["created_by"] = creator_id
@@ -141,7 +138,8 @@ class OrgStore:
         self.orgs[record.id] = record
         self._slugs[slug] = record.id
         if creator is not None:
-            self._join(record, creator.id, "org:admin", {}, {})
+            creator_role = self.roles.roles[role_set.creator_role_id].key
+            self._join(record, creator.id, creator_role, {}, {})
         return data
 
     def update(self, id_or_slug: str, body: Body) -> dict[str, Any]:
@@ -161,8 +159,8 @@ class OrgStore:
         created_at = parse_timestamp("created_at", body.text("created_at"))
         if created_at is not None:
             changes["created_at"] = created_at
-        if body.has("role_set_key"):
-            changes["role_set_key"] = body.text("role_set_key")
+        if body.text("role_set_key") is not None:
+            changes["role_set_key"] = self._switch_role_set(record, body.text("role_set_key"))
         if "slug" in changes:
             del self._slugs[data["slug"]]
             self._slugs[changes["slug"]] = record.id
@@ -235,24 +233,11 @@ class OrgStore:
         record = self.get(id_or_slug)
         body.only(("user_id", "role", "public_metadata", "private_metadata"))
         user_id = body.text("user_id", required=True) or ""
-        role = check_role(body.text("role", required=True))
+        role = self.check_role(record, body.text("role", required=True))
         user = self.users.get(user_id)
         if user_id in record.members:
-            raise APIError(
-                422,
-                "already_a_member_in_organization",
-                "already a member",
-                f"User {user_id} is already a member of {record.id}.",
-                {"param_name": "user_id"},
-            )
-        limit = record.data["max_allowed_memberships"]
-        if limit and len(record.members) >= limit:
-            raise APIError(
-                403,
-                "organization_membership_quota_exceeded",
-                "membership quota exceeded",
-                f"{record.id} allows at most {limit} members.",
-            )
+            raise already_a_member(user_id)
+        self.check_quota(record)
         public = body.mapping("public_metadata") or {}
         private = body.mapping("private_metadata") or {}
         return self.render_membership(self._join(record, user.id, role, public, private))
@@ -266,13 +251,8 @@ class OrgStore:
 
     def update_member(self, id_or_slug: str, user_id: str, body: Body) -> dict[str, Any]:
         member = self.membership(id_or_slug, user_id)
-        role = check_role(body.only(("role",)).text("role", required=True))
-        member.data.update(
-            role=role,
-            role_name=role_name(role),
-            permissions=_permissions(role),
-            updated_at=now_ms(),
-        )
+        role = self.check_role(member.org, body.only(("role",)).text("role", required=True))
+        member.data.update(role=role, updated_at=now_ms())
         return self.render_membership(member)
 
     def merge_member_metadata(self, id_or_slug: str, user_id: str, body: Body) -> dict[str, Any]:
@@ -328,8 +308,11 @@ class OrgStore:
 
     def render_membership(self, member: Membership) -> dict[str, Any]:
         user = self.users.find(member.user_id)
+        role = self.roles.by_key(member.data["role"])
         return {
             **member.data,
+            "role_name": role.data["name"] if role else member.data["role"],
+            "permissions": self.roles.permission_keys(role) if role else [],
             "organization": member.org.data,
             "public_user_data": _public_user_data(member.user_id, user),
         }
@@ -349,8 +332,6 @@ class OrgStore:
             "object": "organization_membership",
             "id": new_id("orgmem_"),
             "role": role,
-            "role_name": role_name(role),
-            "permissions": _permissions(role),
             "public_metadata": public,
             "private_metadata": private,
             "created_at": now,
@@ -360,6 +341,67 @@ class OrgStore:
         record.members[user_id] = member
         self._by_user.setdefault(user_id, {})[record.id] = member
         return member
+
+    def check_role(self, record: OrgRecord, role: str | None) -> str:
+        """``role`` must be a role of the organization's role set (404, as Clerk answers)."""
+        if not role:
+            raise param_missing("role")
+        role_set = self.role_set_of(record)
+        if not self.role_sets.has_role(role_set, role):
+            raise role_not_found("role", role)
+        return role
+
+    def check_quota(self, record: OrgRecord, adding: int = 1) -> None:
+        """Members and pending invitations together stay within the limit (0: no limit)."""
+        limit = record.data["max_allowed_memberships"]
+        taken = len(record.members) + self.pending_invitations(record)
+        if limit and taken + adding > limit:
+            raise APIError(
+                403,
+                "organization_membership_quota_exceeded",
+                "organization membership quota exceeded",
+                f"You have reached your limit of {limit} organization memberships, including "
+                "outstanding invitations.",
+            )
+
+    def role_set_of(self, record: OrgRecord) -> RoleSetRecord:
+        found = self.role_sets.find(record.data["role_set_key"] or "")
+        return found if found is not None else self.role_sets.initial()
+
+    def member_role(self, member: Membership) -> RoleRecord | None:
+        return self.roles.by_key(member.data["role"])
+
+    def rename_role(self, old: str, new: str) -> None:
+        for member in self.all_memberships():
+            if member.data["role"] == old:
+                member.data["role"] = new
+
+    def rename_role_set(self, old: str, new: str) -> None:
+        for record in self.orgs.values():
+            if record.data["role_set_key"] == old:
+                record.data["role_set_key"] = new
+
+    def _role_set(self, key: str | None) -> RoleSetRecord:
+        if key is None:
+            return self.role_sets.initial()
+        found = self.role_sets.find(key)
+        if found is None:
+            raise not_found("role set", key)
+        return found
+
+    def _switch_role_set(self, record: OrgRecord, key: str | None) -> str:
+        target = self._role_set(key)
+        stray = sorted(
+            {m.data["role"] for m in record.members.values()}
+            - {self.roles.roles[r].key for r in target.role_ids}
+        )
+        if stray:
+            raise param_value_invalid(
+                "role_set_key",
+                f"{target.key} lacks the members' roles {', '.join(stray)}: replace the role set "
+                "with reassignment mappings instead.",
+            )
+        return target.key
 
     def _orgs_of(self, user_id: str) -> set[str]:
         return set(self._by_user.get(user_id, {}))
@@ -431,10 +473,13 @@ def _check_name(name: str | None) -> str:
     return name
 
 
-def _permissions(role: str) -> list[str]:
-    if role == "org:admin":
-        return list(_ADMIN_PERMISSIONS)
-    return list(_MEMBER_PERMISSIONS)
+def already_a_member(who: str) -> APIError:
+    return APIError(
+        400,
+        "already_a_member_in_organization",
+        "already a member",
+        f"{who} is already a member of the organization.",
+    )
 
 
 def _public_user_data(user_id: str, user: UserRecord | None) -> dict[str, Any]:

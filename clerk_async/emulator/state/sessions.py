@@ -11,9 +11,11 @@ from clerk_async.emulator.errors import APIError, bad_request, not_found, param_
 from clerk_async.emulator.params import Body, Query
 from clerk_async.emulator.tokens import SigningKey, sign_jwt
 
+from .billing import Billing
 from .common import new_id, now_ms, random_token
 from .jwt_templates import JWTTemplateStore, render_claims
 from .orgs import OrgStore
+from .session_claims import MINUTE_MS, factor_ages, state_claims
 from .users import UserStore
 
 __all__ = ["SessionStore"]
@@ -22,7 +24,12 @@ SESSION_TTL_MS = 7 * 86_400_000
 ABANDON_MS = 30 * 86_400_000
 DEFAULT_TOKEN_SECONDS = 60
 TESTING_TOKEN_SECONDS = 3600
+#: What ``GET /sessions?status=`` takes (the spec has no ``pending`` there).
 STATUSES = ("abandoned", "active", "ended", "expired", "removed", "replaced", "revoked")
+#: Sessions that can still mint tokens: ``pending`` ones have tasks left (their tokens say so).
+LIVE = ("active", "pending")
+#: The session tasks Clerk has (a pending session has at least one).
+TASKS = ("choose-organization", "reset-password", "setup-mfa")
 
 
 class SessionStore:
@@ -33,9 +40,11 @@ class SessionStore:
         templates: JWTTemplateStore,
         key: SigningKey,
         issuer: str,
+        billing: Billing,
     ) -> None:
         self.users = users
         self.orgs = orgs
+        self.billing = billing
         self.templates = templates
         self.key = key
         self.issuer = issuer
@@ -43,6 +52,8 @@ class SessionStore:
         self.sign_in_tokens: dict[str, dict[str, Any]] = {}
         self._seq = itertools.count()
         self._order: dict[str, int] = {}
+        #: When each session's first and second factors were last verified (ms; None: never).
+        self._factors: dict[str, tuple[int, int | None]] = {}
 
     # -- sessions ------------------------------------------------------------------------------
 
@@ -66,6 +77,7 @@ class SessionStore:
             "client_id": new_id("client_"),
             "actor": None,
             "status": "active",
+            "tasks": None,
             "last_active_organization_id": org_id,
             "last_active_at": now,
             "expire_at": now + SESSION_TTL_MS,
@@ -75,6 +87,7 @@ class SessionStore:
         }
         self.sessions[session_id] = session
         self._order[session_id] = next(self._seq)
+        self._factors[session_id] = (now, now if user.data["two_factor_enabled"] else None)
         self.users.touch(user.id, now, signed_in=True)
         return session
 
@@ -86,13 +99,13 @@ class SessionStore:
 
     def revoke(self, session_id: str) -> dict[str, Any]:
         session = self.get(session_id)
-        if session["status"] != "active":
+        if session["status"] not in LIVE:
             raise bad_request(
                 "session_not_active",
                 "session is not active",
                 f"Session {session_id} is {session['status']}.",
             )
-        session.update(status="revoked", updated_at=now_ms())
+        session.update(status="revoked", tasks=None, updated_at=now_ms())
         return session
 
     def listing(self, query: Query) -> list[dict[str, Any]]:
@@ -113,8 +126,47 @@ class SessionStore:
 
     def remove_user(self, user_id: str) -> None:
         for session in self.sessions.values():
-            if session["user_id"] == user_id and session["status"] == "active":
-                session.update(status="removed", updated_at=now_ms())
+            if session["user_id"] == user_id and session["status"] in LIVE:
+                session.update(status="removed", tasks=None, updated_at=now_ms())
+
+    # -- what tests set (the emulator's controls) ----------------------------------------------
+
+    def verify_factors(
+        self, session_id: str, first_factor_age: int, second_factor_age: int | None
+    ) -> None:
+        """As if the first factor was verified ``first_factor_age`` minutes ago, and the second
+        ``second_factor_age`` minutes ago (``None``: the user has no second factor)."""
+        self._live(session_id)
+        _check_minutes("first_factor_age", first_factor_age)
+        if second_factor_age is not None:
+            _check_minutes("second_factor_age", second_factor_age)
+        now = now_ms()
+        second = None if second_factor_age is None else now - second_factor_age * MINUTE_MS
+        self._factors[session_id] = (now - first_factor_age * MINUTE_MS, second)
+
+    def set_tasks(self, session_id: str, tasks: list[str]) -> dict[str, Any]:
+        """Tasks make the session ``pending`` (as Clerk's session tasks do); none, ``active``."""
+        session = self._live(session_id)
+        if isinstance(tasks, str):
+            raise ValueError("tasks is a list of task keys, not one string")
+        for task in tasks:
+            if task not in TASKS:
+                raise ValueError(f"a session task is one of {', '.join(TASKS)}, not {task!r}")
+        keys = list(dict.fromkeys(tasks))
+        session.update(
+            status="pending" if keys else "active",
+            tasks=[{"key": key} for key in keys] or None,
+            updated_at=now_ms(),
+        )
+        return session
+
+    def _live(self, session_id: str) -> dict[str, Any]:
+        session = self.sessions.get(session_id)
+        if session is None:
+            raise LookupError(f"no session has the id {session_id!r}")
+        if session["status"] not in LIVE:
+            raise ValueError(f"the session {session_id} is {session['status']}")
+        return session
 
     # -- tokens --------------------------------------------------------------------------------
 
@@ -145,32 +197,25 @@ class SessionStore:
 
     def _active(self, session_id: str) -> dict[str, Any]:
         session = self.get(session_id)
-        if session["status"] != "active":
+        if session["status"] not in LIVE:
             raise not_found("active session", session_id)
         return session
 
     def _session_claims(self, session: dict[str, Any], now: int, lifetime: int) -> dict[str, Any]:
+        first, second = self._factors.get(session["id"], (session["created_at"], None))
         claims: dict[str, Any] = {
             "exp": now + lifetime,
-            "fva": [0, -1],
+            "fva": factor_ages(now_ms(), first, second),
             "iat": now,
             "iss": self.issuer,
             "jti": random_token(20),
             "nbf": now - 10,
             "sid": session["id"],
-            "sts": "active",
             "sub": session["user_id"],
             "v": 2,
         }
-        org_id = session["last_active_organization_id"]
-        member = self.orgs.orgs[org_id].members.get(session["user_id"]) if org_id else None
-        if member is not None:
-            claims["o"] = {
-                "id": org_id,
-                "rol": member.data["role"].removeprefix("org:"),
-                "slg": member.org.data["slug"],
-            }
-        return claims
+        claims.update(state_claims(session, self.orgs, self.billing))
+        return dict(sorted(claims.items()))
 
     def _context(self, session: dict[str, Any]) -> dict[str, Any]:
         user = self.users.find(session["user_id"])
@@ -239,3 +284,8 @@ class SessionStore:
             "token": f"{now}-{random_token(40)}",
             "expires_at": now + TESTING_TOKEN_SECONDS,
         }
+
+
+def _check_minutes(name: str, age: object) -> None:
+    if isinstance(age, bool) or not isinstance(age, int) or age < 0:
+        raise ValueError(f"{name} is a number of minutes (an int >= 0), not {age!r}")

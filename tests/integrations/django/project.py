@@ -20,7 +20,7 @@ from rest_framework.views import APIView  # type: ignore[import-untyped]
 
 from clerk_async.integrations.django import acurrent_user, clerk_required, current_user
 from clerk_async.integrations.drf import ClerkAuthentication, ClerkPermission
-from tests.integrations.sync_cases import GUARDS, describe
+from tests.integrations.sync_cases import GUARDS, describe, who
 
 __all__ = ["urlpatterns"]
 
@@ -36,15 +36,15 @@ async def ashown(request: HttpRequest) -> JsonResponse:
 @clerk_required
 def profile(request: HttpRequest) -> JsonResponse:
     user = current_user(request)
-    assert user is not None and user is current_user(request)  # fetched once per request
-    return JsonResponse({"id": user.id, "email": user.email_addresses[0].email_address})
+    assert user is current_user(request)  # fetched once per request
+    return JsonResponse(who(user))
 
 
 @clerk_required
 async def aprofile(request: HttpRequest) -> JsonResponse:
     user = await acurrent_user(request)
-    assert user is not None and user is await acurrent_user(request)
-    return JsonResponse({"id": user.id, "email": user.email_addresses[0].email_address})
+    assert user is await acurrent_user(request)
+    return JsonResponse(who(user))
 
 
 # -- Django REST framework -----------------------------------------------------------------------
@@ -79,9 +79,7 @@ def _drf_view(name: str, guard: dict[str, Any]) -> Callable[..., Any]:
 
 class DrfProfile(APIView):  # type: ignore[misc]
     def get(self, request: Request) -> Response:
-        user = current_user(request)
-        assert user is not None
-        return Response({"id": user.id, "email": user.email_addresses[0].email_address})
+        return Response(who(current_user(request)))
 
 
 urlpatterns = [

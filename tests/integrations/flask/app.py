@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask, g
 
 from clerk_async.integrations.flask import ClerkAuth, clerk_required, current_user
-from tests.integrations.sync_cases import GUARDS, describe
+from tests.integrations.sync_cases import GUARDS, describe, who
 
 __all__ = ["create_app"]
 
@@ -28,8 +28,8 @@ def create_app(config: dict[str, Any]) -> Flask:
     @clerk_required
     def profile() -> dict[str, Any]:
         user = current_user()
-        assert user is not None and user is current_user()  # fetched once per request
-        return {"id": user.id, "email": user.email_addresses[0].email_address}
+        assert user is current_user()  # fetched once per request
+        return who(user)
 
     app.add_url_rule("/sync/open", "open", shown)
     app.add_url_rule("/sync/profile", "profile", profile)

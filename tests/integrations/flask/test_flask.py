@@ -94,13 +94,19 @@ def test_machine_tokens_pass_where_the_view_accepts_them(
     assert key_on_a_session_route.status == 401
 
 
-def test_the_current_user_is_fetched_through_the_client(origin: str, tokens: SyncTokens) -> None:
+def test_the_current_user_is_fetched_through_the_client_while_it_exists(
+    origin: str, tokens: SyncTokens
+) -> None:
     user_id, token = tokens.user_and_session("grace@example.com")
 
     answer = get(f"{origin}/sync/profile", bearer(token))
+    tokens.admin.users.delete(user_id)
+    deleted = get(f"{origin}/sync/profile", bearer(token))  # the token still verifies
 
     assert answer.status == 200, answer.body
     assert answer.json() == {"id": user_id, "email": "grace@example.com"}
+    assert deleted.status == 200, deleted.body
+    assert deleted.json() == {"id": None, "email": None}
 
 
 def test_the_config_wins_over_the_environment_which_fills_the_rest(

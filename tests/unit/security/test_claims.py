@@ -8,10 +8,15 @@ from typing import Any
 
 import pytest
 
+from clerk_async.security import (
+    AuthenticateRequestOptions,
+    TokenVerificationError,
+    VerifyTokenOptions,
+)
 from clerk_async.security import TokenVerificationErrorReason as Reason
 from tests.support.tokens import AZP, session_claims, sign
 
-from .conftest import Verify
+from .conftest import Authenticate, Verify
 
 ReasonOf = Callable[..., Reason]
 
@@ -140,3 +145,57 @@ def test_wrong_options_are_reported_where_they_are_written(
         VerifyTokenOptions(**options)
     with pytest.raises(error):
         AuthenticateRequestOptions(**options)
+
+
+#: Clerk JS's fixtures are issued at a fixed instant; they are replayed at it with a clock.
+ISSUED = 1_666_648_250
+
+
+@pytest.mark.parametrize(
+    ("seconds_after_issue", "reason"),
+    [
+        (-30, Reason.TOKEN_IAT_IN_THE_FUTURE),
+        (30, None),
+        (59, None),
+        (66, Reason.TOKEN_EXPIRED),
+    ],
+)
+def test_the_clock_option_decides_exp_nbf_and_iat(
+    seconds_after_issue: int,
+    reason: Reason | None,
+    verify: Verify,
+    authenticate: Authenticate,
+) -> None:
+    token = sign(session_claims(ISSUED, nbf=None))  # exp is 60 s after issue
+
+    def clock() -> float:
+        return ISSUED + seconds_after_issue
+
+    state = authenticate({"Authorization": f"Bearer {token}"}, clock=clock)
+    assert state.reason is reason
+    if reason is None:
+        assert verify(token, clock=clock)["iat"] == ISSUED
+    else:
+        with pytest.raises(TokenVerificationError) as caught:
+            verify(token, clock=clock)
+        assert caught.value.reason is reason
+
+
+def test_nbf_reads_the_clock_too(reason_of: ReasonOf) -> None:
+    token = sign(session_claims(ISSUED, nbf=ISSUED + 20, iat=None))
+    assert reason_of(token, clock=lambda: ISSUED) is Reason.TOKEN_NOT_ACTIVE_YET
+    assert reason_of(token, clock=lambda: ISSUED + 100) is Reason.TOKEN_EXPIRED
+
+
+@pytest.mark.parametrize("clock", [1_666_648_250, "now"])
+def test_a_clock_is_a_callable(clock: Any) -> None:
+    with pytest.raises(TypeError, match="clock"):
+        VerifyTokenOptions(clock=clock)
+    with pytest.raises(TypeError, match="clock"):
+        AuthenticateRequestOptions(clock=clock)
+
+
+@pytest.mark.parametrize("reading", ["1666648250", None, float("nan"), True])
+def test_a_clock_that_does_not_return_seconds_is_a_type_error(reading: Any, verify: Verify) -> None:
+    with pytest.raises((TypeError, ValueError), match="clock"):
+        verify(sign(), clock=lambda: reading)

@@ -13,6 +13,7 @@ from clerk_async._security.jwks_cache import (
     JWKS_ATTEMPT_TIMEOUT_MS,
     JWKS_RETRY_BUDGET_MS,
     REFETCH_COOLDOWN_S,
+    STALE_RETRY_S,
     TTL_S,
     JwksCache,
     jwks_fetch_limits,
@@ -83,6 +84,59 @@ def test_an_unusable_entry_keeps_its_reason() -> None:
     ec = SimpleNamespace(kid="ec", kty="EC", alg="ES256", use="sig", crv="P-256", x="AA", y="AA")
     cache.store([*_keys("k1"), ec], refetch=False, now=clock())
     assert cache.lookup("ec", clock()) is Reason.JWK_FAILED_TO_RESOLVE
+
+
+HOUR_S = 3600.0
+
+
+def test_an_expired_set_stands_in_after_a_failed_load_for_the_kids_it_has() -> None:
+    clock = FakeClock()
+    cache = JwksCache(clock)
+    cache.store(_keys("k1"), refetch=False, now=clock())
+    clock.advance(TTL_S)
+    assert cache.lookup("k1", clock(), stale_s=HOUR_S) is None  # expired: try a load first
+    assert cache.next_load(clock(), stale_s=HOUR_S) is False
+
+    event = cache.fail(Reason.JWK_FAILED_TO_LOAD, refetch=False, now=clock(), stale_s=HOUR_S)
+
+    assert event == "serving-stale"
+    assert cache.key_or_raise("k1", clock(), stale_s=HOUR_S).key_size == 2048
+    assert cache.lookup("k2", clock(), stale_s=HOUR_S) is Reason.JWK_FAILED_TO_LOAD
+    assert cache.next_load(clock(), stale_s=HOUR_S) is None  # no new attempt for a while
+    clock.advance(STALE_RETRY_S)
+    assert cache.lookup("k1", clock(), stale_s=HOUR_S) is None  # time for another attempt
+    assert cache.next_load(clock(), stale_s=HOUR_S) is False
+    assert cache.fail(Reason.JWK_FAILED_TO_LOAD, refetch=False, now=clock(), stale_s=HOUR_S) is None
+
+
+def test_the_stale_window_ends_and_a_good_load_ends_the_episode() -> None:
+    clock = FakeClock()
+    cache = JwksCache(clock)
+    cache.store(_keys("k1"), refetch=False, now=clock())
+    clock.advance(TTL_S + HOUR_S - 1)
+    assert cache.fail(Reason.SERVER_ERROR, refetch=False, now=clock(), stale_s=HOUR_S)
+    assert cache.lookup("k1", clock(), stale_s=HOUR_S) is not None
+    clock.advance(1)
+    assert cache.lookup("k1", clock(), stale_s=HOUR_S) is None
+    event = cache.fail(Reason.SERVER_ERROR, refetch=False, now=clock(), stale_s=HOUR_S)
+    assert event == "stale-exhausted"
+    with pytest.raises(TokenVerificationError) as caught:
+        cache.key_or_raise("k1", clock(), stale_s=HOUR_S)
+    assert caught.value.reason is Reason.SERVER_ERROR
+    cache.store(_keys("k1"), refetch=False, now=clock())
+    clock.advance(TTL_S)
+    event = cache.fail(Reason.SERVER_ERROR, refetch=False, now=clock(), stale_s=HOUR_S)
+    assert event == "serving-stale"  # a new outage, a new warning
+
+
+def test_a_set_that_failed_while_fresh_is_not_stale_served_before_a_new_attempt() -> None:
+    clock = FakeClock()
+    cache = JwksCache(clock)
+    cache.store(_keys("k1"), refetch=False, now=clock())
+    cache.fail(Reason.JWK_FAILED_TO_LOAD, refetch=True, now=clock())  # a refetch for a new kid
+    clock.advance(TTL_S)
+    assert cache.lookup("k1", clock(), stale_s=HOUR_S) is None
+    assert cache.next_load(clock(), stale_s=HOUR_S) is False
 
 
 def _config(**changes: object) -> ClientConfig:

@@ -18,7 +18,7 @@ from clerk_async._security import jws
 from clerk_async.security import TokenVerificationErrorReason as Reason
 from tests.support.tokens import b64url, ec_key, pem_of, rsa_key, session_claims, sign, unsigned
 
-from .conftest import Verify
+from .conftest import Authenticate, Verify
 
 ReasonOf = Callable[..., Reason]
 
@@ -132,6 +132,26 @@ def test_tokens_above_the_size_cap_are_rejected_before_any_work(
     monkeypatch.setattr(jws, "_decode_json", no_decoding)
     assert reason_of(big) is Reason.TOKEN_INVALID
     assert reason_of(just_over) is Reason.TOKEN_INVALID
+
+
+def _deeply_nested(depth: int) -> bytes:
+    """A JSON object holding an array nested ``depth`` levels deep."""
+    return b'{"alg":"RS256","kid":"k","x":' + b"[" * depth + b"]" * depth + b"}"
+
+
+@pytest.mark.parametrize("part", ["header", "payload"])
+def test_json_nested_thousands_of_levels_deep_is_token_invalid(
+    part: str, reason_of: ReasonOf, authenticate: Authenticate
+) -> None:
+    """Under the size cap, yet deep enough to exhaust any recursive decoder's stack."""
+    nested, plain = b64url(_deeply_nested(5000)), _json_part({"alg": "RS256", "kid": "k"})
+    head, body = (nested, _json_part(session_claims())) if part == "header" else (plain, nested)
+    token = unsigned(head, body, rsa_key())
+    assert len(token) <= jws.MAX_TOKEN_LENGTH
+
+    assert reason_of(token) is Reason.TOKEN_INVALID
+    state = authenticate({"Authorization": f"Bearer {token}"})
+    assert state.reason is Reason.TOKEN_INVALID
 
 
 @pytest.mark.parametrize("token", [None, b"a.b.c", 42, "", "not a token", "a.b.c"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import pickle
 from typing import Any
 
@@ -17,6 +18,7 @@ from clerk_async.security import (
     TokenVerificationErrorReason,
     VerifyTokenOptions,
 )
+from clerk_async.webhooks import WebhookVerificationErrorReason
 
 official = pytest.importorskip("clerk_backend_api.security")
 official_types = pytest.importorskip("clerk_backend_api.security.types")
@@ -128,3 +130,34 @@ def test_no_option_repr_shows_a_key() -> None:
     ):
         text = repr(options)
         assert "secret123" not in text and "machine456" not in text
+
+
+ALL_REASONS = [
+    *TokenVerificationErrorReason,
+    *ours_async.AuthErrorReason,
+    *WebhookVerificationErrorReason,
+]
+
+
+@pytest.mark.parametrize(
+    "reason", ALL_REASONS, ids=lambda reason: f"{type(reason).__name__}.{reason.name}"
+)
+def test_every_reason_has_the_same_shape_its_value_the_code_string(reason: Any) -> None:
+    assert type(reason.value) is not tuple
+    assert reason.value == reason.code == reason  # a str enum: the code compares equal
+    assert isinstance(reason.code, str) and reason.code.islower() and " " not in reason.code
+    assert isinstance(reason.message, str) and reason.message.endswith(".")
+    assert type(reason)(reason.code) is reason
+    assert json.loads(json.dumps({"reason": reason})) == {"reason": reason.code}
+    assert pickle.loads(pickle.dumps(reason)) is reason
+    assert str(reason) == f"{type(reason).__name__}.{reason.name}"
+
+
+@pytest.mark.parametrize("enum", ["TokenVerificationErrorReason", "AuthErrorReason"])
+def test_code_written_for_the_official_tuple_still_reads_code_and_message(enum: str) -> None:
+    theirs = getattr(official_types, enum)
+    for member in theirs:
+        ours = getattr(ours_async, enum)[member.name]
+        assert ours.value[0] == member.value[0] == ours.code  # what that code reads as the code
+        assert ours.value[1] == ours.message  # and as the message (ours, in our words)
+        assert ours.value[:5] == ours.code[:5]  # any other index is the code string's

@@ -85,7 +85,7 @@ def test_the_header_is_read_from_any_framework_request(
     request = FRAMEWORKS[framework]({"Authorization": f"Bearer {sign()}", "Accept": "*/*"})
     state = authenticate(request)
     assert state.is_signed_in, state.reason
-    assert state.to_auth().user_id == "user_2abc"  # type: ignore[attr-defined]
+    assert state.to_auth().user_id == "user_2abc"
 
 
 @pytest.mark.parametrize("framework", sorted(FRAMEWORKS))
@@ -114,6 +114,31 @@ def test_another_scheme_or_an_empty_header_falls_back_to_the_cookie(
     assert authenticate({"Authorization": value, "Cookie": cookie}).is_signed_in
     alone = authenticate({"Authorization": value})
     assert alone.reason is AuthErrorReason.SESSION_TOKEN_MISSING
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        ("Basic dXNlcjpwYXNz", "the Authorization header uses the 'Basic' scheme, not Bearer"),
+        ("Digest x=1", "the Authorization header uses the 'Digest' scheme, not Bearer"),
+        ("Bearer ", "the Authorization header says Bearer but holds no token"),
+        ("   ", "the Authorization header is empty"),
+    ],
+)
+def test_a_header_without_a_token_is_named_in_the_message(
+    value: str, said: str, authenticate: Authenticate
+) -> None:
+    state = authenticate({"Authorization": value, "Cookie": "theme=dark"})
+    assert state.reason is AuthErrorReason.SESSION_TOKEN_MISSING
+    assert (
+        state.message == f"No session token: {said}, and no __session cookie came with the request."
+    )
+    assert "dXNlcjpwYXNz" not in repr(state)  # the credentials themselves are not quoted
+
+
+def test_a_long_scheme_is_quoted_short(authenticate: Authenticate) -> None:
+    state = authenticate({"Authorization": "X" * 10_000 + " token"})
+    assert state.message is not None and len(state.message) < 200
 
 
 def test_the_header_wins_over_the_cookie(authenticate: Authenticate) -> None:
@@ -209,6 +234,6 @@ def test_wrong_options_raise(flavour: str) -> None:
     with pytest.raises(TypeError):
         sync_security.verify_token("x", {"jwt_key": "..."})  # type: ignore[arg-type]
     with pytest.raises(ValueError):
-        async_security.AuthenticateRequestOptions(accepts_token=["session"])
+        async_security.AuthenticateRequestOptions(accepts_token=["session"])  # type: ignore[list-item]
     with pytest.raises(ValueError):
         async_security.AuthenticateRequestOptions(publishable_key="sk_test_x")

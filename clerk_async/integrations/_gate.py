@@ -1,0 +1,145 @@
+"""What the async adapters (FastAPI, Starlette, aiohttp.web) share, framework-free: one client and
+its options, a request authenticated at most once per set of accepted token types (the states
+are kept in a mapping the adapter keeps on the request), and the shared access decision.
+
+No rule lives here: ``authenticate_request`` verifies, ``decide_access`` answers.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Callable, Hashable, MutableMapping
+from typing import TYPE_CHECKING, Any, Literal
+
+from clerk_async._security.access import (
+    AccessDecision,
+    Requirement,
+    _forbidden,
+    _unauthenticated,
+    decide_access,
+)
+from clerk_async._security.auth import AuthObject, RequestState
+from clerk_async._security.authorization import ReverificationConfig
+from clerk_async._security.options import AcceptsToken, AuthenticateRequestOptions, client_options
+from clerk_async._security.token_types import accepted_families
+from clerk_async.errors import NotFoundError
+
+from ._common import options_from_env
+
+if TYPE_CHECKING:
+    from clerk_async import Clerk
+    from clerk_async.models import User
+
+__all__ = ["AsyncGate", "RequestStates"]
+
+#: A request's states, by what they were authenticated with (client, options, token families).
+RequestStates = MutableMapping[Hashable, RequestState]
+_USER_GONE = ("user-not-found", "The token's user no longer exists.")
+
+
+class AsyncGate:
+    """A ``clerk_async.Clerk`` (default: ``Clerk()``, configured from the environment) and the
+    ``AuthenticateRequestOptions`` to verify with (default: from the environment)."""
+
+    __slots__ = ("_by_families", "_verifier", "clerk", "options", "signed_in")
+
+    def __init__(
+        self, clerk: Clerk | None = None, options: AuthenticateRequestOptions | None = None
+    ) -> None:
+        from clerk_async import Clerk
+
+        if clerk is not None and not isinstance(clerk, Clerk):
+            raise TypeError(
+                "clerk must be a clerk_async.Clerk (the async client), not " + type(clerk).__name__
+            )
+        if options is not None and not isinstance(options, AuthenticateRequestOptions):
+            raise TypeError(
+                "options must be AuthenticateRequestOptions, not " + type(options).__name__
+            )
+        self.clerk = clerk if clerk is not None else Clerk()
+        self.options = options if options is not None else options_from_env()
+        client_options(self.options, AuthenticateRequestOptions, self.clerk._config)
+        #: Gates of the same client and options share a request's states (a middleware's and a
+        #: route's, say); gates that verify differently never see each other's.
+        self._verifier = (id(self.clerk), _fingerprint(self.options))
+        self._by_families: dict[frozenset[str], AuthenticateRequestOptions] = {}
+        #: Signed in with a token of the types the options accept (what a middleware attaches).
+        self.signed_in = Requirement(accepts_token=self.options.accepts_token)
+
+    def requirement(
+        self,
+        *,
+        role: str | None = None,
+        permission: str | None = None,
+        feature: str | None = None,
+        plan: str | None = None,
+        reverification: ReverificationConfig | None = None,
+        check: Callable[[AuthObject], bool] | None = None,
+        accepts_token: AcceptsToken = "session_token",
+        forbidden_status: Literal[403, 404] = 403,
+        treat_pending_as_signed_out: bool = True,
+    ) -> Requirement:
+        requirement = Requirement(
+            role=role,
+            permission=permission,
+            feature=feature,
+            plan=plan,
+            reverification=reverification,
+            check=check,
+            accepts_token=accepts_token,
+            forbidden_status=forbidden_status,
+            treat_pending_as_signed_out=treat_pending_as_signed_out,
+        )
+        self._options_for(requirement.accepts_token)  # built now: a route's mistake shows here
+        return requirement
+
+    def _options_for(self, accepts_token: AcceptsToken) -> AuthenticateRequestOptions:
+        families = accepted_families(accepts_token)
+        options = self._by_families.get(families)
+        if options is None:
+            names = [accepts_token] if isinstance(accepts_token, str) else list(accepts_token)
+            options = dataclasses.replace(self.options, accepts_token=names)
+            self._by_families[families] = options
+        return options
+
+    async def state(
+        self, request: object, states: RequestStates, accepts_token: AcceptsToken
+    ) -> RequestState:
+        """The request's state for these token types, authenticated once per request."""
+        key = (self._verifier, accepted_families(accepts_token))
+        state = states.get(key)
+        if state is None:
+            options = self._options_for(accepts_token)
+            state = await self.clerk.authenticate_request(request, options)
+            states[key] = state
+        return state
+
+    async def decide(
+        self, request: object, states: RequestStates, requirement: Requirement
+    ) -> AccessDecision:
+        state = await self.state(request, states, requirement.accepts_token)
+        return decide_access(state, requirement)
+
+    async def user(self, auth: AuthObject) -> User | AccessDecision:
+        """The full ``User`` behind ``auth`` (one ``users.get`` through the client), or the
+        answer to give: 403 for a token that stands for no user (a machine), 401 when the user
+        no longer exists."""
+        user_id = getattr(auth, "user_id", None)
+        if not isinstance(user_id, str) or not user_id:
+            return _forbidden(auth, Requirement())
+        try:
+            return await self.clerk.users.get(user_id)
+        except NotFoundError:
+            return _unauthenticated(*_USER_GONE, token_given=True)
+
+
+def _fingerprint(options: AuthenticateRequestOptions) -> str:
+    """What ``options`` verify with, as a digest (so that no key sits in a request's state);
+    ``accepts_token`` aside: it is keyed apart."""
+    values: list[Any] = []
+    for item in dataclasses.fields(options):
+        if item.name != "accepts_token":
+            value = getattr(options, item.name)
+            values.append(tuple(value) if isinstance(value, list) else value)
+    return hashlib.sha256(repr(values).encode()).hexdigest()

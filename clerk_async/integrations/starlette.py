@@ -1,0 +1,157 @@
+"""Starlette: an authentication backend and an endpoint decorator, over ``clerk_async``.
+
+``ClerkBackend`` follows Starlette's ``AuthenticationMiddleware`` convention: with
+``Middleware(AuthenticationMiddleware, backend=ClerkBackend(clerk))`` a signed-in request has
+``request.user`` (a :class:`ClerkUser`, whose ``auth`` is the auth object),
+``request.auth.scopes == ["authenticated"]`` (so ``@requires("authenticated")`` works) and
+``request.state.clerk_auth``; any other request is anonymous (``request.state.clerk_auth`` is
+``None``). ``@backend.protect(role=..., ...)`` answers 401, 403 (or 404) and Clerk's
+reverification 403 from ``decide_access``, with or without the middleware; the request is
+authenticated once either way.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
+
+from starlette.authentication import AuthCredentials, AuthenticationBackend, BaseUser
+from starlette.requests import HTTPConnection
+from starlette.responses import Response
+
+from clerk_async._security.access import AccessDecision
+from clerk_async._security.auth import AuthObject
+from clerk_async._security.authorization import ReverificationConfig
+from clerk_async._security.options import AcceptsToken, AuthenticateRequestOptions
+
+from ._gate import AsyncGate, RequestStates
+
+if TYPE_CHECKING:
+    from clerk_async import Clerk
+    from clerk_async.models import User
+
+__all__ = ["ClerkBackend", "ClerkUser", "request_states", "response_for"]
+
+#: Where a request's authentication states are kept (one per set of accepted token types).
+_STATES = "clerk_async.request_states"
+EndpointT = TypeVar("EndpointT", bound=Callable[..., Awaitable[Response]])
+
+
+def request_states(conn: HTTPConnection) -> RequestStates:
+    """The states already worked out for this request (kept in its ASGI scope, so the
+    middleware's work is reused by the endpoint's checks)."""
+    states: RequestStates = conn.scope.setdefault(_STATES, {})
+    return states
+
+
+def response_for(decision: AccessDecision) -> Response:
+    """``decide_access``'s answer as a Starlette response."""
+    return Response(decision.body, decision.status, headers=dict(decision.headers))
+
+
+class ClerkUser(BaseUser):
+    """``request.user`` of a signed-in request; ``auth`` is its auth object."""
+
+    def __init__(self, auth: AuthObject) -> None:
+        self.auth = auth
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def display_name(self) -> str:
+        return self.identity
+
+    @property
+    def identity(self) -> str:
+        for name in ("user_id", "machine_id", "id"):
+            value = getattr(self.auth, name, None)
+            if isinstance(value, str):
+                return value
+        return ""
+
+
+class ClerkBackend(AuthenticationBackend):
+    """Authenticates requests with ``clerk`` (default ``Clerk()``, from the environment) and
+    ``options`` (default: ``CLERK_JWT_KEY``, ``CLERK_PUBLISHABLE_KEY`` and
+    ``CLERK_AUTHORIZED_PARTIES``); ``options.accepts_token`` is what the middleware signs in."""
+
+    def __init__(
+        self, clerk: Clerk | None = None, *, options: AuthenticateRequestOptions | None = None
+    ) -> None:
+        self.gate = AsyncGate(clerk, options)
+
+    async def authenticate(self, conn: HTTPConnection) -> tuple[AuthCredentials, BaseUser] | None:
+        gate = self.gate
+        decision = await gate.decide(conn, request_states(conn), gate.signed_in)
+        conn.state.clerk_auth = decision.auth if decision.allowed else None
+        if not decision.allowed or decision.auth is None:
+            return None
+        return AuthCredentials(["authenticated"]), ClerkUser(decision.auth)
+
+    def protect(
+        self,
+        *,
+        role: str | None = None,
+        permission: str | None = None,
+        feature: str | None = None,
+        plan: str | None = None,
+        reverification: ReverificationConfig | None = None,
+        check: Callable[[AuthObject], bool] | None = None,
+        accepts_token: AcceptsToken = "session_token",
+        forbidden_status: Literal[403, 404] = 403,
+        treat_pending_as_signed_out: bool = True,
+    ) -> Callable[[EndpointT], EndpointT]:
+        """An endpoint decorator: the endpoint runs only for a request that meets the
+        requirement (``Requirement``'s arguments), with ``request.state.clerk_auth`` set; any
+        other request gets ``decide_access``'s answer."""
+        requirement = self.gate.requirement(
+            role=role,
+            permission=permission,
+            feature=feature,
+            plan=plan,
+            reverification=reverification,
+            check=check,
+            accepts_token=accepts_token,
+            forbidden_status=forbidden_status,
+            treat_pending_as_signed_out=treat_pending_as_signed_out,
+        )
+        gate = self.gate
+
+        def decorate(endpoint: EndpointT) -> EndpointT:
+            @functools.wraps(endpoint)
+            async def protected(*args: Any, **kwargs: Any) -> Response:
+                request = _connection_in(args, kwargs)
+                decision = await gate.decide(request, request_states(request), requirement)
+                if not decision.allowed:
+                    return response_for(decision)
+                request.state.clerk_auth = decision.auth
+                return await endpoint(*args, **kwargs)
+
+            return protected  # type: ignore[return-value]
+
+        return decorate
+
+    async def current_user(self, request: HTTPConnection) -> User | None:
+        """The full ``User`` of a signed-in request (one ``users.get``, so mind Clerk's rate
+        limits; a client with a cache answers from it); ``None`` when the request has no
+        signed-in user, or the user no longer exists."""
+        auth = getattr(request.state, "clerk_auth", None)
+        if not isinstance(auth, AuthObject):
+            decision = await self.gate.decide(
+                request, request_states(request), self.gate.requirement()
+            )
+            auth = decision.auth if decision.allowed else None
+        if auth is None:
+            return None
+        user = await self.gate.user(auth)
+        return None if isinstance(user, AccessDecision) else user
+
+
+def _connection_in(args: tuple[Any, ...], kwargs: dict[str, Any]) -> HTTPConnection:
+    for value in (*args, *kwargs.values()):  # a function endpoint, or an HTTPEndpoint method
+        if isinstance(value, HTTPConnection):
+            return value
+    raise TypeError("protect() decorates Starlette endpoints, which take the request")

@@ -1,0 +1,175 @@
+"""The Starlette integration under uvicorn, over real HTTP: the backend in Starlette's
+``AuthenticationMiddleware`` (``request.user``, ``request.auth``, ``@requires``,
+``request.state.clerk_auth``) and ``@backend.protect`` on function and class endpoints."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+from starlette.authentication import requires
+from starlette.endpoints import HTTPEndpoint
+from starlette.middleware import Middleware
+from starlette.middleware.authentication import AuthenticationMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Mount, Route
+
+from clerk_async.emulator import ClerkEmulator
+from clerk_async.integrations.starlette import ClerkBackend, ClerkUser
+from clerk_async.security import AuthenticateRequestOptions
+from tests.integrations.servers import uvicorn_served
+from tests.integrations.tokens import ClaimsTokens, EmulatorTokens, bearer
+
+
+def app_of(backend: ClerkBackend, *, middleware: bool = True) -> Starlette:
+    async def whoami(request: Request) -> JSONResponse:
+        user = request.user
+        return JSONResponse(
+            {
+                "authenticated": user.is_authenticated,
+                "identity": user.identity if isinstance(user, ClerkUser) else None,
+                "scopes": request.auth.scopes if middleware else None,
+                "state": _state_of(request),
+            }
+        )
+
+    @requires("authenticated")
+    async def required(request: Request) -> JSONResponse:
+        return JSONResponse({"identity": request.user.identity})
+
+    @backend.protect(role="admin")
+    async def admin(request: Request) -> JSONResponse:
+        return JSONResponse({"org_role": request.state.clerk_auth.org_role})
+
+    @backend.protect(reverification="strict")
+    async def sensitive(request: Request) -> JSONResponse:
+        return JSONResponse({})
+
+    @backend.protect(accepts_token="api_key")
+    async def machines(request: Request) -> JSONResponse:
+        return JSONResponse({"token_type": request.state.clerk_auth.token_type.value})
+
+    async def user(request: Request) -> JSONResponse:
+        found = await backend.current_user(request)
+        return JSONResponse({"id": None if found is None else found.id})
+
+    class Settings(HTTPEndpoint):
+        @backend.protect(permission="org:articles:manage", forbidden_status=404)
+        async def get(self, request: Request) -> Response:
+            return JSONResponse({"org_id": request.state.clerk_auth.org_id})
+
+    routes = [
+        Route("/whoami", whoami) if middleware else Route("/whoami", user),
+        Route("/required", required),
+        Route("/admin", admin),
+        Route("/sensitive", sensitive),
+        Route("/machines", machines),
+        Route("/user", user),
+        Route("/settings", Settings),
+    ]
+    stack = [Middleware(AuthenticationMiddleware, backend=backend)] if middleware else []
+    return Starlette(routes=routes, middleware=stack)
+
+
+def _state_of(request: Request) -> Any:
+    auth = getattr(request.state, "clerk_auth", None)
+    return None if auth is None else auth.token_type.value
+
+
+@pytest.fixture(scope="module")
+def origin(clerk_emulator_server: ClerkEmulator, claims_tokens: ClaimsTokens) -> Iterator[str]:
+    client = clerk_emulator_server.client()
+    signed = ClerkBackend(client, options=claims_tokens.options)
+    app = Starlette(
+        routes=[
+            Mount("/e", app_of(ClerkBackend(client))),
+            Mount("/s", app_of(signed)),
+            Mount("/bare", app_of(signed, middleware=False)),
+            Mount(
+                "/any",
+                app_of(
+                    ClerkBackend(client, options=AuthenticateRequestOptions(accepts_token="any"))
+                ),
+            ),
+        ]
+    )
+    with uvicorn_served(app) as served:
+        yield served
+
+
+@pytest.fixture
+def http(origin: str) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=origin) as client:
+        yield client
+
+
+def test_the_middleware_signs_in_a_session(
+    http: httpx.Client, emulator_tokens: EmulatorTokens
+) -> None:
+    user_id, token = emulator_tokens.user_and_session()
+
+    signed_in = http.get("/e/whoami", headers=bearer(token)).json()
+    anonymous = http.get("/e/whoami", headers=bearer("not.a.token")).json()
+
+    assert signed_in == {
+        "authenticated": True,
+        "identity": user_id,
+        "scopes": ["authenticated"],
+        "state": "session_token",
+    }
+    assert anonymous == {"authenticated": False, "identity": None, "scopes": [], "state": None}
+
+
+def test_requires_works_as_starlette_users_expect(
+    http: httpx.Client, emulator_tokens: EmulatorTokens
+) -> None:
+    user_id, token = emulator_tokens.user_and_session()
+
+    assert http.get("/e/required", headers=bearer(token)).json() == {"identity": user_id}
+    assert http.get("/e/required").status_code == 403  # Starlette's own answer
+
+
+@pytest.mark.parametrize("prefix", ["/s", "/bare"])  # with and without the middleware
+def test_protect_answers_as_decide_access(
+    prefix: str, http: httpx.Client, claims_tokens: ClaimsTokens
+) -> None:
+    member = {"o": {"id": "org_2abc", "rol": "member", "slg": "acme", "per": "read", "fpm": "1"}}
+
+    admin = http.get(f"{prefix}/admin", headers=bearer(claims_tokens.session()))
+    not_admin = http.get(f"{prefix}/admin", headers=bearer(claims_tokens.session(**member)))
+    anonymous = http.get(f"{prefix}/admin")
+    stale = http.get(f"{prefix}/sensitive", headers=bearer(claims_tokens.session(fva=[30, -1])))
+    settings = http.get(f"{prefix}/settings", headers=bearer(claims_tokens.session()))
+    hidden = http.get(f"{prefix}/settings", headers=bearer(claims_tokens.session(**member)))
+
+    assert admin.json() == {"org_role": "org:admin"}
+    assert not_admin.status_code == 403
+    assert anonymous.status_code == 401 and anonymous.headers["WWW-Authenticate"] == "Bearer"
+    assert stale.status_code == 403
+    assert stale.json()["clerk_error"]["reason"] == "reverification-error"
+    assert settings.json() == {"org_id": "org_2abc"}
+    assert hidden.status_code == 404
+
+
+def test_a_route_may_accept_what_the_middleware_does_not(
+    http: httpx.Client, emulator_tokens: EmulatorTokens
+) -> None:
+    user_id, _ = emulator_tokens.user_and_session()
+    api_key = bearer(emulator_tokens.api_key(user_id))
+
+    assert http.get("/e/whoami", headers=api_key).json()["authenticated"] is False
+    assert http.get("/e/machines", headers=api_key).json() == {"token_type": "api_key"}
+    assert http.get("/any/whoami", headers=api_key).json()["identity"] == user_id
+
+
+def test_current_user(http: httpx.Client, emulator_tokens: EmulatorTokens) -> None:
+    user_id, token = emulator_tokens.user_and_session()
+    api_key = bearer(emulator_tokens.api_key(user_id))
+
+    assert http.get("/e/user", headers=bearer(token)).json() == {"id": user_id}
+    assert http.get("/bare/whoami").json() == {"id": None}
+    assert http.get("/any/user", headers=api_key).json() == {"id": user_id}  # the key's owner
