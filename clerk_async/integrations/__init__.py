@@ -5,3 +5,5 @@
 adapters over the shared core (``authenticate_request`` and ``decide_access``): they read the
 request, ask the core, and answer in the framework's own way. This package itself imports nothing.
 """
+
+__all__: list[str] = []

@@ -27,6 +27,7 @@ from clerk_async._security.authorization import (
     ReverificationPreset,
 )
 from clerk_async._security.options import (
+    AcceptsToken,
     AuthenticateRequestOptions,
     TokenTypeName,
     VerifyTokenOptions,

@@ -124,7 +124,9 @@ def test_a_field_of_the_wrong_type_is_still_refused_with_its_path() -> None:
 
 
 def _readme_webhook_recipe(framework: str) -> str:
-    blocks: list[str] = re.findall(r"```python\n(.*?)```", README.read_text(), re.DOTALL)
+    """The block of the README's "Webhooks" section that serves webhooks with ``framework``."""
+    section = README.read_text().split("\n## Webhooks\n", 1)[1].split("\n## ", 1)[0]
+    blocks: list[str] = re.findall(r"```python\n(.*?)```", section, re.DOTALL)
     (block,) = [b for b in blocks if f"from {framework} import" in b and "verify_webhook(" in b]
     return block
 
