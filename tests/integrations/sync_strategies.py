@@ -8,19 +8,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from tests.support.tokens import session_claims
 
-__all__ = ["CI", "HEADER_TEXT", "OPAQUE", "SIGNED_CLAIMS", "allowed_statuses", "header_sets"]
-
-#: The short profile: each example is a handful of real HTTP requests to real servers.
-CI = settings(
-    max_examples=40,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+__all__ = ["HEADER_TEXT", "OPAQUE", "SIGNED_CLAIMS", "allowed_statuses", "header_sets"]
 
 HEADER_TEXT = st.text(st.characters(codec="latin-1", exclude_characters="\r\n"), max_size=60)
 _VALUES = (

@@ -15,7 +15,7 @@ import pytest
 from clerk_async.emulator import ClerkEmulator
 from clerk_sync._request_auth import SyncRequestAuthentication
 from clerk_sync._transport import SyncTransport
-from tests.integrations.sync_servers import asgi_served, wsgi_served
+from tests.integrations.servers import uvicorn_served, wsgi_served
 from tests.integrations.sync_tokens import SyncTokens
 
 
@@ -85,7 +85,7 @@ def wsgi_origin(django_project: None) -> Iterator[str]:
 def asgi_origin(django_project: None) -> Iterator[str]:
     from django.core.asgi import get_asgi_application  # type: ignore[import-untyped]
 
-    with asgi_served(get_asgi_application()) as origin:
+    with uvicorn_served(get_asgi_application()) as origin:
         yield origin
 
 
@@ -99,7 +99,7 @@ def origin(request: pytest.FixtureRequest) -> str:
 @pytest.fixture
 def tokens(clerk_emulator: ClerkEmulator) -> Iterator[SyncTokens]:
     with clerk_emulator.sync_client() as admin:
-        yield SyncTokens(clerk_emulator, admin)
+        yield SyncTokens(admin, clerk_emulator)
 
 
 @pytest.fixture

@@ -7,8 +7,9 @@ from __future__ import annotations
 import pytest
 
 from tests.integrations.django.conftest import ClientLog
+from tests.integrations.raw_http import get
+from tests.integrations.servers import wsgi_served
 from tests.integrations.sync_cases import CASES, MEMBER, REVERIFY_STRICT, Case
-from tests.integrations.sync_servers import get, wsgi_served
 from tests.integrations.sync_tokens import SyncTokens, bearer
 
 VIEWS = ["sync", "async"]

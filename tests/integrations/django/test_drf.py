@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.integrations.raw_http import get
 from tests.integrations.sync_cases import CASES, REVERIFY_STRICT, Case
-from tests.integrations.sync_servers import get
 from tests.integrations.sync_tokens import SyncTokens, bearer
 
 

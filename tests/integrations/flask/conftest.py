@@ -8,7 +8,7 @@ import pytest
 
 from clerk_async.emulator import ClerkEmulator
 from tests.integrations.flask.app import create_app
-from tests.integrations.sync_servers import wsgi_served
+from tests.integrations.servers import wsgi_served
 from tests.integrations.sync_tokens import SyncTokens
 
 
@@ -23,4 +23,4 @@ def origin(clerk_emulator_server: ClerkEmulator) -> Iterator[str]:
 @pytest.fixture
 def tokens(clerk_emulator: ClerkEmulator) -> Iterator[SyncTokens]:
     with clerk_emulator.sync_client() as admin:
-        yield SyncTokens(clerk_emulator, admin)
+        yield SyncTokens(admin, clerk_emulator)

@@ -8,8 +8,9 @@ import pytest
 from clerk_async.emulator import ClerkEmulator
 from clerk_async.integrations.flask import clerk_required
 from tests.integrations.flask.app import create_app
+from tests.integrations.raw_http import get
+from tests.integrations.servers import wsgi_served
 from tests.integrations.sync_cases import CASES, REVERIFY_STRICT, Case
-from tests.integrations.sync_servers import get, wsgi_served
 from tests.integrations.sync_tokens import SyncTokens, bearer
 
 VIEWS = ["sync", "async"]

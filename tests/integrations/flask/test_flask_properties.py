@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from hypothesis import given
+from hypothesis import given, settings
 
 from clerk_async.emulator import ClerkEmulator
-from tests.integrations.sync_servers import get
+from tests.integrations.raw_http import get
 from tests.integrations.sync_strategies import (
-    CI,
     HEADER_TEXT,
     OPAQUE,
     SIGNED_CLAIMS,
@@ -19,7 +18,7 @@ from tests.integrations.sync_strategies import (
 from tests.support.tokens import sign
 
 
-@CI
+@settings(settings.get_profile("ci"))  # tests/integrations/conftest.py
 @given(authorization=HEADER_TEXT, cookie=HEADER_TEXT, claims=SIGNED_CLAIMS, opaque=OPAQUE)
 def test_nothing_a_request_carries_makes_flask_answer_500(
     origin: str,
