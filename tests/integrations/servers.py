@@ -1,5 +1,6 @@
 """The integrations' apps served as users serve them: uvicorn (in a thread, on a free port of
-127.0.0.1) for ASGI apps, aiohttp's own runner for aiohttp.web apps."""
+127.0.0.1) for ASGI apps, aiohttp's own runner for aiohttp.web apps, werkzeug's threaded server
+(as ``flask run`` serves) for WSGI apps."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from typing import Any
 
 import uvicorn
 from aiohttp import web
+from werkzeug.serving import make_server
 
-__all__ = ["aiohttp_served", "aiohttp_served_in_thread", "uvicorn_served"]
+__all__ = ["aiohttp_served", "aiohttp_served_in_thread", "uvicorn_served", "wsgi_served"]
 
 
 @contextmanager
@@ -78,3 +80,17 @@ def aiohttp_served_in_thread(make_app: Callable[[], web.Application]) -> Iterato
         loop.call_soon_threadsafe(loop.stop)
         thread.join(10)
         loop.close()
+
+
+@contextmanager
+def wsgi_served(app: Any) -> Iterator[str]:
+    """``app`` under werkzeug's threaded server until the block ends; yields its origin."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(10)

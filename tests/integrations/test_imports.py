@@ -3,6 +3,7 @@ so installing one framework's extra is all it needs."""
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 
 import pytest
@@ -23,12 +24,18 @@ ALLOWED = {
     "fastapi": {"fastapi", "starlette"},
     "starlette": {"starlette"},
     "aiohttp": {"aiohttp.web"},
+    "django": {"django"},
+    "drf": {"django", "rest_framework"},
+    "flask": {"flask", "werkzeug"},
 }
 #: integration -> the integrations it may import (FastAPI is Starlette underneath)
 INTEGRATIONS = {
     "fastapi": {"fastapi", "starlette"},
     "starlette": {"starlette"},
     "aiohttp": {"aiohttp"},
+    "django": {"django"},
+    "drf": {"drf", "django"},
+    "flask": {"flask"},
 }
 
 
@@ -65,3 +72,19 @@ def test_the_package_imports_nothing() -> None:
     loaded = set(json.loads(result.stdout))
     assert not {name for name in FRAMEWORKS if name in loaded}
     assert "aiohttp" not in loaded and "cryptography" not in loaded
+
+
+def test_each_framework_extra_installs_its_framework_only() -> None:
+    extras: dict[str, set[str]] = {}
+    for requirement in importlib.metadata.requires("clerk-client") or []:
+        name, _, marker = requirement.partition(";")
+        if "extra ==" in marker:
+            extra = marker.split("extra ==")[1].strip().strip("'\"")
+            project = name.split(">")[0].split("=")[0].split("<")[0].strip().lower()
+            extras.setdefault(extra, set()).add(project)
+
+    assert extras["fastapi"] == {"fastapi"}
+    assert extras["starlette"] == {"starlette"}
+    assert extras["django"] == {"django"}
+    assert extras["drf"] == {"django", "djangorestframework"}
+    assert extras["flask"] == {"flask"}

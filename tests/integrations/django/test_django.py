@@ -1,0 +1,217 @@
+"""The Django integration under real servers (werkzeug's WSGI server and uvicorn), over real
+HTTP: the middleware's ``request.auth``, ``clerk_required`` on plain and ``async def`` views,
+the current user, and what each answer looks like."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.integrations.django.conftest import ClientLog
+from tests.integrations.raw_http import get
+from tests.integrations.servers import wsgi_served
+from tests.integrations.sync_cases import CASES, MEMBER, REVERIFY_STRICT, Case
+from tests.integrations.sync_tokens import SyncTokens, bearer
+
+VIEWS = ["sync", "async"]
+
+
+@pytest.mark.parametrize("views", VIEWS)
+def test_the_middleware_sets_request_auth_on_every_request(
+    origin: str, views: str, tokens: SyncTokens
+) -> None:
+    user_id, token = tokens.user_and_session()
+
+    signed_in = get(f"{origin}/{views}/open", bearer(token))
+    from_the_cookie = get(
+        f"{origin}/{views}/open", {"Cookie": f"__session={token}; __client_uat=1"}
+    )
+    anonymous = get(f"{origin}/{views}/open")
+    forged = get(f"{origin}/{views}/open", bearer(token[:-4] + "AAAA"))
+
+    assert signed_in.json() == {
+        "signed_in": True,
+        "token_type": "session_token",
+        "user_id": user_id,
+        "org_role": None,
+    }
+    assert from_the_cookie.json() == signed_in.json()
+    for answer in (anonymous, forged):  # not guarded: the view sees a signed-out auth object
+        assert answer.status == 200
+        assert answer.json() == {
+            "signed_in": False,
+            "token_type": "session_token",
+            "user_id": None,
+            "org_role": None,
+        }
+
+
+@pytest.mark.parametrize("views", VIEWS)
+def test_without_credentials_the_answer_is_401_with_a_bearer_challenge(
+    origin: str, views: str
+) -> None:
+    for headers in ({}, {"Authorization": "Basic dXNlcjpwdw=="}, {"Cookie": "theme=dark"}):
+        answer = get(f"{origin}/{views}/me", headers)
+
+        assert answer.status == 401
+        assert answer.headers["www-authenticate"] == "Bearer"
+        assert answer.headers["content-type"] == "application/json"
+        assert answer.json()["reason"] == "session-token-missing"
+
+
+@pytest.mark.parametrize("views", VIEWS)
+def test_a_bad_token_is_401_with_the_reason(origin: str, views: str, tokens: SyncTokens) -> None:
+    _, token = tokens.user_and_session()
+    expired = tokens.with_claims(exp=1_000_000, iat=999_000, nbf=999_000)
+
+    for bad, reason in (
+        (token[:-4] + "AAAA", "token-invalid-signature"),
+        (expired, "token-expired"),
+    ):
+        answer = get(f"{origin}/{views}/me", bearer(bad))
+
+        assert answer.status == 401
+        challenge = answer.headers["www-authenticate"]
+        assert challenge.startswith('Bearer error="invalid_token", error_description="')
+        assert answer.json()["reason"] == reason
+        assert answer.json()["message"] in challenge
+
+
+@pytest.mark.parametrize("views", VIEWS)
+def test_an_emulator_session_passes_the_signed_in_guard(
+    origin: str, views: str, tokens: SyncTokens
+) -> None:
+    user_id, token = tokens.user_and_session()
+
+    answer = get(f"{origin}/{views}/me", bearer(token))
+
+    assert answer.status == 200, answer.body
+    assert answer.json()["user_id"] == user_id
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+@pytest.mark.parametrize("views", VIEWS)
+def test_each_guard_answers_as_decide_access_decides(
+    origin: str, views: str, case: Case, tokens: SyncTokens
+) -> None:
+    answer = get(f"{origin}/{views}/{case.route}", bearer(tokens.with_claims(**case.claims)))
+
+    assert answer.status == case.status, answer.body
+    if case.status == 200:
+        assert answer.json()["user_id"] == "user_2abc"
+    if case.status == 403 and case.route == "recent":
+        assert answer.json() == REVERIFY_STRICT
+    elif case.status == 403:
+        assert answer.json()["error"] == "forbidden"
+    if case.status == 404:  # the site's own 404: the route looks like any missing one
+        missing = get(f"{origin}/{views}/no-such-route", bearer(tokens.with_claims()))
+        assert (answer.headers["content-type"], answer.body) == (
+            missing.headers["content-type"],
+            missing.body,
+        )
+
+
+@pytest.mark.parametrize("views", VIEWS)
+def test_machine_tokens_pass_where_the_view_accepts_them(
+    origin: str, views: str, tokens: SyncTokens
+) -> None:
+    user_id, _ = tokens.user_and_session()
+    api_key, m2m_token = tokens.api_key(user_id), tokens.m2m_token()
+
+    by_key = get(f"{origin}/{views}/machines", bearer(api_key))
+    by_machine = get(f"{origin}/{views}/machines", bearer(m2m_token))
+    key_on_a_session_route = get(f"{origin}/{views}/me", bearer(api_key))
+    key_where_roles_are_asked = get(f"{origin}/{views}/everything", bearer(api_key))
+
+    assert by_key.status == 200, by_key.body
+    assert (by_key.json()["token_type"], by_key.json()["user_id"]) == ("api_key", user_id)
+    assert by_machine.status == 200, by_machine.body
+    assert by_machine.json()["token_type"] == "m2m_token"
+    assert key_on_a_session_route.status == 401
+    assert key_on_a_session_route.json()["reason"] == "token-type-not-supported"
+    assert key_where_roles_are_asked.status == 403  # machine tokens have no role
+
+
+@pytest.mark.parametrize("views", VIEWS)
+def test_the_current_user_is_fetched_through_the_client_while_it_exists(
+    origin: str, views: str, tokens: SyncTokens
+) -> None:
+    user_id, token = tokens.user_and_session("grace@example.com")
+
+    answer = get(f"{origin}/{views}/profile", bearer(token))
+    tokens.admin.users.delete(user_id)
+    deleted = get(f"{origin}/{views}/profile", bearer(token))  # the token still verifies
+
+    assert answer.status == 200, answer.body
+    assert answer.json() == {"id": user_id, "email": "grace@example.com"}
+    assert deleted.status == 200, deleted.body
+    assert deleted.json() == {"id": None, "email": None}
+
+
+def test_the_jwks_is_fetched_through_the_client_not_per_request(
+    wsgi_origin: str, asgi_origin: str, tokens: SyncTokens, client_log: ClientLog
+) -> None:
+    _, token = tokens.user_and_session()
+    routes = [f"{origin}/{views}/me" for origin in (wsgi_origin, asgi_origin) for views in VIEWS]
+    for route in routes:  # each client has its key set now
+        assert get(route, bearer(token)).status == 200
+    fetched = client_log.count("/jwks")
+
+    for _ in range(5):
+        for route in routes:
+            assert get(route, bearer(tokens.with_claims())).status == 200
+
+    assert fetched >= 1  # by the project's clients, which log their requests
+    assert client_log.count("/jwks") == fetched
+
+
+def test_under_asgi_no_blocking_call_runs_on_the_event_loop(
+    asgi_origin: str, tokens: SyncTokens, blocking_calls_on_a_loop: list[str]
+) -> None:
+    user_id, token = tokens.user_and_session()
+    api_key = tokens.api_key(user_id)
+
+    for views in [*VIEWS, "drf"]:
+        for route, credentials in (("me", token), ("machines", api_key), ("profile", token)):
+            answer = get(f"{asgi_origin}/{views}/{route}", bearer(credentials))
+            assert answer.status == 200, answer.body
+
+    assert blocking_calls_on_a_loop == []
+
+
+@pytest.mark.parametrize("views", VIEWS)
+def test_the_settings_are_read_again_when_a_clerk_setting_changes(
+    origin: str, views: str, tokens: SyncTokens
+) -> None:
+    from django.test.utils import override_settings  # type: ignore[import-untyped]
+
+    token = tokens.with_claims()  # azp: https://app.example.com
+
+    with override_settings(CLERK_AUTHORIZED_PARTIES=["https://other.example.com"]):
+        refused = get(f"{origin}/{views}/me", bearer(token))
+    with override_settings(
+        CLERK_AUTHORIZED_PARTIES="https://other.example.com,https://app.example.com"
+    ):
+        allowed = get(f"{origin}/{views}/me", bearer(token))
+
+    assert refused.status == 401
+    assert refused.json()["reason"] == "token-invalid-authorized-parties"
+    assert allowed.status == 200, allowed.body
+
+
+@pytest.mark.parametrize("views", VIEWS)
+def test_the_guards_work_without_the_middleware(
+    django_project: None, views: str, tokens: SyncTokens
+) -> None:
+    from django.core.handlers.wsgi import WSGIHandler  # type: ignore[import-untyped]
+    from django.test.utils import override_settings
+
+    user_id, token = tokens.user_and_session()
+
+    with override_settings(MIDDLEWARE=[]), wsgi_served(WSGIHandler()) as origin:
+        signed_in = get(f"{origin}/{views}/me", bearer(token))
+        anonymous = get(f"{origin}/{views}/me")
+        member = get(f"{origin}/{views}/admins", bearer(tokens.with_claims(**MEMBER)))
+
+    assert signed_in.status == 200, signed_in.body
+    assert signed_in.json()["user_id"] == user_id
+    assert (anonymous.status, member.status) == (401, 403)

@@ -1,0 +1,42 @@
+"""No header or cookie value makes the Django or DRF integration answer 500, under either server
+and for plain and ``async def`` views alike."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given, settings
+
+from clerk_async.emulator import ClerkEmulator
+from tests.integrations.raw_http import get
+from tests.integrations.sync_strategies import (
+    HEADER_TEXT,
+    OPAQUE,
+    SIGNED_CLAIMS,
+    allowed_statuses,
+    header_sets,
+)
+from tests.support.tokens import sign
+
+
+@settings(settings.get_profile("ci"))  # tests/integrations/conftest.py
+@given(authorization=HEADER_TEXT, cookie=HEADER_TEXT, claims=SIGNED_CLAIMS, opaque=OPAQUE)
+def test_nothing_a_request_carries_makes_django_answer_500(
+    wsgi_origin: str,
+    asgi_origin: str,
+    clerk_emulator_server: ClerkEmulator,
+    authorization: str,
+    cookie: str,
+    claims: dict[str, Any],
+    opaque: str,
+) -> None:
+    key = clerk_emulator_server.emulator.key
+
+    def signed(payload: dict[str, Any]) -> str:
+        return sign(payload, key=key.private_key, kid=key.kid)
+
+    for headers in header_sets(authorization, cookie, claims, opaque, signed):
+        for origin in (wsgi_origin, asgi_origin):
+            for route in ("sync/everything", "async/everything", "drf/everything", "sync/open"):
+                answer = get(f"{origin}/{route}", headers)
+                assert answer.status in allowed_statuses(headers), (route, headers, answer)
