@@ -9,6 +9,7 @@ its dictionary) and every key searched for the secrets, in any nesting.
 from __future__ import annotations
 
 import asyncio
+import functools
 import gc
 import sys
 from collections.abc import Iterator
@@ -46,7 +47,8 @@ def _module_caches() -> Iterator[tuple[str, Any]]:
         if not name.startswith(("clerk_async", "clerk_sync")):
             continue
         for attribute, value in vars(module).items():
-            if hasattr(value, "cache_info") or isinstance(value, (dict, LruCache)):
+            # isinstance only: a framework's proxy (Flask's ``g``) raises on any getattr
+            if isinstance(value, (functools._lru_cache_wrapper, dict, LruCache)):
                 yield f"{name}.{attribute}", value
 
 
