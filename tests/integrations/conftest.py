@@ -19,9 +19,10 @@ settings.register_profile(
 )
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def personas(clerk_emulator_server: ClerkEmulator) -> dict[str, SignedIn]:
-    """The personas (``personas.PERSONAS``) signed in to the session's emulator, once per module.
+    """The personas (``personas.PERSONAS``) signed in to the session's emulator, once for all the
+    integration tests (their tokens live an hour).
 
     Its state is rebuilt here and emptied again before each test that asks for ``clerk_emulator``;
     the tokens stay valid all the same (they are checked against the emulator's key, which stays).

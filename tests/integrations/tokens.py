@@ -1,7 +1,7 @@
 """Where the integration tests get their tokens: from the emulator.
 
 Session tokens with organization claims (roles, permissions, features, plans, reverification ages,
-pending status) are the emulator's, minted once per test module for the personas of
+pending status) are the emulator's, minted once for all these tests, for the personas of
 ``tests.integrations.personas`` (the ``personas`` fixture). Plain sessions, API keys and M2M
 tokens are made per test through the emulator's API (:class:`EmulatorTokens`).
 :func:`hand_signed` signs a token here, with the emulator's key, for the few cases the emulator

@@ -24,8 +24,8 @@ from clerk_sync import UNSET, Clerk
 
 __all__ = ["EmulatorSessions", "Persona", "SignedIn"]
 
-#: How long the tokens live: a test module signs its users in once and sends their tokens for as
-#: long as it runs (Clerk's own default, 60 s, is for browsers that refresh them).
+#: How long the tokens live: tests sign their users in once and send their tokens for as long as
+#: they run (Clerk's own default, 60 s, is for browsers that refresh them).
 TOKEN_SECONDS = 3600
 
 
