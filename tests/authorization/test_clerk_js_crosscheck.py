@@ -18,11 +18,11 @@ from clerk_async.security import (
     RequestState,
     Requirement,
     Reverification,
-    SignedOutAuthObject,
     TokenType,
     decide_access,
 )
 
+from .agreement import disagreements
 from .claim_sets import Case, for_clerk_js, generate
 from .clerk_js_node import node_or_skip, run_clerk_js
 
@@ -36,52 +36,11 @@ def _state(claims: dict[str, Any]) -> RequestState:
     return RequestState(AuthStatus.SIGNED_IN, None, "token", payload, TokenType.SESSION_TOKEN)
 
 
-def _text(value: object) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-def _expected_fields(js: dict[str, Any], coerced: bool) -> dict[str, Any]:
-    """Clerk JS's fields as ours hold them: a value of a type Clerk never issues is ``None``."""
-    permissions = js.get("orgPermissions")
-    fields = {
-        "user_id": _text(js.get("userId")),
-        "session_id": _text(js.get("sessionId")),
-        "session_status": _text(js.get("sessionStatus")),
-        "org_slug": _text(js.get("orgSlug")),
-        "org_permissions": (
-            [item for item in permissions if isinstance(item, str)]
-            if isinstance(permissions, list)
-            else None
-        ),
-    }
-    if not coerced:
-        fields.update(org_id=_text(js.get("orgId")), org_role=_text(js.get("orgRole")))
-    return fields
-
-
 def _compare(case: Case, js: dict[str, Any]) -> tuple[int, list[str]]:
     """How many decisions were compared, and what disagreed."""
     auth = _state(case.claims).to_auth(treat_pending_as_signed_out=case.pending)
-    refused = isinstance(auth, SignedOutAuthObject) and auth.session_status is None
     where = f"claims={case.claims!r} pending={case.pending}"
-    if refused != js["refused"]:
-        return 1, [f"refused: ours {refused}, Clerk JS {js['refused']}; {where}"]
-    if refused:
-        return 1, []
-    problems = []
-    if auth.is_authenticated != js["auth"]["isAuthenticated"]:
-        problems.append(f"is_authenticated: ours {auth.is_authenticated}; {where}")
-    if auth.is_authenticated:
-        for name, expected in _expected_fields(js["auth"], case.coerced).items():
-            if getattr(auth, name) != expected:
-                ours = getattr(auth, name)
-                problems.append(f"{name}: ours {ours!r}, Clerk JS {expected!r}; {where}")
-    for check, theirs in zip(case.checks, js["results"], strict=True):
-        ours = auth.has(**check)
-        agrees = (not ours or theirs is True) if case.coerced else ours is theirs
-        if not agrees:
-            problems.append(f"has({check!r}): ours {ours}, Clerk JS {theirs}; {where}")
-    return 1 + len(case.checks), problems
+    return disagreements(auth, case.checks, js, where=where, coerced=case.coerced)
 
 
 def test_has_agrees_with_clerk_js_on_generated_claims() -> None:

@@ -10,8 +10,6 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from tests.support.tokens import session_claims
-
 __all__ = ["HEADER_TEXT", "OPAQUE", "SIGNED_CLAIMS", "allowed_statuses", "header_sets"]
 
 HEADER_TEXT = st.text(st.characters(codec="latin-1", exclude_characters="\r\n"), max_size=60)
@@ -41,7 +39,9 @@ OPAQUE = st.tuples(
 def header_sets(
     authorization: str, cookie: str, claims: dict[str, Any], opaque: str, sign: Callable[..., str]
 ) -> list[dict[str, str]]:
-    token = sign(session_claims(**claims))
+    """The headers to send, with a token ``sign`` makes of the ``SIGNED_CLAIMS`` changes
+    (``tokens.hand_signed``: hostile values, which no Clerk issues)."""
+    token = sign(**claims)
     return [
         {"Authorization": authorization, "Cookie": cookie},
         {"Authorization": f"Bearer {token}"},

@@ -1,5 +1,6 @@
 """The aiohttp.web integration under aiohttp's own runner, over real HTTP: the middleware
-(``request[AUTH]``) and ``@clerk_auth.protect`` on handlers and ``web.View`` methods."""
+(``request[AUTH]``) and ``@clerk_auth.protect`` on handlers and ``web.View`` methods, with the
+emulator's tokens (verified through its JWKS under ``/e``, with its PEM key under ``/s``)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ from aiohttp import web
 
 from clerk_async.emulator import ClerkEmulator
 from clerk_async.integrations.aiohttp import AUTH, ClerkAuth
+from clerk_async.security import AuthenticateRequestOptions
 from tests.integrations.servers import aiohttp_served
-from tests.integrations.tokens import ClaimsTokens, EmulatorTokens, bearer
+from tests.integrations.tokens import EXPIRED, EmulatorTokens, bearer, hand_signed
+from tests.support.emulator_sessions import SignedIn
 
 
 def app_of(clerk_auth: ClerkAuth) -> web.Application:
@@ -54,13 +57,12 @@ def app_of(clerk_auth: ClerkAuth) -> web.Application:
 
 
 @pytest.fixture
-async def http(
-    clerk_emulator: ClerkEmulator, claims_tokens: ClaimsTokens
-) -> AsyncIterator[aiohttp.ClientSession]:
+async def http(clerk_emulator: ClerkEmulator) -> AsyncIterator[aiohttp.ClientSession]:
     root = web.Application()
+    by_key = AuthenticateRequestOptions(jwt_key=clerk_emulator.jwt_key)
     async with clerk_emulator.client() as client:
         root.add_subapp("/e", app_of(ClerkAuth(client)))
-        root.add_subapp("/s", app_of(ClerkAuth(client, options=claims_tokens.options)))
+        root.add_subapp("/s", app_of(ClerkAuth(client, options=by_key)))
         async with aiohttp_served(root) as origin, aiohttp.ClientSession(origin) as session:
             yield session
 
@@ -80,23 +82,23 @@ async def test_the_middleware_sets_the_auth_object(
 
 
 async def test_protect_answers_with_aiohttps_exceptions(
-    http: aiohttp.ClientSession, claims_tokens: ClaimsTokens
+    http: aiohttp.ClientSession, personas: dict[str, SignedIn], clerk_emulator: ClerkEmulator
 ) -> None:
-    member = {"o": {"id": "org_2abc", "rol": "member", "slg": "acme"}, "fea": "o:teams"}
+    admin_token = bearer(personas["admin"].token)
 
-    async with http.get("/s/admin", headers=bearer(claims_tokens.session())) as admin:
+    async with http.get("/s/admin", headers=admin_token) as admin:
         assert await admin.json() == {"org_role": "org:admin"}
-    async with http.get("/s/admin", headers=bearer(claims_tokens.session(**member))) as denied:
+    async with http.get("/s/admin", headers=bearer(personas["member"].token)) as denied:
         assert denied.status == 403 and denied.content_type == "application/json"
     async with http.get("/s/admin") as anonymous:
         assert anonymous.status == 401
         assert anonymous.headers["WWW-Authenticate"] == "Bearer"
         assert (await anonymous.json())["reason"] == "session-token-missing"
-    expired = claims_tokens.session(exp=1_000_000, iat=999_000, nbf=999_000)
+    expired = hand_signed(clerk_emulator, **EXPIRED)  # none of the emulator's
     async with http.get("/s/admin", headers=bearer(expired)) as late:
         assert late.status == 401
         assert late.headers["WWW-Authenticate"].startswith('Bearer error="invalid_token"')
-    stale = bearer(claims_tokens.session(fva=[90, 90]))
+    stale = bearer(personas["stale_2fa"].token)  # fva [90, 90]
     async with http.get("/s/sensitive", headers=stale) as reverify:
         assert reverify.status == 403
         body = await reverify.json()
@@ -104,9 +106,10 @@ async def test_protect_answers_with_aiohttps_exceptions(
             "level": "second_factor",
             "afterMinutes": 60,
         }
-    async with http.get("/s/settings", headers=bearer(claims_tokens.session())) as settings:
-        assert await settings.json() == {"org_id": "org_2abc"}
-    async with http.get("/s/settings", headers=bearer(claims_tokens.session(**member))) as hidden:
+    async with http.get("/s/settings", headers=admin_token) as settings:
+        assert await settings.json() == {"org_id": personas["admin"].org_id}
+    no_articles = bearer(personas["teams_admin"].token)  # fea o:teams
+    async with http.get("/s/settings", headers=no_articles) as hidden:
         assert hidden.status == 404
 
 

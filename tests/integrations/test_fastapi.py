@@ -1,5 +1,6 @@
-"""The FastAPI integration under uvicorn, over real HTTP, with tokens of the emulator (``/e``
-routes) and session tokens carrying organization claims (``/s`` routes, see ``tokens.py``).
+"""The FastAPI integration under uvicorn, over real HTTP, with the emulator's tokens: the ``/e``
+routes verify them through its JWKS, the ``/s`` routes without a call, with its PEM key (as
+``CLERK_JWT_KEY`` does). Organization claims come from the personas (``personas.py``).
 
 No ``from __future__ import annotations`` here: FastAPI reads the endpoints' annotations at run
 time, and they name dependencies local to the functions that declare the routes.
@@ -22,9 +23,10 @@ from clerk_async.integrations.fastapi import (
     clerk_exception_handler,
 )
 from clerk_async.models import User
-from clerk_async.security import AuthObject
+from clerk_async.security import AuthenticateRequestOptions, AuthObject
 from tests.integrations.servers import uvicorn_served
-from tests.integrations.tokens import ClaimsTokens, EmulatorTokens, bearer
+from tests.integrations.tokens import EXPIRED, EmulatorTokens, bearer, hand_signed
+from tests.support.emulator_sessions import SignedIn
 
 MACHINES = ["api_key", "m2m_token", "oauth_token"]
 
@@ -78,14 +80,15 @@ def _identity(auth: AuthObject) -> str | None:
 
 
 @pytest.fixture(scope="module")
-def origin(clerk_emulator_server: ClerkEmulator, claims_tokens: ClaimsTokens) -> Iterator[str]:
+def origin(clerk_emulator_server: ClerkEmulator) -> Iterator[str]:
     client = clerk_emulator_server.client()
+    by_key = AuthenticateRequestOptions(jwt_key=clerk_emulator_server.jwt_key)
     app = FastAPI()
     app.add_exception_handler(ClerkHTTPException, clerk_exception_handler)
     app.include_router(routes(ClerkAuth(client)), prefix="/e")
-    app.include_router(routes(ClerkAuth(client, options=claims_tokens.options)), prefix="/s")
+    app.include_router(routes(ClerkAuth(client, options=by_key)), prefix="/s")
     plain = FastAPI()  # FastAPI's own answer, without the handler
-    plain.include_router(routes(ClerkAuth(client, options=claims_tokens.options)))
+    plain.include_router(routes(ClerkAuth(client, options=by_key)))
     app.mount("/plain", plain)
     with uvicorn_served(app) as served:
         yield served
@@ -122,8 +125,10 @@ def test_no_token_is_401_with_a_bearer_challenge(http: httpx.Client) -> None:
     assert answer.json()["reason"] == "session-token-missing"
 
 
-def test_a_bad_token_is_401_saying_why(http: httpx.Client, claims_tokens: ClaimsTokens) -> None:
-    expired = claims_tokens.session(exp=1_000_000, iat=999_000, nbf=999_000)
+def test_a_bad_token_is_401_saying_why(
+    http: httpx.Client, clerk_emulator_server: ClerkEmulator
+) -> None:
+    expired = hand_signed(clerk_emulator_server, **EXPIRED)  # none of the emulator's
 
     forged = http.get("/s/me", headers=bearer("eyJhbGciOiJSUzI1NiJ9.e30.c2ln"))
     late = http.get("/s/me", headers=bearer(expired))
@@ -147,47 +152,45 @@ def test_optional_gives_none_rather_than_401(
 
 # -- authorization (organization claims) ---------------------------------------------------------
 
-BUSINESS = {"pla": "o:business"}
-NOT_ADMIN = {"o": {"id": "org_2abc", "rol": "member", "slg": "acme", "per": "read", "fpm": "1"}}
-
 
 @pytest.mark.parametrize(
-    ("path", "claims", "status"),
+    ("path", "persona", "status"),
     [
-        ("/s/admin", {}, 200),
-        ("/s/admin", NOT_ADMIN, 403),
-        ("/s/admin", {"o": None}, 403),  # no active organization: no role
-        ("/s/articles", {}, 200),
-        ("/s/articles", {"fea": "u:articles"}, 403),  # the feature is the user's, not the org's
-        ("/s/teams", {}, 403),
-        ("/s/feature", {}, 200),
-        ("/s/feature", {"fea": "o:teams"}, 403),
-        ("/s/plan", BUSINESS, 200),
-        ("/s/plan", {}, 403),
-        ("/s/both", BUSINESS, 200),
-        ("/s/both", {**BUSINESS, **NOT_ADMIN}, 403),
-        ("/s/hidden", {}, 404),
-        ("/s/acme", {}, 200),
-        ("/s/acme", {"o": {"id": "org_2xyz", "rol": "admin", "slg": "other"}}, 403),
+        ("/s/admin", "admin", 200),
+        ("/s/admin", "member", 403),
+        ("/s/admin", "no_org", 403),  # no active organization: no role
+        ("/s/articles", "admin", 200),
+        ("/s/articles", "user_feature", 403),  # the feature is the user's, not the org's
+        ("/s/teams", "admin", 403),
+        ("/s/feature", "admin", 200),
+        ("/s/feature", "teams_admin", 403),
+        ("/s/plan", "business_admin", 200),
+        ("/s/plan", "admin", 403),
+        ("/s/both", "business_admin", 200),
+        ("/s/both", "business_member", 403),
+        ("/s/hidden", "admin", 404),
+        ("/s/acme", "admin", 200),
+        ("/s/acme", "other_admin", 403),
     ],
 )
 def test_a_route_answers_as_its_requirement_decides(
-    path: str, claims: dict[str, Any], status: int, http: httpx.Client, claims_tokens: ClaimsTokens
+    path: str, persona: str, status: int, http: httpx.Client, personas: dict[str, SignedIn]
 ) -> None:
-    answer = http.get(path, headers=bearer(claims_tokens.session(**claims)))
+    answer = http.get(path, headers=bearer(personas[persona].token))
 
     assert answer.status_code == status, answer.text
     if status == 200:
-        assert answer.json() == {"token_type": "session_token", "id": "user_2abc"}
+        user_id = personas[persona].user_id
+        assert answer.json() == {"token_type": "session_token", "id": user_id}
     else:
         assert "WWW-Authenticate" not in answer.headers  # signed in: no challenge
 
 
 def test_a_missing_reverification_is_clerks_403(
-    http: httpx.Client, claims_tokens: ClaimsTokens
+    http: httpx.Client, personas: dict[str, SignedIn]
 ) -> None:
-    fresh = http.get("/s/sensitive", headers=bearer(claims_tokens.session(fva=[3, -1])))
-    stale = http.get("/s/sensitive", headers=bearer(claims_tokens.session(fva=[30, -1])))
+    fresh = http.get("/s/sensitive", headers=bearer(personas["recent"].token))  # fva [3, -1]
+    stale = http.get("/s/sensitive", headers=bearer(personas["stale"].token))  # fva [30, -1]
 
     assert fresh.status_code == 200
     assert stale.status_code == 403
@@ -201,9 +204,9 @@ def test_a_missing_reverification_is_clerks_403(
 
 
 def test_without_the_handler_fastapi_answers_detail(
-    http: httpx.Client, claims_tokens: ClaimsTokens
+    http: httpx.Client, personas: dict[str, SignedIn]
 ) -> None:
-    stale = http.get("/plain/sensitive", headers=bearer(claims_tokens.session(fva=[30, -1])))
+    stale = http.get("/plain/sensitive", headers=bearer(personas["stale"].token))
     missing = http.get("/plain/me")
 
     assert stale.status_code == 403
@@ -213,9 +216,9 @@ def test_without_the_handler_fastapi_answers_detail(
 
 
 def test_a_pending_session_is_signed_out_unless_the_route_accepts_it(
-    http: httpx.Client, claims_tokens: ClaimsTokens
+    http: httpx.Client, personas: dict[str, SignedIn]
 ) -> None:
-    pending = bearer(claims_tokens.session(sts="pending"))
+    pending = bearer(personas["pending"].token)
 
     refused = http.get("/s/me", headers=pending)
     accepted = http.get("/s/pending-ok", headers=pending)
@@ -330,10 +333,9 @@ async def test_the_key_set_is_fetched_once_for_many_requests(
 
 
 def test_configuration_comes_from_the_environment(
-    monkeypatch: pytest.MonkeyPatch, claims_tokens: ClaimsTokens, clerk_emulator: ClerkEmulator
+    monkeypatch: pytest.MonkeyPatch, clerk_emulator: ClerkEmulator
 ) -> None:
-    jwt_key = claims_tokens.options.jwt_key
-    assert jwt_key is not None
+    jwt_key = clerk_emulator.jwt_key
     monkeypatch.setenv("CLERK_SECRET_KEY", clerk_emulator.secret_key)
     monkeypatch.setenv("CLERK_API_URL", clerk_emulator.url)
     monkeypatch.setenv("CLERK_JWT_KEY", jwt_key)
@@ -365,16 +367,18 @@ def test_a_wrong_argument_fails_where_the_route_is_declared() -> None:
 
 
 def test_a_middleware_verifying_otherwise_does_not_decide_for_the_route(
-    clerk_emulator: ClerkEmulator, claims_tokens: ClaimsTokens
+    clerk_emulator: ClerkEmulator,
 ) -> None:
     from starlette.middleware.authentication import AuthenticationMiddleware
 
     from clerk_async.integrations.starlette import ClerkBackend
 
     client = clerk_emulator.client()
+    with ClerkEmulator(rate_limit=None) as other, other.sync_client() as admin:  # another key
+        user_id, other_token = EmulatorTokens(admin, other).user_and_session()
     app = FastAPI()
     app.add_middleware(AuthenticationMiddleware, backend=ClerkBackend(client))  # the emulator's key
-    signed = ClerkAuth(client, options=claims_tokens.options)  # the tests' key
+    signed = ClerkAuth(client, options=AuthenticateRequestOptions(jwt_key=other.jwt_key))
     same = ClerkAuth(client)
 
     @app.get("/signed")
@@ -385,9 +389,9 @@ def test_a_middleware_verifying_otherwise_does_not_decide_for_the_route(
     async def by_same(auth: Annotated[SessionAuth, Depends(same)]) -> dict[str, str | None]:
         return {"user_id": auth.user_id}
 
-    token = bearer(claims_tokens.session())
+    token = bearer(other_token)
     with uvicorn_served(app) as origin, httpx.Client(base_url=origin) as client_http:
-        assert client_http.get("/signed", headers=token).json() == {"user_id": "user_2abc"}
+        assert client_http.get("/signed", headers=token).json() == {"user_id": user_id}
         assert client_http.get("/same", headers=token).status_code == 401
 
 
@@ -397,7 +401,6 @@ def test_a_request_is_authenticated_once_by_a_middleware_and_a_route_alike(
     from starlette.middleware.authentication import AuthenticationMiddleware
 
     from clerk_async.integrations.starlette import ClerkBackend
-    from clerk_async.security import AuthenticateRequestOptions
 
     client = clerk_emulator.client()
     app = FastAPI()

@@ -22,7 +22,8 @@ from clerk_async.emulator import ClerkEmulator
 from clerk_async.integrations.starlette import ClerkBackend, ClerkUser
 from clerk_async.security import AuthenticateRequestOptions
 from tests.integrations.servers import uvicorn_served
-from tests.integrations.tokens import ClaimsTokens, EmulatorTokens, bearer
+from tests.integrations.tokens import EmulatorTokens, bearer
+from tests.support.emulator_sessions import SignedIn
 
 
 def app_of(backend: ClerkBackend, *, middleware: bool = True) -> Starlette:
@@ -81,9 +82,10 @@ def _state_of(request: Request) -> Any:
 
 
 @pytest.fixture(scope="module")
-def origin(clerk_emulator_server: ClerkEmulator, claims_tokens: ClaimsTokens) -> Iterator[str]:
+def origin(clerk_emulator_server: ClerkEmulator) -> Iterator[str]:
     client = clerk_emulator_server.client()
-    signed = ClerkBackend(client, options=claims_tokens.options)
+    by_key = AuthenticateRequestOptions(jwt_key=clerk_emulator_server.jwt_key)
+    signed = ClerkBackend(client, options=by_key)  # verifies without a call
     app = Starlette(
         routes=[
             Mount("/e", app_of(ClerkBackend(client))),
@@ -135,23 +137,23 @@ def test_requires_works_as_starlette_users_expect(
 
 @pytest.mark.parametrize("prefix", ["/s", "/bare"])  # with and without the middleware
 def test_protect_answers_as_decide_access(
-    prefix: str, http: httpx.Client, claims_tokens: ClaimsTokens
+    prefix: str, http: httpx.Client, personas: dict[str, SignedIn]
 ) -> None:
-    member = {"o": {"id": "org_2abc", "rol": "member", "slg": "acme", "per": "read", "fpm": "1"}}
+    admin_token, member = bearer(personas["admin"].token), bearer(personas["member"].token)
 
-    admin = http.get(f"{prefix}/admin", headers=bearer(claims_tokens.session()))
-    not_admin = http.get(f"{prefix}/admin", headers=bearer(claims_tokens.session(**member)))
+    admin = http.get(f"{prefix}/admin", headers=admin_token)
+    not_admin = http.get(f"{prefix}/admin", headers=member)
     anonymous = http.get(f"{prefix}/admin")
-    stale = http.get(f"{prefix}/sensitive", headers=bearer(claims_tokens.session(fva=[30, -1])))
-    settings = http.get(f"{prefix}/settings", headers=bearer(claims_tokens.session()))
-    hidden = http.get(f"{prefix}/settings", headers=bearer(claims_tokens.session(**member)))
+    stale = http.get(f"{prefix}/sensitive", headers=bearer(personas["stale"].token))
+    settings = http.get(f"{prefix}/settings", headers=admin_token)
+    hidden = http.get(f"{prefix}/settings", headers=member)  # reads articles, cannot manage
 
     assert admin.json() == {"org_role": "org:admin"}
     assert not_admin.status_code == 403
     assert anonymous.status_code == 401 and anonymous.headers["WWW-Authenticate"] == "Bearer"
     assert stale.status_code == 403
     assert stale.json()["clerk_error"]["reason"] == "reverification-error"
-    assert settings.json() == {"org_id": "org_2abc"}
+    assert settings.json() == {"org_id": personas["admin"].org_id}
     assert hidden.status_code == 404
 
 

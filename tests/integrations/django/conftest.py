@@ -16,7 +16,6 @@ from clerk_async.emulator import ClerkEmulator
 from clerk_sync._request_auth import SyncRequestAuthentication
 from clerk_sync._transport import SyncTransport
 from tests.integrations.servers import uvicorn_served, wsgi_served
-from tests.integrations.sync_tokens import SyncTokens
 
 
 class ClientLog(logging.Handler):
@@ -94,12 +93,6 @@ def origin(request: pytest.FixtureRequest) -> str:
     """The project's origin under each server."""
     found: str = request.getfixturevalue(f"{request.param}_origin")
     return found
-
-
-@pytest.fixture
-def tokens(clerk_emulator: ClerkEmulator) -> Iterator[SyncTokens]:
-    with clerk_emulator.sync_client() as admin:
-        yield SyncTokens(admin, clerk_emulator)
 
 
 @pytest.fixture

@@ -6,20 +6,22 @@ from __future__ import annotations
 
 import pytest
 
+from clerk_async.emulator import ClerkEmulator
 from tests.integrations.django.conftest import ClientLog
 from tests.integrations.raw_http import get
 from tests.integrations.servers import wsgi_served
-from tests.integrations.sync_cases import CASES, MEMBER, REVERIFY_STRICT, Case
-from tests.integrations.sync_tokens import SyncTokens, bearer
+from tests.integrations.sync_cases import CASES, REVERIFY_STRICT, Case
+from tests.integrations.tokens import EXPIRED, EmulatorTokens, bearer, hand_signed
+from tests.support.emulator_sessions import SignedIn
 
 VIEWS = ["sync", "async"]
 
 
 @pytest.mark.parametrize("views", VIEWS)
 def test_the_middleware_sets_request_auth_on_every_request(
-    origin: str, views: str, tokens: SyncTokens
+    origin: str, views: str, emulator_tokens: EmulatorTokens
 ) -> None:
-    user_id, token = tokens.user_and_session()
+    user_id, token = emulator_tokens.user_and_session()
 
     signed_in = get(f"{origin}/{views}/open", bearer(token))
     from_the_cookie = get(
@@ -59,9 +61,11 @@ def test_without_credentials_the_answer_is_401_with_a_bearer_challenge(
 
 
 @pytest.mark.parametrize("views", VIEWS)
-def test_a_bad_token_is_401_with_the_reason(origin: str, views: str, tokens: SyncTokens) -> None:
-    _, token = tokens.user_and_session()
-    expired = tokens.with_claims(exp=1_000_000, iat=999_000, nbf=999_000)
+def test_a_bad_token_is_401_with_the_reason(
+    origin: str, views: str, emulator_tokens: EmulatorTokens
+) -> None:
+    _, token = emulator_tokens.user_and_session()
+    expired = hand_signed(emulator_tokens.emulator, **EXPIRED)  # none of the emulator's
 
     for bad, reason in (
         (token[:-4] + "AAAA", "token-invalid-signature"),
@@ -78,9 +82,9 @@ def test_a_bad_token_is_401_with_the_reason(origin: str, views: str, tokens: Syn
 
 @pytest.mark.parametrize("views", VIEWS)
 def test_an_emulator_session_passes_the_signed_in_guard(
-    origin: str, views: str, tokens: SyncTokens
+    origin: str, views: str, emulator_tokens: EmulatorTokens
 ) -> None:
-    user_id, token = tokens.user_and_session()
+    user_id, token = emulator_tokens.user_and_session()
 
     answer = get(f"{origin}/{views}/me", bearer(token))
 
@@ -91,19 +95,21 @@ def test_an_emulator_session_passes_the_signed_in_guard(
 @pytest.mark.parametrize("case", CASES, ids=str)
 @pytest.mark.parametrize("views", VIEWS)
 def test_each_guard_answers_as_decide_access_decides(
-    origin: str, views: str, case: Case, tokens: SyncTokens
+    origin: str, views: str, case: Case, personas: dict[str, SignedIn]
 ) -> None:
-    answer = get(f"{origin}/{views}/{case.route}", bearer(tokens.with_claims(**case.claims)))
+    asking = personas[case.persona]
+
+    answer = get(f"{origin}/{views}/{case.route}", bearer(asking.token))
 
     assert answer.status == case.status, answer.body
     if case.status == 200:
-        assert answer.json()["user_id"] == "user_2abc"
+        assert answer.json()["user_id"] == asking.user_id
     if case.status == 403 and case.route == "recent":
         assert answer.json() == REVERIFY_STRICT
     elif case.status == 403:
         assert answer.json()["error"] == "forbidden"
     if case.status == 404:  # the site's own 404: the route looks like any missing one
-        missing = get(f"{origin}/{views}/no-such-route", bearer(tokens.with_claims()))
+        missing = get(f"{origin}/{views}/no-such-route", bearer(asking.token))
         assert (answer.headers["content-type"], answer.body) == (
             missing.headers["content-type"],
             missing.body,
@@ -112,10 +118,10 @@ def test_each_guard_answers_as_decide_access_decides(
 
 @pytest.mark.parametrize("views", VIEWS)
 def test_machine_tokens_pass_where_the_view_accepts_them(
-    origin: str, views: str, tokens: SyncTokens
+    origin: str, views: str, emulator_tokens: EmulatorTokens
 ) -> None:
-    user_id, _ = tokens.user_and_session()
-    api_key, m2m_token = tokens.api_key(user_id), tokens.m2m_token()
+    user_id, _ = emulator_tokens.user_and_session()
+    api_key, m2m_token = emulator_tokens.api_key(user_id), emulator_tokens.m2m_token()
 
     by_key = get(f"{origin}/{views}/machines", bearer(api_key))
     by_machine = get(f"{origin}/{views}/machines", bearer(m2m_token))
@@ -133,12 +139,12 @@ def test_machine_tokens_pass_where_the_view_accepts_them(
 
 @pytest.mark.parametrize("views", VIEWS)
 def test_the_current_user_is_fetched_through_the_client_while_it_exists(
-    origin: str, views: str, tokens: SyncTokens
+    origin: str, views: str, emulator_tokens: EmulatorTokens
 ) -> None:
-    user_id, token = tokens.user_and_session("grace@example.com")
+    user_id, token = emulator_tokens.user_and_session("grace@example.com")
 
     answer = get(f"{origin}/{views}/profile", bearer(token))
-    tokens.admin.users.delete(user_id)
+    emulator_tokens.admin.users.delete(user_id)
     deleted = get(f"{origin}/{views}/profile", bearer(token))  # the token still verifies
 
     assert answer.status == 200, answer.body
@@ -148,9 +154,9 @@ def test_the_current_user_is_fetched_through_the_client_while_it_exists(
 
 
 def test_the_jwks_is_fetched_through_the_client_not_per_request(
-    wsgi_origin: str, asgi_origin: str, tokens: SyncTokens, client_log: ClientLog
+    wsgi_origin: str, asgi_origin: str, emulator_tokens: EmulatorTokens, client_log: ClientLog
 ) -> None:
-    _, token = tokens.user_and_session()
+    user_id, token = emulator_tokens.user_and_session()
     routes = [f"{origin}/{views}/me" for origin in (wsgi_origin, asgi_origin) for views in VIEWS]
     for route in routes:  # each client has its key set now
         assert get(route, bearer(token)).status == 200
@@ -158,17 +164,17 @@ def test_the_jwks_is_fetched_through_the_client_not_per_request(
 
     for _ in range(5):
         for route in routes:
-            assert get(route, bearer(tokens.with_claims())).status == 200
+            assert get(route, bearer(emulator_tokens.new_session(user_id))).status == 200
 
     assert fetched >= 1  # by the project's clients, which log their requests
     assert client_log.count("/jwks") == fetched
 
 
 def test_under_asgi_no_blocking_call_runs_on_the_event_loop(
-    asgi_origin: str, tokens: SyncTokens, blocking_calls_on_a_loop: list[str]
+    asgi_origin: str, emulator_tokens: EmulatorTokens, blocking_calls_on_a_loop: list[str]
 ) -> None:
-    user_id, token = tokens.user_and_session()
-    api_key = tokens.api_key(user_id)
+    user_id, token = emulator_tokens.user_and_session()
+    api_key = emulator_tokens.api_key(user_id)
 
     for views in [*VIEWS, "drf"]:
         for route, credentials in (("me", token), ("machines", api_key), ("profile", token)):
@@ -180,11 +186,12 @@ def test_under_asgi_no_blocking_call_runs_on_the_event_loop(
 
 @pytest.mark.parametrize("views", VIEWS)
 def test_the_settings_are_read_again_when_a_clerk_setting_changes(
-    origin: str, views: str, tokens: SyncTokens
+    origin: str, views: str, clerk_emulator_server: ClerkEmulator
 ) -> None:
     from django.test.utils import override_settings  # type: ignore[import-untyped]
 
-    token = tokens.with_claims()  # azp: https://app.example.com
+    # Hand-signed: the emulator mints tokens without an azp (it knows no frontend origin).
+    token = hand_signed(clerk_emulator_server)  # azp: https://app.example.com
 
     with override_settings(CLERK_AUTHORIZED_PARTIES=["https://other.example.com"]):
         refused = get(f"{origin}/{views}/me", bearer(token))
@@ -200,17 +207,17 @@ def test_the_settings_are_read_again_when_a_clerk_setting_changes(
 
 @pytest.mark.parametrize("views", VIEWS)
 def test_the_guards_work_without_the_middleware(
-    django_project: None, views: str, tokens: SyncTokens
+    django_project: None, views: str, emulator_tokens: EmulatorTokens, personas: dict[str, SignedIn]
 ) -> None:
     from django.core.handlers.wsgi import WSGIHandler  # type: ignore[import-untyped]
     from django.test.utils import override_settings
 
-    user_id, token = tokens.user_and_session()
+    user_id, token = emulator_tokens.user_and_session()
 
     with override_settings(MIDDLEWARE=[]), wsgi_served(WSGIHandler()) as origin:
         signed_in = get(f"{origin}/{views}/me", bearer(token))
         anonymous = get(f"{origin}/{views}/me")
-        member = get(f"{origin}/{views}/admins", bearer(tokens.with_claims(**MEMBER)))
+        member = get(f"{origin}/{views}/admins", bearer(personas["member"].token))
 
     assert signed_in.status == 200, signed_in.body
     assert signed_in.json()["user_id"] == user_id

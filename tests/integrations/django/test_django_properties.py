@@ -3,6 +3,7 @@ and for plain and ``async def`` views alike."""
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from hypothesis import given, settings
@@ -16,7 +17,7 @@ from tests.integrations.sync_strategies import (
     allowed_statuses,
     header_sets,
 )
-from tests.support.tokens import sign
+from tests.integrations.tokens import hand_signed
 
 
 @settings(settings.get_profile("ci"))  # tests/integrations/conftest.py
@@ -30,10 +31,7 @@ def test_nothing_a_request_carries_makes_django_answer_500(
     claims: dict[str, Any],
     opaque: str,
 ) -> None:
-    key = clerk_emulator_server.emulator.key
-
-    def signed(payload: dict[str, Any]) -> str:
-        return sign(payload, key=key.private_key, kid=key.kid)
+    signed = functools.partial(hand_signed, clerk_emulator_server)  # hostile claims: no Clerk's
 
     for headers in header_sets(authorization, cookie, claims, opaque, signed):
         for origin in (wsgi_origin, asgi_origin):

@@ -8,13 +8,14 @@ import pytest
 
 from tests.integrations.raw_http import get
 from tests.integrations.sync_cases import CASES, REVERIFY_STRICT, Case
-from tests.integrations.sync_tokens import SyncTokens, bearer
+from tests.integrations.tokens import EmulatorTokens, bearer
+from tests.support.emulator_sessions import SignedIn
 
 
 def test_a_signed_in_request_has_a_clerk_user_and_the_auth_object(
-    origin: str, tokens: SyncTokens
+    origin: str, emulator_tokens: EmulatorTokens
 ) -> None:
-    user_id, token = tokens.user_and_session()
+    user_id, token = emulator_tokens.user_and_session()
 
     answer = get(f"{origin}/drf/me", bearer(token))
 
@@ -37,8 +38,8 @@ def test_without_credentials_drf_answers_401_with_a_bearer_challenge(origin: str
         assert "detail" in answer.json()
 
 
-def test_a_bad_token_is_401_with_the_reason(origin: str, tokens: SyncTokens) -> None:
-    _, token = tokens.user_and_session()
+def test_a_bad_token_is_401_with_the_reason(origin: str, emulator_tokens: EmulatorTokens) -> None:
+    _, token = emulator_tokens.user_and_session()
 
     answer = get(f"{origin}/drf/me", bearer(token[:-4] + "AAAA"))
 
@@ -52,13 +53,15 @@ def test_a_bad_token_is_401_with_the_reason(origin: str, tokens: SyncTokens) -> 
 
 @pytest.mark.parametrize("case", CASES, ids=str)
 def test_each_permission_answers_as_decide_access_decides(
-    origin: str, case: Case, tokens: SyncTokens
+    origin: str, case: Case, personas: dict[str, SignedIn]
 ) -> None:
-    answer = get(f"{origin}/drf/{case.route}", bearer(tokens.with_claims(**case.claims)))
+    asking = personas[case.persona]
+
+    answer = get(f"{origin}/drf/{case.route}", bearer(asking.token))
 
     assert answer.status == case.status, answer.body
     if case.status == 200:
-        assert answer.json()["pk"] == "user_2abc"
+        assert answer.json()["pk"] == asking.user_id
     if case.status == 403 and case.route == "recent":
         assert answer.json() == REVERIFY_STRICT  # its numbers stay numbers
     elif case.status == 403:
@@ -70,10 +73,10 @@ def test_each_permission_answers_as_decide_access_decides(
 
 
 def test_machine_tokens_pass_where_the_authentication_class_accepts_them(
-    origin: str, tokens: SyncTokens
+    origin: str, emulator_tokens: EmulatorTokens
 ) -> None:
-    user_id, _ = tokens.user_and_session()
-    api_key, m2m_token = tokens.api_key(user_id), tokens.m2m_token()
+    user_id, _ = emulator_tokens.user_and_session()
+    api_key, m2m_token = emulator_tokens.api_key(user_id), emulator_tokens.m2m_token()
 
     by_key = get(f"{origin}/drf/machines", bearer(api_key))
     by_machine = get(f"{origin}/drf/machines", bearer(m2m_token))
@@ -90,12 +93,12 @@ def test_machine_tokens_pass_where_the_authentication_class_accepts_them(
 
 
 def test_the_current_user_is_fetched_through_the_client_while_it_exists(
-    origin: str, tokens: SyncTokens
+    origin: str, emulator_tokens: EmulatorTokens
 ) -> None:
-    user_id, token = tokens.user_and_session("grace@example.com")
+    user_id, token = emulator_tokens.user_and_session("grace@example.com")
 
     answer = get(f"{origin}/drf/profile", bearer(token))
-    tokens.admin.users.delete(user_id)
+    emulator_tokens.admin.users.delete(user_id)
     deleted = get(f"{origin}/drf/profile", bearer(token))  # the token still verifies
 
     assert answer.status == 200, answer.body

@@ -9,7 +9,6 @@ import pytest
 from clerk_async.emulator import ClerkEmulator
 from tests.integrations.flask.app import create_app
 from tests.integrations.servers import wsgi_served
-from tests.integrations.sync_tokens import SyncTokens
 
 
 @pytest.fixture(scope="package")
@@ -18,9 +17,3 @@ def origin(clerk_emulator_server: ClerkEmulator) -> Iterator[str]:
     app = create_app({"CLERK_SECRET_KEY": emulator.secret_key, "CLERK_API_URL": emulator.url})
     with wsgi_served(app) as origin:
         yield origin
-
-
-@pytest.fixture
-def tokens(clerk_emulator: ClerkEmulator) -> Iterator[SyncTokens]:
-    with clerk_emulator.sync_client() as admin:
-        yield SyncTokens(admin, clerk_emulator)

@@ -11,13 +11,16 @@ from tests.integrations.flask.app import create_app
 from tests.integrations.raw_http import get
 from tests.integrations.servers import wsgi_served
 from tests.integrations.sync_cases import CASES, REVERIFY_STRICT, Case
-from tests.integrations.sync_tokens import SyncTokens, bearer
+from tests.integrations.tokens import EmulatorTokens, bearer, hand_signed
+from tests.support.emulator_sessions import SignedIn
 
 VIEWS = ["sync", "async"]
 
 
-def test_the_extension_puts_the_auth_object_on_g(origin: str, tokens: SyncTokens) -> None:
-    user_id, token = tokens.user_and_session()
+def test_the_extension_puts_the_auth_object_on_g(
+    origin: str, emulator_tokens: EmulatorTokens
+) -> None:
+    user_id, token = emulator_tokens.user_and_session()
 
     signed_in = get(f"{origin}/sync/open", bearer(token))
     from_the_cookie = get(f"{origin}/sync/open", {"Cookie": f"__session={token}; __client_uat=1"})
@@ -48,8 +51,10 @@ def test_without_credentials_the_answer_is_401_with_a_bearer_challenge(
 
 
 @pytest.mark.parametrize("views", VIEWS)
-def test_a_bad_token_is_401_with_the_reason(origin: str, views: str, tokens: SyncTokens) -> None:
-    _, token = tokens.user_and_session()
+def test_a_bad_token_is_401_with_the_reason(
+    origin: str, views: str, emulator_tokens: EmulatorTokens
+) -> None:
+    _, token = emulator_tokens.user_and_session()
 
     answer = get(f"{origin}/{views}/me", bearer(token[:-4] + "AAAA"))
 
@@ -61,13 +66,15 @@ def test_a_bad_token_is_401_with_the_reason(origin: str, views: str, tokens: Syn
 @pytest.mark.parametrize("case", CASES, ids=str)
 @pytest.mark.parametrize("views", VIEWS)
 def test_each_guard_answers_as_decide_access_decides(
-    origin: str, views: str, case: Case, tokens: SyncTokens
+    origin: str, views: str, case: Case, personas: dict[str, SignedIn]
 ) -> None:
-    answer = get(f"{origin}/{views}/{case.route}", bearer(tokens.with_claims(**case.claims)))
+    asking = personas[case.persona]
+
+    answer = get(f"{origin}/{views}/{case.route}", bearer(asking.token))
 
     assert answer.status == case.status, answer.body
     if case.status == 200:
-        assert answer.json()["user_id"] == "user_2abc"
+        assert answer.json()["user_id"] == asking.user_id
     if case.status == 403 and case.route == "recent":
         assert answer.json() == REVERIFY_STRICT
     elif case.status == 403:
@@ -79,10 +86,10 @@ def test_each_guard_answers_as_decide_access_decides(
 
 @pytest.mark.parametrize("views", VIEWS)
 def test_machine_tokens_pass_where_the_view_accepts_them(
-    origin: str, views: str, tokens: SyncTokens
+    origin: str, views: str, emulator_tokens: EmulatorTokens
 ) -> None:
-    user_id, _ = tokens.user_and_session()
-    api_key, m2m_token = tokens.api_key(user_id), tokens.m2m_token()
+    user_id, _ = emulator_tokens.user_and_session()
+    api_key, m2m_token = emulator_tokens.api_key(user_id), emulator_tokens.m2m_token()
 
     by_key = get(f"{origin}/{views}/machines", bearer(api_key))
     by_machine = get(f"{origin}/{views}/machines", bearer(m2m_token))
@@ -96,12 +103,12 @@ def test_machine_tokens_pass_where_the_view_accepts_them(
 
 
 def test_the_current_user_is_fetched_through_the_client_while_it_exists(
-    origin: str, tokens: SyncTokens
+    origin: str, emulator_tokens: EmulatorTokens
 ) -> None:
-    user_id, token = tokens.user_and_session("grace@example.com")
+    user_id, token = emulator_tokens.user_and_session("grace@example.com")
 
     answer = get(f"{origin}/sync/profile", bearer(token))
-    tokens.admin.users.delete(user_id)
+    emulator_tokens.admin.users.delete(user_id)
     deleted = get(f"{origin}/sync/profile", bearer(token))  # the token still verifies
 
     assert answer.status == 200, answer.body
@@ -111,13 +118,14 @@ def test_the_current_user_is_fetched_through_the_client_while_it_exists(
 
 
 def test_the_config_wins_over_the_environment_which_fills_the_rest(
-    clerk_emulator_server: ClerkEmulator, tokens: SyncTokens, monkeypatch: pytest.MonkeyPatch
+    clerk_emulator_server: ClerkEmulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     emulator = clerk_emulator_server
     monkeypatch.setenv("CLERK_SECRET_KEY", emulator.secret_key)
     monkeypatch.setenv("CLERK_API_URL", emulator.url)
     monkeypatch.setenv("CLERK_AUTHORIZED_PARTIES", "https://other.example.com")
-    token = tokens.with_claims()  # azp: https://app.example.com
+    # Hand-signed: the emulator mints tokens without an azp (it knows no frontend origin).
+    token = hand_signed(emulator)  # azp: https://app.example.com
 
     with wsgi_served(create_app({})) as from_the_environment:
         refused = get(f"{from_the_environment}/sync/me", bearer(token))
