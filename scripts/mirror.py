@@ -73,6 +73,11 @@ PACKAGE_RULES = (
         text_replacements={"redis.asyncio": "redis"},  # redis-py's sync client is ``redis``
     ),
     MirrorRule(
+        source="clerk_async/ratelimit",
+        target="clerk_sync/ratelimit",
+        replacements={"aclose": "close"},
+    ),
+    MirrorRule(
         source="clerk_async/resources",
         target="clerk_sync/resources",
         replacements={},  # generated resource groups: unasync's defaults are enough
