@@ -160,10 +160,20 @@ def extra_files(
             relative = path.relative_to(root)
             if "__pycache__" in relative.parts or relative in owned or relative in expected:
                 continue
-            if any(relative.is_relative_to(other.target) for other in RULES if other is not rule):
+            if any(relative.is_relative_to(other) for other in _nested_targets(rule)):
                 continue
             extra.append(relative)
     return sorted(extra)
+
+
+def _nested_targets(rule: MirrorRule) -> list[str]:
+    """The targets of other rules inside ``rule``'s (``clerk_sync/cache`` in ``clerk_sync``): their
+    files are theirs to account for."""
+    return [
+        other.target
+        for other in RULES
+        if other.target != rule.target and Path(other.target).is_relative_to(rule.target)
+    ]
 
 
 def write(root: Path, rules: tuple[MirrorRule, ...] = RULES) -> list[Path]:
