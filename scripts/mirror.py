@@ -76,6 +76,7 @@ PACKAGE_RULES = (
         source="clerk_async/ratelimit",
         target="clerk_sync/ratelimit",
         replacements={"aclose": "close"},
+        text_replacements={"redis.asyncio": "redis"},  # redis-py's sync client is ``redis``
     ),
     MirrorRule(
         source="clerk_async/resources",
@@ -88,6 +89,7 @@ TEST_RULES = (
         source="tests/e2e_async",
         target="tests/e2e_sync",
         replacements=TEST_REPLACEMENTS,
+        text_replacements={"redis.asyncio": "redis"},
     ),
 )
 RULES = PACKAGE_RULES + TEST_RULES
