@@ -22,7 +22,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from benchmarks import cache, emulator_bench, frameworks, importtime, migration, webhooks
+from benchmarks import (
+    cache,
+    emulator_bench,
+    fleet_limit,
+    frameworks,
+    importtime,
+    migration,
+    webhooks,
+)
 from benchmarks.process import run_measurement
 from benchmarks.report import Report, Row, machine_info
 from benchmarks.workloads import FLOORS, WORKLOADS
@@ -221,7 +229,7 @@ def _parse(argv: list[str] | None) -> tuple[argparse.Namespace, Plan, list[str]]
     plan = QUICK if args.quick else FULL
     if args.reps is not None:
         plan = dataclasses.replace(plan, reps=max(args.reps, 1))
-    known = [*WORKLOADS, "W6", "W8", "W12", "EMU", *migration.MIGRATION_WORKLOADS, "W13"]
+    known = [*WORKLOADS, "W6", "W8", "W12", "EMU", *migration.MIGRATION_WORKLOADS, "W13", "W14"]
     selected = [name.strip().upper() for name in args.only.split(",") if name.strip()] or known
     unknown = sorted(set(selected) - set(known))
     if unknown:
@@ -294,6 +302,9 @@ def main(argv: list[str] | None = None) -> None:
     if "W13" in selected:
         log("W13: users.get served from the cache")
         report.sections += cache.measure(args.quick, cores, log)
+    if "W14" in selected:
+        log("W14: four processes, one instance's limit")
+        report.sections += fleet_limit.measure(args.quick, cores, log)
     report.elapsed_s = time.monotonic() - started
     text = report.render()
     output = args.output or RESULTS / ("quick.md" if args.quick else "latest.md")

@@ -26,13 +26,13 @@ from clerk_async._pipeline import (
     resolve_retry,
     resolve_timeout,
 )
-from clerk_async._ratelimit import RateLimiter, resolve_rate_limit
 from clerk_async._response import Decode, parse_response, response_decoder
 from clerk_async._retry import RetryConfig, RetryPolicy, parse_retry_after, should_retry
 from clerk_async._types import AsyncPageMethod
 from clerk_async.errors import APIConnectionError, ClerkError
 
-from ._transport import AsyncTransport, sleep
+from ._transport import AsyncTransport
+from .ratelimit._limits import AsyncRateLimits, Limiter, client_limits, wait_for_slot
 
 if TYPE_CHECKING:
     from .cache._cache import AsyncCache
@@ -40,17 +40,6 @@ if TYPE_CHECKING:
 __all__ = ["AsyncAPIClient", "AsyncPage", "wait_for_slot"]
 
 T = TypeVar("T")
-
-
-async def wait_for_slot(limiter: RateLimiter) -> None:
-    """Wait for a send slot of ``limiter``; a pause (a 429 seen meanwhile) voids the slot: book
-    another. Every request of a client with ``rate_limit=`` (and of a migration) waits here."""
-    while True:
-        wait = limiter.reserve()
-        if wait > 0:
-            await sleep(wait)
-        if limiter.paused_for() <= 0:
-            return
 
 
 class AsyncPage(Page[T]):
@@ -90,11 +79,10 @@ class AsyncAPIClient:
     def __init__(self, config: ClientConfig, transport: AsyncTransport) -> None:
         self._config = config
         self._transport = transport
-        self._limiter: RateLimiter | None = None
+        self._limits: AsyncRateLimits | None = None
         self._cache: AsyncCache | None = None
         if config.rate_limit is not None:
-            limit = resolve_rate_limit(config.rate_limit, config.secret_key())
-            self._limiter = None if limit is None else RateLimiter(limit)
+            self._limits = client_limits(config.rate_limit, config.secret_key)
 
     @property
     def server_url(self) -> str:
@@ -102,9 +90,11 @@ class AsyncAPIClient:
         return self._config.server_url
 
     @property
-    def rate_limiter(self) -> RateLimiter | None:
-        """The client-side limiter of ``Clerk(rate_limit=...)``, shared by every call."""
-        return self._limiter
+    def rate_limiter(self) -> Limiter | None:
+        """The instance's limiter of ``Clerk(rate_limit=...)``, shared by every call (and, with
+        a ``RedisRateLimit``, by every process)."""
+        limits = self._limits
+        return None if limits is None else limits.limiter
 
     @property
     def cache(self) -> AsyncCache | None:
@@ -221,7 +211,7 @@ class AsyncAPIClient:
         retry = resolve_retry(config, retries)
         started = time.monotonic()
         try:
-            return parse_response(request, await self._attempt(request, timeout), decode)
+            return parse_response(request, await self._attempt(op, request, timeout), decode)
         except ClerkError as error:
             if retry is None or not should_retry(request.method, error, retry):
                 raise
@@ -229,10 +219,11 @@ class AsyncAPIClient:
         policy = RetryPolicy(
             retry, method=request.method, url=request.url, started=started, logger=config.logger
         )
-        return await self._retry(request, decode, timeout, policy, first_failure)
+        return await self._retry(op, request, decode, timeout, policy, first_failure)
 
     async def _retry(
         self,
+        op: Operation,
         request: Request,
         decode: Decode | None,
         timeout: float,
@@ -246,7 +237,7 @@ class AsyncAPIClient:
         async def attempt() -> Any:
             if replay:
                 raise replay.pop()
-            return parse_response(request, await self._attempt(request, timeout), decode)
+            return parse_response(request, await self._attempt(op, request, timeout), decode)
 
         retrying = AsyncRetrying(
             retry=policy.retry,
@@ -257,10 +248,10 @@ class AsyncAPIClient:
         )
         return await retrying(attempt)
 
-    async def _attempt(self, request: Request, timeout: float) -> Response:
-        limiter = self._limiter
-        if limiter is not None:
-            await wait_for_slot(limiter)
+    async def _attempt(self, op: Operation, request: Request, timeout: float) -> Response:
+        limits = self._limits
+        if limits is not None:
+            await limits.wait(op)
         logger = self._config.logger
         if not logger.isEnabledFor(logging.DEBUG):
             response = await self._transport.send(request, timeout)
@@ -272,9 +263,9 @@ class AsyncAPIClient:
                 log_failure(logger, request, error, time.perf_counter() - started)
                 raise
             log_response(logger, request, response, time.perf_counter() - started)
-        if limiter is not None and response.status == 429:
+        if limits is not None and response.status == 429:
             retry_after = parse_retry_after(response.headers.get("retry-after"))
-            limiter.pause(1.0 if retry_after is None else retry_after)
+            await limits.rate_limited(op, 1.0 if retry_after is None else retry_after)
         return response
 
     async def paginate(

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from clerk_async._config import ClientConfig, KeySource, positive_int, user_agent
 from clerk_async._ratelimit import RateLimit
+from clerk_async._ratelimit_settings import RateLimitSettings
 from clerk_async._retry import RetryConfig
 
 from ._request_auth import AsyncRequestAuthentication
@@ -31,7 +32,8 @@ class Clerk(AsyncResourceGroups, AsyncRequestAuthentication):
 
     ``bearer_auth`` may also be a zero-argument callable returning the key, called per request
     (a key that rotates). ``rate_limit`` ("auto", "1000/10s", ...) keeps the client under Clerk's
-    limit; ``max_connections`` sizes the connection pool the client opens itself. ``cache``
+    limits (a ``clerk_async.ratelimit.RedisRateLimit``: together with every process that uses the
+    same Redis); ``max_connections`` sizes the connection pool the client opens itself. ``cache``
     (``True``, or a ``clerk_async.cache.Cache``) serves users, organizations and memberships
     from a cache that webhooks keep fresh (``clerk.cache.apply(event)``).
     """
@@ -47,7 +49,7 @@ class Clerk(AsyncResourceGroups, AsyncRequestAuthentication):
         debug_logger: logging.Logger | None = None,
         http_client: HTTPClient | None = None,
         *,
-        rate_limit: RateLimit | str | None = None,
+        rate_limit: RateLimit | RateLimitSettings | str | None = None,
         max_connections: int = POOL_SIZE,
         cache: AsyncCache | bool | None = None,
     ) -> None:
@@ -86,6 +88,8 @@ class Clerk(AsyncResourceGroups, AsyncRequestAuthentication):
         await self._transport.aclose()
         if self._owns_cache and self._cache is not None:
             await self._cache.aclose()
+        if self._limits is not None:
+            await self._limits.aclose()
 
     def __repr__(self) -> str:
         return f"Clerk(server_url={self._config.server_url!r})"

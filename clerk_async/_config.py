@@ -10,7 +10,8 @@ import re
 import sys
 from collections.abc import Callable
 
-from ._ratelimit import RateLimit, resolve_rate_limit
+from ._ratelimit import RateLimit
+from ._ratelimit_settings import RateLimitSettings, rate_limit_settings
 from ._retry import DEFAULT_RETRY_CONFIG, RetryConfig
 from ._text import shorten
 from ._version import __version__
@@ -74,7 +75,7 @@ class ClientConfig:
         retry_config: RetryConfig | None = None,
         api_version: str | None = None,
         debug_logger: logging.Logger | None = None,
-        rate_limit: RateLimit | str | None = None,
+        rate_limit: RateLimit | RateLimitSettings | str | None = None,
         user_agent: str,
     ) -> None:
         self._key_source: KeySource | None = None
@@ -91,9 +92,7 @@ class ClientConfig:
         self.retry_config = _check_retry_config(retry_config)
         self.api_version = _check_api_version(api_version)
         self.logger = _check_logger(debug_logger) if debug_logger is not None else _default_logger()
-        self.rate_limit = rate_limit
-        if rate_limit is not None and not (isinstance(rate_limit, str) and rate_limit == "auto"):
-            self.rate_limit = resolve_rate_limit(rate_limit, None)
+        self.rate_limit = rate_limit_settings(rate_limit)
         self.public_headers = {
             "Clerk-API-Version": self.api_version,
             "User-Agent": user_agent,

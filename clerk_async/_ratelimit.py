@@ -8,10 +8,13 @@ by the base clients (``asyncio.sleep`` / ``time.sleep``).
 The limiter paces sends evenly, one every ``period / requests`` (plus a small margin for latency
 jitter), as Clerk's own migration tool paces at the per-second rate: never a burst, so never two
 bursts in one window of a server stricter than its documented limit, and at most ``requests`` in
-any ``period`` whether the server counts fixed or sliding windows or runs a token bucket. Its whole
-state is two moments, the next free send slot and the end of a pause (:class:`Pacing`); the
-policy (:func:`book`) is a pure function of that state, so a store shared between processes only
-has to hold two numbers.
+any ``period`` whether the server counts fixed or sliding windows or runs a token bucket. A limit
+may allow a ``burst`` (the hourly limits of the invitation operations do: waiting 36 s between two
+invitations of a form would be absurd): then up to ``burst`` sends go at once and the rest of the
+budget is paced over the period, still at most ``requests`` in any ``period``. Its whole state is
+two moments, the next free send slot and the end of a pause (:class:`Pacing`); the policy
+(:func:`book`, the generic cell rate algorithm) is a pure function of that state, so a store shared
+between processes only has to hold two numbers (``clerk_async.ratelimit.RedisRateLimit``).
 """
 
 from __future__ import annotations
@@ -46,10 +49,11 @@ _LONG_AGO = float("-inf")
 
 @dataclass(frozen=True)
 class RateLimit:
-    """``requests`` per ``period`` seconds."""
+    """``requests`` per ``period`` seconds, of which ``burst`` may go at once (1: evenly paced)."""
 
     requests: int
     period: float = 10.0
+    burst: int = 1
 
     def __post_init__(self) -> None:
         if (
@@ -58,11 +62,21 @@ class RateLimit:
             or not isinstance(self.period, (int, float))
             or self.requests < 1
             or not self.period > 0
+            or not self.period < float("inf")
         ):
             raise ValueError("a rate limit needs at least 1 request per a positive period")
+        if (
+            isinstance(self.burst, bool)
+            or not isinstance(self.burst, int)
+            or not 1 <= self.burst <= self.requests
+        ):
+            raise ValueError(
+                f"a rate limit's burst must be an int from 1 to its requests, not {self.burst!r}"
+            )
 
     def __str__(self) -> str:
-        return f"{self.requests}/{self.period:g}s"
+        text = f"{self.requests}/{self.period:g}s"
+        return text if self.burst == 1 else f"{text} (burst {self.burst})"
 
 
 DEVELOPMENT = RateLimit(100, 10.0)
@@ -104,21 +118,31 @@ def resolve_rate_limit(value: object, secret_key: str | None) -> RateLimit | Non
 class Pacing:
     """A limiter's whole state: two moments on its clock."""
 
-    #: The earliest moment the next send may go.
+    #: The earliest moment the next send may go once a burst is spent (without a burst: the
+    #: earliest moment of the next send); the theoretical arrival time of the cell rate algorithm.
     next_send: float = _LONG_AGO
     #: Until when every send is held back (Clerk answered 429 with ``Retry-After``).
     paused_until: float = _LONG_AGO
 
 
 def spacing(limit: RateLimit) -> float:
-    """Seconds between two sends under ``limit``."""
-    return limit.period * PERIOD_MARGIN / limit.requests
+    """Seconds between two sends under ``limit`` once its burst is spent.
+
+    ``burst`` sends at once and one every ``spacing`` after them fit ``requests`` in any
+    ``period``: ``burst + period / spacing <= requests``.
+    """
+    return limit.period * PERIOD_MARGIN / (limit.requests - limit.burst + 1)
 
 
 def book(limit: RateLimit, state: Pacing, now: float) -> tuple[float, Pacing]:
-    """The policy: the moment of the next send, booked at ``now``, and the state after it."""
-    slot = max(now, state.next_send, state.paused_until)
-    return slot, replace(state, next_send=slot + spacing(limit))
+    """The policy: the moment of the next send, booked at ``now``, and the state after it.
+
+    Without a burst the slot is the next free one; with one, a send may go up to ``burst - 1``
+    spacings ahead of the even pace (``clerk_async._ratelimit_lua`` is this function in Lua).
+    """
+    step = spacing(limit)
+    slot = max(now, state.next_send - (limit.burst - 1) * step, state.paused_until)
+    return slot, replace(state, next_send=max(state.next_send, slot) + step)
 
 
 class RateLimiter:

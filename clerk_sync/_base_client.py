@@ -27,13 +27,13 @@ from clerk_async._pipeline import (
     resolve_retry,
     resolve_timeout,
 )
-from clerk_async._ratelimit import RateLimiter, resolve_rate_limit
 from clerk_async._response import Decode, parse_response, response_decoder
 from clerk_async._retry import RetryConfig, RetryPolicy, parse_retry_after, should_retry
 from clerk_async._types import SyncPageMethod
 from clerk_async.errors import APIConnectionError, ClerkError
 
-from ._transport import SyncTransport, sleep
+from ._transport import SyncTransport
+from .ratelimit._limits import SyncRateLimits, Limiter, client_limits, wait_for_slot
 
 if TYPE_CHECKING:
     from .cache._cache import SyncCache
@@ -41,17 +41,6 @@ if TYPE_CHECKING:
 __all__ = ["SyncAPIClient", "SyncPage", "wait_for_slot"]
 
 T = TypeVar("T")
-
-
-def wait_for_slot(limiter: RateLimiter) -> None:
-    """Wait for a send slot of ``limiter``; a pause (a 429 seen meanwhile) voids the slot: book
-    another. Every request of a client with ``rate_limit=`` (and of a migration) waits here."""
-    while True:
-        wait = limiter.reserve()
-        if wait > 0:
-            sleep(wait)
-        if limiter.paused_for() <= 0:
-            return
 
 
 class SyncPage(Page[T]):
@@ -91,11 +80,10 @@ class SyncAPIClient:
     def __init__(self, config: ClientConfig, transport: SyncTransport) -> None:
         self._config = config
         self._transport = transport
-        self._limiter: RateLimiter | None = None
+        self._limits: SyncRateLimits | None = None
         self._cache: SyncCache | None = None
         if config.rate_limit is not None:
-            limit = resolve_rate_limit(config.rate_limit, config.secret_key())
-            self._limiter = None if limit is None else RateLimiter(limit)
+            self._limits = client_limits(config.rate_limit, config.secret_key)
 
     @property
     def server_url(self) -> str:
@@ -103,9 +91,11 @@ class SyncAPIClient:
         return self._config.server_url
 
     @property
-    def rate_limiter(self) -> RateLimiter | None:
-        """The client-side limiter of ``Clerk(rate_limit=...)``, shared by every call."""
-        return self._limiter
+    def rate_limiter(self) -> Limiter | None:
+        """The instance's limiter of ``Clerk(rate_limit=...)``, shared by every call (and, with
+        a ``RedisRateLimit``, by every process)."""
+        limits = self._limits
+        return None if limits is None else limits.limiter
 
     @property
     def cache(self) -> SyncCache | None:
@@ -222,7 +212,7 @@ class SyncAPIClient:
         retry = resolve_retry(config, retries)
         started = time.monotonic()
         try:
-            return parse_response(request, self._attempt(request, timeout), decode)
+            return parse_response(request, self._attempt(op, request, timeout), decode)
         except ClerkError as error:
             if retry is None or not should_retry(request.method, error, retry):
                 raise
@@ -230,10 +220,11 @@ class SyncAPIClient:
         policy = RetryPolicy(
             retry, method=request.method, url=request.url, started=started, logger=config.logger
         )
-        return self._retry(request, decode, timeout, policy, first_failure)
+        return self._retry(op, request, decode, timeout, policy, first_failure)
 
     def _retry(
         self,
+        op: Operation,
         request: Request,
         decode: Decode | None,
         timeout: float,
@@ -247,7 +238,7 @@ class SyncAPIClient:
         def attempt() -> Any:
             if replay:
                 raise replay.pop()
-            return parse_response(request, self._attempt(request, timeout), decode)
+            return parse_response(request, self._attempt(op, request, timeout), decode)
 
         retrying = Retrying(
             retry=policy.retry,
@@ -258,10 +249,10 @@ class SyncAPIClient:
         )
         return retrying(attempt)
 
-    def _attempt(self, request: Request, timeout: float) -> Response:
-        limiter = self._limiter
-        if limiter is not None:
-            wait_for_slot(limiter)
+    def _attempt(self, op: Operation, request: Request, timeout: float) -> Response:
+        limits = self._limits
+        if limits is not None:
+            limits.wait(op)
         logger = self._config.logger
         if not logger.isEnabledFor(logging.DEBUG):
             response = self._transport.send(request, timeout)
@@ -273,9 +264,9 @@ class SyncAPIClient:
                 log_failure(logger, request, error, time.perf_counter() - started)
                 raise
             log_response(logger, request, response, time.perf_counter() - started)
-        if limiter is not None and response.status == 429:
+        if limits is not None and response.status == 429:
             retry_after = parse_retry_after(response.headers.get("retry-after"))
-            limiter.pause(1.0 if retry_after is None else retry_after)
+            limits.rate_limited(op, 1.0 if retry_after is None else retry_after)
         return response
 
     def paginate(

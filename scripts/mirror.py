@@ -73,6 +73,12 @@ PACKAGE_RULES = (
         text_replacements={"redis.asyncio": "redis"},  # redis-py's sync client is ``redis``
     ),
     MirrorRule(
+        source="clerk_async/ratelimit",
+        target="clerk_sync/ratelimit",
+        replacements={"aclose": "close"},
+        text_replacements={"redis.asyncio": "redis"},  # redis-py's sync client is ``redis``
+    ),
+    MirrorRule(
         source="clerk_async/resources",
         target="clerk_sync/resources",
         replacements={},  # generated resource groups: unasync's defaults are enough
@@ -83,6 +89,7 @@ TEST_RULES = (
         source="tests/e2e_async",
         target="tests/e2e_sync",
         replacements=TEST_REPLACEMENTS,
+        text_replacements={"redis.asyncio": "redis"},
     ),
 )
 RULES = PACKAGE_RULES + TEST_RULES
@@ -155,10 +162,20 @@ def extra_files(
             relative = path.relative_to(root)
             if "__pycache__" in relative.parts or relative in owned or relative in expected:
                 continue
-            if any(relative.is_relative_to(other.target) for other in RULES if other is not rule):
+            if any(relative.is_relative_to(other) for other in _nested_targets(rule)):
                 continue
             extra.append(relative)
     return sorted(extra)
+
+
+def _nested_targets(rule: MirrorRule) -> list[str]:
+    """The targets of other rules inside ``rule``'s (``clerk_sync/cache`` in ``clerk_sync``): their
+    files are theirs to account for."""
+    return [
+        other.target
+        for other in RULES
+        if other.target != rule.target and Path(other.target).is_relative_to(rule.target)
+    ]
 
 
 def write(root: Path, rules: tuple[MirrorRule, ...] = RULES) -> list[Path]:

@@ -78,3 +78,23 @@ def test_the_cache_replay_and_cold_start_of_w13_run(redis_url: str) -> None:
     assert replay["stale_reads"] == 0 and replay["checked_reads"] == 300
     assert replay["clerk_requests"] <= replay["users"] + replay["updates"]
     assert cold["clerk_requests"] <= 2  # 120 users: two batches of at most 100
+
+
+def test_a_w14_worker_runs_and_counts_its_calls(redis_url: str) -> None:
+    import time
+
+    from benchmarks.migration import LIVE_KEY
+    from clerk_async.emulator import ClerkEmulator
+
+    with ClerkEmulator(secret_key=LIVE_KEY, rate_limit="1000/10s") as emulator:
+        done = subprocess.run(
+            [sys.executable, "-m", "benchmarks.fleet_limit", "child", "shared",
+             "--clerk", emulator.url, "--key", LIVE_KEY, "--redis", redis_url,
+             "--start-at", repr(time.time() + 0.5), "--warmup", "0", "--seconds", "1"],
+            capture_output=True, text=True, timeout=300, cwd=ROOT, check=False,
+        )  # fmt: skip
+        responses = emulator.emulator.responses
+    assert done.returncode == 0, done.stderr
+    result = msgspec.json.decode(done.stdout.splitlines()[-1])
+    assert result["failed"] == 0 and result["succeeded"] == len(result["latencies"]) > 0
+    assert set(responses) == {200}  # paced under the limit: no 429

@@ -70,15 +70,18 @@ def _example_id(code: str) -> str:
     return re.sub(r"\W+", "-", first)[:40].strip("-")
 
 
-def emulator_env(emulator: ClerkEmulator) -> dict[str, str]:
-    """The environment of an example: the client's key and server are the emulator's."""
+def emulator_env(emulator: ClerkEmulator, redis_url: str | None = None) -> dict[str, str]:
+    """The environment of an example: the client's key and server are the emulator's, and its
+    ``REDIS_URL`` a real Redis of the test session's."""
     env = {**os.environ, "CLERK_API_URL": emulator.url, "CLERK_SECRET_KEY": emulator.secret_key}
     env.pop("CLERK_JWT_KEY", None)
+    if redis_url is not None:
+        env["REDIS_URL"] = redis_url
     return env
 
 
 def run_example(
-    code: str, emulator: ClerkEmulator, folder: Path
+    code: str, emulator: ClerkEmulator, folder: Path, redis_url: str | None = None
 ) -> tuple[subprocess.CompletedProcess[str], list[tuple[int, str]]]:
     """An example run as a script in ``folder`` against ``emulator``, and what each of its print
     calls printed (line, text), in order."""
@@ -88,7 +91,7 @@ def run_example(
         [sys.executable, "-X", "dev", str(RUNNER), str(example), str(printed)],
         capture_output=True,
         text=True,
-        env=emulator_env(emulator),
+        env=emulator_env(emulator, redis_url),
         cwd=folder,
         timeout=120,
         check=False,
@@ -148,13 +151,14 @@ def test_a_promise_is_read_from_the_line_or_the_lines_below() -> None:
 
 @pytest.mark.parametrize("code", EXAMPLES, ids=[_example_id(code) for code in EXAMPLES])
 def test_readme_example_runs_and_prints_what_it_says(
-    code: str, clerk_emulator: ClerkEmulator, tmp_path: Path
+    code: str, clerk_emulator: ClerkEmulator, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
     printed: list[tuple[int, str]] = []
+    redis_url = request.getfixturevalue("redis_url") if "REDIS_URL" in code else None
     if "def test_" in code:
         result = run_pytest_example(code, clerk_emulator, tmp_path)
     else:
-        result, printed = run_example(code, clerk_emulator, tmp_path)
+        result, printed = run_example(code, clerk_emulator, tmp_path, redis_url)
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Traceback" not in result.stderr

@@ -2,7 +2,8 @@
 
 After a failure the store is skipped (reads go to Clerk) until a retry time that doubles up to a
 cap; the first call after it probes the store again. Only the change from working to failing is
-logged as a warning, and the recovery once.
+logged as a warning, and the recovery once. The rate limiter's Redis store uses it too, with its own
+logger and words.
 """
 
 from __future__ import annotations
@@ -20,10 +21,19 @@ MAX_RETRY_S = 5.0
 
 
 class StoreHealth:
-    __slots__ = ("_delay", "_lock", "_name", "_retry_at", "down")
+    __slots__ = ("_delay", "_lock", "_log", "_meanwhile", "_name", "_retry_at", "down")
 
-    def __init__(self, name: str) -> None:
-        self._name = name
+    def __init__(
+        self,
+        name: str,
+        *,
+        what: str = "cache store",
+        log: logging.Logger = logger,
+        meanwhile: str = "reading from Clerk",
+    ) -> None:
+        self._name = f"{what} {name}"
+        self._log = log
+        self._meanwhile = meanwhile
         self._lock = threading.Lock()
         self.down = False
         self._retry_at = 0.0
@@ -44,10 +54,11 @@ class StoreHealth:
             self._retry_at = time.monotonic() + self._delay
         if first:
             # The error's class and text only: a Redis URL with a password never reaches a log.
-            logger.warning(
-                "cache store %s failed (%s); reading from Clerk until it answers again",
+            self._log.warning(
+                "%s failed (%s); %s until it answers again",
                 self._name,
                 type(error).__name__,
+                self._meanwhile,
             )
 
     def succeeded(self) -> bool:
@@ -59,5 +70,5 @@ class StoreHealth:
                 return False
             self.down = False
             self._delay = FIRST_RETRY_S
-        logger.warning("cache store %s answers again", self._name)
+        self._log.warning("%s answers again", self._name)
         return True

@@ -11,8 +11,10 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
-from collections.abc import Sequence
-from typing import Any
+import time
+from collections import deque
+from collections.abc import Mapping, Sequence
+from typing import Any, NamedTuple
 from urllib.parse import parse_qs
 
 import msgspec
@@ -35,7 +37,7 @@ from .state.common import new_id, random_token
 from .tokens import SigningKey
 from .webhooks import WebhookSender
 
-__all__ = ["API_PREFIX", "Emulator", "build_router", "new_secret_key"]
+__all__ = ["API_PREFIX", "Arrival", "Emulator", "build_router", "new_secret_key"]
 
 logger = logging.getLogger("clerk.emulator")
 
@@ -48,6 +50,18 @@ _MACHINE_PATH = API_PREFIX + M2M_PATH
 _encode = msgspec.json.encode
 _decode = msgspec.json.decode
 _EMPTY_QUERY = Query({})
+#: API requests remembered in :attr:`Emulator.arrivals`.
+MAX_ARRIVALS = 100_000
+
+
+class Arrival(NamedTuple):
+    """One API request as the emulator saw it: when it arrived (``time.monotonic()``), what it
+    asked for (the raw path, without the query), and the status it was answered with."""
+
+    at: float
+    method: str
+    path: str
+    status: int
 
 
 def new_secret_key() -> str:
@@ -77,6 +91,7 @@ class Emulator:
         user_limit: int | None = None,
         webhook_url: str | None = None,
         webhook_secret: str | None = None,
+        endpoint_limits: Mapping[str, RateLimit | str] | None = None,
     ) -> None:
         self.secret_key = secret_key or new_secret_key()
         self._user_limit = user_limit
@@ -98,9 +113,13 @@ class Emulator:
         self.state = self._new_state()
         self._bucket: TokenBucket | None = None
         self.rate_limit = parse_rate_limit(rate_limit)
+        self._endpoint_buckets: dict[str, TokenBucket] = {}
+        self.endpoint_limits = endpoint_limits
         self._injector = FaultInjector(faults or NO_FAULTS)
         #: Requests answered, by status; a dropped connection counts as status 0.
         self.responses: dict[int, int] = {}
+        #: The latest API requests answered, oldest first (a dropped connection is not listed).
+        self.arrivals: deque[Arrival] = deque(maxlen=MAX_ARRIVALS)
 
     # -- knobs ---------------------------------------------------------------------------------
 
@@ -125,6 +144,27 @@ class Emulator:
     def rate_limit(self, value: RateLimit | str | None) -> None:
         limit = parse_rate_limit(value)
         self._bucket = None if limit is None else TokenBucket(limit)
+
+    @property
+    def endpoint_limits(self) -> dict[str, RateLimit]:
+        """Limits of single operations, by ``"METHOD /template"`` (``"POST /invitations"``), each
+        a token bucket of its own besides the instance's, as Clerk's hourly limits of the
+        invitation operations; none unless set."""
+        return {route: bucket.limit for route, bucket in self._endpoint_buckets.items()}
+
+    @endpoint_limits.setter
+    def endpoint_limits(self, value: Mapping[str, RateLimit | str] | None) -> None:
+        buckets: dict[str, TokenBucket] = {}
+        for route, spec in (value or {}).items():
+            method, _, template = route.partition(" ")
+            if not self.router.has(method, template):
+                raise ValueError(
+                    f"endpoint_limits: {route!r} is no route such as 'POST /invitations'"
+                )
+            limit = parse_rate_limit(spec)
+            if limit is not None:
+                buckets[f"{method} {template}"] = TokenBucket(limit)
+        self._endpoint_buckets = buckets
 
     @property
     def user_limit(self) -> int | None:
@@ -156,8 +196,10 @@ class Emulator:
         self.clock.reset()
         self.state = self._new_state()
         self.rate_limit = self.rate_limit
+        self.endpoint_limits = self.endpoint_limits
         self.faults = self.faults
         self.responses = {}
+        self.arrivals.clear()
         if self.webhooks is not None:
             self.webhooks.run_due()
 
@@ -220,6 +262,14 @@ class Emulator:
         raw_path, _, raw_query = request.raw_path.partition("?")
         if not raw_path.startswith(API_PREFIX + "/"):
             return await self._handle_other(request, raw_path)
+        arrived = time.monotonic()
+        response = await self._handle_api(request, raw_path, raw_query)
+        self.arrivals.append(Arrival(arrived, request.method, raw_path, response.status))
+        return response
+
+    async def _handle_api(
+        self, request: web.Request, raw_path: str, raw_query: str
+    ) -> web.StreamResponse:
         header = request.headers.get("Authorization")
         caller: str | None = None
         if raw_path not in _PUBLIC_PATHS and not (
@@ -232,6 +282,10 @@ class Emulator:
         bucket = self._bucket
         if bucket is not None:
             wait = bucket.take()
+            if wait is not None:
+                return self._error(_rate_limited(wait))
+        if self._endpoint_buckets:
+            wait = self._endpoint_wait(request.method, raw_path[len(API_PREFIX) :])
             if wait is not None:
                 return self._error(_rate_limited(wait))
         injector = self._injector
@@ -249,6 +303,13 @@ class Emulator:
             self._drop(request)
         self.responses[status] = self.responses.get(status, 0) + 1
         return web.Response(body=payload, status=status, content_type=_JSON)
+
+    def _endpoint_wait(self, method: str, path: str) -> float | None:
+        match = self.router.match(method, path)
+        if match is None:
+            return None
+        bucket = self._endpoint_buckets.get(f"{method} {match[0].template}")
+        return None if bucket is None else bucket.take()
 
     def _machine(self, raw_path: str, header: str | None) -> str | None:
         """The machine a machine secret key belongs to, on the paths that take one."""

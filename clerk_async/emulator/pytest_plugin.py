@@ -36,7 +36,7 @@ if TYPE_CHECKING:  # imported by the fixtures, so that loading the plugin stays 
 __all__ = ["clerk_emulator", "clerk_emulator_options", "clerk_emulator_server"]
 
 #: Options applied to a running server before each test; the rest need a server of their own.
-_PER_TEST = ("rate_limit", "faults")
+_PER_TEST = ("rate_limit", "endpoint_limits", "faults")
 
 
 class _Servers:
@@ -88,6 +88,7 @@ def clerk_emulator(
     """The emulator with empty state, the configured rate limit and faults, fresh for this test."""
     emulator = _clerk_emulator_servers.get(clerk_emulator_options)
     emulator.rate_limit = clerk_emulator_options.get("rate_limit")
+    emulator.endpoint_limits = clerk_emulator_options.get("endpoint_limits")
     emulator.faults = clerk_emulator_options.get("faults")
     emulator.user_limit = clerk_emulator_options.get("user_limit")
     emulator.reset()

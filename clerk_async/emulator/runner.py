@@ -11,13 +11,13 @@ from __future__ import annotations
 import asyncio
 import socket
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from aiohttp import web
 
-from .app import API_PREFIX, Emulator
+from .app import API_PREFIX, Arrival, Emulator
 from .controls import BillingControls, SessionControls
 from .faults import Faults
 from .ratelimit import DEVELOPMENT, RateLimit
@@ -43,6 +43,9 @@ class ClerkEmulator:
     ``webhook_secret`` (random when not given; see :attr:`webhook_secret`). ``user_limit=100``
     caps the users like a development instance (403 ``user_quota_exceeded`` beyond). A
     ``secret_key`` starting ``sk_live_`` makes ``GET /instance`` say ``production``.
+    ``endpoint_limits`` limits single operations besides the instance, by ``"METHOD /template"``
+    (``{"POST /invitations": "100/1h"}``, as Clerk's hourly limits; none by default).
+    :attr:`arrivals` lists the latest requests with the moment each arrived.
     """
 
     def __init__(
@@ -57,10 +60,12 @@ class ClerkEmulator:
         webhook_url: str | None = None,
         webhook_secret: str | None = None,
         user_limit: int | None = None,
+        endpoint_limits: Mapping[str, RateLimit | str] | None = None,
     ) -> None:
         self.emulator = Emulator(
             secret_key,
             rate_limit=rate_limit,
+            endpoint_limits=endpoint_limits,
             faults=faults,
             samples=samples,
             webhook_url=webhook_url,
@@ -160,6 +165,24 @@ class ClerkEmulator:
             self.emulator.rate_limit = value
 
         self._in_loop(apply)
+
+    @property
+    def endpoint_limits(self) -> dict[str, RateLimit]:
+        """Limits of single operations, by ``"POST /invitations"`` (see ``Emulator``)."""
+        return self.emulator.endpoint_limits
+
+    @endpoint_limits.setter
+    def endpoint_limits(self, value: Mapping[str, RateLimit | str] | None) -> None:
+        def apply() -> None:
+            self.emulator.endpoint_limits = value
+
+        self._in_loop(apply)
+
+    @property
+    def arrivals(self) -> list[Arrival]:
+        """The latest API requests answered, oldest first: when each arrived (monotonic), its
+        method, raw path and status."""
+        return self._in_loop(lambda: list(self.emulator.arrivals))
 
     @property
     def user_limit(self) -> int | None:

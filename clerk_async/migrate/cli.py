@@ -28,6 +28,7 @@ import click
 from clerk_async import Clerk
 from clerk_async._config import SECRET_KEY_ENV
 from clerk_async._ratelimit import resolve_rate_limit
+from clerk_async._ratelimit_settings import RateLimitSettings
 from clerk_async.errors import ClerkError
 from clerk_async.migrate.records import SOURCES
 
@@ -72,6 +73,13 @@ _rate_option = click.option(
     help="Requests per period for the whole run, e.g. 1000/10s; auto: 1000/10s for an sk_live_ "
     "key, else 100/10s.",
 )
+_redis_option = click.option(
+    "--redis-url",
+    envvar="CLERK_REDIS_URL",
+    help="Keep the rate limit in this Redis, shared with every process of the instance that uses "
+    "it (a live app with RedisRateLimit): the run takes its turns instead of starving them "
+    "[env: CLERK_REDIS_URL].",
+)
 
 
 def _check_columns(
@@ -95,6 +103,7 @@ def cli() -> None:
 @click.option("--from", "source", required=True, type=click.Choice(SOURCES), help="The export.")
 @_journal_option
 @_rate_option
+@_redis_option
 @click.option(
     "--password-hashes",
     type=click.Path(exists=True, dir_okay=False),
@@ -136,6 +145,7 @@ def import_command(
     source: str,
     journal: str,
     rate_limit: str,
+    redis_url: str | None,
     password_hashes: str | None,
     hash_config: str | None,
     cognito_user_pool_id: str | None,
@@ -162,18 +172,24 @@ def import_command(
     if dry_run:
         raise click.exceptions.Exit(_dry_run(inputs, journal, report))
     _require_key()
-    options = _RunOptions(journal, rate_limit, report, concurrency, yes)
+    options = _RunOptions(journal, rate_limit, report, concurrency, yes, redis_url)
     raise click.exceptions.Exit(anyio.run(_import, inputs, options, False))
 
 
 @cli.command("retry-failed")
 @_journal_option
 @_rate_option
+@_redis_option
 @click.option("--report", type=click.Path(dir_okay=False), help="NDJSON report path.")
 @click.option("--concurrency", type=click.IntRange(1, 1024), help="Requests in flight at most.")
 @_yes_option
 def retry_failed_command(
-    journal: str, rate_limit: str, report: str | None, concurrency: int | None, yes: bool
+    journal: str,
+    rate_limit: str,
+    redis_url: str | None,
+    report: str | None,
+    concurrency: int | None,
+    yes: bool,
 ) -> None:
     """Send the failed records again (the journal knows the input files)."""
     _require_key()
@@ -182,7 +198,7 @@ def retry_failed_command(
     if description is None:
         raise click.UsageError(f"{journal} has no input yet: run import first")
     inputs = MigrationInput.from_description(description)
-    options = _RunOptions(journal, rate_limit, report, concurrency, yes)
+    options = _RunOptions(journal, rate_limit, report, concurrency, yes, redis_url)
     raise click.exceptions.Exit(anyio.run(_import, inputs, options, True))
 
 
@@ -211,21 +227,26 @@ def status_command(journal: str, as_json: bool) -> None:
 @cli.command("rollback")
 @_journal_option
 @_rate_option
+@_redis_option
 @click.option("--concurrency", type=click.IntRange(1, 1024), help="Requests in flight at most.")
 @_yes_option
-def rollback_command(journal: str, rate_limit: str, concurrency: int | None, yes: bool) -> None:
+def rollback_command(
+    journal: str, rate_limit: str, redis_url: str | None, concurrency: int | None, yes: bool
+) -> None:
     """Delete exactly the users this journal created (not those already in Clerk)."""
     _require_key()
-    raise click.exceptions.Exit(anyio.run(_rollback, journal, rate_limit, concurrency, yes))
+    limit = _rate_limit(rate_limit, redis_url)
+    raise click.exceptions.Exit(anyio.run(_rollback, journal, limit, concurrency, yes))
 
 
 @cli.command("export")
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="NDJSON to write.")
 @_rate_option
-def export_command(out: str, rate_limit: str) -> None:
+@_redis_option
+def export_command(out: str, rate_limit: str, redis_url: str | None) -> None:
     """Write every user of the instance to OUT, one JSON object a line."""
     _require_key()
-    raise click.exceptions.Exit(anyio.run(_export, out, rate_limit))
+    raise click.exceptions.Exit(anyio.run(_export, out, _rate_limit(rate_limit, redis_url)))
 
 
 # -- import --------------------------------------------------------------------------------------
@@ -239,9 +260,10 @@ class _RunOptions:
         report: str | None,
         concurrency: int | None,
         yes: bool,
+        redis_url: str | None = None,
     ) -> None:
         self.journal = journal
-        self.rate_limit = rate_limit
+        self.rate_limit = _rate_limit(rate_limit, redis_url)
         self.report = report or _default_report(journal)
         self.concurrency = concurrency
         self.yes = yes
@@ -380,7 +402,9 @@ def _bind_instance(journal: Journal, check: InstanceCheck, clerk: Clerk) -> None
 # -- rollback and export -------------------------------------------------------------------------
 
 
-async def _rollback(journal: str, rate_limit: str, concurrency: int | None, yes: bool) -> int:
+async def _rollback(
+    journal: str, rate_limit: str | RateLimitSettings, concurrency: int | None, yes: bool
+) -> int:
     with Journal(_existing(journal), lock=True) as book:
         created = book.counts()["created"]
         if not created:
@@ -409,7 +433,7 @@ async def _rollback(journal: str, rate_limit: str, concurrency: int | None, yes:
     return result.exit_code
 
 
-async def _export(out: str, rate_limit: str) -> int:
+async def _export(out: str, rate_limit: str | RateLimitSettings) -> int:
     async with Clerk(rate_limit=rate_limit) as clerk:
         with progress_display("export") as display:
             count = await export_users(clerk, out, on_progress=display.update)
@@ -418,6 +442,15 @@ async def _export(out: str, rate_limit: str) -> int:
 
 
 # -- helpers -------------------------------------------------------------------------------------
+
+
+def _rate_limit(rate_limit: str, redis_url: str | None) -> str | RateLimitSettings:
+    """The client's ``rate_limit``: kept in this process, or in Redis with ``--redis-url``."""
+    if redis_url is None or resolve_rate_limit(rate_limit, None) is None:  # "off": no limiter
+        return rate_limit
+    from clerk_async.ratelimit import RedisRateLimit
+
+    return RedisRateLimit(redis_url, limit=rate_limit)
 
 
 def _existing(journal: str) -> str:

@@ -7,14 +7,15 @@ for the run from ``migrate(rate_limit=...)``; both are the client's :class:`Rate
 The limiter's state goes into the journal as the run goes (:func:`save_pacing`), and the next run
 on that journal starts from it (:func:`carry_over`): Clerk still counts the sends of a run killed
 a moment ago, so the resumed run keeps to the killed run's pace, and to its 429 pause, instead of
-starting afresh.
+starting afresh. A limiter shared through Redis (``--redis-url``) needs neither: its state outlives
+the run in Redis, where the resumed run (and every other process of the instance) finds it.
 """
 
 from __future__ import annotations
 
 import time
 
-from clerk_async import Clerk
+from clerk_async import Clerk, _ratelimit
 from clerk_async._ratelimit import RateLimit, RateLimiter, resolve_rate_limit
 
 from .journal import Journal
@@ -42,12 +43,10 @@ def resolve_limiter(
     return RateLimiter(limit), limit.requests / limit.period
 
 
-def save_pacing(
-    journal: Journal, limiter: RateLimiter | None, *, busy: bool, now: float | None = None
-) -> None:
+def save_pacing(journal: Journal, limiter: object, *, busy: bool, now: float | None = None) -> None:
     """Keep ``limiter``'s state in ``journal`` as wall-clock moments. ``busy``: the run goes on
     sending at its pace, for up to :data:`SAVE_EVERY` seconds before the next save (or a kill)."""
-    if limiter is None:
+    if not isinstance(limiter, _ratelimit.RateLimiter):  # none, or shared: Redis keeps it
         return
     wall = time.time() if now is None else now
     next_send, pause = limiter.ahead()
@@ -56,10 +55,10 @@ def save_pacing(
     journal.save_pacing(wall + next_send, wall + pause)
 
 
-def carry_over(journal: Journal, limiter: RateLimiter | None, *, now: float | None = None) -> None:
+def carry_over(journal: Journal, limiter: object, *, now: float | None = None) -> None:
     """Hold ``limiter`` back as the journal's last run left its own."""
     saved = journal.pacing()
-    if limiter is None or saved is None:
+    if not isinstance(limiter, _ratelimit.RateLimiter) or saved is None:
         return
     wall = time.time() if now is None else now
     next_send_at, paused_until = saved

@@ -287,7 +287,7 @@ class AsyncTokenVerifier:
         keyed = self._keyed_clients.get(digest)
         if keyed is None:  # the same pool and rate limiter, another key (a machine secret key)
             keyed = AsyncAPIClient(_config_with_key(client._config, key), client._transport)
-            keyed._limiter = client._limiter
+            keyed._limits = client._limits
             self._keyed_clients.put(digest, keyed)
         yield keyed
 

@@ -154,3 +154,35 @@ async def test_control_endpoints(emu: ClerkEmulator, api: Api) -> None:
     async with api.session.post(base + "/reset", headers=api.headers) as response:
         assert response.status == 200
     assert emu.state.users.users == {}
+
+
+async def test_an_operations_own_limit_answers_429_besides_the_instances(
+    emu: ClerkEmulator, api: Api
+) -> None:
+    emu.endpoint_limits = {"POST /organizations/{organization_id}/invitations": "2/10s"}
+    org = await api.post("/organizations", {"name": "Acme", "created_by": None})
+    assert org.status == 200, org
+    path = f"/organizations/{org.body['id']}/invitations"
+
+    statuses = [
+        (await api.post(path, {"email_address": f"a{n}@example.com", "role": "org:member"})).status
+        for n in range(3)
+    ]
+    assert statuses == [200, 200, 429]
+    assert (await api.get("/users")).status == 200  # other operations are not held back
+    with pytest.raises(ValueError, match="'POST /nowhere' is no route"):
+        emu.endpoint_limits = {"POST /nowhere": "1/1h"}
+
+
+async def test_arrivals_list_each_request_in_order(emu: ClerkEmulator, api: Api) -> None:
+    await api.get("/users")
+    await api.request("GET", "/users/count", headers={})
+
+    arrivals = emu.arrivals
+    assert [(a.method, a.path, a.status) for a in arrivals] == [
+        ("GET", "/v1/users", 200),
+        ("GET", "/v1/users/count", 401),
+    ]
+    assert arrivals[0].at <= arrivals[1].at
+    emu.reset()
+    assert emu.arrivals == []

@@ -91,7 +91,7 @@ async def test_the_clients_own_limiter_is_the_one_carried_over(
     with Journal(path) as journal:
         journal.save_pacing(next_send_at=time.time() + 60, paused_until=0.0)
     async with clerk_emulator.client(rate_limit="50/1s") as clerk:
-        assert clerk.rate_limiter is not None
+        assert isinstance(clerk.rate_limiter, RateLimiter)
         with anyio.move_on_after(0.3):  # the run waits for the saved slot; stop waiting
             await migrate(clerk, users(1), journal=path, rate_limit=None)
         next_send, _ = clerk.rate_limiter.ahead()

@@ -64,6 +64,17 @@ def test_check_reports_missing_and_extra_files(tree: Path) -> None:
     assert any(p.startswith("extra file tests/e2e_sync/test_gone.py") for p in problems)
 
 
+def test_check_reports_extra_files_below_a_nested_target(tree: Path) -> None:
+    mirror = load_mirror()
+    (tree / "clerk_sync/cache/_gone.py").write_text("# its async source was deleted\n")
+    (tree / "clerk_sync/ratelimit/_gone.py").write_text("")
+
+    problems = mirror.check(tree)
+
+    assert any(p.startswith("extra file clerk_sync/cache/_gone.py") for p in problems)
+    assert any(p.startswith("extra file clerk_sync/ratelimit/_gone.py") for p in problems)
+
+
 def test_write_regenerates_and_removes_extra_files(tree: Path) -> None:
     mirror = load_mirror()
     (tree / "clerk_sync/_client.py").unlink()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from clerk_async._ratelimit import (
     DEVELOPMENT,
@@ -76,6 +78,58 @@ def test_at_most_the_limit_in_any_window() -> None:
     sends.sort()
     for index in range(len(sends) - 5):
         assert sends[index + 5] - sends[index] >= 1.0  # 6 sends never fit in one second
+
+
+def test_a_burst_goes_at_once_then_the_rest_of_the_budget_is_paced() -> None:
+    clock = Clock()
+    limit = RateLimit(10, 10.0, burst=5)
+    limiter = RateLimiter(limit, clock=clock)
+
+    waits = [limiter.reserve() for _ in range(9)]  # nine callers at once
+
+    step = 10.0 * PERIOD_MARGIN / 6  # the 5 left after the burst, and one to spare, per period
+    assert spacing(limit) == pytest.approx(step)
+    assert waits == pytest.approx([0.0] * 5 + [step, 2 * step, 3 * step, 4 * step])
+
+
+@settings(max_examples=300)  # fast, and a burst needs enough callers at once to show
+@example(requests=10, burst_share=0.5, period=10.0, steps=[(0.0, None)] * 20)
+@given(
+    requests=st.integers(1, 40),
+    burst_share=st.floats(0.0, 1.0),
+    period=st.floats(0.1, 100.0),
+    steps=st.lists(
+        st.tuples(st.one_of(st.just(0.0), st.floats(0.0, 2.0)), st.none() | st.floats(0.0, 5.0)),
+        min_size=1,
+        max_size=120,
+    ),
+)
+def test_never_more_than_the_limit_in_any_period_whatever_the_burst_and_pauses(
+    requests: int,
+    burst_share: float,
+    period: float,
+    steps: list[tuple[float, float | None]],
+) -> None:
+    limit = RateLimit(requests, period, burst=max(1, round(requests * burst_share)))
+    clock = Clock()
+    limiter = RateLimiter(limit, clock=clock)
+    sends = []
+    for gap, pause in steps:  # callers arrive at any pace; now and then a 429 pauses them
+        clock.now += gap * period / requests
+        if pause is not None:
+            limiter.pause(pause)
+        sends.append(clock.now + limiter.reserve())
+    sends.sort()
+    for index in range(len(sends) - requests):
+        assert sends[index + requests] - sends[index] >= period  # never requests + 1 in one
+
+
+def test_a_burst_is_named_and_checked() -> None:
+    assert str(RateLimit(100, 3600.0, burst=50)) == "100/3600s (burst 50)"
+    assert str(RateLimit(100, 10.0)) == "100/10s"
+    for burst in (0, 11, True, 2.0):
+        with pytest.raises(ValueError, match="burst"):
+            RateLimit(10, 1.0, burst=burst)  # type: ignore[arg-type]
 
 
 def test_a_pause_holds_back_every_caller() -> None:
