@@ -4,21 +4,26 @@ Mirrored code names the ``Async...`` flavour; unasync turns each into its ``Sync
 is one pending answer that any number of callers wait for; ``PerLoop`` keeps one value per running
 event loop (an asyncio object belongs to the loop it was made on, and one client may serve several
 loops), and the single value in the sync flavour; ``Background`` runs a loop of work beside the
-application: a task, or a daemon thread.
+application: a task, or a daemon thread; ``StoreCall`` makes a call on a shared store (Redis) that
+a cancellation of the caller always ends, or simply calls it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import sys
 import threading
 import weakref
 from collections.abc import Awaitable, Callable
 from typing import Any, Generic, TypeVar
 
 __all__ = [
+    "AsyncStoreCall",
     "AsyncBackground",
     "AsyncFlight",
     "AsyncPerLoop",
+    "SyncStoreCall",
     "SyncBackground",
     "SyncFlight",
     "SyncPerLoop",
@@ -103,6 +108,74 @@ class SyncPerLoop(Generic[T]):
 
     def existing(self) -> T | None:
         return self._value
+
+
+class AsyncStoreCall:
+    """A call on a shared store that a cancellation of its caller (a client gone, a timeout around
+    a request) always ends: the caller ends cancelled, whatever the store's client did with it.
+
+    redis-py's asyncio client bounds each command with ``asyncio.wait_for`` when it has a
+    ``socket_timeout`` (the default since redis-py 8), and before Python 3.12 ``wait_for`` loses a
+    cancellation that comes as the command is sent (https://github.com/python/cpython/issues/86296):
+    the call goes on and returns as if nothing happened. Python 3.11 counts a task's cancellations
+    (``Task.cancelling``), so a lost one is seen when the call returns (a command later) and raised
+    again. Python 3.10 does not: there the call runs in a task of its own, which a cancelled caller
+    cancels and waits for (it ends at once, or with its call if it lost the cancellation).
+    """
+
+    __slots__ = ()
+
+    @staticmethod
+    async def run(call: Callable[[], Awaitable[T]]) -> T:
+        return await _keeping_cancellation(call)
+
+
+if sys.version_info >= (3, 11):
+
+    async def _keeping_cancellation(call: Callable[[], Awaitable[T]]) -> T:
+        task = asyncio.current_task()
+        if task is None:
+            return await call()
+        before = task.cancelling()
+        try:
+            result = await call()
+        except Exception:
+            if task.cancelling() > before:
+                raise asyncio.CancelledError from None
+            raise
+        if task.cancelling() > before:
+            raise asyncio.CancelledError
+        return result
+
+else:
+
+    async def _keeping_cancellation(call: Callable[[], Awaitable[T]]) -> T:
+        task = asyncio.ensure_future(call())
+        try:
+            await asyncio.wait((task,))
+        except asyncio.CancelledError:
+            task.cancel()
+            await _stopped(task)  # nothing of the request outlives it (a client closed next)
+            raise
+        return task.result()
+
+    async def _stopped(task: asyncio.Future[Any]) -> None:
+        """Wait for a cancelled task to end, through further cancellations of the waiter."""
+        while not task.done():
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait((task,))
+        if not task.cancelled():
+            task.exception()  # retrieved, and dropped
+
+
+class SyncStoreCall:
+    """A call on a shared store: just the call (a thread is not cancelled)."""
+
+    __slots__ = ()
+
+    @staticmethod
+    def run(call: Callable[[], T]) -> T:
+        return call()
 
 
 class AsyncBackground:

@@ -249,9 +249,12 @@ class AsyncCache:
                 return await flight.wait()  # type: ignore[no-any-return]
             try:
                 await sleep(self._window)  # even 0 lets the callers of this moment join
-            finally:
-                items = table.close(kind, batch)
-            await self._fetch(client, table, kind, items, call)
+            except BaseException:
+                # Cancelled before fetching: the batch's waiters ask again (else they wait forever)
+                for item in table.close(kind, batch):
+                    table.land(item.key, item.flight, ABANDONED)
+                raise
+            await self._fetch(client, table, kind, table.close(kind, batch), call)
             return flight.outcome  # type: ignore[no-any-return]
         finally:
             if not handed_over:

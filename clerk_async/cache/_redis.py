@@ -21,7 +21,7 @@ import redis.asyncio as redis_client
 from redis.exceptions import RedisError, WatchError
 
 from clerk_async._cache.entry import Entry, State
-from clerk_async._cache.flavours import AsyncBackground, AsyncPerLoop
+from clerk_async._cache.flavours import AsyncBackground, AsyncPerLoop, AsyncStoreCall
 from clerk_async._cache.health import StoreHealth
 from clerk_async._cache.kinds import Kind, entry_codec, member_organizations
 from clerk_async._cache.near import NearCache
@@ -106,11 +106,7 @@ class AsyncRedisStore:
             return [None] * len(keys)
         since = self.near.generation
         try:
-            client = self._connections.current().client
-            if len(keys) == 1:  # a read's usual case: GET costs less than MGET to parse
-                blobs = [await client.get(self.prefix + keys[0])]
-            else:
-                blobs = await client.mget([self.prefix + key for key in keys])
+            blobs = await AsyncStoreCall.run(lambda: self._get(keys))
         except _STORE_ERRORS as error:
             self._failed(error)
             return [None] * len(keys)
@@ -135,7 +131,7 @@ class AsyncRedisStore:
             return []
         if self._health.usable():
             try:
-                finals = await self._transaction(decisions)
+                finals = await AsyncStoreCall.run(lambda: self._transaction(decisions))
             except _STORE_ERRORS as error:
                 self._failed(error)
             else:
@@ -151,12 +147,7 @@ class AsyncRedisStore:
         if not self._health.usable():
             return []
         try:
-            client = self._connections.current().client
-            if organization_id is not None:
-                members = await client.smembers(self._index(organization_id))
-                return [Kind.MEMBERSHIPS.key(_text(member)) for member in members]
-            pattern = self.prefix + Kind.MEMBERSHIPS.key("*")
-            return [_text(key)[len(self.prefix) :] async for key in client.scan_iter(pattern)]
+            return await AsyncStoreCall.run(lambda: self._member_keys(organization_id))
         except _STORE_ERRORS as error:
             self._failed(error)
             return []
@@ -172,6 +163,23 @@ class AsyncRedisStore:
             await connection.client.aclose()
 
     # -- Redis -----------------------------------------------------------------------------------
+    # A request's calls on Redis go through ``StoreCall`` (``_cache.flavours``): one cancelled
+    # while Redis answers ends cancelled (redis-py's socket timeout can lose the cancellation).
+
+    async def _get(self, keys: Sequence[str]) -> list[bytes | None]:
+        client = self._connections.current().client
+        if len(keys) == 1:  # a read's usual case: GET costs less than MGET to parse
+            return [await client.get(self.prefix + keys[0])]
+        blobs: list[bytes | None] = await client.mget([self.prefix + key for key in keys])
+        return blobs
+
+    async def _member_keys(self, organization_id: str | None) -> list[str]:
+        client = self._connections.current().client
+        if organization_id is not None:
+            members = await client.smembers(self._index(organization_id))
+            return [Kind.MEMBERSHIPS.key(_text(member)) for member in members]
+        pattern = self.prefix + Kind.MEMBERSHIPS.key("*")
+        return [_text(key)[len(self.prefix) :] async for key in client.scan_iter(pattern)]
 
     def _connect(self) -> _Connection:
         if self._url is not None:
@@ -294,16 +302,19 @@ class AsyncRedisStore:
         missed, self._missed = self._missed, {}
         overflow, self._missed_overflow = self._missed_overflow, False
         try:
-            if overflow:
-                client = self._connections.current().client
-                async for key in client.scan_iter(self.prefix + "*"):
-                    await client.delete(key)
-            if missed:
-                await self._transaction(list(missed.items()))
+            await AsyncStoreCall.run(lambda: self._write_missed(missed, overflow))
         except _STORE_ERRORS as error:
             self._remember(list(missed.items()))
             self._missed_overflow = self._missed_overflow or overflow
             self._failed(error)
+
+    async def _write_missed(self, missed: dict[str, Decide], overflow: bool) -> None:
+        if overflow:
+            client = self._connections.current().client
+            async for key in client.scan_iter(self.prefix + "*"):
+                await client.delete(key)
+        if missed:
+            await self._transaction(list(missed.items()))
 
 
 def _decode(key: str, blob: bytes | None) -> Entry[Any] | None:

@@ -19,7 +19,7 @@ from typing import Any
 import redis.asyncio as redis_client
 from redis.exceptions import RedisError
 
-from clerk_async._cache.flavours import AsyncPerLoop
+from clerk_async._cache.flavours import AsyncPerLoop, AsyncStoreCall
 from clerk_async._cache.health import StoreHealth
 from clerk_async._lru import secret_digest
 from clerk_async._operation import Operation
@@ -261,8 +261,10 @@ class AsyncRedisLimiter:
             return None
         clock = owner.settings.clock
         now = "" if clock is None else repr(clock())
+        run = script(owner.connection())
         try:
-            answer = await script(owner.connection())(keys=[self.name], args=[*args, now])
+            # StoreCall: a request cancelled while Redis answers ends cancelled (_cache.flavours).
+            answer = await AsyncStoreCall.run(lambda: run(keys=[self.name], args=[*args, now]))
         except _STORE_ERRORS as error:
             owner.failed(error)
             return None

@@ -250,9 +250,12 @@ class SyncCache:
                 return flight.wait()  # type: ignore[no-any-return]
             try:
                 sleep(self._window)  # even 0 lets the callers of this moment join
-            finally:
-                items = table.close(kind, batch)
-            self._fetch(client, table, kind, items, call)
+            except BaseException:
+                # Cancelled before fetching: the batch's waiters ask again (else they wait forever)
+                for item in table.close(kind, batch):
+                    table.land(item.key, item.flight, ABANDONED)
+                raise
+            self._fetch(client, table, kind, table.close(kind, batch), call)
             return flight.outcome  # type: ignore[no-any-return]
         finally:
             if not handed_over:

@@ -22,7 +22,7 @@ import redis as redis_client
 from redis.exceptions import RedisError, WatchError
 
 from clerk_async._cache.entry import Entry, State
-from clerk_async._cache.flavours import SyncBackground, SyncPerLoop
+from clerk_async._cache.flavours import SyncBackground, SyncPerLoop, SyncStoreCall
 from clerk_async._cache.health import StoreHealth
 from clerk_async._cache.kinds import Kind, entry_codec, member_organizations
 from clerk_async._cache.near import NearCache
@@ -107,11 +107,7 @@ class SyncRedisStore:
             return [None] * len(keys)
         since = self.near.generation
         try:
-            client = self._connections.current().client
-            if len(keys) == 1:  # a read's usual case: GET costs less than MGET to parse
-                blobs = [client.get(self.prefix + keys[0])]
-            else:
-                blobs = client.mget([self.prefix + key for key in keys])
+            blobs = SyncStoreCall.run(lambda: self._get(keys))
         except _STORE_ERRORS as error:
             self._failed(error)
             return [None] * len(keys)
@@ -136,7 +132,7 @@ class SyncRedisStore:
             return []
         if self._health.usable():
             try:
-                finals = self._transaction(decisions)
+                finals = SyncStoreCall.run(lambda: self._transaction(decisions))
             except _STORE_ERRORS as error:
                 self._failed(error)
             else:
@@ -152,12 +148,7 @@ class SyncRedisStore:
         if not self._health.usable():
             return []
         try:
-            client = self._connections.current().client
-            if organization_id is not None:
-                members = client.smembers(self._index(organization_id))
-                return [Kind.MEMBERSHIPS.key(_text(member)) for member in members]
-            pattern = self.prefix + Kind.MEMBERSHIPS.key("*")
-            return [_text(key)[len(self.prefix) :] for key in client.scan_iter(pattern)]
+            return SyncStoreCall.run(lambda: self._member_keys(organization_id))
         except _STORE_ERRORS as error:
             self._failed(error)
             return []
@@ -173,6 +164,23 @@ class SyncRedisStore:
             connection.client.close()
 
     # -- Redis -----------------------------------------------------------------------------------
+    # A request's calls on Redis go through ``StoreCall`` (``_cache.flavours``): one cancelled
+    # while Redis answers ends cancelled (redis-py's socket timeout can lose the cancellation).
+
+    def _get(self, keys: Sequence[str]) -> list[bytes | None]:
+        client = self._connections.current().client
+        if len(keys) == 1:  # a read's usual case: GET costs less than MGET to parse
+            return [client.get(self.prefix + keys[0])]
+        blobs: list[bytes | None] = client.mget([self.prefix + key for key in keys])
+        return blobs
+
+    def _member_keys(self, organization_id: str | None) -> list[str]:
+        client = self._connections.current().client
+        if organization_id is not None:
+            members = client.smembers(self._index(organization_id))
+            return [Kind.MEMBERSHIPS.key(_text(member)) for member in members]
+        pattern = self.prefix + Kind.MEMBERSHIPS.key("*")
+        return [_text(key)[len(self.prefix) :] for key in client.scan_iter(pattern)]
 
     def _connect(self) -> _Connection:
         if self._url is not None:
@@ -295,16 +303,19 @@ class SyncRedisStore:
         missed, self._missed = self._missed, {}
         overflow, self._missed_overflow = self._missed_overflow, False
         try:
-            if overflow:
-                client = self._connections.current().client
-                for key in client.scan_iter(self.prefix + "*"):
-                    client.delete(key)
-            if missed:
-                self._transaction(list(missed.items()))
+            SyncStoreCall.run(lambda: self._write_missed(missed, overflow))
         except _STORE_ERRORS as error:
             self._remember(list(missed.items()))
             self._missed_overflow = self._missed_overflow or overflow
             self._failed(error)
+
+    def _write_missed(self, missed: dict[str, Decide], overflow: bool) -> None:
+        if overflow:
+            client = self._connections.current().client
+            for key in client.scan_iter(self.prefix + "*"):
+                client.delete(key)
+        if missed:
+            self._transaction(list(missed.items()))
 
 
 def _decode(key: str, blob: bytes | None) -> Entry[Any] | None:

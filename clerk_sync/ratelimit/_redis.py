@@ -20,7 +20,7 @@ from typing import Any
 import redis as redis_client
 from redis.exceptions import RedisError
 
-from clerk_async._cache.flavours import SyncPerLoop
+from clerk_async._cache.flavours import SyncPerLoop, SyncStoreCall
 from clerk_async._cache.health import StoreHealth
 from clerk_async._lru import secret_digest
 from clerk_async._operation import Operation
@@ -262,8 +262,10 @@ class SyncRedisLimiter:
             return None
         clock = owner.settings.clock
         now = "" if clock is None else repr(clock())
+        run = script(owner.connection())
         try:
-            answer = script(owner.connection())(keys=[self.name], args=[*args, now])
+            # StoreCall: a request cancelled while Redis answers ends cancelled (_cache.flavours).
+            answer = SyncStoreCall.run(lambda: run(keys=[self.name], args=[*args, now]))
         except _STORE_ERRORS as error:
             owner.failed(error)
             return None
