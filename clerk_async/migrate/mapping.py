@@ -20,13 +20,14 @@ The rules, whatever the source:
   an unknown one (generic sources) is refused here rather than by Clerk.
 
 A record failing a rule becomes an :class:`InvalidRecord` naming the field; nothing raises.
+Organizations and memberships have their rules in :mod:`clerk_async.migrate.mapping_orgs`.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, TypeVar
 
 import msgspec
 
@@ -38,14 +39,25 @@ from clerk_async.migrate.readers._values import boolean
 from clerk_async.migrate.records import (
     Contact,
     InvalidRecord,
+    MappedMembership,
+    MappedOrganization,
     MappedUser,
     SourceRecord,
     UserDraft,
 )
 from clerk_async.models import CreateUserRequest
 
-__all__ = ["METADATA_LIMIT", "map_record", "split_name"]
+__all__ = [
+    "METADATA_LIMIT",
+    "Invalid",
+    "map_record",
+    "metadata_object",
+    "request_of",
+    "rfc3339",
+    "split_name",
+]
 
+T = TypeVar("T")
 #: Clerk's limit on each metadata object, in bytes of JSON.
 METADATA_LIMIT = 8 * 1024
 _PHONE_PUNCTUATION = re.compile(r"[\s().-]")
@@ -56,16 +68,28 @@ _METADATA = ("public_metadata", "private_metadata", "unsafe_metadata")
 _ERROR_FIELD = re.compile(r"`\$\.([A-Za-z_]+)|unknown field `([^`]+)`")
 
 
-class _Invalid(Exception):
+class Invalid(Exception):
+    """Why Clerk would refuse a record: its code, the field at fault, and the reason."""
+
     def __init__(self, code: str, field: str, reason: str) -> None:
         super().__init__(reason)
         self.code, self.field, self.reason = code, field, reason
 
 
-def map_record(record: SourceRecord) -> MappedUser | InvalidRecord:
+_Invalid = Invalid
+
+
+def map_record(
+    record: SourceRecord,
+) -> MappedUser | MappedOrganization | MappedMembership | InvalidRecord:
     """The request that imports ``record``, or why Clerk would refuse it."""
+    draft = record.draft
+    if not isinstance(draft, UserDraft):
+        from .mapping_orgs import map_org_record  # imported when there are organizations
+
+        return map_org_record(record)
     try:
-        return _map(record)
+        return _map(record, draft)
     except _Invalid as problem:
         return InvalidRecord(
             record=record,
@@ -76,8 +100,7 @@ def map_record(record: SourceRecord) -> MappedUser | InvalidRecord:
         )
 
 
-def _map(record: SourceRecord) -> MappedUser:
-    draft = record.draft
+def _map(record: SourceRecord, draft: UserDraft) -> MappedUser:
     external_id = record.source_id
     if external_id.startswith(("+", "-")):
         raise _Invalid(
@@ -110,7 +133,7 @@ def _map(record: SourceRecord) -> MappedUser:
         body["username"] = username
     body.update(_names(draft))
     if draft.created_at is not None:
-        body["created_at"] = _timestamp(draft.created_at)
+        body["created_at"] = rfc3339(draft.created_at)
     if draft.banned is not None:
         body["banned"] = draft.banned
     body.update(_password(draft, extra))
@@ -118,7 +141,7 @@ def _map(record: SourceRecord) -> MappedUser:
     for name in _METADATA:
         value = getattr(draft, name)
         if value is not None:
-            body[name] = _metadata(name, value)
+            body[name] = metadata_object(name, value)
     for key, value in extra.items():
         body.setdefault(key, value)
     request = _request(body)
@@ -177,7 +200,8 @@ def _names(draft: UserDraft) -> dict[str, str]:
     return {key: value for key, value in names.items() if value is not None}
 
 
-def _timestamp(value: datetime | str) -> str:
+def rfc3339(value: datetime | str) -> str:
+    """``created_at`` as Clerk takes it: RFC 3339 in UTC, to the millisecond."""
     if isinstance(value, str):
         raise _Invalid("invalid_timestamp", "created_at", f"{value!r} is not a date and time")
     moment = value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
@@ -234,7 +258,8 @@ def _second_factor(draft: UserDraft) -> dict[str, Any]:
     return found
 
 
-def _metadata(name: str, value: object) -> dict[str, Any]:
+def metadata_object(name: str, value: object) -> dict[str, Any]:
+    """``value`` once it is a JSON object Clerk keeps as ``name`` (at most 8 KB)."""
     if not isinstance(value, dict):
         raise _Invalid("invalid_metadata", name, f"{name} is not a JSON object")
     try:
@@ -252,10 +277,15 @@ def _metadata(name: str, value: object) -> dict[str, Any]:
 
 
 def _request(body: dict[str, Any]) -> CreateUserRequest:
+    return request_of(body, CreateUserRequest)
+
+
+def request_of(body: dict[str, Any], model: type[T]) -> T:
+    """``body`` as the request ``model``: a field of the wrong type, or an unknown one, is
+    :class:`Invalid` (msgspec's messages name the path and the expected type, never the value)."""
     try:
-        return msgspec.convert(body, CreateUserRequest, strict=False)
+        return msgspec.convert(body, model, strict=False)
     except msgspec.ValidationError as error:
         match = _ERROR_FIELD.search(str(error))
         field = next((group for group in match.groups() if group), "") if match else ""
-        # msgspec's messages name the path and the expected type, never the value.
         raise _Invalid("invalid_field", field, str(error)) from None

@@ -1,0 +1,330 @@
+"""Importing memberships: each one once its user and its organization are in Clerk.
+
+Clerk keeps one membership per user and organization, and answers a second one with 400
+``already_a_member_in_organization``: that answer, and every unknown outcome, is settled by
+looking the membership up (``GET /organizations/{id}/memberships?user_id=...``). In an
+organization this journal created, a membership found there is this journal's own (the creator's,
+made with the organization, or an earlier attempt's), and its role is set to the input's. In an
+organization that was already in Clerk, memberships are looked up before their first POST (100
+per request): one already there is ``already_imported``, or a ``conflict`` when its role is not
+the input's. A membership waits for its user and its organization only, not for every user: one
+whose user or organization was not imported is ``failed`` (``retry-failed`` tries both again) or
+``conflict``, as they are.
+"""
+
+from __future__ import annotations
+
+import anyio
+from msgspec import UNSET
+
+from clerk_async.errors import (
+    APIConnectionError,
+    AuthenticationError,
+    RateLimitError,
+    RequestValidationError,
+    ResponseValidationError,
+    SDKError,
+)
+from clerk_async.migrate.records import Mapped, MappedMembership
+from clerk_async.models import OrganizationMembership
+
+from .import_users import MAX_RATE_LIMITED
+from .importing import IMPORTED, Mode, Run, error_code, error_message, retrying
+from .journal import JournalRow
+from .reconcile import MAX_IDS
+from .roles import RoleKeeper
+from .states import JournalStateError, Status
+
+__all__ = ["MembershipImporter"]
+
+ALREADY_A_MEMBER = "already_a_member_in_organization"
+#: Where a membership goes: its organization's and its user's Clerk ids, and whether this
+#: journal created the organization.
+Target = tuple[str, str, bool]
+
+
+class MembershipImporter:
+    def __init__(self, run: Run, roles: RoleKeeper) -> None:
+        self.run = run
+        self.roles = roles
+        #: The targets of memberships handed to the workers to send (at most a queue's worth).
+        self._targets: dict[int, Target] = {}
+
+    async def queue(self, pending: list[tuple[int, Mapped, Status]]) -> None:
+        run, journal = self.run, self.run.journal
+        await self.roles.ensure()  # the roles of the memberships admitted so far, first
+        rows = journal.rows_of(seq for seq, _, _ in pending)
+        needs = journal.rows_of(
+            seq for row in rows.values() for seq in (row.user_seq, row.org_seq) if seq is not None
+        )
+        ready: list[tuple[int, MappedMembership, Target]] = []
+        foreign: dict[str, list[tuple[int, MappedMembership, Target]]] = {}
+        for seq, membership, status in pending:
+            if not isinstance(membership, MappedMembership):
+                raise JournalStateError(f"record {seq} is no longer a membership")
+            row = rows[seq]
+            if status == "in_flight":
+                await run.put((seq, membership, "leftover"))
+                continue
+            user, organization = _needed(row, needs)
+            if _unsettled(user) or _unsettled(organization):
+                await run.put((seq, membership, "wait"))  # this run imports them first
+                continue
+            target = self._target(seq, membership, user, organization)
+            if target is None:
+                continue
+            if organization is not None and organization.status == "already_imported":
+                foreign.setdefault(target[0], []).append((seq, membership, target))
+            else:
+                ready.append((seq, membership, target))
+        for organization_id, group in foreign.items():
+            for start in range(0, len(group), MAX_IDS):
+                ready += await self._absent(organization_id, group[start : start + MAX_IDS])
+        journal.mark_in_flight([seq for seq, _, _ in ready])
+        for seq, membership, target in ready:
+            self._targets[seq] = target
+            await run.put((seq, membership, "send"))
+
+    async def _absent(
+        self, organization_id: str, group: list[tuple[int, MappedMembership, Target]]
+    ) -> list[tuple[int, MappedMembership, Target]]:
+        """Those of ``group`` (of an organization already in Clerk) that are not members yet;
+        the others are settled here. When Clerk will not say, none: they stay pending."""
+        users = [target[1] for _, _, target in group]
+        found = await retrying(group[0][0], lambda: self._members(organization_id, users))
+        if not isinstance(found, dict):
+            return []
+        absent = []
+        for seq, membership, target in group:
+            member = found.get(target[1])
+            if member is None:
+                absent.append((seq, membership, target))
+            else:
+                self._found(seq, membership, member, before_sending=True)
+        return absent
+
+    def _target(
+        self,
+        seq: int,
+        membership: MappedMembership,
+        user: JournalRow | None,
+        organization: JournalRow | None,
+    ) -> Target | None:
+        """Where ``membership`` goes, or None when its user or organization was not imported
+        (the membership is then settled as they are)."""
+        needs = (("user", user, membership.user),
+                 ("organization", organization, membership.organization))  # fmt: skip
+        for kind, row, ref in needs:
+            if row is None or row.status not in IMPORTED or not row.clerk_id:
+                status: Status = (
+                    "conflict" if row is not None and row.status == "conflict" else "failed"
+                )
+                what = "not in the journal" if row is None else f"{row.status}"
+                reason = f": {row.message}" if row is not None and row.message else ""
+                self.run.journal.refused_before_sending(
+                    seq, status, f"{kind}_{'conflict' if status == 'conflict' else 'failed'}",
+                    f"its {kind} {ref} is {what}{reason}",
+                )  # fmt: skip
+                return None
+        assert user is not None and organization is not None
+        assert user.clerk_id is not None and organization.clerk_id is not None
+        return organization.clerk_id, user.clerk_id, organization.status == "created"
+
+    # -- one membership ------------------------------------------------------------------------
+
+    async def take(self, seq: int, mapped: Mapped, mode: Mode) -> None:
+        assert isinstance(mapped, MappedMembership)
+        run, journal = self.run, self.run.journal
+        target = self._targets.pop(seq, None)
+        if mode == "send" and target is not None:
+            await self._send(seq, mapped, target, uncertain=False)
+            return
+        row = journal.row(seq)
+        if row is None:
+            return
+        user = None if row.user_seq is None else await run.settled(row.user_seq)
+        organization = None if row.org_seq is None else await run.settled(row.org_seq)
+        if run.stopped is not None or _unsettled(user) or _unsettled(organization):
+            return  # not imported in this run: the membership waits for the next one
+        target = self._target(seq, mapped, user, organization)
+        if target is None:
+            return
+        organization_id, user_id, ours = target
+        if mode == "leftover" or not ours:  # looked up first: a killed run's, or a foreign org
+            found = await retrying(seq, lambda: self._members(organization_id, [user_id]))
+            if not isinstance(found, dict):
+                return
+            member = found.get(user_id)
+            if member is not None:
+                if mode == "leftover":
+                    await self._ours(seq, mapped, member, target)
+                else:
+                    self._found(seq, mapped, member, before_sending=True)
+                return
+        if mode == "leftover":
+            journal.another_attempt(seq, uncertain=True)
+        else:
+            journal.mark_in_flight([seq])
+        await self._send(seq, mapped, target, uncertain=mode == "leftover")
+
+    async def _send(
+        self, seq: int, membership: MappedMembership, target: Target, *, uncertain: bool
+    ) -> None:
+        run, journal = self.run, self.run.journal
+        organization_id, user_id, ours = target
+        attempts, rate_limited = 1, 0
+        public = UNSET if membership.public_metadata is None else membership.public_metadata
+        private = UNSET if membership.private_metadata is None else membership.private_metadata
+        while True:
+            try:
+                created = await run.throttle.call(
+                    lambda: run.clerk.organization_memberships.create(
+                        organization_id,
+                        user_id=user_id,
+                        role=membership.role,
+                        public_metadata=public,
+                        private_metadata=private,
+                        retries=None,
+                    )
+                )
+            except RateLimitError as error:
+                rate_limited += 1
+                if rate_limited >= MAX_RATE_LIMITED:
+                    journal.failed(seq, "too_many_requests", error_message(error),
+                                   uncertain=uncertain)  # fmt: skip
+                    return
+                continue
+            except AuthenticationError as error:
+                journal.back_to_pending(seq, uncertain=uncertain)
+                run.stop(error)
+                return
+            except RequestValidationError as error:
+                journal.failed(seq, "request_invalid", str(error), uncertain=uncertain)
+                return
+            except (ResponseValidationError, APIConnectionError, SDKError) as error:
+                if isinstance(error, SDKError) and error.code == ALREADY_A_MEMBER:
+                    await self._settle_member(seq, membership, target, uncertain=uncertain or ours)
+                    return
+                if isinstance(error, SDKError) and error.status_code < 500:
+                    journal.failed(seq, error.code or f"http_{error.status_code}",
+                                   error_message(error), uncertain=uncertain)  # fmt: skip
+                    return
+                applied = not isinstance(error, APIConnectionError) or error.request_sent
+                if applied:
+                    uncertain = True
+                    found = await retrying(seq, lambda: self._members(organization_id, [user_id]))
+                    if not isinstance(found, dict):
+                        return  # stays in flight; the next run looks again
+                    member = found.get(user_id)
+                    if member is not None:
+                        await self._ours(seq, membership, member, target)
+                        return
+                if attempts >= run.max_attempts:
+                    journal.failed(seq, error_code(error), error_message(error),
+                                   uncertain=uncertain)  # fmt: skip
+                    return
+                if not applied:
+                    await anyio.sleep(min(2.0**attempts * 0.25, 8.0))
+                attempts += 1
+                journal.another_attempt(seq, uncertain=uncertain)
+                continue
+            journal.created(seq, created.id)
+            return
+
+    async def _settle_member(
+        self, seq: int, membership: MappedMembership, target: Target, *, uncertain: bool
+    ) -> None:
+        """Clerk says the user is a member already: ours (an earlier attempt, or the creator's
+        membership of an organization this journal created), or one that was there before."""
+        organization_id, user_id, _ = target
+        found = await retrying(seq, lambda: self._members(organization_id, [user_id]))
+        if not isinstance(found, dict):
+            return
+        member = found.get(user_id)
+        row = self.run.journal.row(seq)
+        if member is None:
+            self.run.journal.failed(seq, ALREADY_A_MEMBER, "Clerk says the user is a member, "
+                                    "and lists no such membership", uncertain=True)  # fmt: skip
+        elif uncertain or (row is not None and row.uncertain):
+            await self._ours(seq, membership, member, target)
+        else:
+            self._found(seq, membership, member, before_sending=False)
+
+    async def _ours(
+        self,
+        seq: int,
+        membership: MappedMembership,
+        member: OrganizationMembership,
+        target: Target,
+    ) -> None:
+        """A membership this journal made: created, with the input's role."""
+        run = self.run
+        if member.role != membership.role:
+            organization_id, user_id, _ = target
+            try:
+                await run.throttle.call(
+                    lambda: run.clerk.organization_memberships.update(
+                        organization_id, user_id, role=membership.role
+                    )
+                )
+            except (ResponseValidationError, APIConnectionError, SDKError) as error:
+                run.journal.failed(seq, error_code(error), "the member's role could not be set "
+                                   f"to {membership.role}: {error_message(error)}",
+                                   uncertain=True)  # fmt: skip
+                return
+        run.journal.created(seq, member.id)
+
+    def _found(
+        self,
+        seq: int,
+        membership: MappedMembership,
+        member: OrganizationMembership,
+        *,
+        before_sending: bool,
+    ) -> None:
+        """A membership that was in Clerk before this journal: imported if its role is the
+        input's, else a conflict for a human to settle."""
+        journal = self.run.journal
+        if member.role != membership.role:
+            message = (
+                f"{membership.user} is already a member of {membership.organization} with the "
+                f"role {member.role}, not {membership.role}"
+            )
+            if before_sending:
+                journal.refused_before_sending(seq, "conflict", "role_differs", message, "role")
+            else:
+                journal.conflict(seq, "role", "role_differs", message)
+            return
+        message = f"the user was already a member of the organization: {member.id}"
+        if before_sending:
+            journal.found_before_sending(seq, member.id, code="member_exists", message=message)
+        else:
+            journal.already_imported(seq, member.id, code=ALREADY_A_MEMBER, message=message)
+
+    async def _members(
+        self, organization_id: str, user_ids: list[str]
+    ) -> dict[str, OrganizationMembership]:
+        """The memberships of ``organization_id`` of up to 100 users, by user id."""
+        run = self.run
+        page = await run.throttle.call(
+            lambda: run.clerk.organization_memberships.list(
+                organization_id, user_id=user_ids, limit=MAX_IDS
+            )
+        )
+        return {
+            member.public_user_data.user_id: member
+            for member in page
+            if member.public_user_data is not None
+        }
+
+
+def _needed(
+    row: JournalRow, needs: dict[int, JournalRow]
+) -> tuple[JournalRow | None, JournalRow | None]:
+    user = None if row.user_seq is None else needs.get(row.user_seq)
+    organization = None if row.org_seq is None else needs.get(row.org_seq)
+    return user, organization
+
+
+def _unsettled(row: JournalRow | None) -> bool:
+    return row is not None and row.status in ("pending", "in_flight")
