@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
+import time
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import parse_qs
@@ -101,6 +102,11 @@ class Emulator:
         self._injector = FaultInjector(faults or NO_FAULTS)
         #: Requests answered, by status; a dropped connection counts as status 0.
         self.responses: dict[int, int] = {}
+        #: When a list, every API request is appended to it as it is answered: ``(arrival,
+        #: method, path, status)``, ``arrival`` in ``time.monotonic()`` seconds (when it came in,
+        #: which is what a rate limit counts), status 0 for a dropped connection. For benchmarks
+        #: of pacing; None (the default) costs nothing.
+        self.request_log: list[tuple[float, str, str, int]] | None = None
 
     # -- knobs ---------------------------------------------------------------------------------
 
@@ -220,6 +226,20 @@ class Emulator:
         raw_path, _, raw_query = request.raw_path.partition("?")
         if not raw_path.startswith(API_PREFIX + "/"):
             return await self._handle_other(request, raw_path)
+        log = self.request_log
+        if log is None:
+            return await self._handle_api(request, raw_path, raw_query)
+        arrived, status = time.monotonic(), 0
+        try:
+            response = await self._handle_api(request, raw_path, raw_query)
+            status = response.status
+            return response
+        finally:
+            log.append((arrived, request.method, raw_path, status))
+
+    async def _handle_api(
+        self, request: web.Request, raw_path: str, raw_query: str
+    ) -> web.StreamResponse:
         header = request.headers.get("Authorization")
         caller: str | None = None
         if raw_path not in _PUBLIC_PATHS and not (

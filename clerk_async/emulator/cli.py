@@ -75,6 +75,11 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="hold at most this many users, like a development instance (100); default: no cap",
     )
+    parser.add_argument(
+        "--log-requests",
+        action="store_true",
+        help="keep when each request came in (GET /__emulator/requests), for pacing benchmarks",
+    )
     hooks = parser.add_argument_group("webhooks (Svix-signed, as Clerk sends them)")
     hooks.add_argument("--webhook-url", help="POST an event of every state change to this URL")
     hooks.add_argument(
@@ -141,6 +146,8 @@ async def serve(args: argparse.Namespace, faults: Faults) -> None:
         webhook_url=args.webhook_url,
         webhook_secret=args.webhook_secret,
     )
+    if args.log_requests:
+        emulator.emulator.request_log = []
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):

@@ -1,6 +1,8 @@
 """Control endpoints under ``/__emulator/`` (secret key required), for a server run from the CLI:
 
 - ``GET /__emulator/config``: rate limit, faults, the clock, and response counts by status.
+- ``GET /__emulator/requests``: the request log (``--log-requests``): ``[arrival, method, path,
+  status]`` per request, ``arrival`` in seconds of a monotonic clock; ``DELETE`` empties it.
 - ``POST /__emulator/reset``: forget every object, refill the rate limit, reset the clock.
 - ``PUT /__emulator/faults`` with a JSON object of :class:`Faults` fields; ``DELETE`` clears them.
 - ``PUT /__emulator/rate_limit`` with ``{"rate_limit": "100/10s"}`` or ``{"rate_limit": "off"}``.
@@ -40,6 +42,7 @@ class Controlled(Protocol):
     """What the control endpoints change and report."""
 
     responses: dict[int, int]
+    request_log: list[tuple[float, str, str, int]] | None
     state: State
     clock: Clock
 
@@ -114,6 +117,14 @@ async def handle_control(emulator: Controlled, request: web.Request, path: str) 
     method, name = request.method, path.removeprefix("/__emulator/")
     if (method, name) == ("GET", "config"):
         return describe(emulator)
+    if name == "requests" and method in ("GET", "DELETE"):
+        log = emulator.request_log
+        if log is None:
+            raise not_found("request log", "(start the emulator with --log-requests)")
+        entries = [list(entry) for entry in log]
+        if method == "DELETE":
+            log.clear()
+        return {"requests": entries}
     if (method, name) == ("POST", "reset"):
         emulator.reset()
         return describe(emulator)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from clerk_async import (
@@ -154,3 +156,27 @@ async def test_control_endpoints(emu: ClerkEmulator, api: Api) -> None:
     async with api.session.post(base + "/reset", headers=api.headers) as response:
         assert response.status == 200
     assert emu.state.users.users == {}
+
+
+async def test_the_request_log_keeps_when_each_request_came_in(
+    emu: ClerkEmulator, api: Api
+) -> None:
+    base = emu.origin + "/__emulator/requests"
+    async with api.session.get(base, headers=api.headers) as response:
+        assert response.status == 404  # off unless asked for: it costs nothing then
+    emu.emulator.request_log = []
+    emu.rate_limit = "1/10s"
+    before = time.monotonic()
+    await api.user()
+    async with api.session.get(emu.url + "/users", headers=api.headers) as response:
+        assert response.status == 429
+    async with api.session.get(base, headers=api.headers) as response:
+        logged = (await response.json())["requests"]
+    assert [entry[1:] for entry in logged] == [
+        ["POST", "/v1/users", 200],
+        ["GET", "/v1/users", 429],  # refused by the limit: logged too, when it came in
+    ]
+    assert before <= logged[0][0] <= logged[1][0] <= time.monotonic()
+    async with api.session.delete(base, headers=api.headers) as response:
+        assert len((await response.json())["requests"]) == 2
+    assert emu.emulator.request_log == []
