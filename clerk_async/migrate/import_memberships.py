@@ -41,48 +41,88 @@ ALREADY_A_MEMBER = "already_a_member_in_organization"
 #: Where a membership goes: its organization's and its user's Clerk ids, and whether this
 #: journal created the organization.
 Target = tuple[str, str, bool]
+_Ready = tuple[int, MappedMembership, Target]
 
 
 class MembershipImporter:
     def __init__(self, run: Run, roles: RoleKeeper) -> None:
         self.run = run
         self.roles = roles
-        #: The targets of memberships handed to the workers to send (at most a queue's worth).
+        #: The targets of memberships handed to the workers to send (at most a queue's worth),
+        #: and those of them an earlier attempt may have reached Clerk with.
         self._targets: dict[int, Target] = {}
+        self._uncertain: set[int] = set()
 
     async def queue(self, pending: list[tuple[int, Mapped, Status]]) -> None:
+        """Memberships whose user and organization are settled go out in groups of 100 (marked in
+        flight a group at a time); those of an organization that was in Clerk before are looked
+        up first, and so are a killed run's (both 100 per request); the others wait for what they
+        need, in a worker."""
         run, journal = self.run, self.run.journal
         await self.roles.ensure()  # the roles of the memberships admitted so far, first
         rows = journal.rows_of(seq for seq, _, _ in pending)
         needs = journal.rows_of(
             seq for row in rows.values() for seq in (row.user_seq, row.org_seq) if seq is not None
         )
-        ready: list[tuple[int, MappedMembership, Target]] = []
-        foreign: dict[str, list[tuple[int, MappedMembership, Target]]] = {}
+        ready: list[_Ready] = []
+        foreign: dict[str, list[_Ready]] = {}
+        leftovers: dict[str, list[_Ready]] = {}
         for seq, membership, status in pending:
             if not isinstance(membership, MappedMembership):
                 raise JournalStateError(f"record {seq} is no longer a membership")
-            row = rows[seq]
-            if status == "in_flight":
-                await run.put((seq, membership, "leftover"))
-                continue
-            user, organization = _needed(row, needs)
+            user, organization = _needed(rows[seq], needs)
+            sent = status == "in_flight"
             if _unsettled(user) or _unsettled(organization):
-                await run.put((seq, membership, "wait"))  # this run imports them first
+                await run.put((seq, membership, "leftover" if sent else "wait"))
+                continue
+            if sent:
+                target = _sent_to(user, organization)
+                if target is None:  # its user or organization is no longer imported: look
+                    await run.put((seq, membership, "leftover"))
+                else:
+                    leftovers.setdefault(target[0], []).append((seq, membership, target))
                 continue
             target = self._target(seq, membership, user, organization)
             if target is None:
                 continue
             if organization is not None and organization.status == "already_imported":
                 foreign.setdefault(target[0], []).append((seq, membership, target))
+            elif _creator(rows[seq], organization):  # a member since its organization was made
+                self._targets[seq] = target
+                await run.put((seq, membership, "look_first"))
             else:
                 ready.append((seq, membership, target))
+        for organization_id, group in leftovers.items():
+            for start in range(0, len(group), MAX_IDS):
+                await self._resend(organization_id, group[start : start + MAX_IDS])
         for organization_id, group in foreign.items():
             for start in range(0, len(group), MAX_IDS):
                 ready += await self._absent(organization_id, group[start : start + MAX_IDS])
-        journal.mark_in_flight([seq for seq, _, _ in ready])
-        for seq, membership, target in ready:
+        for start in range(0, len(ready), MAX_IDS):
+            if run.stopped is not None:
+                return
+            group = ready[start : start + MAX_IDS]
+            journal.mark_in_flight([seq for seq, _, _ in group])
+            for seq, membership, target in group:
+                self._targets[seq] = target
+                await run.put((seq, membership, "send"))
+
+    async def _resend(self, organization_id: str, group: list[_Ready]) -> None:
+        """A killed run's memberships of one organization: those Clerk holds are this journal's;
+        the others are sent again. When Clerk will not say, they stay in flight."""
+        run, journal = self.run, self.run.journal
+        users = [target[1] for _, _, target in group]
+        found = await retrying(group[0][0], lambda: self._members(organization_id, users))
+        if not isinstance(found, dict):
+            return
+        for seq, membership, target in group:
+            member = found.get(target[1])
+            if member is not None:
+                await self._ours(seq, membership, member, target)
+                continue
+            journal.another_attempt(seq, uncertain=True)
             self._targets[seq] = target
+            self._uncertain.add(seq)
             await run.put((seq, membership, "send"))
 
     async def _absent(
@@ -114,17 +154,23 @@ class MembershipImporter:
         (the membership is then settled as they are)."""
         needs = (("user", user, membership.user),
                  ("organization", organization, membership.organization))  # fmt: skip
+        journal = self.run.journal
         for kind, row, ref in needs:
             if row is None or row.status not in IMPORTED or not row.clerk_id:
                 status: Status = (
                     "conflict" if row is not None and row.status == "conflict" else "failed"
                 )
+                code = f"{kind}_{'conflict' if status == 'conflict' else 'failed'}"
                 what = "not in the journal" if row is None else f"{row.status}"
                 reason = f": {row.message}" if row is not None and row.message else ""
-                self.run.journal.refused_before_sending(
-                    seq, status, f"{kind}_{'conflict' if status == 'conflict' else 'failed'}",
-                    f"its {kind} {ref} is {what}{reason}",
-                )  # fmt: skip
+                message = f"its {kind} {ref} is {what}{reason}"
+                if journal.status_of(seq) == "in_flight":  # a killed run's, looked at again
+                    if status == "conflict":
+                        journal.conflict(seq, f"{kind}_id", code, message)
+                    else:
+                        journal.failed(seq, code, message)
+                else:
+                    journal.refused_before_sending(seq, status, code, message)
                 return None
         assert user is not None and organization is not None
         assert user.clerk_id is not None and organization.clerk_id is not None
@@ -133,37 +179,48 @@ class MembershipImporter:
     # -- one membership ------------------------------------------------------------------------
 
     async def take(self, seq: int, mapped: Mapped, mode: Mode) -> None:
+        """``send``: looked up if need be, marked in flight; ``look_first``: the creator of an
+        organization this journal made, a member since it was made (looked up, not sent);
+        ``wait``: once its user and organization are settled; ``leftover``: a killed run's."""
         assert isinstance(mapped, MappedMembership)
         run, journal = self.run, self.run.journal
         target = self._targets.pop(seq, None)
         if mode == "send" and target is not None:
-            await self._send(seq, mapped, target, uncertain=False)
+            uncertain = seq in self._uncertain
+            self._uncertain.discard(seq)
+            await self._send(seq, mapped, target, uncertain=uncertain)
             return
-        row = journal.row(seq)
-        if row is None:
-            return
-        user = None if row.user_seq is None else await run.settled(row.user_seq)
-        organization = None if row.org_seq is None else await run.settled(row.org_seq)
-        if run.stopped is not None or _unsettled(user) or _unsettled(organization):
-            return  # not imported in this run: the membership waits for the next one
-        target = self._target(seq, mapped, user, organization)
+        look = mode in ("leftover", "look_first")
         if target is None:
-            return
+            row = journal.row(seq)
+            if row is None:
+                return
+            user = None if row.user_seq is None else await run.settled(row.user_seq)
+            organization = None if row.org_seq is None else await run.settled(row.org_seq)
+            if run.stopped is not None or _unsettled(user) or _unsettled(organization):
+                return  # not imported in this run: the membership waits for the next one
+            target = self._target(seq, mapped, user, organization)
+            if target is None:
+                return
+            look = look or not target[2] or _creator(row, organization)
         organization_id, user_id, ours = target
-        if mode == "leftover" or not ours:  # looked up first: a killed run's, or a foreign org
+        creator = look and ours and mode != "leftover"
+        if creator:  # made with its organization, by this journal: in flight since then
+            journal.mark_in_flight([seq])
+        if look:  # a killed run's, one of a foreign organization, or a creator's
             found = await retrying(seq, lambda: self._members(organization_id, [user_id]))
             if not isinstance(found, dict):
                 return
             member = found.get(user_id)
             if member is not None:
-                if mode == "leftover":
+                if mode == "leftover" or ours:
                     await self._ours(seq, mapped, member, target)
                 else:
                     self._found(seq, mapped, member, before_sending=True)
                 return
         if mode == "leftover":
             journal.another_attempt(seq, uncertain=True)
-        else:
+        elif not creator:
             journal.mark_in_flight([seq])
         await self._send(seq, mapped, target, uncertain=mode == "leftover")
 
@@ -324,6 +381,24 @@ def _needed(
     user = None if row.user_seq is None else needs.get(row.user_seq)
     organization = None if row.org_seq is None else needs.get(row.org_seq)
     return user, organization
+
+
+def _sent_to(user: JournalRow | None, organization: JournalRow | None) -> Target | None:
+    """Where a membership sent by an earlier run went (its user and organization imported)."""
+    if user is None or organization is None or not user.clerk_id or not organization.clerk_id:
+        return None
+    if user.status not in IMPORTED or organization.status not in IMPORTED:
+        return None
+    return organization.clerk_id, user.clerk_id, organization.status == "created"
+
+
+def _creator(row: JournalRow, organization: JournalRow | None) -> bool:
+    """Whether the membership is of its organization's creator (who joined it when made)."""
+    return (
+        organization is not None
+        and row.user_seq is not None
+        and (organization.user_seq == row.user_seq)
+    )
 
 
 def _unsettled(row: JournalRow | None) -> bool:

@@ -3,11 +3,14 @@
 An organization is sent with its slug and, in its private metadata, its source id (the mapping
 puts it there). Before its first ``POST /organizations`` it is looked up by slug: one already in
 Clerk with this source id is ``already_imported``; one holding the slug without it is another
-organization, and the record is a ``conflict``. After a POST whose outcome is unknown (a timeout,
-a 5xx, a run killed mid-call) or a 422 for a taken slug, the same lookup tells whether the
-organization is this journal's own. It waits for its creator (a user of the input) to be
-imported, and goes without one when the creator is not. Its domains are added once it exists; the
-record stays ``in_flight`` (with its Clerk id) until they are, so a killed run adds them on resume.
+organization, and the record is a ``conflict``. That lookup is left out when the instance holds
+no organization but the journal's own (one request, ``organizations.list(limit=1)``, tells, before
+the run's first organization): the usual migration into a new instance then sends one request per
+organization, not two. After a POST whose outcome is unknown (a timeout, a 5xx, a run killed
+mid-call) or a 422 for a taken slug, the same lookup tells whether the organization is this
+journal's own. It waits for its creator (a user of the input) to be imported, and goes without
+one when the creator is not. Its domains are added once it exists; the record stays
+``in_flight`` (with its Clerk id) until they are, so a killed run adds them on resume.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from clerk_async._operations import CREATE_ORGANIZATION
 from clerk_async.errors import (
     APIConnectionError,
     AuthenticationError,
+    ClerkError,
     NotFoundError,
     RateLimitError,
     RequestValidationError,
@@ -51,25 +55,42 @@ def is_ours(found: Organization, source_id: str) -> bool:
 class OrganizationImporter:
     def __init__(self, run: Run) -> None:
         self.run = run
+        #: Whether every organization in Clerk is one the journal knows (asked once per run).
+        self._only_known: bool | None = None
 
     async def queue(self, pending: list[tuple[int, Mapped, Status]]) -> None:
+        if self._only_known is None and any(status == "pending" for _, _, status in pending):
+            self._only_known = await self._instance_holds_only_known()
+        first: Mode = "send" if self._only_known else "look_first"
         for seq, organization, status in pending:
             if not isinstance(organization, MappedOrganization):
                 raise JournalStateError(f"record {seq} is no longer an organization")
-            await self.run.put((seq, organization, "leftover" if status == "in_flight" else
-                                "look_first"))  # fmt: skip
+            await self.run.put((seq, organization, "leftover" if status == "in_flight" else first))
+
+    async def _instance_holds_only_known(self) -> bool:
+        """Whether Clerk holds as many organizations as the journal knows in it (so no other one
+        could hold a slug of the input)."""
+        run = self.run
+        try:
+            page = await run.throttle.call(lambda: run.clerk.organizations.list(limit=1))
+        except ClerkError:
+            return False
+        counts = run.journal.counts_by_kind().get("organization", {})
+        known = counts.get("created", 0) + counts.get("already_imported", 0)
+        return (page.total_count or 0) == known
 
     async def take(self, seq: int, mapped: Mapped, mode: Mode) -> None:
         assert isinstance(mapped, MappedOrganization)
         journal = self.run.journal
         creator = await self._creator(seq, mapped)
-        found = await retrying_lookup(seq, lambda: self._by_slug(mapped.slug))
-        if found is UNKNOWN:
-            return  # as it was: the next run looks again
-        if isinstance(found, Organization):  # a leftover's own: looked up before its first POST
-            await self._found(seq, mapped, found, before_sending=mode != "leftover",
-                              uncertain=mode == "leftover")  # fmt: skip
-            return
+        if mode != "send":
+            found = await retrying_lookup(seq, lambda: self._by_slug(mapped.slug))
+            if found is UNKNOWN:
+                return  # as it was: the next run looks again
+            if isinstance(found, Organization):  # a leftover's: looked up before its 1st POST
+                await self._found(seq, mapped, found, before_sending=mode != "leftover",
+                                  uncertain=mode == "leftover")  # fmt: skip
+                return
         if mode == "leftover":
             journal.another_attempt(seq, uncertain=True)
         else:

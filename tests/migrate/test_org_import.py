@@ -62,10 +62,18 @@ async def test_the_creators_membership_gets_the_inputs_role(
 ) -> None:
     organizations = [{"id": "o1", "name": "Acme", "created_by": "u0"}]
     records = org_input(tmp_path, user_rows(1), organizations, [member("o1", "u0")])
+    clerk_emulator.emulator.request_log = []
     async with clerk_emulator.client() as clerk:
         summary = await migrate(clerk, records, journal=tmp_path / "j.db", rate_limit=FAST)
     assert held(clerk_emulator) == {("acme", "u0"): ["org:member"]}
     assert summary.counts["created"] == 3
+    acme = clerk_emulator.state.orgs.get("acme").id
+    calls = [(method, path) for _, method, path, _ in clerk_emulator.emulator.request_log]
+    # a member since Acme was made: looked up and given its role, never sent
+    assert [call for call in calls if "/memberships" in call[1]] == [
+        ("GET", f"/v1/organizations/{acme}/memberships"),
+        ("PATCH", f"/v1/organizations/{acme}/memberships/{user_id(clerk_emulator, 'u0')}"),
+    ]
 
 
 async def test_every_kind_once_under_5xx_and_dropped_responses(
@@ -341,3 +349,43 @@ async def test_memberships_of_users_imported_earlier_go_out_in_batches(
     # the POSTs, two lookups for Globex's 150 members, and four reads of the instance's roles
     # (roles, permissions, settings, the initial role set) before the first membership
     assert requests == 299 + 2 + 4
+
+
+async def test_into_an_instance_without_organizations_one_request_each(
+    clerk_emulator: ClerkEmulator, tmp_path: Path
+) -> None:
+    organizations = [{"id": f"o{j}", "name": f"Org {j}"} for j in range(5)]
+    records = org_input(tmp_path, user_rows(1), organizations, [])
+    clerk_emulator.emulator.request_log = []
+    async with clerk_emulator.client() as clerk:
+        summary = await migrate(clerk, records, journal=tmp_path / "j.db", rate_limit=FAST)
+    assert summary.counts["created"] == 6
+    calls = [(method, path) for _, method, path, _ in clerk_emulator.emulator.request_log]
+    organization_calls = [call for call in calls if call[1].startswith("/v1/organizations")]
+    # one look at the instance (no organization there), then one POST per organization
+    assert organization_calls == [
+        ("GET", "/v1/organizations"),
+        *[("POST", "/v1/organizations")] * 5,
+    ]
+
+
+async def test_a_slug_taken_after_that_look_is_settled_by_clerks_422(
+    clerk_emulator: ClerkEmulator, tmp_path: Path
+) -> None:
+    """Clerk holds as many organizations as the journal knows, yet another one has a slug of
+    the input (one of ours was deleted meanwhile): the POST's 422 is looked up, a conflict."""
+    path = tmp_path / "j.db"
+    organizations = [{"id": "o1", "name": "Acme"}]
+    async with clerk_emulator.client() as clerk:
+        await migrate(clerk, org_input(tmp_path, user_rows(1), organizations, []), journal=path,
+                      rate_limit=FAST)  # fmt: skip
+        await clerk.organizations.delete(clerk_emulator.state.orgs.get("acme").id)
+        other = await clerk.organizations.create(name="Globex Corp", slug="globex")
+        organizations.append({"id": "o2", "name": "Globex"})
+        summary = await migrate(clerk, org_input(tmp_path, user_rows(1), organizations, []),
+                                journal=path, rate_limit=FAST)  # fmt: skip
+    with Journal(path) as journal:
+        (globex,) = (row for row in journal.rows(kind="organization") if row.external_id == "o2")
+    assert (globex.status, globex.code, globex.attempts) == ("conflict", "slug_taken", 1)
+    assert globex.message is not None and other.id in globex.message
+    assert summary.exit_code == 1
