@@ -58,6 +58,9 @@ MAX_ATTEMPTS = 5
 #: flight at most a batch ahead of a worker taking it, so never long before it is sent.
 SPARE_WORKERS = 16
 TICK = SAVE_EVERY
+#: Records mapped and admitted between two turns of the event loop (a few milliseconds of work,
+#: so that requests waiting for their send slot are not held up).
+ADMIT_STEP = 200
 QUOTA_CODE = "user_quota_exceeded"
 
 
@@ -184,6 +187,7 @@ class _Run:
         self.workers = 0
         self._work: WorkQueue[Work] = WorkQueue(2 * MAX_IDS)
         self._pool: anyio.abc.TaskGroup | None = None
+        self._services: anyio.abc.TaskGroup | None = None
         #: Records queued or in a worker's hands, and the events of those another one waits for.
         self._active: set[int] = set()
         self._waiting: dict[int, anyio.Event] = {}
@@ -194,8 +198,10 @@ class _Run:
         self._refresh()
         self.progress.baseline = self.progress.done
         async with anyio.create_task_group() as services:
+            self._services = services
             services.start_soon(self.lookups.serve)
             services.start_soon(self._tick, on_progress)
+            services.start_soon(self.roles.ensure)  # a preflight's roles, beside the users
             try:
                 await self.users.settle_leftovers()
                 async with anyio.create_task_group() as pool:
@@ -227,11 +233,17 @@ class _Run:
             seq += len(batch)
             known = journal.admitted
             mapped: dict[int, Any] = {}
-            if last >= known:
-                fresh = range(max(first, known), last + 1)
+            for start in range(max(first, known), last + 1, ADMIT_STEP):
+                fresh = range(start, min(start + ADMIT_STEP, last + 1))
                 outcomes = [to_mapped(batch[index - first]) for index in fresh]
                 mapped.update(zip(fresh, outcomes, strict=True))
-                journal.admit(fresh.start, [entry_for(outcome) for outcome in outcomes])
+                entries = [entry_for(outcome) for outcome in outcomes]
+                journal.admit(fresh.start, entries)
+                if self._services is not None and any(e.role is not None for e in entries):
+                    # the roles these memberships use, made to exist while the records before
+                    # them are sent, so that the memberships need not wait for them
+                    self._services.start_soon(self.roles.ensure)
+                await anyio.sleep(0)  # the sends due meanwhile go: the pace stays even
             statuses = journal.statuses_between(first, last)
             by_kind: dict[Importer, list[tuple[int, Mapped, Status]]] = {}
             for index in range(first, last + 1):
