@@ -27,14 +27,11 @@ import sqlite3
 import time
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from clerk_async.migrate.records import RecordKind
-
-from .journal_admit import admit
+from .journal_admit import Entry, admit
 from .journal_db import SCHEMA_VERSION, JournalBusyError, connect, take_lock
 from .journal_read import JournalRow, JournalView
 from .states import JournalStateError, Status, check_move
@@ -55,34 +52,6 @@ COMMIT_EVERY = 500
 
 class InputMismatchError(JournalStateError):
     """The journal was started from other input files than the ones given now."""
-
-
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """What the journal keeps about a record when it first sees it (never the request itself)."""
-
-    external_id: str | None
-    location: str
-    status: Status  # pending, invalid or skipped; the journal turns in-file repeats to duplicate
-    code: str | None = None
-    message: str | None = None
-    field: str | None = None
-    #: ``(kind, value)`` a pending record claims: ``("external_id", ...)``, ``("email_address",
-    #: ...)``; a second record claiming one is a duplicate.
-    claims: tuple[tuple[str, str], ...] = ()
-    #: The names of the record's fields that the import leaves out.
-    dropped: tuple[str, ...] = ()
-    #: What the reader noticed without refusing the record (imported without a password...).
-    note: str | None = None
-    kind: RecordKind = "user"
-    #: The source id of the user a membership is of, or of an organization's creator.
-    user_ref: str | None = None
-    #: The source id of the organization a membership is of.
-    org_ref: str | None = None
-    #: The role a membership gives.
-    role: str | None = None
-    #: An organization's own member limit (None: the instance's default).
-    member_limit: int | None = None
 
 
 class Journal(JournalView):

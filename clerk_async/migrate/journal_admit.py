@@ -18,17 +18,14 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from clerk_async.migrate.records import split_membership_key
+from clerk_async.migrate.records import RecordKind, split_membership_key
 
 from .journal_db import SOURCE_INDEX
 from .states import ADMITTED, JournalStateError, Status
 
-if TYPE_CHECKING:
-    from .journal import Entry, Journal
-
-__all__ = ["UNUSABLE", "admit"]
+__all__ = ["UNUSABLE", "Entry", "admit"]
 
 #: Values per ``IN (...)`` query (SQLite allows 32,766 parameters; smaller keeps plans simple).
 QUERY_VALUES = 500
@@ -44,13 +41,62 @@ _CLAIM_NAMES = {"organization": "organization id"}
 
 
 @dataclass(frozen=True, slots=True)
+class Entry:
+    """What the journal keeps about a record when it first sees it (never the request itself)."""
+
+    external_id: str | None
+    location: str
+    status: Status  # pending, invalid or skipped; the journal turns in-file repeats to duplicate
+    code: str | None = None
+    message: str | None = None
+    field: str | None = None
+    #: ``(kind, value)`` a pending record claims: ``("external_id", ...)``, ``("email_address",
+    #: ...)``; a second record claiming one is a duplicate.
+    claims: tuple[tuple[str, str], ...] = ()
+    #: The names of the record's fields that the import leaves out.
+    dropped: tuple[str, ...] = ()
+    #: What the reader noticed without refusing the record (imported without a password...).
+    note: str | None = None
+    kind: RecordKind = "user"
+    #: The source id of the user a membership is of, or of an organization's creator.
+    user_ref: str | None = None
+    #: The source id of the organization a membership is of.
+    org_ref: str | None = None
+    #: The role a membership gives.
+    role: str | None = None
+    #: An organization's own member limit (None: the instance's default).
+    member_limit: int | None = None
+
+
+class Admitting(Protocol):
+    """What admitting needs of the journal (:class:`~clerk_async.migrate.journal.Journal`)."""
+
+    run_id: str | None
+
+    @property
+    def admitted(self) -> int: ...
+
+    def status_of(self, seq: int) -> Status: ...
+
+    def now(self) -> float: ...
+
+    def dropped_set(self, names: tuple[str, ...]) -> int: ...
+
+    def count_admitted(self, status: Status) -> None: ...
+
+    def begin(self) -> None: ...
+
+    def commit(self) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
 class _Found:
     seq: int
     status: Status
     location: str
 
 
-def admit(journal: Journal, db: sqlite3.Connection, first_seq: int,
+def admit(journal: Admitting, db: sqlite3.Connection, first_seq: int,
           entries: Sequence[Entry]) -> list[Status]:  # fmt: skip
     """See :meth:`Journal.admit`."""
     skip = min(max(0, journal.admitted - first_seq), len(entries))

@@ -26,15 +26,18 @@ Organizations and memberships have their rules in :mod:`clerk_async.migrate.mapp
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
-from typing import Any, TypeVar
-
-import msgspec
+from typing import Any
 
 from clerk_async._identifiers import EMAIL, PHONE, USERNAME
-from clerk_async._json_values import check_json_values
 from clerk_async._password_digests import KNOWN_HASHERS, DigestFormatError, parse_digest
-from clerk_async.errors import RequestValidationError
+from clerk_async.migrate.mapping_orgs import map_org_record
+from clerk_async.migrate.mapping_rules import (
+    METADATA_LIMIT,
+    Invalid,
+    metadata_object,
+    request_of,
+    rfc3339,
+)
 from clerk_async.migrate.readers._values import boolean
 from clerk_async.migrate.records import (
     Contact,
@@ -47,33 +50,13 @@ from clerk_async.migrate.records import (
 )
 from clerk_async.models import CreateUserRequest
 
-__all__ = [
-    "METADATA_LIMIT",
-    "Invalid",
-    "map_record",
-    "metadata_object",
-    "request_of",
-    "rfc3339",
-    "split_name",
-]
+__all__ = ["METADATA_LIMIT", "map_record", "split_name"]
 
-T = TypeVar("T")
-#: Clerk's limit on each metadata object, in bytes of JSON.
-METADATA_LIMIT = 8 * 1024
 _PHONE_PUNCTUATION = re.compile(r"[\s().-]")
 _BASE32 = re.compile(r"^[A-Z2-7]+=*$")
 _BCRYPT_PREFIXES = ("$2a$", "$2b$", "$2y$")
 _MIN_PASSWORD = 8
 _METADATA = ("public_metadata", "private_metadata", "unsafe_metadata")
-_ERROR_FIELD = re.compile(r"`\$\.([A-Za-z_]+)|unknown field `([^`]+)`")
-
-
-class Invalid(Exception):
-    """Why Clerk would refuse a record: its code, the field at fault, and the reason."""
-
-    def __init__(self, code: str, field: str, reason: str) -> None:
-        super().__init__(reason)
-        self.code, self.field, self.reason = code, field, reason
 
 
 _Invalid = Invalid
@@ -85,8 +68,6 @@ def map_record(
     """The request that imports ``record``, or why Clerk would refuse it."""
     draft = record.draft
     if not isinstance(draft, UserDraft):
-        from .mapping_orgs import map_org_record  # imported when there are organizations
-
         return map_org_record(record)
     try:
         return _map(record, draft)
@@ -200,15 +181,6 @@ def _names(draft: UserDraft) -> dict[str, str]:
     return {key: value for key, value in names.items() if value is not None}
 
 
-def rfc3339(value: datetime | str) -> str:
-    """``created_at`` as Clerk takes it: RFC 3339 in UTC, to the millisecond."""
-    if isinstance(value, str):
-        raise _Invalid("invalid_timestamp", "created_at", f"{value!r} is not a date and time")
-    moment = value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
-    utc = moment.astimezone(timezone.utc).replace(tzinfo=None)
-    return utc.isoformat(timespec="milliseconds") + "Z"
-
-
 def _password(draft: UserDraft, extra: dict[str, Any]) -> dict[str, Any]:
     digest, hasher = draft.password_digest, draft.password_hasher
     if digest is not None and draft.password is not None:
@@ -258,34 +230,5 @@ def _second_factor(draft: UserDraft) -> dict[str, Any]:
     return found
 
 
-def metadata_object(name: str, value: object) -> dict[str, Any]:
-    """``value`` once it is a JSON object Clerk keeps as ``name`` (at most 8 KB)."""
-    if not isinstance(value, dict):
-        raise _Invalid("invalid_metadata", name, f"{name} is not a JSON object")
-    try:
-        check_json_values({name: value})  # what msgspec would silently change (NaN, bytes...)
-    except RequestValidationError as problem:
-        raise _Invalid("invalid_metadata", name, str(problem)) from None
-    size = len(msgspec.json.encode(value))
-    if size > METADATA_LIMIT:
-        raise _Invalid(
-            "metadata_too_large",
-            name,
-            f"{name} is {size} bytes of JSON; Clerk keeps at most {METADATA_LIMIT}",
-        )
-    return value
-
-
 def _request(body: dict[str, Any]) -> CreateUserRequest:
     return request_of(body, CreateUserRequest)
-
-
-def request_of(body: dict[str, Any], model: type[T]) -> T:
-    """``body`` as the request ``model``: a field of the wrong type, or an unknown one, is
-    :class:`Invalid` (msgspec's messages name the path and the expected type, never the value)."""
-    try:
-        return msgspec.convert(body, model, strict=False)
-    except msgspec.ValidationError as error:
-        match = _ERROR_FIELD.search(str(error))
-        field = next((group for group in match.groups() if group), "") if match else ""
-        raise _Invalid("invalid_field", field, str(error)) from None

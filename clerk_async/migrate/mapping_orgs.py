@@ -33,7 +33,7 @@ from clerk_async._identifiers import (
     ORGANIZATION_SLUG,
     ROLE_KEY,
 )
-from clerk_async.migrate.mapping import Invalid, metadata_object, request_of, rfc3339
+from clerk_async.migrate.mapping_rules import Invalid, metadata_object, request_of, rfc3339
 from clerk_async.migrate.records import (
     ORGANIZATION_MARKER,
     Domain,
