@@ -90,5 +90,6 @@ def clerk_emulator(
     emulator.rate_limit = clerk_emulator_options.get("rate_limit")
     emulator.faults = clerk_emulator_options.get("faults")
     emulator.user_limit = clerk_emulator_options.get("user_limit")
+    emulator.emulator.request_log = None  # a test that wants one starts its own
     emulator.reset()
     return emulator
