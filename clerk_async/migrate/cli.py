@@ -333,7 +333,7 @@ async def _import(inputs: MigrationInput, options: _RunOptions, retry: bool) -> 
             carry_over(journal, clerk.rate_limiter)  # the last run's sends still count at Clerk
             check = await check_instance(clerk, _secret_key())
             _bind_instance(journal, check, clerk)
-            print_instance(check, found.to_send)
+            print_instance(check, found.users_to_send)
             if found.by_kind.keys() - {"user"} and not await check_organizations(
                 clerk, journal, definitions, create_roles=options.create_roles
             ):
@@ -388,7 +388,7 @@ def _dry_run(inputs: MigrationInput, journal_path: str, report: str | None) -> i
                 )
     if _secret_key():
         check = anyio.run(_read_instance)
-        print_instance(check, found.to_send)
+        print_instance(check, found.users_to_send)
     else:
         click.echo("instance  not checked: CLERK_SECRET_KEY is not set")
     problems = any(found.counts.get(status, 0) for status in ("invalid", "duplicate"))

@@ -141,6 +141,12 @@ class Preflight:
         """Records a run would send (pending) or look up first (in flight)."""
         return self.counts.get("pending", 0) + self.counts.get("in_flight", 0)
 
+    @property
+    def users_to_send(self) -> int:
+        """Of :attr:`to_send`, the users (what a development instance's cap counts)."""
+        users = self.by_kind.get("user", {}) if self.by_kind else self.counts
+        return users.get("pending", 0) + users.get("in_flight", 0)
+
     def empty_files(self, files: Iterable[str]) -> list[str]:
         """Those of ``files`` that held no record at all."""
         return [name for name in files if not self.per_file.get(name)]

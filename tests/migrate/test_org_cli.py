@@ -156,3 +156,15 @@ def test_export_organizations_and_memberships(env: Path, clerk_emulator: ClerkEm
     assert len(members) == 5  # o1's creator, its three members, and o2's admin
     assert {m["object"] for m in members} == {"organization_membership"}
     assert run("export") == 3
+
+
+def test_a_development_instances_user_cap_counts_users_only(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    organizations = [{"id": f"o{j}", "name": f"Org {j}", "max_allowed_memberships": 0}
+                     for j in range(30)]  # fmt: skip
+    memberships = [member(f"o{j}", f"u{i}") for j in range(30) for i in range(4)]
+    args = files(env, organizations, memberships)  # 4 users, 154 records in all
+    assert run("import", *args, "--yes", "--rate-limit", FAST) == 0
+    out = capsys.readouterr().out
+    assert "development instance" not in out  # 4 users: far below its 100
