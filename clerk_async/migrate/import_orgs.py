@@ -83,6 +83,9 @@ class OrganizationImporter:
         assert isinstance(mapped, MappedOrganization)
         journal = self.run.journal
         creator = await self._creator(seq, mapped)
+        if creator is UNKNOWN or self.run.stopped is not None:
+            return  # the creator is not settled in this run: the organization waits for the next
+        assert creator is None or isinstance(creator, str)
         if mode != "send":
             found = await retrying_lookup(seq, lambda: self._by_slug(mapped.slug))
             if found is UNKNOWN:
@@ -97,8 +100,10 @@ class OrganizationImporter:
             journal.mark_in_flight([seq])
         await self._send(seq, mapped, creator, uncertain=mode == "leftover")
 
-    async def _creator(self, seq: int, organization: MappedOrganization) -> str | None:
-        """The creator's Clerk id, once this run is done with the creator's record."""
+    async def _creator(self, seq: int, organization: MappedOrganization) -> str | None | object:
+        """The creator's Clerk id once this run is done with the creator's record; None when the
+        creator was not imported (the organization goes without one); :data:`UNKNOWN` when the
+        creator is still pending or in flight (its outcome unknown)."""
         journal = self.run.journal
         row = journal.row(seq)
         if row is None or row.user_seq is None:
@@ -106,6 +111,8 @@ class OrganizationImporter:
         creator = await self.run.settled(row.user_seq)
         if creator is not None and creator.status in IMPORTED and creator.clerk_id:
             return creator.clerk_id
+        if creator is not None and creator.status in ("pending", "in_flight"):
+            return UNKNOWN
         status = "not imported" if creator is None else creator.status
         note = (
             f"its creator {organization.creator} is {status}: the organization is created "

@@ -389,3 +389,27 @@ async def test_a_slug_taken_after_that_look_is_settled_by_clerks_422(
     assert (globex.status, globex.code, globex.attempts) == ("conflict", "slug_taken", 1)
     assert globex.message is not None and other.id in globex.message
     assert summary.exit_code == 1
+
+
+async def test_a_stopped_run_leaves_organizations_waiting_for_their_creator(
+    clerk_emulator: ClerkEmulator, tmp_path: Path
+) -> None:
+    """The instance is full before the creator is imported: nothing more is sent, and the
+    organization waits for the next run (rather than going without its creator)."""
+    clerk_emulator.user_limit = 2
+    organizations = [{"id": "o1", "name": "Acme", "created_by": "u3"}]
+    records = org_input(tmp_path, user_rows(4), organizations, [member("o1", "u3")])
+    async with clerk_emulator.client() as clerk:
+        summary = await migrate(
+            clerk, records, journal=tmp_path / "j.db", rate_limit=FAST, concurrency=1
+        )
+    assert summary.stopped is not None
+    assert not clerk_emulator.state.orgs.orgs
+    with Journal(tmp_path / "j.db") as journal:
+        counts = journal.counts_by_kind()
+    assert counts["organization"]["pending"] == 1 and counts["membership"]["pending"] == 1
+    clerk_emulator.user_limit = None
+    async with clerk_emulator.client() as clerk:
+        resumed = await migrate(clerk, records, journal=tmp_path / "j.db", rate_limit=FAST)
+    assert resumed.exit_code == 0, resumed.lines()
+    assert clerk_emulator.state.orgs.get("acme").data["created_by"] == user_id(clerk_emulator, "u3")
