@@ -14,7 +14,7 @@ import logging
 import time
 from collections import deque
 from collections.abc import Mapping, Sequence
-from typing import Any, NamedTuple
+from typing import Any
 from urllib.parse import parse_qs
 
 import msgspec
@@ -22,6 +22,7 @@ from aiohttp import web
 
 from clerk_async._operations import ALL
 
+from .arrivals import MAX_ARRIVALS, Arrival
 from .clock import Clock
 from .control import handle_control
 from .errors import APIError, not_found, unauthorized
@@ -50,18 +51,6 @@ _MACHINE_PATH = API_PREFIX + M2M_PATH
 _encode = msgspec.json.encode
 _decode = msgspec.json.decode
 _EMPTY_QUERY = Query({})
-#: API requests remembered in :attr:`Emulator.arrivals`.
-MAX_ARRIVALS = 100_000
-
-
-class Arrival(NamedTuple):
-    """One API request as the emulator saw it: when it arrived (``time.monotonic()``), what it
-    asked for (the raw path, without the query), and the status it was answered with."""
-
-    at: float
-    method: str
-    path: str
-    status: int
 
 
 def new_secret_key() -> str:
@@ -118,7 +107,7 @@ class Emulator:
         self._injector = FaultInjector(faults or NO_FAULTS)
         #: Requests answered, by status; a dropped connection counts as status 0.
         self.responses: dict[int, int] = {}
-        #: The latest API requests answered, oldest first (a dropped connection is not listed).
+        #: The latest API requests answered, oldest first (status 0: the connection was dropped).
         self.arrivals: deque[Arrival] = deque(maxlen=MAX_ARRIVALS)
 
     # -- knobs ---------------------------------------------------------------------------------
@@ -262,10 +251,13 @@ class Emulator:
         raw_path, _, raw_query = request.raw_path.partition("?")
         if not raw_path.startswith(API_PREFIX + "/"):
             return await self._handle_other(request, raw_path)
-        arrived = time.monotonic()
-        response = await self._handle_api(request, raw_path, raw_query)
-        self.arrivals.append(Arrival(arrived, request.method, raw_path, response.status))
-        return response
+        arrived, status = time.monotonic(), 0
+        try:
+            response = await self._handle_api(request, raw_path, raw_query)
+            status = response.status
+            return response
+        finally:
+            self.arrivals.append(Arrival(arrived, request.method, raw_path, status))
 
     async def _handle_api(
         self, request: web.Request, raw_path: str, raw_query: str

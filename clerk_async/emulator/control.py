@@ -1,6 +1,9 @@
 """Control endpoints under ``/__emulator/`` (secret key required), for a server run from the CLI:
 
 - ``GET /__emulator/config``: rate limit, faults, the clock, and response counts by status.
+- ``GET /__emulator/requests``: the latest API requests (up to 100,000): ``[arrival, method,
+  path, status]`` each, ``arrival`` in seconds of a monotonic clock, status 0 for a dropped
+  connection; ``DELETE`` empties the list.
 - ``POST /__emulator/reset``: forget every object, refill the rate limit, reset the clock.
 - ``PUT /__emulator/faults`` with a JSON object of :class:`Faults` fields; ``DELETE`` clears them.
 - ``PUT /__emulator/rate_limit`` with ``{"rate_limit": "100/10s"}`` or ``{"rate_limit": "off"}``.
@@ -16,6 +19,7 @@ The endpoints need only what :class:`Controlled` describes, which the emulator a
 from __future__ import annotations
 
 import dataclasses
+from collections import deque
 from collections.abc import Mapping
 from typing import Any, Protocol
 from urllib.parse import unquote
@@ -23,6 +27,7 @@ from urllib.parse import unquote
 import msgspec
 from aiohttp import web
 
+from .arrivals import Arrival
 from .clock import Clock
 from .controls import handle_controls
 from .errors import APIError, not_found, param_invalid
@@ -40,6 +45,7 @@ class Controlled(Protocol):
     """What the control endpoints change and report."""
 
     responses: dict[int, int]
+    arrivals: deque[Arrival]
     state: State
     clock: Clock
 
@@ -114,6 +120,11 @@ async def handle_control(emulator: Controlled, request: web.Request, path: str) 
     method, name = request.method, path.removeprefix("/__emulator/")
     if (method, name) == ("GET", "config"):
         return describe(emulator)
+    if name == "requests" and method in ("GET", "DELETE"):
+        entries = [list(entry) for entry in emulator.arrivals]
+        if method == "DELETE":
+            emulator.arrivals.clear()
+        return {"requests": entries}
     if (method, name) == ("POST", "reset"):
         emulator.reset()
         return describe(emulator)

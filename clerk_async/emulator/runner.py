@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from aiohttp import web
 
-from .app import API_PREFIX, Arrival, Emulator
+from .app import API_PREFIX, Emulator
+from .arrivals import Arrival
 from .controls import BillingControls, SessionControls
 from .faults import Faults
 from .ratelimit import DEVELOPMENT, RateLimit

@@ -1,10 +1,12 @@
 """``clerk-migrate`` (and ``python -m clerk_async.migrate``): the migration from a shell.
 
     clerk-migrate import --from auth0 --password-hashes hashes.json users.json.gz
+    clerk-migrate import --from jsonl users.jsonl --organizations orgs.jsonl \
+        --memberships memberships.csv --roles roles.jsonl
     clerk-migrate status [--json]
     clerk-migrate retry-failed
     clerk-migrate rollback
-    clerk-migrate export --out users.ndjson
+    clerk-migrate export --out users.ndjson [--organizations orgs.ndjson] [--memberships m.ndjson]
 
 The secret key and the server come from ``CLERK_SECRET_KEY`` and ``CLERK_API_URL``, as for the
 client. Exit codes: 0 every record is in Clerk, 1 some are invalid, duplicated or in conflict,
@@ -30,16 +32,18 @@ from clerk_async._config import SECRET_KEY_ENV
 from clerk_async._ratelimit import resolve_rate_limit
 from clerk_async._ratelimit_settings import RateLimitSettings
 from clerk_async.errors import ClerkError
-from clerk_async.migrate.records import SOURCES
+from clerk_async.migrate.records import KINDS, SOURCES, RoleDefinition
 
-from .export import export_users
+from .export import export_memberships, export_organizations, export_users
 from .inputs import MigrationInput
 from .instance import InstanceCheck, check_instance
 from .journal import Journal
 from .limits import carry_over
-from .plan import Preflight, preflight
+from .organization_checks import check_organizations, print_member_limits
+from .plan import DEFAULT_MEMBER_LIMIT, Preflight, preflight
+from .plan_display import print_instance, print_plan, records_to_send
 from .progress import progress_display
-from .report import EXIT_PROBLEMS, Summary, dropped_line, write_report
+from .report import EXIT_PROBLEMS, KIND_NAMES, Summary, write_report
 from .rollback import rollback
 from .runner import MigrationAborted, migrate
 
@@ -92,6 +96,7 @@ def _check_columns(
 
 
 _yes_option = click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+_existing_file = click.Path(exists=True, dir_okay=False)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -137,10 +142,38 @@ def cli() -> None:
     type=click.Path(dir_okay=False),
     help="NDJSON report, one line per record [default: the journal's name + .report.ndjson].",
 )
+@click.option(
+    "--organizations",
+    multiple=True,
+    type=_existing_file,
+    metavar="FILE",
+    help="Organizations (Clerk's field names: id, name, slug, created_by...); repeatable.",
+)
+@click.option(
+    "--memberships",
+    multiple=True,
+    type=_existing_file,
+    metavar="FILE",
+    help="Memberships (organization_id, user_id: source ids; role); repeatable.",
+)
+@click.option(
+    "--roles",
+    multiple=True,
+    type=_existing_file,
+    metavar="FILE",
+    help="Custom roles the memberships use (key, name, description, permissions); repeatable.",
+)
+@click.option(
+    "--create-roles/--no-create-roles",
+    default=True,
+    show_default=True,
+    help="Create the roles (and permissions) the memberships use and Clerk lacks; with "
+    "--no-create-roles the preflight lists them and stops.",
+)
 @click.option("--concurrency", type=click.IntRange(1, 1024), help="Requests in flight at most.")
 @click.option("--dry-run", is_flag=True, help="Read and check everything, send no write.")
 @_yes_option
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.argument("files", nargs=-1, type=_existing_file)
 def import_command(
     source: str,
     journal: str,
@@ -153,12 +186,19 @@ def import_command(
     cognito_identifier: str,
     columns: dict[str, str],
     report: str | None,
+    organizations: tuple[str, ...],
+    memberships: tuple[str, ...],
+    roles: tuple[str, ...],
+    create_roles: bool,
     concurrency: int | None,
     dry_run: bool,
     yes: bool,
     files: tuple[str, ...],
 ) -> None:
-    """Import the users of FILE... exported from SOURCE (run again to resume)."""
+    """Import the users of FILE... exported from SOURCE, then its organizations and memberships
+    (run again to resume)."""
+    if not files and not organizations and not memberships:
+        raise click.UsageError("give the files to import: FILE... (users), --organizations FILE")
     inputs = MigrationInput.of(
         source,
         files,
@@ -168,11 +208,14 @@ def import_command(
         cognito_client_id=cognito_client_id,
         cognito_identifier=cognito_identifier,
         columns=columns,
+        organizations=organizations,
+        memberships=memberships,
+        roles=roles,
     )
     if dry_run:
         raise click.exceptions.Exit(_dry_run(inputs, journal, report))
     _require_key()
-    options = _RunOptions(journal, rate_limit, report, concurrency, yes, redis_url)
+    options = _RunOptions(journal, rate_limit, report, concurrency, yes, create_roles, redis_url)
     raise click.exceptions.Exit(anyio.run(_import, inputs, options, False))
 
 
@@ -198,26 +241,36 @@ def retry_failed_command(
     if description is None:
         raise click.UsageError(f"{journal} has no input yet: run import first")
     inputs = MigrationInput.from_description(description)
-    options = _RunOptions(journal, rate_limit, report, concurrency, yes, redis_url)
+    options = _RunOptions(
+        journal, rate_limit, report, concurrency, yes, create_roles=True, redis_url=redis_url
+    )
     raise click.exceptions.Exit(anyio.run(_import, inputs, options, True))
 
 
 @cli.command("status")
 @_journal_option
 @click.option("--json", "as_json", is_flag=True, help="Counts by status as one JSON object.")
-def status_command(journal: str, as_json: bool) -> None:
+@click.option(
+    "--kind",
+    type=click.Choice(KINDS),
+    help="With --json: the counts of one kind of record only.",
+)
+def status_command(journal: str, as_json: bool, kind: str | None) -> None:
     """Where the migration stands, from its journal (works while a run goes on); exits with the
     code the journal's state means, as the import would."""
     with Journal(_existing(journal)) as book:
         summary = Summary.of(book)
         if as_json:
-            click.echo(json.dumps(summary.counts))
+            counts = summary.counts if kind is None else summary.by_kind.get(kind, {})
+            click.echo(json.dumps(counts or dict.fromkeys(summary.counts, 0)))
             raise click.exceptions.Exit(summary.exit_code)
         description = book.input_description() or {}
         runs = book.runs()
     files = " ".join(description.get("files", []))
+    for option in ("organizations", "memberships", "roles"):
+        files += "".join(f" --{option} {path}" for path in description.get(option) or ())
     click.echo(f"journal   {journal} (import {summary.import_id})")
-    click.echo(f"input     --from {description.get('source', '?')} {files}")
+    click.echo(f"input     --from {description.get('source', '?')} {files.strip()}")
     click.echo(f"runs      {len(runs)}, last: {_last_run(runs)}")
     for line in summary.lines():
         click.echo(line)
@@ -233,20 +286,39 @@ def status_command(journal: str, as_json: bool) -> None:
 def rollback_command(
     journal: str, rate_limit: str, redis_url: str | None, concurrency: int | None, yes: bool
 ) -> None:
-    """Delete exactly the users this journal created (not those already in Clerk)."""
+    """Delete exactly what this journal created: its memberships, organizations and users (not
+    what was in Clerk before)."""
     _require_key()
     limit = _rate_limit(rate_limit, redis_url)
     raise click.exceptions.Exit(anyio.run(_rollback, journal, limit, concurrency, yes))
 
 
 @cli.command("export")
-@click.option("--out", required=True, type=click.Path(dir_okay=False), help="NDJSON to write.")
+@click.option("--out", type=click.Path(dir_okay=False), help="The users' NDJSON to write.")
+@click.option(
+    "--organizations", type=click.Path(dir_okay=False), help="The organizations' NDJSON to write."
+)
+@click.option(
+    "--memberships", type=click.Path(dir_okay=False), help="The memberships' NDJSON to write."
+)
 @_rate_option
 @_redis_option
-def export_command(out: str, rate_limit: str, redis_url: str | None) -> None:
-    """Write every user of the instance to OUT, one JSON object a line."""
+def export_command(
+    out: str | None,
+    organizations: str | None,
+    memberships: str | None,
+    rate_limit: str,
+    redis_url: str | None,
+) -> None:
+    """Write every user (OUT), organization and membership of the instance, one JSON object a
+    line."""
+    if out is None and organizations is None and memberships is None:
+        raise click.UsageError("give --out, --organizations or --memberships")
     _require_key()
-    raise click.exceptions.Exit(anyio.run(_export, out, _rate_limit(rate_limit, redis_url)))
+    targets = (("users", out, export_users), ("organizations", organizations,
+               export_organizations), ("memberships", memberships, export_memberships))  # fmt: skip
+    limit = _rate_limit(rate_limit, redis_url)
+    raise click.exceptions.Exit(anyio.run(_export, limit, targets))
 
 
 # -- import --------------------------------------------------------------------------------------
@@ -260,6 +332,7 @@ class _RunOptions:
         report: str | None,
         concurrency: int | None,
         yes: bool,
+        create_roles: bool,
         redis_url: str | None = None,
     ) -> None:
         self.journal = journal
@@ -267,10 +340,12 @@ class _RunOptions:
         self.report = report or _default_report(journal)
         self.concurrency = concurrency
         self.yes = yes
+        self.create_roles = create_roles
 
 
 async def _import(inputs: MigrationInput, options: _RunOptions, retry: bool) -> int:
-    _say(f"reading {len(inputs.files)} file(s) from {inputs.source}")
+    _say(f"reading {len(inputs.all_files)} file(s) from {inputs.source}")
+    definitions = inputs.role_definitions()
     fingerprint = inputs.fingerprint()
     with Journal(options.journal, lock=True) as journal:
         first_time = journal.bind_input(fingerprint, inputs.description())
@@ -282,14 +357,18 @@ async def _import(inputs: MigrationInput, options: _RunOptions, retry: bool) -> 
         if retry:
             found.counts["failed"] = 0
             found.counts["pending"] += journal.retry_failed()
-        _print_plan(found, inputs, resumed=not first_time)
+        print_plan(found, inputs, resumed=not first_time)
         async with Clerk(rate_limit=options.rate_limit) as clerk:  # one limiter for every call
             carry_over(journal, clerk.rate_limiter)  # the last run's sends still count at Clerk
             check = await check_instance(clerk, _secret_key())
             _bind_instance(journal, check, clerk)
-            _print_instance(check, found.to_send)
+            print_instance(check, found.users_to_send)
+            if found.by_kind.keys() - {"user"} and not await check_organizations(
+                clerk, journal, definitions, create_roles=options.create_roles
+            ):
+                return EXIT_PROBLEMS  # nothing sent: the preflight says what to change
             if found.to_send and not options.yes:
-                _confirm(f"Import {found.to_send:,} users into this instance?")
+                _confirm(f"Import {records_to_send(found)} into this instance?")
             with progress_display("import") as display:
                 summary = await migrate(
                     clerk,
@@ -300,6 +379,8 @@ async def _import(inputs: MigrationInput, options: _RunOptions, retry: bool) -> 
                     total=found.to_send,
                     on_progress=display.update,
                     command="retry-failed" if retry else "import",
+                    roles=definitions,
+                    create_roles=options.create_roles,
                 )
         lines = write_report(journal, options.report)
     for line in summary.lines():
@@ -310,11 +391,19 @@ async def _import(inputs: MigrationInput, options: _RunOptions, retry: bool) -> 
 
 def _dry_run(inputs: MigrationInput, journal_path: str, report: str | None) -> int:
     """Plan into a throwaway journal; the real one, if any, is only read."""
-    _say(f"dry run: reading {len(inputs.files)} file(s) from {inputs.source}; nothing is sent")
+    files = len(inputs.all_files)
+    _say(f"dry run: reading {files} file(s) from {inputs.source}; nothing is sent")
+    definitions = inputs.role_definitions()
+    fits = True
     with tempfile.TemporaryDirectory(prefix="clerk-migrate-") as scratch:
         with Journal(Path(scratch) / "plan.db", scratch=True) as journal:
             found = _preflight(journal, inputs)
-            _print_plan(found, inputs, resumed=False)
+            print_plan(found, inputs, resumed=False)
+            if found.by_kind.keys() - {"user"}:
+                if _secret_key():
+                    fits = anyio.run(_check_organizations_only, journal, definitions)
+                else:
+                    fits = print_member_limits(journal, DEFAULT_MEMBER_LIMIT, assumed=True)
             if report:
                 lines = write_report(journal, report)
                 click.echo(f"report    {report} ({lines:,} lines, as planned)")
@@ -328,11 +417,16 @@ def _dry_run(inputs: MigrationInput, journal_path: str, report: str | None) -> i
                 )
     if _secret_key():
         check = anyio.run(_read_instance)
-        _print_instance(check, found.to_send)
+        print_instance(check, found.users_to_send)
     else:
         click.echo("instance  not checked: CLERK_SECRET_KEY is not set")
     problems = any(found.counts.get(status, 0) for status in ("invalid", "duplicate"))
-    return EXIT_PROBLEMS if problems else 0
+    return EXIT_PROBLEMS if problems or not fits else 0
+
+
+async def _check_organizations_only(journal: Journal, definitions: list[RoleDefinition]) -> bool:
+    async with Clerk() as clerk:
+        return await check_organizations(clerk, journal, definitions, create_roles=True)
 
 
 async def _read_instance() -> InstanceCheck:
@@ -349,41 +443,6 @@ def _preflight(journal: Journal, inputs: MigrationInput) -> Preflight:
             _say(f"  {count:,} records read")
 
     return preflight(journal, inputs, on_progress=progress)
-
-
-def _print_plan(found: Preflight, inputs: MigrationInput, *, resumed: bool) -> None:
-    for name in found.empty_files(inputs.files):
-        click.echo(f"warning   {name} holds no records: is it the right file?")
-    if not found.total:
-        click.echo("warning   the input holds no records: there is nothing to import")
-    counts = found.counts
-    done = counts["created"] + counts["already_imported"]
-    click.echo(f"records   {found.total:,} read ({found.admitted_now:,} new to the journal)")
-    if resumed:
-        click.echo(f"resume    {done:,} already in Clerk; {counts['in_flight']:,} to look up first")
-    click.echo(f"to send   {found.to_send:,}")
-    for status in ("invalid", "duplicate", "skipped", "failed", "conflict"):
-        if counts.get(status):
-            click.echo(f"{status:<9} {counts[status]:,}")
-            for example in found.examples.get(status, []):
-                click.echo(f"          {example}")
-    for text, (count, first) in found.warnings.items():
-        where = first if count == 1 else f"{count:,} records, the first at {first}"
-        click.echo(f"warning   {where}: {text}")
-    if found.more_warnings:
-        click.echo(f"warning   and {found.more_warnings:,} more records with other warnings")
-    if found.dropped:
-        click.echo(dropped_line(found.dropped))
-
-
-def _print_instance(check: InstanceCheck, to_send: int) -> None:
-    click.echo(
-        f"instance  {check.instance_id or 'unknown id'} ({check.environment}), "
-        f"{check.users:,} users now"
-    )
-    warning = check.room_for(to_send)
-    if warning:
-        click.echo(f"warning   {warning}")
 
 
 def _bind_instance(journal: Journal, check: InstanceCheck, clerk: Clerk) -> None:
@@ -408,8 +467,11 @@ async def _rollback(
     with Journal(_existing(journal), lock=True) as book:
         created = book.counts()["created"]
         if not created:
-            click.echo("nothing to roll back: this journal has no created users")
+            click.echo("nothing to roll back: this journal has no created records")
             return 0
+        by_kind = {kind: counts["created"] for kind, counts in book.counts_by_kind().items()}
+        what = ", ".join(f"{count:,} {KIND_NAMES[kind]}" for kind, count in by_kind.items()
+                         if count)  # fmt: skip
         async with Clerk(rate_limit=rate_limit) as clerk:
             carry_over(book, clerk.rate_limiter)
             known = book.get_meta("instance")
@@ -418,7 +480,7 @@ async def _rollback(
             if known is not None and known != here:
                 raise click.UsageError(f"{journal} belongs to instance {known}, not {here}")
             if not yes:
-                _confirm(f"Delete the {created:,} users this journal created from {here}?")
+                _confirm(f"Delete the {what} this journal created from {here}?")
             with progress_display("rollback") as display:
                 shown = display.update
                 result = await rollback(
@@ -428,16 +490,25 @@ async def _rollback(
         f"rollback  deleted {result.deleted:,}, already gone {result.not_found:,}, "
         f"failed {result.failed:,} ({result.requests:,} requests)"
     )
+    if result.by_kind.keys() - {"user"}:
+        kinds = ", ".join(f"{n:,} {KIND_NAMES[kind]}" for kind, n in result.by_kind.items())
+        click.echo(f"deleted   {kinds}")
     if result.failed:
         click.echo("result    some deletions failed: run rollback again")
     return result.exit_code
 
 
-async def _export(out: str, rate_limit: str | RateLimitSettings) -> int:
+async def _export(
+    rate_limit: str | RateLimitSettings, targets: tuple[tuple[str, str | None, Any], ...]
+) -> int:
     async with Clerk(rate_limit=rate_limit) as clerk:
-        with progress_display("export") as display:
-            count = await export_users(clerk, out, on_progress=display.update)
-    click.echo(f"exported  {count:,} users to {out}")
+        for name, path, export in targets:
+            if path is None:
+                continue
+            label = "export" if name == "users" else f"export {name}"
+            with progress_display(label) as display:
+                count = await export(clerk, path, on_progress=display.update)
+            click.echo(f"exported  {count:,} {name} to {path}")
     return 0
 
 

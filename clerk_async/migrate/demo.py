@@ -1,16 +1,20 @@
-"""``scripts/demo``: an Auth0 migration into the local emulator, killed part way and resumed.
+"""``scripts/demo``: an Auth0 migration with organizations into the local emulator, killed part
+way and resumed.
 
 1. generates a realistic Auth0 export (profiles NDJSON.gz, the password-hash export, a few broken
-   records) of some thousands of users;
+   records) of a thousand users, and a few hundred organizations with a few thousand memberships
+   of them (files with Clerk's field names; a custom role defined in a roles file);
 2. starts the emulator as a production instance (an ``sk_live_`` key, 1,000 requests per 10 s)
-   with faults on: 5xx answers, and responses dropped after the user was created; two users are
-   there before the migration (one holds an email of the export, one an external id);
-3. runs the real ``clerk-migrate import`` and kills it with SIGKILL part way;
+   with faults on: 5xx answers, and responses dropped after the write; two users are there
+   before the migration (one holds an email of the export, one an external id);
+3. runs the real ``clerk-migrate import`` and kills it with SIGKILL part way (among the
+   memberships, by default);
 4. runs the same command again: it resumes from the journal;
-5. checks through the API that every user is in Clerk exactly once and none is missing, and that
-   an imported password verifies; prints the summary.
+5. checks through the API that every user and every organization is in Clerk exactly once and
+   none is missing, that every membership is there exactly once with its role, and that an
+   imported password verifies; prints the summary.
 
-About a minute for the default 3,000 users. Nothing leaves the machine.
+About 50 s with the defaults. Nothing leaves the machine.
 """
 
 from __future__ import annotations
@@ -28,7 +32,12 @@ from pathlib import Path
 
 from clerk_async.emulator import ClerkEmulator, Faults
 
-from .demo_data import Auth0Export, generate_auth0_export
+from .demo_data import (
+    Auth0Export,
+    OrganizationExport,
+    generate_auth0_export,
+    generate_organizations,
+)
 
 __all__ = ["main"]
 
@@ -37,11 +46,15 @@ LIVE_KEY = "sk_live_emulator_demo_0123456789abcdef"
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="scripts/demo", description=__doc__.split("\n")[0])
-    parser.add_argument("--users", type=int, default=3000, help="users in the export (3000)")
+    parser.add_argument("--users", type=int, default=1000, help="users in the export (1000)")
+    parser.add_argument("--organizations", type=int, default=200, help="organizations (200)")
+    parser.add_argument("--memberships", type=int, default=2500, help="memberships (2500)")
     parser.add_argument("--rate-limit", default="1000/10s", help="the instance's limit (1000/10s)")
     parser.add_argument("--error-rate", type=float, default=0.02, help="POSTs answered 5xx")
     parser.add_argument("--drop-after", type=float, default=0.02, help="POSTs applied, unanswered")
-    parser.add_argument("--kill-at", type=float, default=0.4, help="share created before the kill")
+    parser.add_argument(
+        "--kill-at", type=float, default=0.75, help="share of the records created before the kill"
+    )
     parser.add_argument("--keep", type=Path, help="keep the export, journal and report here")
     args = parser.parse_args(argv)
     if args.keep is not None:
@@ -53,11 +66,21 @@ def main(argv: list[str] | None = None) -> int:
 
 def _demo(args: argparse.Namespace, work: Path) -> int:
     started = time.monotonic()
-    print(f"[1/5] generating an Auth0 export of {args.users:,} users in {work}")
+    print(
+        f"[1/5] generating an Auth0 export of {args.users:,} users, {args.organizations:,} "
+        f"organizations and {args.memberships:,} memberships in {work}"
+    )
     export = generate_auth0_export(work, args.users)
     print(
         f"      {export.profiles.name} (NDJSON, gzipped), {export.hashes.name} (bcrypt digests "
         f"by _id.$oid), {sum(export.broken.values())} broken records"
+    )
+    holder = export.importable[2]  # its email belongs to someone else: a conflict
+    members = [user_id for user_id in export.importable if user_id != holder]
+    teams = generate_organizations(work, members, args.organizations, args.memberships)
+    print(
+        f"      {teams.organizations.name}, {teams.memberships.name} (Clerk's field names; "
+        f"max_allowed_memberships 50), {teams.roles.name} (org:billing and its permissions)"
     )
     faults = Faults(
         error_rate=args.error_rate,
@@ -71,32 +94,34 @@ def _demo(args: argparse.Namespace, work: Path) -> int:
             f"{args.error_rate:.0%} of POSTs answered 5xx, {args.drop_after:.0%} applied and then "
             "dropped"
         )
-        already, holder = _seed(emulator, export)
+        already = _seed(emulator, export, holder)
         journal = work / "migration.db"
-        command = _command(export, journal, args.rate_limit)
+        command = _command(export, teams, journal, args.rate_limit)
         env = {**os.environ, "CLERK_SECRET_KEY": emulator.secret_key, "CLERK_API_URL": emulator.url}
         print(f"[3/5] {' '.join(['clerk-migrate', *command[3:]])}")
-        killed = _run_and_kill(command, env, journal, int(args.users * args.kill_at))
+        total = len(export.importable) + len(teams.slugs) + len(teams.expected)
+        killed = _run_and_kill(command, env, journal, int(total * args.kill_at))
         print(f"      {killed}")
         print("[4/5] the same command again: it resumes from the journal")
         sys.stdout.flush()
         resumed = subprocess.run(command, env=env, cwd=work, check=False, timeout=600)
         print(f"[5/5] checks (clerk-migrate exited {resumed.returncode})")
         ok = _check(emulator, export, already, holder)
+        ok = _check_organizations(emulator, teams) and ok
         print(f"      elapsed {time.monotonic() - started:.1f} s")
     return 0 if ok and resumed.returncode == 1 else 1
 
 
-def _seed(emulator: ClerkEmulator, export: Auth0Export) -> tuple[str, str]:
+def _seed(emulator: ClerkEmulator, export: Auth0Export, clash: str) -> str:
     """Two users there before the migration: one with an export's external id, one with an
-    export's email under another id. The run must report them, not duplicate them."""
+    export's email (``clash``'s) under another id. The run must report them, not duplicate
+    them."""
     already = export.importable[1]
-    clash = export.importable[2]
     with emulator.sync_client() as clerk:
         clerk.users.create(external_id=already, email_address=["earlier.import@example.com"])
         email = _email_of(export, clash)
         clerk.users.create(external_id="crm-42", email_address=[email])
-    return already, clash
+    return already
 
 
 def _email_of(export: Auth0Export, user_id: str) -> str:
@@ -111,11 +136,14 @@ def _email_of(export: Auth0Export, user_id: str) -> str:
     raise LookupError(user_id)
 
 
-def _command(export: Auth0Export, journal: Path, rate_limit: str) -> list[str]:
+def _command(
+    export: Auth0Export, teams: OrganizationExport, journal: Path, rate_limit: str
+) -> list[str]:
     return [
         sys.executable, "-m", "clerk_async.migrate", "import", "--from", "auth0",
-        "--password-hashes", str(export.hashes), "--journal", str(journal),
-        "--rate-limit", rate_limit, "--yes", str(export.profiles),
+        "--password-hashes", str(export.hashes), "--organizations", str(teams.organizations),
+        "--memberships", str(teams.memberships), "--roles", str(teams.roles),
+        "--journal", str(journal), "--rate-limit", rate_limit, "--yes", str(export.profiles),
     ]  # fmt: skip
 
 
@@ -126,7 +154,7 @@ def _run_and_kill(command: list[str], env: dict[str, str], journal: Path, at: in
         if created >= at:
             os.kill(process.pid, signal.SIGKILL)
             process.wait()
-            return f"killed with SIGKILL after {created:,} users were created"
+            return f"killed with SIGKILL after {created:,} records were created ({_kinds(journal)})"
         time.sleep(0.05)
     return f"the run ended (exit {process.returncode}) before it could be killed"
 
@@ -140,6 +168,56 @@ def _created(journal: Path) -> int:
     except sqlite3.Error:
         return 0
     return int(row[0])
+
+
+def _kinds(journal: Path) -> str:
+    with sqlite3.connect(journal, timeout=1) as db:
+        rows = db.execute(
+            "SELECT kind, COUNT(*) FROM records WHERE status = 'created' GROUP BY kind"
+        ).fetchall()
+    names = {"user": "users", "organization": "organizations", "membership": "memberships"}
+    return ", ".join(f"{count:,} {names[kind]}" for kind, count in sorted(rows, key=_order))
+
+
+def _order(row: tuple[str, int]) -> int:
+    return ("user", "organization", "membership").index(row[0])
+
+
+def _check_organizations(emulator: ClerkEmulator, teams: OrganizationExport) -> bool:
+    """Every organization once, every membership once with its role, through the API."""
+    with emulator.sync_client() as clerk:
+        slugs = Counter(org.slug for org in clerk.paginate(clerk.organizations.list, page_size=500))
+        external = {
+            user.id: user.external_id or ""
+            for user in clerk.paginate(clerk.users.list, page_size=500)
+        }
+        source_of = {slug: org_id for org_id, slug in teams.slugs.items()}
+        held: Counter[tuple[str, str, str]] = Counter()
+        listing = clerk.users.get_instance_organization_memberships
+        for membership in clerk.paginate(listing, page_size=500):
+            user = membership.public_user_data.user_id if membership.public_user_data else ""
+            org_id = source_of.get(membership.organization.slug, membership.organization.slug)
+            held[(org_id, external.get(user, user), membership.role)] += 1
+    expected = {(org_id, user, role) for (org_id, user), role in teams.expected.items()}
+    missing = expected - set(held)
+    twice = [key for key, count in held.items() if count > 1]
+    stray = set(held) - expected
+    organizations_ok = set(slugs) == set(teams.slugs.values()) and max(slugs.values()) == 1
+    print(
+        f"      {len(teams.slugs):,} organizations: {len(slugs):,} in Clerk, "
+        f"{sum(1 for n in slugs.values() if n > 1)} more than once"
+    )
+    print(
+        f"      {len(expected):,} memberships: {len(expected) - len(missing):,} in Clerk with "
+        f"their role, missing: {len(missing)}, more than once: {len(twice)}, other: {len(stray)}"
+    )
+    ok = organizations_ok and not missing and not twice and not stray
+    print(
+        "      OK: every organization and membership is in Clerk exactly once, with its role"
+        if ok
+        else "      FAILED"
+    )
+    return ok
 
 
 def _check(emulator: ClerkEmulator, export: Auth0Export, already: str, holder: str) -> bool:

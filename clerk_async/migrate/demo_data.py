@@ -16,7 +16,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Auth0Export", "generate_auth0_export", "generate_jsonl"]
+from clerk_async.migrate.mapping_orgs import slug_of
+
+__all__ = [
+    "Auth0Export",
+    "OrganizationExport",
+    "generate_auth0_export",
+    "generate_jsonl",
+    "generate_organizations",
+]
 
 FIRST = [
     "Ada",
@@ -193,3 +201,95 @@ def generate_jsonl(path: Path, count: int, *, seed: int = 7) -> Path:
             }
             out.write(json.dumps(record) + "\n")
     return path
+
+
+@dataclass
+class OrganizationExport:
+    """Organizations, memberships and roles in files with Clerk's field names, and what a
+    migration of them should end with."""
+
+    organizations: Path
+    memberships: Path
+    roles: Path
+    #: ``(organization id, user id) -> role`` for every membership the input gives.
+    expected: dict[tuple[str, str], str] = field(default_factory=dict)
+    #: Organization source ids, and their slugs.
+    slugs: dict[str, str] = field(default_factory=dict)
+
+
+#: The custom role the demo's memberships use, with its permissions.
+BILLING_ROLE = {
+    "key": "org:billing",
+    "name": "Billing",
+    "description": "Sees and pays the invoices",
+    "permissions": ["org:invoices:read", "org:invoices:pay"],
+}
+COMPANIES = ["Analytical", "Engines", "Compilers", "Lambda", "Kernels", "Circuits", "Queues"]
+
+
+def generate_organizations(
+    directory: Path,
+    user_ids: list[str],
+    organizations: int,
+    memberships: int,
+    *,
+    seed: int = 2026,
+    max_members: int = 50,
+    remember: bool = True,
+) -> OrganizationExport:
+    """Write ``organizations.jsonl``, ``memberships.csv`` and ``roles.jsonl`` into ``directory``.
+
+    Each organization has a creator (its first member, ``org:admin``) and members drawn from
+    ``user_ids`` (each user once per organization), about ``memberships`` in all: most
+    ``org:member``, some ``org:billing`` (a custom role, defined in the roles file). Every
+    organization allows ``max_members``, over Clerk's default of 5. A few have a domain.
+    ``remember=False`` leaves ``expected`` empty (a million memberships need not be held).
+    """
+    rng = random.Random(seed)
+    export = OrganizationExport(
+        directory / "organizations.jsonl", directory / "memberships.csv", directory / "roles.jsonl"
+    )
+    export.roles.write_text(json.dumps(BILLING_ROLE) + "\n")
+    sizes = _sizes(rng, organizations, memberships, min(max_members, len(user_ids)))
+    with open(export.organizations, "w") as orgs, open(export.memberships, "w") as members:
+        members.write("organization_id,user_id,role\n")
+        for index, size in enumerate(sizes):
+            org_id = f"team-{index:05d}"
+            name = f"{rng.choice(COMPANIES)} {rng.choice(LAST)} {index}"
+            chosen = rng.sample(user_ids, size)
+            record: dict[str, Any] = {
+                "id": org_id,
+                "name": name,
+                "created_by": chosen[0],
+                "max_allowed_memberships": max_members,
+                "public_metadata": {"plan": rng.choice(PLANS)},
+            }
+            if index % 50 == 0:
+                record["domains"] = [f"team{index}.example.com"]
+            orgs.write(json.dumps(record) + "\n")
+            export.slugs[org_id] = slug_of(name)
+            for position, user_id in enumerate(chosen):
+                role = "org:admin" if position == 0 else _member_role(rng)
+                members.write(f"{org_id},{user_id},{role}\n")
+                if remember:
+                    export.expected[(org_id, user_id)] = role
+    return export
+
+
+def _sizes(rng: random.Random, organizations: int, memberships: int, largest: int) -> list[int]:
+    """Organization sizes from 1 to ``largest`` adding up to ``memberships`` (or close)."""
+    mean = max(1.0, memberships / max(1, organizations))
+    sizes = [max(1, min(largest, round(rng.expovariate(1 / mean)))) for _ in range(organizations)]
+    index = 0
+    while sum(sizes) != memberships and organizations:
+        step = 1 if sum(sizes) < memberships else -1
+        if all(size == (largest if step > 0 else 1) for size in sizes):
+            break  # as close as the sizes allow
+        if 1 <= sizes[index] + step <= largest:
+            sizes[index] += step
+        index = (index + 1) % organizations
+    return sizes
+
+
+def _member_role(rng: random.Random) -> str:
+    return "org:billing" if rng.random() < 0.1 else "org:member"

@@ -9,13 +9,18 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from clerk_async.migrate.readers import read_source
-from clerk_async.migrate.records import SkippedRecord, SourceFileError, SourceRecord
+from clerk_async.migrate.readers import read_roles, read_source
+from clerk_async.migrate.records import (
+    RoleDefinition,
+    SkippedRecord,
+    SourceFileError,
+    SourceRecord,
+)
 
 from .states import JournalStateError
 
@@ -37,6 +42,10 @@ class MigrationInput:
     cognito_identifier: str = "username"
     #: werkzeug: ``(role, column name)`` pairs, sorted.
     columns: tuple[tuple[str, str], ...] = ()
+    #: Files of organizations, of memberships and of role definitions.
+    organizations: tuple[str, ...] = ()
+    memberships: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
 
     @classmethod
     def of(
@@ -50,6 +59,9 @@ class MigrationInput:
         cognito_client_id: str | None = None,
         cognito_identifier: str = "username",
         columns: Mapping[str, str] | None = None,
+        organizations: Iterable[str | os.PathLike[str]] = (),
+        memberships: Iterable[str | os.PathLike[str]] = (),
+        roles: Iterable[str | os.PathLike[str]] = (),
     ) -> MigrationInput:
         """Paths made absolute, so a resume from another directory finds the same files."""
         return cls(
@@ -61,6 +73,9 @@ class MigrationInput:
             cognito_client_id=cognito_client_id,
             cognito_identifier=cognito_identifier,
             columns=tuple(sorted((columns or {}).items())),
+            organizations=tuple(_absolute(path) for path in organizations),
+            memberships=tuple(_absolute(path) for path in memberships),
+            roles=tuple(_absolute(path) for path in roles),
         )
 
     @classmethod
@@ -76,6 +91,9 @@ class MigrationInput:
                 cognito_client_id=description.get("cognito_client_id"),
                 cognito_identifier=description.get("cognito_identifier") or "username",
                 columns=tuple(sorted(dict(description.get("columns") or {}).items())),
+                organizations=tuple(str(path) for path in description.get("organizations") or ()),
+                memberships=tuple(str(path) for path in description.get("memberships") or ()),
+                roles=tuple(str(path) for path in description.get("roles") or ()),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise JournalStateError(f"the journal's input description is damaged: {exc}") from None
@@ -90,7 +108,19 @@ class MigrationInput:
             "cognito_client_id": self.cognito_client_id,
             "cognito_identifier": self.cognito_identifier,
             "columns": dict(self.columns),
+            "organizations": list(self.organizations),
+            "memberships": list(self.memberships),
+            "roles": list(self.roles),
         }
+
+    @property
+    def all_files(self) -> tuple[str, ...]:
+        """Every file of records: users, organizations, memberships."""
+        return (*self.files, *self.organizations, *self.memberships)
+
+    def role_definitions(self) -> list[RoleDefinition]:
+        """The custom roles the ``roles`` files describe."""
+        return read_roles(self.source, self.roles) if self.roles else []
 
     def __iter__(self) -> Iterator[SourceRecord | SkippedRecord]:
         return read_source(
@@ -102,6 +132,8 @@ class MigrationInput:
             cognito_client_id=self.cognito_client_id,
             cognito_identifier=self.cognito_identifier,  # type: ignore[arg-type]
             columns=dict(self.columns) or None,
+            organizations=self.organizations,
+            memberships=self.memberships,
         )
 
     def fingerprint(self) -> str:
@@ -111,10 +143,14 @@ class MigrationInput:
             digest.update(f"{name}={getattr(self, name)}\n".encode())
         if self.columns:  # absent from journals started before the option existed
             digest.update(f"columns={self.columns}\n".encode())
+        kinds = (("organizations", self.organizations), ("memberships", self.memberships),
+                 ("roles", self.roles))  # fmt: skip
         for role, path in (
             *(("file", path) for path in self.files),
             ("password_hashes", self.password_hashes),
             ("hash_config", self.hash_config),
+            # absent from journals of users only, whose fingerprints stay as they were
+            *((name, path) for name, paths in kinds for path in paths),
         ):
             digest.update(f"{role}\n".encode())
             if path is not None:

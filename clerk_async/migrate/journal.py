@@ -26,14 +26,15 @@ import os
 import sqlite3
 import time
 import uuid
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from .journal_admit import Entry, admit
 from .journal_db import SCHEMA_VERSION, JournalBusyError, connect, take_lock
-from .states import ADMITTED, STATUSES, JournalStateError, Status, check_move
+from .journal_read import JournalRow, JournalView
+from .states import JournalStateError, Status, check_move
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -44,8 +45,6 @@ __all__ = [
     "JournalRow",
 ]
 
-#: Values per ``IN (...)`` query (SQLite allows 32,766 parameters; smaller keeps plans simple).
-_QUERY_VALUES = 500
 #: Outcome writes are committed at least this often (seconds) and every this many changes.
 COMMIT_INTERVAL = 0.5
 COMMIT_EVERY = 500
@@ -55,49 +54,7 @@ class InputMismatchError(JournalStateError):
     """The journal was started from other input files than the ones given now."""
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """What the journal keeps about a record when it first sees it (never the request itself)."""
-
-    external_id: str | None
-    location: str
-    status: Status  # pending, invalid or skipped; the journal turns in-file repeats to duplicate
-    code: str | None = None
-    message: str | None = None
-    field: str | None = None
-    #: ``(kind, value)`` a pending record claims: ``("external_id", ...)``, ``("email_address",
-    #: ...)``; a second record claiming one is a duplicate.
-    claims: tuple[tuple[str, str], ...] = ()
-    #: The names of the record's fields that the import leaves out.
-    dropped: tuple[str, ...] = ()
-    #: What the reader noticed without refusing the record (imported without a password...).
-    note: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class JournalRow:
-    seq: int
-    external_id: str | None
-    location: str
-    status: Status
-    clerk_id: str | None
-    code: str | None
-    message: str | None
-    field: str | None
-    identifier: str | None
-    attempts: int
-    uncertain: bool
-    note: str | None = None
-    dropped: tuple[str, ...] = ()
-
-
-_ROW_COLUMNS = (
-    "seq, external_id, location, status, clerk_id, code, message, field, identifier, attempts, "
-    "uncertain, note, dropped"
-)
-
-
-class Journal:
+class Journal(JournalView):
     """One migration's journal file. Use as a context manager, or call :meth:`close`.
 
     ``Journal(path)`` creates the file if needed. ``lock=True`` (what a run uses) takes an
@@ -242,110 +199,28 @@ class Journal:
 
         Seqs the journal already holds are left as they are (a resumed run re-reads its input), so
         admitting is idempotent. A pending record claiming an identifier an earlier record holds
-        is a duplicate, and claims nothing. One transaction for the whole batch.
+        is a duplicate, and claims nothing; a membership whose user or organization cannot be
+        imported is invalid (see :mod:`.journal_admit`). One transaction for the whole batch.
         """
-        skip = min(max(0, self.admitted - first_seq), len(entries))
-        statuses = [self._status_of(first_seq + offset) for offset in range(skip)]
-        fresh = entries[skip:]
-        held = self._holders({claim for entry in fresh for claim in entry.claims})
-        locations: dict[int, str] = {}
-        rows: list[tuple[Any, ...]] = []
-        claims: list[tuple[str, str, int]] = []
-        now = _now()
-        for offset, entry in enumerate(fresh, start=first_seq + skip):
-            if entry.status not in ADMITTED or entry.status == "duplicate":
-                raise JournalStateError(f"record {offset}: cannot be admitted as {entry.status}")
-            status: Status = entry.status
-            code, message, field, identifier = entry.code, entry.message, entry.field, None
-            if status == "pending":
-                wanted = list(dict.fromkeys(entry.claims))
-                clash = next((claim for claim in wanted if claim in held), None)
-                if clash is None:
-                    for kind, value in wanted:
-                        held[(kind, value)] = offset
-                        claims.append((kind, value, offset))
-                    locations[offset] = entry.location
-                else:
-                    kind, value = clash
-                    holder = locations.get(held[clash]) or self._location(held[clash])
-                    status, identifier, field = "duplicate", f"{kind} {value}", kind
-                    code = "duplicate_" + ("external_id" if kind == "external_id" else "identifier")
-                    message = f"the {kind.replace('_', ' ')} {value} is also in {holder}"
-            dropped = self._dropped_set(entry.dropped) if entry.dropped else None
-            rows.append((offset, entry.external_id, entry.location, status, code, message, field,
-                         identifier, self.run_id, now, entry.note, dropped))  # fmt: skip
-            statuses.append(status)
-            self._live[status] += 1
-        self._begin()
-        self._db.executemany(
-            "INSERT INTO records (seq, external_id, location, status, code, message, field, "
-            "identifier, run_id, updated_at, note, dropped) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            rows,
-        )
-        self._db.executemany("INSERT INTO claims VALUES (?, ?, ?)", claims)
-        self.commit()
-        return statuses
+        return admit(self, self._db, first_seq, entries)
 
-    def _dropped_set(self, names: tuple[str, ...]) -> int:
+    def count_admitted(self, status: Status) -> None:
+        self._live[status] += 1
+
+    @staticmethod
+    def now() -> float:
+        return _now()
+
+    def dropped_set(self, names: tuple[str, ...]) -> int:
         """The id of a set of dropped field names (the records of one input share a few)."""
         ids = self._dropped_ids()
         if names not in ids:
-            self._begin()
+            self.begin()
             cursor = self._db.execute(
                 "INSERT INTO dropped_sets (names) VALUES (?)", (json.dumps(names),)
             )
             ids[names] = int(cursor.lastrowid or 0)
         return ids[names]
-
-    def _dropped_ids(self) -> dict[tuple[str, ...], int]:
-        if self._dropped_sets is None:
-            rows = self._db.execute("SELECT id, names FROM dropped_sets")
-            self._dropped_sets = {tuple(json.loads(names)): int(i) for i, names in rows}
-        return self._dropped_sets
-
-    def _dropped_names(self) -> dict[int, tuple[str, ...]]:
-        return {set_id: names for names, set_id in self._dropped_ids().items()}
-
-    def dropped_fields(self) -> dict[str, int]:
-        """Field names the import leaves out, and how many records to import hold each."""
-        names = self._dropped_names()
-        counts: dict[str, int] = {}
-        rows = self._db.execute(
-            "SELECT dropped, COUNT(*) FROM records WHERE dropped IS NOT NULL "
-            "AND status NOT IN ('duplicate', 'invalid', 'skipped') GROUP BY dropped"
-        )
-        for set_id, count in rows:
-            for name in names.get(int(set_id), ()):
-                counts[name] = counts.get(name, 0) + int(count)
-        return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
-
-    def _holders(self, claims: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
-        """Which of ``claims`` earlier records hold, and which record (its seq)."""
-        found: dict[tuple[str, str], int] = {}
-        by_kind: dict[str, list[str]] = {}
-        for kind, value in claims:
-            by_kind.setdefault(kind, []).append(value)
-        for kind, values in by_kind.items():
-            for start in range(0, len(values), _QUERY_VALUES):
-                chunk = values[start : start + _QUERY_VALUES]
-                marks = ", ".join("?" * len(chunk))
-                rows = self._db.execute(
-                    f"SELECT value, seq FROM claims WHERE kind = ? AND value IN ({marks})",
-                    (kind, *chunk),
-                )
-                found.update(((kind, value), int(seq)) for value, seq in rows)
-        return found
-
-    def _location(self, seq: int) -> str:
-        row = self._db.execute("SELECT location FROM records WHERE seq = ?", (seq,)).fetchone()
-        return str(row[0]) if row else "an earlier record"
-
-    def _status_of(self, seq: int) -> Status:
-        row = self._db.execute("SELECT status FROM records WHERE seq = ?", (seq,)).fetchone()
-        if row is None:
-            raise JournalStateError(f"record {seq} is not in the journal")
-        return _status(row[0])
 
     # -- moves ---------------------------------------------------------------------------------
 
@@ -353,7 +228,7 @@ class Journal:
         """``pending -> in_flight`` (one more attempt), committed before anything is sent."""
         if not seqs:
             return
-        self._begin()
+        self.begin()
         self._db.execute("SAVEPOINT marking")
         cursor = self._db.executemany(
             "UPDATE records SET status = 'in_flight', attempts = attempts + 1, code = NULL, "
@@ -364,7 +239,7 @@ class Journal:
             self._db.execute("ROLLBACK TO marking")
             self._db.execute("RELEASE marking")
             for seq in seqs:
-                check_move(seq, self._status_of(seq), "in_flight")
+                check_move(seq, self.status_of(seq), "in_flight")
             raise JournalStateError("a record to mark in flight is not pending")  # pragma: no cover
         self._db.execute("RELEASE marking")
         self._live["pending"] -= len(seqs)
@@ -385,24 +260,75 @@ class Journal:
     def created(self, seq: int, clerk_id: str) -> None:
         self._outcome(seq, "created", "clerk_id = ?, code = NULL, message = NULL", (clerk_id,))
 
-    def found_before_sending(self, seq: int, clerk_id: str) -> None:
-        """``pending -> already_imported``: the look before the first POST found the user."""
-        self._move(
-            seq,
-            "already_imported",
-            "pending",
-            "clerk_id = ?, code = 'external_id_exists', message = ?",
-            (clerk_id, f"a user with this external_id was already in Clerk: {clerk_id}"),
-        )
+    def found_before_sending(
+        self,
+        seq: int,
+        clerk_id: str,
+        *,
+        code: str = "external_id_exists",
+        message: str | None = None,
+    ) -> None:
+        """``pending -> already_imported``: the look before the first POST found the record."""
+        text = message or f"a user with this external_id was already in Clerk: {clerk_id}"
+        self._move(seq, "already_imported", "pending", "clerk_id = ?, code = ?, message = ?",
+                   (clerk_id, code, text))  # fmt: skip
         self.commit_soon()
 
-    def already_imported(self, seq: int, clerk_id: str) -> None:
+    def already_imported(
+        self,
+        seq: int,
+        clerk_id: str,
+        *,
+        code: str = "form_identifier_exists",
+        message: str | None = None,
+    ) -> None:
+        text = message or f"a user with this external_id was already in Clerk: {clerk_id}"
         self._outcome(
-            seq,
-            "already_imported",
-            "clerk_id = ?, code = 'form_identifier_exists', message = ?",
-            (clerk_id, f"a user with this external_id was already in Clerk: {clerk_id}"),
+            seq, "already_imported", "clerk_id = ?, code = ?, message = ?", (clerk_id, code, text)
         )
+
+    def refused_before_sending(
+        self, seq: int, status: Status, code: str, message: str, identifier: str | None = None
+    ) -> None:
+        """``pending -> conflict | failed``: known before any POST (another organization holds
+        the slug; a membership's user or organization was not imported)."""
+        self._move(seq, status, "pending", "identifier = ?, code = ?, message = ?",
+                   (identifier, code, message))  # fmt: skip
+        self.commit_soon()
+
+    def sent(self, seq: int, clerk_id: str) -> None:
+        """An in-flight record's Clerk id, known before the record is settled (an organization
+        whose domains are still to add); it stays ``in_flight``."""
+        self._move(seq, "in_flight", "in_flight", "clerk_id = ?", (clerk_id,))
+        self.commit()
+
+    def set_access(
+        self,
+        kind: str,
+        key: str,
+        status: str,
+        *,
+        clerk_id: str | None = None,
+        message: str | None = None,
+    ) -> None:
+        """Where a role or a permission the migration needs stands (committed at once: an
+        ``in_flight`` one is written before its POST)."""
+        self._write(
+            "INSERT INTO access (kind, key, status, clerk_id, message) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (kind, key) DO UPDATE SET status = excluded.status, "
+            "clerk_id = COALESCE(excluded.clerk_id, clerk_id), message = excluded.message",
+            (kind, key, status, clerk_id, message),
+        )
+        self.commit()
+
+    def add_note(self, seq: int, text: str) -> None:
+        """One more thing the report says about a record (kept with the earlier notes)."""
+        self._write(
+            "UPDATE records SET note = CASE WHEN note IS NULL THEN ? ELSE note || '; ' || ? END "
+            "WHERE seq = ?",
+            (text, text, seq),
+        )
+        self.commit_soon()
 
     def conflict(self, seq: int, identifier: str, code: str, message: str) -> None:
         self._outcome(
@@ -423,7 +349,7 @@ class Journal:
 
     def retry_failed(self) -> int:
         """``failed -> pending`` for every failed record; how many."""
-        self._begin()
+        self.begin()
         cursor = self._db.execute(
             "UPDATE records SET status = 'pending', run_id = ?, updated_at = ? "
             "WHERE status = 'failed'",
@@ -437,7 +363,7 @@ class Journal:
     def rolled_back(self, seq: int, clerk_id: str, outcome: str, code: str | None = None,
                     message: str | None = None) -> None:  # fmt: skip
         """Log a rollback's deletion (``deleted`` or ``not_found``); the record is rolled back."""
-        self._begin()
+        self.begin()
         self._db.execute(
             "INSERT OR REPLACE INTO rollback_log SELECT ?, seq, external_id, ?, ?, ?, ?, ? "
             "FROM records WHERE seq = ?",
@@ -478,14 +404,14 @@ class Journal:
         now: float | None = None,
     ) -> None:
         """``old -> status`` for one record: the UPDATE matches only a record that is ``old``."""
-        self._begin()
+        self.begin()
         cursor = self._db.execute(
             f"UPDATE records SET status = ?, {assignments}, run_id = ?, updated_at = ? "
             "WHERE seq = ? AND status = ?",
             (status, *params, self.run_id, now or _now(), seq, old),
         )
         if cursor.rowcount != 1:
-            check_move(seq, self._status_of(seq), status)  # raises: the move is not allowed
+            check_move(seq, self.status_of(seq), status)  # raises: the move is not allowed
             raise JournalStateError(f"record {seq}: cannot become {status}")  # pragma: no cover
         self._live[old] -= 1
         self._live[status] += 1
@@ -493,13 +419,13 @@ class Journal:
 
     # -- transactions --------------------------------------------------------------------------
 
-    def _begin(self) -> None:
+    def begin(self) -> None:
         if not self._in_transaction:
             self._db.execute("BEGIN IMMEDIATE")
             self._in_transaction = True
 
     def _write(self, sql: str, params: tuple[Any, ...]) -> None:
-        self._begin()
+        self.begin()
         self._db.execute(sql, params)
         self._dirty += 1
 
@@ -515,80 +441,8 @@ class Journal:
         if self._dirty >= COMMIT_EVERY or time.monotonic() - self._last_commit >= COMMIT_INTERVAL:
             self.commit()
 
-    # -- reading -------------------------------------------------------------------------------
-
-    def live_counts(self) -> dict[str, int]:
-        """:meth:`counts` as this process keeps it, without a query: for progress displays."""
-        return dict(self._live)
-
-    def counts(self) -> dict[str, int]:
-        """Records by status, every status present (zeros included), in the states' order."""
-        found = dict(self._db.execute("SELECT status, COUNT(*) FROM records GROUP BY status"))
-        return {status: int(found.get(status, 0)) for status in STATUSES}
-
-    def codes(self) -> dict[str, int]:
-        """Records that carry an error code, counted by code (``created`` ones carry none)."""
-        rows = self._db.execute(
-            "SELECT code, COUNT(*) FROM records WHERE code IS NOT NULL AND status != 'created' "
-            "GROUP BY code ORDER BY COUNT(*) DESC, code"
-        )
-        return {str(code): int(count) for code, count in rows}
-
-    def statuses_between(self, first: int, last: int) -> dict[int, Status]:
-        rows = self._db.execute(
-            "SELECT seq, status FROM records WHERE seq BETWEEN ? AND ?", (first, last)
-        )
-        return {int(seq): _status(status) for seq, status in rows}
-
-    def rows(self, status: Status | None = None, *, page: int = 1000) -> Iterator[JournalRow]:
-        """Every row (of one status), in seq order, read by pages so memory stays flat."""
-        after = -1
-        where = "seq > ?" if status is None else "status = ? AND seq > ?"
-        dropped = self._dropped_names()
-        while True:
-            params: tuple[Any, ...] = (after,) if status is None else (status, after)
-            batch = self._db.execute(
-                f"SELECT {_ROW_COLUMNS} FROM records WHERE {where} ORDER BY seq LIMIT {page}",
-                params,
-            ).fetchall()
-            for row in batch:
-                yield _row(row, dropped)
-            if len(batch) < page:
-                return
-            after = batch[-1][0]
-
-    def row(self, seq: int) -> JournalRow | None:
-        found = self._db.execute(
-            f"SELECT {_ROW_COLUMNS} FROM records WHERE seq = ?", (seq,)
-        ).fetchone()
-        return None if found is None else _row(found, self._dropped_names())
-
     def __repr__(self) -> str:
         return f"Journal({str(self.path)!r})"
-
-
-def _row(row: tuple[Any, ...], dropped: dict[int, tuple[str, ...]]) -> JournalRow:
-    return JournalRow(
-        seq=int(row[0]),
-        external_id=row[1],
-        location=row[2],
-        status=_status(row[3]),
-        clerk_id=row[4],
-        code=row[5],
-        message=row[6],
-        field=row[7],
-        identifier=row[8],
-        attempts=int(row[9]),
-        uncertain=bool(row[10]),
-        note=row[11],
-        dropped=() if row[12] is None else dropped.get(int(row[12]), ()),
-    )
-
-
-def _status(text: str) -> Status:
-    if text not in STATUSES:
-        raise JournalStateError(f"unknown status {text!r} in the journal")
-    return text
 
 
 def _now() -> float:

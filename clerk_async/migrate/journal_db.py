@@ -11,7 +11,7 @@ from typing import Any
 
 from .states import JournalStateError
 
-__all__ = ["SCHEMA_VERSION", "JournalBusyError", "connect", "take_lock"]
+__all__ = ["SCHEMA_VERSION", "SOURCE_INDEX", "JournalBusyError", "connect", "take_lock"]
 
 SCHEMA_VERSION = "1"
 
@@ -37,9 +37,23 @@ CREATE TABLE IF NOT EXISTS records (
     run_id TEXT,
     updated_at REAL NOT NULL,
     note TEXT,
-    dropped INTEGER
+    dropped INTEGER,
+    kind TEXT NOT NULL DEFAULT 'user',
+    user_seq INTEGER,
+    org_seq INTEGER,
+    member_limit INTEGER
 );
 CREATE INDEX IF NOT EXISTS records_by_status ON records (status, seq);
+CREATE TABLE IF NOT EXISTS access (
+    kind TEXT NOT NULL,
+    key TEXT NOT NULL,
+    used INTEGER NOT NULL DEFAULT 0,
+    first_use TEXT,
+    status TEXT NOT NULL DEFAULT 'pending',
+    clerk_id TEXT,
+    message TEXT,
+    PRIMARY KEY (kind, key)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS dropped_sets (id INTEGER PRIMARY KEY, names TEXT NOT NULL UNIQUE);
 CREATE TABLE IF NOT EXISTS claims (
     kind TEXT NOT NULL,
@@ -66,7 +80,27 @@ CREATE TABLE IF NOT EXISTS rollback_log (
 );
 """
 #: Columns added since schema 1 was first written: added to an older journal when it is opened.
-_ADDED_COLUMNS = {"records": {"note": "TEXT", "dropped": "INTEGER"}}
+_ADDED_COLUMNS = {
+    "records": {
+        "note": "TEXT",
+        "dropped": "INTEGER",
+        "kind": "TEXT NOT NULL DEFAULT 'user'",
+        "user_seq": "INTEGER",
+        "org_seq": "INTEGER",
+        "member_limit": "INTEGER",
+    }
+}
+#: Indexes over columns an older journal gets when it is opened (so, made after them).
+_LATE_INDEXES = (
+    "CREATE INDEX IF NOT EXISTS records_by_organization ON records (org_seq) "
+    "WHERE org_seq IS NOT NULL"
+)
+#: Finds a user's or an organization's record by its source id: made when a journal first admits
+#: an organization or a membership (a journal of users only never pays for it).
+SOURCE_INDEX = (
+    "CREATE INDEX IF NOT EXISTS records_by_source ON records (kind, external_id) "
+    "WHERE kind <> 'membership'"
+)
 
 
 def connect(path: Path, *, scratch: bool) -> sqlite3.Connection:
@@ -82,6 +116,7 @@ def connect(path: Path, *, scratch: bool) -> sqlite3.Connection:
         db.execute("PRAGMA busy_timeout=5000")
         db.executescript(_SCHEMA)
         _check_schema(db, path)
+        db.execute(_LATE_INDEXES)
     except sqlite3.DatabaseError as exc:
         db.close()
         raise JournalStateError(f"{path} is not a migration journal: {exc}") from None

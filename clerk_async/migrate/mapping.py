@@ -20,24 +20,30 @@ The rules, whatever the source:
   an unknown one (generic sources) is refused here rather than by Clerk.
 
 A record failing a rule becomes an :class:`InvalidRecord` naming the field; nothing raises.
+Organizations and memberships have their rules in :mod:`clerk_async.migrate.mapping_orgs`.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
 from typing import Any
 
-import msgspec
-
 from clerk_async._identifiers import EMAIL, PHONE, USERNAME
-from clerk_async._json_values import check_json_values
 from clerk_async._password_digests import KNOWN_HASHERS, DigestFormatError, parse_digest
-from clerk_async.errors import RequestValidationError
+from clerk_async.migrate.mapping_orgs import map_org_record
+from clerk_async.migrate.mapping_rules import (
+    METADATA_LIMIT,
+    Invalid,
+    metadata_object,
+    request_of,
+    rfc3339,
+)
 from clerk_async.migrate.readers._values import boolean
 from clerk_async.migrate.records import (
     Contact,
     InvalidRecord,
+    MappedMembership,
+    MappedOrganization,
     MappedUser,
     SourceRecord,
     UserDraft,
@@ -46,26 +52,25 @@ from clerk_async.models import CreateUserRequest
 
 __all__ = ["METADATA_LIMIT", "map_record", "split_name"]
 
-#: Clerk's limit on each metadata object, in bytes of JSON.
-METADATA_LIMIT = 8 * 1024
 _PHONE_PUNCTUATION = re.compile(r"[\s().-]")
 _BASE32 = re.compile(r"^[A-Z2-7]+=*$")
 _BCRYPT_PREFIXES = ("$2a$", "$2b$", "$2y$")
 _MIN_PASSWORD = 8
 _METADATA = ("public_metadata", "private_metadata", "unsafe_metadata")
-_ERROR_FIELD = re.compile(r"`\$\.([A-Za-z_]+)|unknown field `([^`]+)`")
 
 
-class _Invalid(Exception):
-    def __init__(self, code: str, field: str, reason: str) -> None:
-        super().__init__(reason)
-        self.code, self.field, self.reason = code, field, reason
+_Invalid = Invalid
 
 
-def map_record(record: SourceRecord) -> MappedUser | InvalidRecord:
+def map_record(
+    record: SourceRecord,
+) -> MappedUser | MappedOrganization | MappedMembership | InvalidRecord:
     """The request that imports ``record``, or why Clerk would refuse it."""
+    draft = record.draft
+    if not isinstance(draft, UserDraft):
+        return map_org_record(record)
     try:
-        return _map(record)
+        return _map(record, draft)
     except _Invalid as problem:
         return InvalidRecord(
             record=record,
@@ -76,8 +81,7 @@ def map_record(record: SourceRecord) -> MappedUser | InvalidRecord:
         )
 
 
-def _map(record: SourceRecord) -> MappedUser:
-    draft = record.draft
+def _map(record: SourceRecord, draft: UserDraft) -> MappedUser:
     external_id = record.source_id
     if external_id.startswith(("+", "-")):
         raise _Invalid(
@@ -110,7 +114,7 @@ def _map(record: SourceRecord) -> MappedUser:
         body["username"] = username
     body.update(_names(draft))
     if draft.created_at is not None:
-        body["created_at"] = _timestamp(draft.created_at)
+        body["created_at"] = rfc3339(draft.created_at)
     if draft.banned is not None:
         body["banned"] = draft.banned
     body.update(_password(draft, extra))
@@ -118,7 +122,7 @@ def _map(record: SourceRecord) -> MappedUser:
     for name in _METADATA:
         value = getattr(draft, name)
         if value is not None:
-            body[name] = _metadata(name, value)
+            body[name] = metadata_object(name, value)
     for key, value in extra.items():
         body.setdefault(key, value)
     request = _request(body)
@@ -177,14 +181,6 @@ def _names(draft: UserDraft) -> dict[str, str]:
     return {key: value for key, value in names.items() if value is not None}
 
 
-def _timestamp(value: datetime | str) -> str:
-    if isinstance(value, str):
-        raise _Invalid("invalid_timestamp", "created_at", f"{value!r} is not a date and time")
-    moment = value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
-    utc = moment.astimezone(timezone.utc).replace(tzinfo=None)
-    return utc.isoformat(timespec="milliseconds") + "Z"
-
-
 def _password(draft: UserDraft, extra: dict[str, Any]) -> dict[str, Any]:
     digest, hasher = draft.password_digest, draft.password_hasher
     if digest is not None and draft.password is not None:
@@ -234,28 +230,5 @@ def _second_factor(draft: UserDraft) -> dict[str, Any]:
     return found
 
 
-def _metadata(name: str, value: object) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise _Invalid("invalid_metadata", name, f"{name} is not a JSON object")
-    try:
-        check_json_values({name: value})  # what msgspec would silently change (NaN, bytes...)
-    except RequestValidationError as problem:
-        raise _Invalid("invalid_metadata", name, str(problem)) from None
-    size = len(msgspec.json.encode(value))
-    if size > METADATA_LIMIT:
-        raise _Invalid(
-            "metadata_too_large",
-            name,
-            f"{name} is {size} bytes of JSON; Clerk keeps at most {METADATA_LIMIT}",
-        )
-    return value
-
-
 def _request(body: dict[str, Any]) -> CreateUserRequest:
-    try:
-        return msgspec.convert(body, CreateUserRequest, strict=False)
-    except msgspec.ValidationError as error:
-        match = _ERROR_FIELD.search(str(error))
-        field = next((group for group in match.groups() if group), "") if match else ""
-        # msgspec's messages name the path and the expected type, never the value.
-        raise _Invalid("invalid_field", field, str(error)) from None
+    return request_of(body, CreateUserRequest)

@@ -14,14 +14,32 @@ from dataclasses import dataclass, field
 from typing import TypeAlias
 
 from clerk_async.migrate.mapping import map_record
-from clerk_async.migrate.records import InvalidRecord, MappedUser, SkippedRecord, SourceRecord
+from clerk_async.migrate.records import (
+    InvalidRecord,
+    Mapped,
+    MappedMembership,
+    MappedOrganization,
+    MappedUser,
+    SkippedRecord,
+    SourceRecord,
+)
 
 from .journal import Entry, Journal
 from .states import JournalStateError, Status
 
-__all__ = ["ADMIT_BATCH", "Item", "Preflight", "entry_for", "preflight", "to_mapped"]
+__all__ = [
+    "ADMIT_BATCH",
+    "DEFAULT_MEMBER_LIMIT",
+    "Item",
+    "OverLimit",
+    "Preflight",
+    "entry_for",
+    "over_member_limits",
+    "preflight",
+    "to_mapped",
+]
 
-Item: TypeAlias = SourceRecord | SkippedRecord | MappedUser | InvalidRecord
+Item: TypeAlias = SourceRecord | SkippedRecord | Mapped | InvalidRecord
 #: Records admitted per journal transaction.
 ADMIT_BATCH = 2000
 #: Skipped records that are really unreadable data, reported as invalid (exit code 1).
@@ -30,19 +48,25 @@ _BROKEN_SKIPS = frozenset({"unreadable", "no_id"})
 EXAMPLES = 5
 
 
-def to_mapped(item: Item) -> MappedUser | InvalidRecord | SkippedRecord:
+Outcome: TypeAlias = Mapped | InvalidRecord | SkippedRecord
+
+
+def to_mapped(item: Item) -> Outcome:
     """Map a source record; pass mapped, invalid and skipped ones through."""
     if isinstance(item, SourceRecord):
         return map_record(item)
-    if isinstance(item, (MappedUser, InvalidRecord, SkippedRecord)):
+    if isinstance(
+        item, (MappedUser, MappedOrganization, MappedMembership, InvalidRecord, SkippedRecord)
+    ):
         return item
     raise TypeError(
-        "migrate() takes SourceRecord, SkippedRecord, MappedUser or InvalidRecord items "
-        f"(from read_source/map_record), not {type(item).__name__}"
+        "migrate() takes SourceRecord, SkippedRecord, MappedUser, MappedOrganization, "
+        "MappedMembership or InvalidRecord items (from read_source/map_record), not "
+        f"{type(item).__name__}"
     )
 
 
-def entry_for(outcome: MappedUser | InvalidRecord | SkippedRecord) -> Entry:
+def entry_for(outcome: Outcome) -> Entry:
     """What the journal keeps about one (mapped) record."""
     if isinstance(outcome, MappedUser):
         claims = (("external_id", outcome.external_id), *outcome.identifiers)
@@ -52,6 +76,31 @@ def entry_for(outcome: MappedUser | InvalidRecord | SkippedRecord) -> Entry:
         return Entry(
             outcome.external_id, location, "pending", claims=claims, note=note, dropped=dropped
         )
+    if isinstance(outcome, MappedOrganization):
+        return Entry(
+            outcome.source_id,
+            outcome.record.location,
+            "pending",
+            claims=(("organization", outcome.source_id), ("slug", outcome.slug)),
+            note="; ".join(outcome.notes) or None,
+            dropped=outcome.record.draft.dropped,
+            kind="organization",
+            user_ref=outcome.creator,
+            member_limit=outcome.member_limit,
+        )
+    if isinstance(outcome, MappedMembership):
+        return Entry(
+            outcome.key,
+            outcome.record.location,
+            "pending",
+            claims=(("membership", outcome.key),),
+            note="; ".join(outcome.notes) or None,
+            dropped=outcome.record.draft.dropped,
+            kind="membership",
+            user_ref=outcome.user,
+            org_ref=outcome.organization,
+            role=outcome.role,
+        )
     if isinstance(outcome, InvalidRecord):
         return Entry(
             outcome.external_id,
@@ -60,9 +109,11 @@ def entry_for(outcome: MappedUser | InvalidRecord | SkippedRecord) -> Entry:
             code=outcome.code,
             message=outcome.reason,
             field=outcome.field,
+            kind=outcome.record.kind,
         )
     status: Status = "invalid" if outcome.code in _BROKEN_SKIPS else "skipped"
-    return Entry(outcome.source_id, outcome.location, status, outcome.code, outcome.reason)
+    return Entry(outcome.source_id, outcome.location, status, outcome.code, outcome.reason,
+                 kind=outcome.kind)  # fmt: skip
 
 
 @dataclass
@@ -71,6 +122,8 @@ class Preflight:
 
     total: int = 0
     admitted_now: int = 0
+    #: ``counts`` of each kind of record the input holds (users, organizations, memberships).
+    by_kind: dict[str, dict[str, int]] = field(default_factory=dict)
     #: Records read from each file (a file that holds none is not in it).
     per_file: dict[str, int] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
@@ -87,6 +140,12 @@ class Preflight:
     def to_send(self) -> int:
         """Records a run would send (pending) or look up first (in flight)."""
         return self.counts.get("pending", 0) + self.counts.get("in_flight", 0)
+
+    @property
+    def users_to_send(self) -> int:
+        """Of :attr:`to_send`, the users (what a development instance's cap counts)."""
+        users = self.by_kind.get("user", {}) if self.by_kind else self.counts
+        return users.get("pending", 0) + users.get("in_flight", 0)
 
     def empty_files(self, files: Iterable[str]) -> list[str]:
         """Those of ``files`` that held no record at all."""
@@ -137,7 +196,12 @@ def preflight(
                     row = journal.row(first + offset)
                     if row is not None:
                         result.note(status, _example(row.location, row.code, row.message))
-                elif isinstance(outcome, MappedUser):
+                elif isinstance(outcome, MappedOrganization):  # its notes and the journal's
+                    row = journal.row(first + offset)
+                    for text in (row.note or "").split("; ") if row is not None else ():
+                        if text:
+                            result.warn(text, outcome.record.location)
+                elif isinstance(outcome, (MappedUser, MappedMembership)):
                     for text in outcome.notes:
                         result.warn(text, outcome.record.location)
             result.admitted_now += len(fresh)
@@ -150,15 +214,50 @@ def preflight(
         )
     result.total = seq
     result.counts = journal.counts()
+    result.by_kind = {str(kind): counts for kind, counts in journal.counts_by_kind().items()}
     result.codes = journal.codes()
     result.dropped = journal.dropped_fields()
     return result
 
 
+#: Clerk's documented default for ``max_allowed_memberships`` (the instance's settings say).
+DEFAULT_MEMBER_LIMIT = 5
+
+
+@dataclass(frozen=True)
+class OverLimit:
+    """An organization the input gives more members than it may have."""
+
+    source_id: str
+    location: str
+    members: int
+    limit: int
+    #: Whether the limit is the organization's own (else the instance's default).
+    own: bool
+
+    def line(self) -> str:
+        whose = "its own max_allowed_memberships" if self.own else "the instance's default"
+        return (
+            f"{self.location}: organization {self.source_id} gets {self.members:,} members "
+            f"(its creator included), over {whose} of {self.limit:,}"
+        )
+
+
+def over_member_limits(journal: Journal, default_limit: int) -> list[OverLimit]:
+    """The organizations whose members in the input Clerk would refuse, part way: those over
+    their own ``max_allowed_memberships``, or the instance's ``default_limit`` (0: none)."""
+    found = []
+    for source_id, location, own, members in journal.organization_sizes():
+        limit = default_limit if own is None else own
+        if limit and members > limit:
+            found.append(OverLimit(source_id, location, members, limit, own is not None))
+    return found
+
+
 def _file_of(item: Item) -> str:
     if isinstance(item, (SourceRecord, SkippedRecord)):
         return item.file
-    if isinstance(item, (MappedUser, InvalidRecord)):
+    if isinstance(item, (MappedUser, MappedOrganization, MappedMembership, InvalidRecord)):
         return item.record.file
     return ""  # not a record: to_mapped says so
 

@@ -20,6 +20,15 @@ holds password hashes but no hash config was given) raises a :class:`SourceError
 or while reading it. ``map_record(record)`` turns one record into a :class:`MappedUser` (a validated
 ``CreateUserRequest``) or an :class:`InvalidRecord` naming the field and the reason.
 
+Organizations and memberships are more kinds of records through the same pipe: a reader yields a
+:class:`SourceRecord` whose ``draft`` is an :class:`OrganizationDraft` or a
+:class:`MembershipDraft` (its ``kind`` says which), and ``map_record`` turns it into a
+:class:`MappedOrganization` or a :class:`MappedMembership`. A membership names its user and its
+organization by their ids in the source, as the user's and the organization's records give them.
+``read_source`` yields every user first, then every organization, then every membership: the order
+the engine imports them in. The custom roles memberships use are described, where the source has
+them, by :class:`RoleDefinition` values (``read_roles``), not by records.
+
 The types are frozen msgspec Structs (cheap to build a million of; copy one with
 ``msgspec.structs.replace``). Nothing here shows a password digest, TOTP secret, backup code or
 the raw record in its ``repr`` (nor in rich's pretty printing).
@@ -34,14 +43,26 @@ from typing import Any, ClassVar, Literal, TypeAlias
 import msgspec
 
 from clerk_async.errors import ClerkError
-from clerk_async.models import CreateUserRequest
+from clerk_async.models import CreateOrganizationRequest, CreateUserRequest
 
 __all__ = [
+    "KINDS",
     "SOURCES",
     "Contact",
+    "Domain",
+    "Draft",
     "HashConfigError",
     "InvalidRecord",
+    "Mapped",
+    "MappedMembership",
+    "MappedOrganization",
     "MappedUser",
+    "MembershipDraft",
+    "ORGANIZATION_MARKER",
+    "OrganizationDraft",
+    "PermissionDefinition",
+    "RecordKind",
+    "RoleDefinition",
     "SkippedRecord",
     "SourceError",
     "SourceFileError",
@@ -49,6 +70,9 @@ __all__ = [
     "SourceRecord",
     "UnknownSourceError",
     "UserDraft",
+    "kind_of",
+    "membership_key",
+    "split_membership_key",
 ]
 
 SourceName: TypeAlias = Literal[
@@ -154,18 +178,72 @@ class UserDraft(_Redacted, frozen=True, kw_only=True):
     )
 
 
+class Domain(msgspec.Struct, frozen=True, kw_only=True):
+    """An organization's domain as the source gave it (Clerk's ``CreateOrganizationDomain``)."""
+
+    name: str
+    #: ``manual_invitation`` (Clerk's default), ``automatic_invitation``...
+    enrollment_mode: str | None = None
+    #: None: Clerk's default (a domain the Backend API adds is verified).
+    verified: bool | None = None
+
+
+class OrganizationDraft(_Redacted, frozen=True, kw_only=True):
+    """A source's organization in Clerk's terms, not validated yet (see :class:`UserDraft`)."""
+
+    name: str | None = None
+    #: None: made from the name, as Clerk would.
+    slug: str | None = None
+    #: The source id of the user who created it: Clerk's ``created_by``, its first admin.
+    created_by: str | None = None
+    #: The organization's own member limit (``0``: none); None: the instance's default.
+    max_allowed_memberships: object = None
+    created_at: datetime | str | None = None
+    public_metadata: object = None
+    private_metadata: object = None
+    domains: tuple[Domain, ...] = ()
+    #: Other ``CreateOrganizationRequest`` fields by their Clerk names (``role_set_key``).
+    extra: Mapping[str, Any] = msgspec.field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+    dropped: tuple[str, ...] = ()
+
+
+class MembershipDraft(_Redacted, frozen=True, kw_only=True):
+    """A user's membership of an organization, both named by their ids in the source."""
+
+    user: str
+    organization: str
+    #: A Clerk role key (``org:admin``, ``org:member``, ``org:billing``...).
+    role: str | None = None
+    public_metadata: object = None
+    private_metadata: object = None
+    #: Other fields of the record: ``CreateOrganizationMembership`` has none, so each one makes
+    #: the record invalid (a source that leaves fields out names them in ``dropped`` instead).
+    extra: Mapping[str, Any] = msgspec.field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+    dropped: tuple[str, ...] = ()
+
+
+RecordKind: TypeAlias = Literal["user", "organization", "membership"]
+#: The kinds of records, in the order a migration imports them.
+KINDS: tuple[RecordKind, ...] = ("user", "organization", "membership")
+#: What a reader makes of one record, by kind.
+Draft: TypeAlias = UserDraft | OrganizationDraft | MembershipDraft
+
+
 class SourceRecord(_Redacted, frozen=True, kw_only=True):
-    """One user read from a source file."""
+    """One user, organization or membership read from a source file."""
 
     source: SourceName
-    #: The user's id in the source system; becomes the Clerk user's ``external_id``.
+    #: The record's id in the source system: a user's becomes its Clerk ``external_id``, an
+    #: organization's is kept in its private metadata; a membership's is ``<organization>/<user>``.
     source_id: str
     file: str
     #: 1-based line where the record starts (NDJSON, CSV); 0 inside a JSON document.
     line: int
     #: 1-based position of the record in its file (always known).
     index: int
-    draft: UserDraft
+    draft: Draft
     #: The record as read (a decoded JSON object, or a CSV row by column name).
     fields: Mapping[str, Any]
 
@@ -174,6 +252,18 @@ class SourceRecord(_Redacted, frozen=True, kw_only=True):
     @property
     def location(self) -> str:
         return _location(self.file, self.line, self.index)
+
+    @property
+    def kind(self) -> RecordKind:
+        return kind_of(self.draft)
+
+
+def kind_of(draft: Draft) -> RecordKind:
+    if isinstance(draft, OrganizationDraft):
+        return "organization"
+    if isinstance(draft, MembershipDraft):
+        return "membership"
+    return "user"
 
 
 class SkippedRecord(msgspec.Struct, frozen=True, kw_only=True):
@@ -190,6 +280,8 @@ class SkippedRecord(msgspec.Struct, frozen=True, kw_only=True):
     code: str
     reason: str
     source_id: str | None = None
+    #: What the record would have been (the file it is in says).
+    kind: RecordKind = "user"
 
     @property
     def location(self) -> str:
@@ -221,13 +313,90 @@ class MappedUser(_Redacted, frozen=True, kw_only=True):
         return tuple(pairs)
 
 
+class MappedOrganization(_Redacted, frozen=True, kw_only=True):
+    """An organization ready to send.
+
+    ``request`` has no ``created_by`` (the creator's Clerk id is known once the creator is
+    imported) and carries :data:`ORGANIZATION_MARKER` in its private metadata: the organization's
+    source id, by which a later run tells this import's organization from another one with the
+    same slug.
+    """
+
+    record: SourceRecord
+    source_id: str
+    request: CreateOrganizationRequest
+    slug: str
+    #: The source id of the creator (a user record of the input), if any.
+    creator: str | None = None
+    domains: tuple[Domain, ...] = ()
+    #: ``max_allowed_memberships`` as given (None: the instance's default applies).
+    member_limit: int | None = None
+    notes: tuple[str, ...] = ()
+
+    _hidden: ClassVar[frozenset[str]] = frozenset({"request"})
+
+
+class MappedMembership(_Redacted, frozen=True, kw_only=True):
+    """A membership ready to send once its user and its organization are in Clerk."""
+
+    record: SourceRecord
+    #: The user's and the organization's source ids.
+    user: str
+    organization: str
+    role: str
+    public_metadata: dict[str, Any] | None = None
+    private_metadata: dict[str, Any] | None = None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        """What identifies the membership: one per user and organization."""
+        return membership_key(self.organization, self.user)
+
+
+#: Where an imported organization's source id is kept, in its private metadata.
+ORGANIZATION_MARKER = "clerk_migrate"
+#: A mapped record of any kind.
+Mapped: TypeAlias = MappedUser | MappedOrganization | MappedMembership
+
+
+def membership_key(organization: str, user: str) -> str:
+    """The journal's key of a membership: the organization's and the user's source ids."""
+    return f"{organization}\x1f{user}"
+
+
+def split_membership_key(key: str) -> tuple[str, str]:
+    """``(organization, user)`` of a :func:`membership_key`."""
+    organization, _, user = key.partition("\x1f")
+    return organization, user
+
+
+class PermissionDefinition(msgspec.Struct, frozen=True, kw_only=True):
+    """A custom organization permission: ``org:<feature>:<action>``."""
+
+    key: str
+    name: str | None = None
+    description: str | None = None
+
+
+class RoleDefinition(msgspec.Struct, frozen=True, kw_only=True):
+    """A custom organization role as the source describes it: created when Clerk lacks it."""
+
+    key: str
+    name: str | None = None
+    description: str | None = None
+    permissions: tuple[PermissionDefinition, ...] = ()
+
+
 class InvalidRecord(msgspec.Struct, frozen=True, kw_only=True):
     """A record Clerk would refuse; the run goes on without it.
 
     ``code`` is one of ``invalid_email_address``, ``invalid_phone_number``, ``invalid_username``,
     ``no_identifier``, ``invalid_password_digest``, ``unknown_password_hasher``,
-    ``metadata_too_large``, ``invalid_metadata``, ``invalid_timestamp``, ``invalid_field``.
-    ``field`` is the CreateUser field at fault; ``reason`` never holds a secret.
+    ``metadata_too_large``, ``invalid_metadata``, ``invalid_timestamp``, ``invalid_field``;
+    for organizations also ``invalid_name``, ``invalid_slug``, ``invalid_domain``; for memberships
+    ``invalid_role``. ``field`` is the field at fault; ``reason`` never holds a secret. A
+    membership's ``external_id`` is its :func:`membership_key`.
     """
 
     record: SourceRecord

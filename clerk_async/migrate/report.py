@@ -14,10 +14,21 @@ from typing import IO
 
 import msgspec
 
+from clerk_async.migrate.records import split_membership_key
+
 from .journal import Journal, JournalRow
 from .states import PROBLEMS, UNFINISHED
 
-__all__ = ["EXIT_DONE", "EXIT_PROBLEMS", "EXIT_UNFINISHED", "ReportLine", "Summary", "write_report"]
+__all__ = [
+    "EXIT_DONE",
+    "EXIT_PROBLEMS",
+    "EXIT_UNFINISHED",
+    "KIND_LABELS",
+    "KIND_NAMES",
+    "ReportLine",
+    "Summary",
+    "write_report",
+]
 
 #: Every record created or already imported (or deliberately skipped).
 EXIT_DONE = 0
@@ -43,6 +54,11 @@ class ReportLine(msgspec.Struct):
     note: str | None = None
     #: The record's fields, holding a value, that the import left out.
     dropped: list[str] = msgspec.field(default_factory=list)
+    #: ``user``, ``organization`` or ``membership``.
+    kind: str = "user"
+    #: A membership's organization and user, by their source ids (its ``external_id`` is null).
+    organization: str | None = None
+    user: str | None = None
 
 
 _encoder = msgspec.json.Encoder()
@@ -63,6 +79,10 @@ class Summary:
     import_id: str = ""
     #: Fields of the input the import leaves out, with the number of records holding each.
     dropped: dict[str, int] = field(default_factory=dict)
+    #: ``counts`` of each kind of record (users, organizations, memberships).
+    by_kind: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: The roles memberships use, by status (``created``, ``exists``, ``missing``...).
+    roles: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def of(
@@ -83,6 +103,8 @@ class Summary:
             stopped=stopped,
             import_id=journal.import_id,
             dropped=journal.dropped_fields(),
+            by_kind={str(kind): counts for kind, counts in journal.counts_by_kind().items()},
+            roles=_role_statuses(journal),
         )
 
     @property
@@ -100,8 +122,13 @@ class Summary:
 
     def lines(self) -> list[str]:
         """The summary as text, one fact a line."""
-        shown = ", ".join(f"{status} {count:,}" for status, count in self.counts.items() if count)
-        out = [f"records   {self.total:,}: {shown or 'none'}"]
+        out = [f"records   {self.total:,}: {_shown(self.counts)}"]
+        if set(self.by_kind) - {"user"}:
+            for kind, counts in self.by_kind.items():
+                out.append(f"{KIND_LABELS[kind]:<9} {sum(counts.values()):,}: {_shown(counts)}")
+        if self.roles:
+            roles = ", ".join(f"{count:,} {status}" for status, count in self.roles.items())
+            out.append(f"roles     {roles} (of the roles memberships use)")
         if self.codes:
             out.append("by code   " + ", ".join(f"{code} {n:,}" for code, n in self.codes.items()))
         if self.dropped:
@@ -125,6 +152,26 @@ class Summary:
         return out
 
 
+#: Each kind's label in the summary, and its name in sentences.
+KIND_LABELS = {"user": "users", "organization": "orgs", "membership": "members"}
+KIND_NAMES = {"user": "users", "organization": "organizations", "membership": "memberships"}
+
+
+def _shown(counts: dict[str, int]) -> str:
+    return ", ".join(f"{status} {count:,}" for status, count in counts.items() if count) or "none"
+
+
+_ROLE_STATUSES = ("created", "exists", "missing", "failed", "in_flight", "pending")
+
+
+def _role_statuses(journal: Journal) -> dict[str, int]:
+    found = dict.fromkeys(_ROLE_STATUSES, 0)
+    for row in journal.access("role"):
+        if row["used"]:
+            found[str(row["status"])] = found.get(str(row["status"]), 0) + 1
+    return {status: count for status, count in found.items() if count}
+
+
 def dropped_line(dropped: dict[str, int]) -> str:
     """The fields the import leaves out, most common first, as one line of the summary."""
     first = list(dropped.items())[:_DROPPED_SHOWN]
@@ -141,8 +188,13 @@ def report_lines(journal: Journal) -> Iterator[ReportLine]:
 
 
 def _line(row: JournalRow) -> ReportLine:
+    organization = user = None
+    external_id = row.external_id
+    if row.kind == "membership" and external_id is not None:
+        organization, user = split_membership_key(external_id)
+        external_id = None
     return ReportLine(
-        external_id=row.external_id,
+        external_id=external_id,
         status=row.status,
         clerk_id=row.clerk_id,
         code=row.code,
@@ -153,6 +205,9 @@ def _line(row: JournalRow) -> ReportLine:
         attempts=row.attempts,
         note=row.note,
         dropped=list(row.dropped),
+        kind=row.kind,
+        organization=organization,
+        user=user,
     )
 
 

@@ -1,9 +1,12 @@
-"""Undoing a migration: delete exactly the users this journal created, and record each deletion.
+"""Undoing a migration: delete exactly what this journal created, and record each deletion.
 
 Only ``created`` records are touched, never ``already_imported`` ones (those were in Clerk before
-this journal) nor any other user. The journal is read by pages (seq cursor), the deletions go
-through the run's rate limiter, and each one is logged before the next page is read, so a rollback
-killed part way resumes where it stopped.
+this journal) nor anything else. Memberships go first: those this journal added to organizations
+it did not create are deleted one by one; then the organizations it created (their memberships go
+with them, and are recorded so); then the users. The journal is read by pages (seq cursor), the
+deletions go through the run's rate limiter, and each one is logged before the next page is read,
+so a rollback killed part way resumes where it stopped. The roles and permissions a migration
+created stay: they are the instance's configuration, and the journal lists them (``access``).
 """
 
 from __future__ import annotations
@@ -11,8 +14,9 @@ from __future__ import annotations
 import itertools
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import anyio
 
@@ -20,7 +24,7 @@ from clerk_async import Clerk
 from clerk_async._ratelimit import RateLimit
 from clerk_async.errors import ClerkError, NotFoundError, RateLimitError, SDKError
 
-from .journal import Journal
+from .journal import Journal, JournalRow
 from .limits import SAVE_EVERY, carry_over, resolve_limiter, save_pacing
 from .throttle import Throttle
 
@@ -36,10 +40,12 @@ class RollbackSummary:
 
     deleted: int = 0
     not_found: int = 0
+    #: Of ``deleted``: by kind (``user``, ``organization``, ``membership``).
+    by_kind: dict[str, int] = field(default_factory=dict)
     failed: int = 0
     requests: int = 0
     rate_limited: int = 0
-    #: The users to delete (the journal's ``created`` records when the rollback began).
+    #: The records to undo (the journal's ``created`` records when the rollback began).
     total: int | None = None
     started: float = field(default_factory=time.monotonic)
 
@@ -72,7 +78,7 @@ async def rollback(
     concurrency: int | None = None,
     on_progress: Callable[[RollbackSummary], None] | None = None,
 ) -> RollbackSummary:
-    """Delete the users ``journal`` created; a user already gone counts as ``not_found``.
+    """Delete what ``journal`` created; a record already gone counts as ``not_found``.
 
     ``on_progress`` gets the summary so far every half second, and once at the end.
     """
@@ -113,29 +119,75 @@ class _Rollback:
         try:
             async with anyio.create_task_group() as services:
                 services.start_soon(self._tick)
-                created = book.rows("created", page=PAGE)  # a seq cursor: each row comes once
-                while page := list(itertools.islice(created, PAGE)):
-                    async with anyio.create_task_group() as group:
-                        for row in page:
-                            if row.clerk_id:
-                                group.start_soon(self._delete, row.seq, row.clerk_id)
-                    book.commit()
+                await self._pages(book.rows("created", kind="membership", page=PAGE),
+                                  self._membership)  # fmt: skip
+                await self._pages(book.rows("created", kind="organization", page=PAGE),
+                                  self._organization)  # fmt: skip
+                await self._pages(book.rows("created", kind="user", page=PAGE), self._user)
                 services.cancel_scope.cancel()
             save_pacing(book, self.pacer, busy=False)
             book.end_run("finished")
         finally:
             self._report()
 
-    async def _delete(self, seq: int, clerk_id: str) -> None:
+    async def _pages(
+        self,
+        rows: Iterator[JournalRow],
+        undo: Callable[[JournalRow, dict[int, JournalRow]], Coroutine[Any, Any, None]],
+    ) -> None:
+        """``undo`` each row, a page at a time (a seq cursor: each row comes once), with the rows
+        of the records it needs (a membership's organization and user)."""
+        while page := list(itertools.islice(rows, PAGE)):
+            needs = self.journal.rows_of(
+                seq for row in page for seq in (row.user_seq, row.org_seq) if seq is not None
+            )
+            async with anyio.create_task_group() as group:
+                for row in page:
+                    group.start_soon(undo, row, needs)
+            self.journal.commit()
+
+    async def _user(self, row: JournalRow, needs: dict[int, JournalRow]) -> None:
+        if row.clerk_id:
+            clerk_id = row.clerk_id
+            await self._delete(row, lambda: self.clerk.users.delete(clerk_id))
+
+    async def _organization(self, row: JournalRow, needs: dict[int, JournalRow]) -> None:
+        if not row.clerk_id:
+            return
+        clerk_id = row.clerk_id
+        if await self._delete(row, lambda: self.clerk.organizations.delete(clerk_id)):
+            for member in list(self.journal.rows("created", org_seq=row.seq)):
+                if member.clerk_id:  # went with its organization
+                    self.journal.rolled_back(
+                        member.seq, member.clerk_id, "deleted_with_organization"
+                    )
+                    self._count(member)
+
+    async def _membership(self, row: JournalRow, needs: dict[int, JournalRow]) -> None:
+        organization = needs.get(row.org_seq) if row.org_seq is not None else None
+        user = needs.get(row.user_seq) if row.user_seq is not None else None
+        if organization is None or organization.status == "created" or not row.clerk_id:
+            return  # goes with its organization, which this journal created
+        if user is None or not organization.clerk_id or not user.clerk_id:
+            return
+        organization_id, user_id = organization.clerk_id, user.clerk_id
+        await self._delete(
+            row,
+            lambda: self.clerk.organization_memberships.delete(organization_id, user_id),
+        )
+
+    async def _delete(self, row: JournalRow, call: Callable[[], Awaitable[object]]) -> bool:
+        """One deletion, retried on 5xx and lost connections; whether the record is gone."""
         book, summary = self.journal, self.summary
+        assert row.clerk_id is not None
         for attempt in range(MAX_TRIES):
             try:
                 async with self.slots:
-                    await self.throttle.call(lambda: self.clerk.users.delete(clerk_id))
+                    await self.throttle.call(call)
             except NotFoundError:
-                book.rolled_back(seq, clerk_id, "not_found")
+                book.rolled_back(row.seq, row.clerk_id, "not_found")
                 summary.not_found += 1
-                return
+                return True
             except RateLimitError:
                 continue
             except ClerkError as error:
@@ -145,12 +197,18 @@ class _Rollback:
                     await anyio.sleep(0.5 * 2**attempt)
                     continue
                 code = (error.code if isinstance(error, SDKError) else None) or "connection_error"
-                book.rollback_failed(seq, clerk_id, code, str(error))
+                book.rollback_failed(row.seq, row.clerk_id, code, str(error))
                 summary.failed += 1
-                return
-            book.rolled_back(seq, clerk_id, "deleted")
-            summary.deleted += 1
-            return
+                return False
+            book.rolled_back(row.seq, row.clerk_id, "deleted")
+            self._count(row)
+            return True
+        return False  # pragma: no cover - a 429 each time: the limiter paused, then tried again
+
+    def _count(self, row: JournalRow) -> None:
+        summary = self.summary
+        summary.deleted += 1
+        summary.by_kind[row.kind] = summary.by_kind.get(row.kind, 0) + 1
 
     async def _tick(self) -> None:
         while True:

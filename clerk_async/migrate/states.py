@@ -7,6 +7,10 @@ shows up as a :class:`JournalStateError` instead of as a record quietly sent twi
 
     admitted --> pending | invalid | skipped | duplicate
     pending --> already_imported                (looked up before its first POST, and found)
+    pending --> conflict                        (looked up before its first POST: another
+                                                 organization holds the slug; or a membership
+                                                 whose user or organization is in conflict)
+    pending --> failed                          (a membership whose user or organization failed)
     pending --> in_flight                       (looked up and absent; committed before the POST)
     in_flight --> created | already_imported | conflict | failed
     in_flight --> in_flight                     (another attempt once a lookup said "absent")
@@ -63,7 +67,7 @@ UNFINISHED: frozenset[Status] = frozenset({"pending", "in_flight", "failed"})
 #: Statuses a record may start in when the journal admits it.
 ADMITTED: frozenset[Status] = frozenset({"pending", "invalid", "skipped", "duplicate"})
 _MOVES: dict[Status, frozenset[Status]] = {
-    "pending": frozenset({"in_flight", "already_imported"}),
+    "pending": frozenset({"in_flight", "already_imported", "conflict", "failed"}),
     "in_flight": frozenset(
         {"in_flight", "created", "already_imported", "conflict", "failed", "pending"}
     ),

@@ -3,6 +3,11 @@
 The throttle waits for the run's rate limiter before each request, pauses it for everyone when
 Clerk answers 429, counts requests and 429s, and keeps a running estimate of Clerk's latency, from
 which the runner sizes its concurrency (latency times rate fills the bucket; more only queues).
+
+A request that wakes up well after its send slot (the event loop was held up, by a busy machine
+or a long stretch of work) books another slot once, instead of going at once with every other
+late one: a stall then costs the time it took, and never crowds one second with more than the
+rate.
 """
 
 from __future__ import annotations
@@ -11,6 +16,8 @@ import math
 import time
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
+
+import anyio
 
 from clerk_async._base_client import wait_for_slot
 from clerk_async._ratelimit import RateLimiter
@@ -28,6 +35,8 @@ MIN_CONCURRENCY = 4
 MAX_CONCURRENCY = 512
 #: With no rate limit at all, this many requests at a time.
 UNLIMITED_CONCURRENCY = 64
+#: A send slot woken up later than this (seconds) is booked again, once.
+LATE = 0.05
 
 
 class Throttle:
@@ -48,7 +57,7 @@ class Throttle:
         """Wait for the limiter, make the call, learn from it; a 429 pauses the limiter."""
         limiter = self.limiter
         if limiter is not None:
-            await wait_for_slot(limiter)
+            await wait_in_step(limiter)
         self.requests += 1
         started = time.monotonic()
         try:
@@ -63,6 +72,25 @@ class Throttle:
 
     def concurrency(self) -> int:
         return concurrency_for(self.rate, self.latency)
+
+
+async def wait_in_step(
+    limiter: RateLimiter,
+    *,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
+) -> None:
+    """:func:`wait_for_slot`, booking a new slot once when the first was missed by more than
+    :data:`LATE` (so late requests are spread at the rate, not sent together)."""
+    wait = limiter.reserve()
+    if wait <= 0:
+        if limiter.paused_for() > 0:
+            await wait_for_slot(limiter)
+        return
+    due = clock() + wait
+    await sleep(wait)
+    if limiter.paused_for() > 0 or clock() - due > LATE:
+        await wait_for_slot(limiter)
 
 
 def concurrency_for(rate: float | None, latency: float) -> int:

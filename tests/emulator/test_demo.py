@@ -1,4 +1,5 @@
-"""The demo (``scripts/demo``), shrunk: an Auth0 migration killed part way and resumed."""
+"""The demo (``scripts/demo``), shrunk: an Auth0 migration with organizations killed part way and
+resumed."""
 
 from __future__ import annotations
 
@@ -9,26 +10,36 @@ from pathlib import Path
 import pytest
 
 from clerk_async.migrate import demo
-from clerk_async.migrate.demo_data import generate_auth0_export, password_of
+from clerk_async.migrate.demo_data import (
+    generate_auth0_export,
+    generate_organizations,
+    password_of,
+)
 
 
 @pytest.mark.slow  # the whole demo: an import killed with SIGKILL, then resumed
 def test_the_demo_kills_resumes_and_finds_every_user_once(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    code = demo.main(["--users", "200", "--rate-limit", "60/1s", "--keep", str(tmp_path)])
+    code = demo.main(["--users", "200", "--organizations", "30", "--memberships", "300",
+                      "--rate-limit", "100/1s", "--keep", str(tmp_path)])  # fmt: skip
     out = capsys.readouterr().out
     assert code == 0, out
-    assert "killed with SIGKILL after" in out
+    assert "killed with SIGKILL after" in out and "memberships)" in out
     assert "the same command again" in out
     assert "missing: 0, more than once: 0" in out
     assert "verifies: True" in out
     assert "OK: every user is in Clerk exactly once" in out
+    assert "30 organizations: 30 in Clerk, 0 more than once" in out
+    assert "300 memberships: 300 in Clerk with their role, missing: 0, more than once: 0" in out
+    assert "OK: every organization and membership is in Clerk exactly once, with its role" in out
     lines = (tmp_path / "migration.report.ndjson").read_text().splitlines()
     report = [json.loads(line) for line in lines]
-    assert len(report) == 205  # every record, whichever run settled it
+    assert len(report) == 205 + 30 + 300  # every record, whichever run settled it
     statuses = {line["status"] for line in report}
     assert statuses == {"created", "already_imported", "conflict", "invalid", "duplicate"}
+    kinds = {line["kind"] for line in report if line["status"] == "created"}
+    assert kinds == {"user", "organization", "membership"}
 
 
 def test_the_generated_export_looks_like_auth0s(tmp_path: Path) -> None:
@@ -46,3 +57,18 @@ def test_the_generated_export_looks_like_auth0s(tmp_path: Path) -> None:
     assert export.sample_password == password_of(export.sample_user.split("|")[1])
     (tmp_path / "again").mkdir()
     assert generate_auth0_export(tmp_path / "again", 50).importable == export.importable
+
+
+def test_the_generated_organizations_fit_clerks_rules(tmp_path: Path) -> None:
+    users = [f"auth0|{index:024x}" for index in range(100)]
+    teams = generate_organizations(tmp_path, users, 20, 300, max_members=40)
+    organizations = [json.loads(line) for line in teams.organizations.read_text().splitlines()]
+    rows = teams.memberships.read_text().splitlines()
+    assert rows[0] == "organization_id,user_id,role"
+    assert len(organizations) == 20 and len(rows) - 1 == len(teams.expected) == 300
+    for organization in organizations:  # the creator first, an admin; each user once
+        members = [key for key in teams.expected if key[0] == organization["id"]]
+        assert 1 <= len(members) <= organization["max_allowed_memberships"] == 40
+        assert teams.expected[(organization["id"], organization["created_by"])] == "org:admin"
+    assert set(teams.expected.values()) == {"org:admin", "org:member", "org:billing"}
+    assert len(set(teams.slugs.values())) == 20

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from clerk_async import (
@@ -185,4 +187,25 @@ async def test_arrivals_list_each_request_in_order(emu: ClerkEmulator, api: Api)
     ]
     assert arrivals[0].at <= arrivals[1].at
     emu.reset()
+    assert emu.arrivals == []
+
+
+async def test_the_requests_control_endpoint_lists_arrivals_429s_included(
+    emu: ClerkEmulator, api: Api
+) -> None:
+    base = emu.origin + "/__emulator/requests"
+    emu.rate_limit = "1/10s"
+    before = time.monotonic()
+    await api.user()
+    async with api.session.get(emu.url + "/users", headers=api.headers) as response:
+        assert response.status == 429
+    async with api.session.get(base, headers=api.headers) as response:
+        logged = (await response.json())["requests"]
+    assert [entry[1:] for entry in logged] == [
+        ["POST", "/v1/users", 200],
+        ["GET", "/v1/users", 429],  # refused by the limit: logged too, when it came in
+    ]
+    assert before <= logged[0][0] <= logged[1][0] <= time.monotonic()
+    async with api.session.delete(base, headers=api.headers) as response:
+        assert len((await response.json())["requests"]) == 2
     assert emu.arrivals == []

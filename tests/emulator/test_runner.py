@@ -91,6 +91,9 @@ def test_cli_prints_url_and_key_and_serves_until_stopped() -> None:
         created = http.request("POST", url.group(1) + "/users", body=b"{}", headers=headers)
         assert (listed.status, json.loads(listed.data)) == (200, [])
         assert created.status == 503
+        log = http.request("GET", url.group(1)[:-3] + "/__emulator/requests", headers=headers)
+        logged = [entry[1:] for entry in json.loads(log.data)["requests"]]
+        assert logged == [["GET", "/v1/users", 200], ["POST", "/v1/users", 503]]
     finally:
         process.send_signal(signal.SIGTERM)
         out, err = process.communicate(timeout=10)

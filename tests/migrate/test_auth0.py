@@ -9,7 +9,7 @@ from typing import Any
 import bcrypt
 
 from clerk_async.emulator.passwords import from_digest
-from clerk_async.migrate.records import SkippedRecord
+from clerk_async.migrate.records import SkippedRecord, UserDraft
 
 from .support import body, mapped, ndjson, read_all, records, write
 
@@ -93,6 +93,7 @@ def test_csv_export_with_quote_escaped_cells(tmp_path: Path) -> None:
     assert (sent["first_name"], sent["last_name"]) == ("Ada", "Lovelace")
     assert sent["unsafe_metadata"] == {"theme": "dark"}
     assert sent["banned"] is False
+    assert isinstance(quoted.draft, UserDraft)
     assert quoted.draft.emails[0].value == "''quoted@example.com"  # exactly one quote removed
 
 

@@ -97,3 +97,29 @@ async def test_the_clients_own_limiter_is_the_one_carried_over(
         next_send, _ = clerk.rate_limiter.ahead()
     assert next_send > 59  # held back by the saved pace, on the client's own limiter
     assert clerk_emulator.state.users.users == {}  # nothing was sent
+
+
+async def test_a_request_late_for_its_slot_books_another() -> None:
+    """The event loop held up past a request's slot: the request does not go at once with every
+    other late one (a second crowded over the rate); it books the next free slot."""
+    from clerk_async._ratelimit import RateLimit, RateLimiter, spacing
+    from clerk_async.migrate.throttle import LATE, wait_in_step
+
+    now = [100.0]
+    limit = RateLimit(10, 1.0)
+    limiter = RateLimiter(limit, clock=lambda: now[0])
+    limiter.reserve()  # a request went now: the next slot is one spacing away
+
+    async def held_up(seconds: float) -> None:
+        now[0] += seconds + 3 * LATE
+
+    await wait_in_step(limiter, clock=lambda: now[0], sleep=held_up)
+    assert limiter.ahead()[0] == pytest.approx(spacing(limit))  # a slot booked after the hold-up
+
+    async def on_time(seconds: float) -> None:
+        now[0] += seconds
+
+    before = limiter.ahead()[0]
+    await wait_in_step(limiter, clock=lambda: now[0], sleep=on_time)
+    assert limiter.ahead()[0] == pytest.approx(spacing(limit))  # its own slot, no other booked
+    assert before == pytest.approx(spacing(limit))

@@ -10,10 +10,11 @@ is verified separately (``verify_ownership``, Clerk's manual override).
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Callable
 from typing import Any
 
+from clerk_async._identifiers import BLOCKED_DOMAINS, COMMON_DOMAINS
+from clerk_async._identifiers import DOMAIN_NAME as _NAME
 from clerk_async.emulator.errors import (
     APIError,
     not_found,
@@ -28,18 +29,6 @@ from .org_settings import ENROLLMENT_MODES, OrgSettings
 from .orgs import OrgRecord, OrgStore
 
 __all__ = ["OrgDomains"]
-
-_NAME = re.compile(r"^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
-#: Email providers whose domain belongs to no organization (a sample of Clerk's lists).
-COMMON_DOMAINS = frozenset(
-    {"gmail.com", "googlemail.com", "yahoo.com", "hotmail.com", "outlook.com", "live.com",
-     "msn.com", "icloud.com", "me.com", "aol.com", "proton.me", "protonmail.com", "gmx.com",
-     "mail.com", "yandex.com", "zoho.com"}
-)  # fmt: skip
-BLOCKED_DOMAINS = frozenset(
-    {"mailinator.com", "guerrillamail.com", "10minutemail.com", "yopmail.com", "tempmail.com",
-     "trashmail.com", "sharklasers.com"}
-)  # fmt: skip
 
 
 def _domain_error(status: int, code: str, message: str, long_message: str) -> APIError:

@@ -11,10 +11,11 @@ reach beyond roles (a role in use cannot go, a renamed key follows into membersh
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from clerk_async._identifiers import PERMISSION_KEY as _PERMISSION_KEY
+from clerk_async._identifiers import ROLE_KEY as _ROLE_KEY
 from clerk_async.emulator.errors import (
     APIError,
     identifier_exists,
@@ -56,8 +57,6 @@ CREATOR_PERMISSIONS = (
     "org:sys_memberships:read",
     "org:sys_profile:delete",
 )
-_ROLE_KEY = re.compile(r"^org:[a-z0-9_]+$")
-_PERMISSION_KEY = re.compile(r"^org:([a-z0-9_]+):([a-z0-9_]+)$")
 ROLE_FIELDS = frozenset({"name", "key", "description", "permissions"})
 PERMISSION_FIELDS = frozenset({"name", "key", "description"})
 

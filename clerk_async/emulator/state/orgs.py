@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from clerk_async._identifiers import ORGANIZATION_SLUG as _SLUG
 from clerk_async.emulator.errors import (
     APIError,
     identifier_exists,
@@ -31,7 +32,6 @@ from .users import UserRecord, UserStore
 __all__ = ["DEFAULT_ORG_IMAGE_URL", "Membership", "OrgRecord", "OrgStore", "identifier_of"]
 
 DEFAULT_ORG_IMAGE_URL = "https://img.clerk.com/emulator/default-organization.png"
-_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_NAME_LENGTH = 256
 CREATE_FIELDS = frozenset(
     {"name", "created_by", "private_metadata", "public_metadata", "slug",

@@ -3,13 +3,22 @@
 ``read_source`` is the entry point; see :mod:`clerk_async.migrate.records` for what it yields.
 Every reader streams (memory stays flat whatever the file size), reads ``.gz`` files
 transparently and tells NDJSON, JSON documents and CSV apart by their content.
+
+A source's organizations and memberships come from their own files (``organizations=``,
+``memberships=``), read by the source's own readers of them where :data:`ORGANIZATION_READERS`
+has some, and otherwise as files with Clerk's field names
+(:mod:`clerk_async.migrate.readers.organizations`). A reader of organizations is any function
+``(paths, options, source) -> Iterator[SourceRecord | SkippedRecord]`` yielding records whose draft
+is an ``OrganizationDraft`` (a ``MembershipDraft`` for memberships); ``read_roles`` reads role
+definitions the same way.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import partial
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from clerk_async.migrate.readers import (
     auth0,
@@ -19,6 +28,7 @@ from clerk_async.migrate.readers import (
     django,
     firebase,
     generic,
+    organizations,
     supabase,
     werkzeug,
 )
@@ -30,22 +40,52 @@ from clerk_async.migrate.readers.firebase_config import (
 )
 from clerk_async.migrate.records import (
     SOURCES,
+    RoleDefinition,
     SkippedRecord,
     SourceError,
+    SourceName,
     SourceRecord,
     UnknownSourceError,
 )
 
 __all__ = [
+    "ORGANIZATION_READERS",
     "FirebaseHashConfig",
+    "OrganizationReaders",
     "PathLike",
     "ReaderOptions",
     "load_hash_config",
     "parse_hash_config",
+    "read_roles",
     "read_source",
 ]
 
 Reader = Callable[[Iterable[PathLike], ReaderOptions], Iterator[SourceRecord | SkippedRecord]]
+KindReader = Callable[
+    [Iterable[PathLike], ReaderOptions, SourceName], Iterator[SourceRecord | SkippedRecord]
+]
+
+
+class OrganizationReaders(NamedTuple):
+    """A source's own readers of its organizations, memberships and roles exports."""
+
+    organizations: KindReader
+    memberships: KindReader
+    roles: Callable[[Iterable[PathLike], ReaderOptions], list[RoleDefinition]]
+
+
+def _clerk_named(reader: Callable[..., Iterator[SourceRecord | SkippedRecord]]) -> KindReader:
+    return lambda paths, options, source: reader(paths, source)
+
+
+#: Readers with Clerk's field names: every source's, until it has its own.
+CLERK_NAMED = OrganizationReaders(
+    _clerk_named(organizations.read_organizations),
+    _clerk_named(organizations.read_memberships),
+    lambda paths, options: organizations.read_roles(paths),
+)
+#: Sources whose organizations, memberships and roles exports have a format of their own.
+ORGANIZATION_READERS: dict[str, OrganizationReaders] = {}
 
 _READERS: dict[str, Reader] = {
     "clerk": clerk.read,
@@ -72,8 +112,11 @@ def read_source(
     cognito_client_id: str | None = None,
     cognito_identifier: Literal["username", "email", "sub"] = "username",
     columns: Mapping[str, str] | None = None,
+    organizations: Iterable[PathLike] = (),
+    memberships: Iterable[PathLike] = (),
 ) -> Iterator[SourceRecord | SkippedRecord]:
-    """Stream every record of ``paths`` (read in order) as ``source`` exports them.
+    """Stream every record of ``paths`` (read in order) as ``source`` exports them, then every
+    organization of ``organizations``, then every membership of ``memberships``.
 
     ``password_hashes`` is Auth0's password-hash export, ``hash_config`` Firebase's hash
     parameters; the ``cognito_*`` options make Clerk's lazy ``awscognito`` passwords; ``columns``
@@ -103,4 +146,21 @@ def read_source(
         cognito_identifier=cognito_identifier,
         columns=dict(columns or {}),
     )
-    return reader(list(paths), options)
+    users = reader(list(paths), options)
+    organization_files, membership_files = list(organizations), list(memberships)
+    if not organization_files and not membership_files:
+        return users
+    kinds = ORGANIZATION_READERS.get(source, CLERK_NAMED)
+    known = next(name for name in SOURCES if name == source)
+    return itertools.chain(
+        users,
+        kinds.organizations(organization_files, options, known),
+        kinds.memberships(membership_files, options, known),
+    )
+
+
+def read_roles(source: str, paths: Iterable[PathLike]) -> list[RoleDefinition]:
+    """The custom organization roles (and their permissions) described by ``paths``."""
+    if source not in _READERS:
+        raise UnknownSourceError(f"unknown source {source!r}; use one of {', '.join(SOURCES)}.")
+    return ORGANIZATION_READERS.get(source, CLERK_NAMED).roles(list(paths), ReaderOptions())

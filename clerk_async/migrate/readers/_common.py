@@ -12,12 +12,13 @@ import msgspec
 from clerk_async.migrate.readers._files import CsvLayout, RawItem, Unreadable, iter_items
 from clerk_async.migrate.readers._sniff import guess_source
 from clerk_async.migrate.records import (
+    Draft,
+    RecordKind,
     SkippedRecord,
     SourceError,
     SourceFileError,
     SourceName,
     SourceRecord,
-    UserDraft,
 )
 
 __all__ = [
@@ -92,7 +93,7 @@ def no_id(what: str, *fields: str) -> Skip:
 
 
 #: A source's reading of one raw record: its id and draft, or why it is skipped.
-Convert = Callable[[dict[str, Any]], "tuple[str, UserDraft] | Skip"]
+Convert = Callable[[dict[str, Any]], "tuple[str, Draft] | Skip"]
 #: A record, and the raw item when the record has none of the fields of the source's id.
 _Read = tuple["SourceRecord | SkippedRecord", "RawItem | None"]
 
@@ -105,21 +106,28 @@ def records(
     *,
     wrappers: Sequence[str] = (),
     csv_layout: CsvLayout | None = None,
+    kind: RecordKind = "user",
 ) -> Iterator[SourceRecord | SkippedRecord]:
     """Every record of ``paths``, in order. ``imported`` names the fields ``convert`` reads into
-    the user (``None``: every field); the others are named in each record's ``draft.dropped``."""
+    the user (``None``: every field); the others are named in each record's ``draft.dropped``.
+    ``kind`` is what the files hold (what a skipped record would have been)."""
     layout = csv_layout or CsvLayout()
     for path in paths:
         items = iter_items(path, wrappers=wrappers, csv_layout=layout)
-        yield from _checked(source, (_record(source, item, convert, imported) for item in items))
+        reads = (_record(source, item, convert, imported, kind) for item in items)
+        yield from _checked(source, reads)
 
 
 def _record(
-    source: SourceName, item: RawItem | Unreadable, convert: Convert, imported: Fields | None
+    source: SourceName,
+    item: RawItem | Unreadable,
+    convert: Convert,
+    imported: Fields | None,
+    kind: RecordKind = "user",
 ) -> _Read:
     """One raw item as a record, and the item too when it has none of the id's fields."""
     if not isinstance(item, RawItem):
-        return _skipped(source, item, Skip("unreadable", item.reason)), None
+        return _skipped(source, item, Skip("unreadable", item.reason), kind), None
     try:
         result = convert(item.fields)
     except SourceError as error:
@@ -130,7 +138,7 @@ def _record(
         result = Skip("unreadable", f"unexpected value shape ({type(error).__name__})")
     if isinstance(result, Skip):
         absent = result.code == NO_ID and not any(name in item.fields for name in result.id_fields)
-        return _skipped(source, item, result), item if absent else None
+        return _skipped(source, item, result, kind), item if absent else None
     source_id, draft = result
     unread = dropped_fields(item.fields, imported) if imported is not None else ()
     if unread:
@@ -147,8 +155,11 @@ def _record(
     return found, None
 
 
-def _skipped(source: SourceName, item: RawItem | Unreadable, skip: Skip) -> SkippedRecord:
+def _skipped(
+    source: SourceName, item: RawItem | Unreadable, skip: Skip, kind: RecordKind
+) -> SkippedRecord:
     return SkippedRecord(
+        kind=kind,
         source=source,
         file=item.file,
         line=item.line,

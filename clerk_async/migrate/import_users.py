@@ -1,0 +1,284 @@
+"""Importing users: looked up by ``external_id`` before their first POST, 100 per request; one
+``POST /users`` each; an unknown outcome or a 422 ``form_identifier_exists`` settled by a lookup
+(see :mod:`clerk_async.migrate.reconcile`), never by sending again blindly."""
+
+from __future__ import annotations
+
+import logging
+
+import anyio
+import msgspec
+
+from clerk_async._http import EncodedBody
+from clerk_async._operations import CREATE_USER
+from clerk_async.errors import (
+    APIConnectionError,
+    AuthenticationError,
+    ClerkError,
+    PermissionDeniedError,
+    RateLimitError,
+    RequestValidationError,
+    ResponseValidationError,
+    SDKError,
+    UnprocessableEntityError,
+)
+from clerk_async.migrate.records import Mapped, MappedUser
+from clerk_async.models import CreateUserRequest, User
+
+from .importing import (
+    MAX_LOOKUPS,
+    UNKNOWN,
+    Mode,
+    Run,
+    error_code,
+    error_message,
+    retrying,
+)
+from .reconcile import MAX_IDS, LookupError_, Lookups, unfilterable
+from .states import JournalStateError, Status
+
+__all__ = ["MAX_RATE_LIMITED", "MigrationAborted", "UserImporter"]
+
+logger = logging.getLogger("clerk.migrate")
+
+#: 429s one record may meet before it is reported failed.
+MAX_RATE_LIMITED = 50
+_encode = msgspec.json.Encoder().encode
+
+
+class MigrationAborted(ClerkError):
+    """The run stopped: Clerk refused the key or the instance is full; the journal says where."""
+
+
+class UserImporter:
+    def __init__(self, run: Run, lookups: Lookups) -> None:
+        self.run = run
+        self.lookups = lookups
+
+    # -- before the pass: a killed run's in-flight users ----------------------------------------
+
+    async def settle_leftovers(self) -> None:
+        """Look up every user a killed run left ``in_flight``; found: created, else pending."""
+        journal = self.run.journal
+        leftovers = list(journal.rows("in_flight", kind="user"))
+        if not leftovers:
+            return
+        logger.info("looking up %d users a previous run left in flight", len(leftovers))
+        filterable = [
+            row for row in leftovers if row.external_id and not unfilterable(row.external_id)
+        ]
+        found: dict[str, User] = {}
+        for start in range(0, len(filterable), MAX_IDS):
+            ids = [
+                row.external_id for row in filterable[start : start + MAX_IDS] if row.external_id
+            ]
+            found.update(await self.lookup_before_sending(ids))
+            if self.run.stopped is not None:
+                return  # not looked up: they stay in flight
+        for row in filterable:
+            user = found.get(row.external_id or "")
+            if user is not None:
+                journal.created(row.seq, user.id)
+            else:
+                journal.back_to_pending(row.seq, uncertain=True)
+        # The others stay in flight: the pass looks them up by their identifiers, which only
+        # their request (read again from the input) holds.
+        journal.commit()
+
+    async def lookup_before_sending(self, ids: list[str]) -> dict[str, User]:
+        for attempt in range(MAX_LOOKUPS):
+            try:
+                return await self.lookups.now(ids)
+            except (AuthenticationError, PermissionDeniedError) as error:
+                self.run.stop(error)
+                return {}
+            except LookupError_:
+                if attempt == MAX_LOOKUPS - 1:
+                    raise MigrationAborted(
+                        "Clerk did not answer the lookups that come before sending; the journal "
+                        "is as it was. Run again when Clerk answers."
+                    ) from None
+                await anyio.sleep(2**attempt)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    # -- the pass ------------------------------------------------------------------------------
+
+    async def queue(self, pending: list[tuple[int, Mapped, Status]]) -> None:
+        """Look each batch up first (one request per 100 users): a user already in Clerk is
+        ``already_imported`` without a POST, so that any user found later is this journal's own.
+        The others are marked in flight (one commit) and handed to the workers.
+
+        Still in flight here: left by a killed run with an id Clerk cannot filter on; a pending
+        one with such an id is looked up by its identifiers too."""
+        work: list[tuple[int, MappedUser, Mode]] = []
+        for seq, user, status in pending:
+            if not isinstance(user, MappedUser):
+                raise JournalStateError(f"record {seq} is no longer a user")
+            if status == "in_flight":
+                work.append((seq, user, "leftover"))
+            elif unfilterable(user.external_id):
+                work.append((seq, user, "look_first"))
+            else:
+                work.append((seq, user, "send"))
+        run, journal = self.run, self.run.journal
+        for start in range(0, len(work), MAX_IDS):
+            if run.stopped is not None:
+                return
+            group = work[start : start + MAX_IDS]
+            ids = [user.external_id for _, user, mode in group if mode == "send"]
+            found = await self.lookup_before_sending(ids) if ids else {}
+            if run.stopped is not None:
+                return
+            to_send = []
+            for seq, user, mode in group:
+                held = found.get(user.external_id) if mode == "send" else None
+                if held is not None:
+                    journal.found_before_sending(seq, held.id)
+                else:
+                    to_send.append((seq, user, mode))
+            journal.mark_in_flight([seq for seq, _, mode in to_send if mode == "send"])
+            for item in to_send:
+                await run.put(item)
+
+    # -- one user ------------------------------------------------------------------------------
+
+    async def take(self, seq: int, mapped: Mapped, mode: Mode) -> None:
+        """One user to its final state. ``leftover``: in flight in a killed run, and only its
+        identifiers can find it; ``look_first``: pending, likewise looked up before the POST."""
+        assert isinstance(mapped, MappedUser)
+        journal = self.run.journal
+        if mode != "send":
+            found = await self._look_up(seq, mapped)
+            if found is UNKNOWN:
+                return  # leftover: stays in flight; look_first: stays pending
+            if isinstance(found, User):
+                if mode == "leftover":  # absent before its first POST: this journal's own
+                    journal.created(seq, found.id)
+                else:
+                    journal.found_before_sending(seq, found.id)
+                return
+            if mode == "leftover":
+                journal.another_attempt(seq, uncertain=True)
+            else:
+                journal.mark_in_flight([seq])
+        await self._settle(seq, mapped, uncertain=mode == "leftover")
+
+    async def _settle(self, seq: int, user: MappedUser, *, uncertain: bool) -> None:
+        run = self.run
+        journal = run.journal
+        attempts, rate_limited = 1, 0
+        while True:
+            try:
+                created = await run.throttle.call(lambda: self._create(user.request))
+            except RateLimitError as error:
+                rate_limited += 1
+                if rate_limited >= MAX_RATE_LIMITED:
+                    journal.failed(
+                        seq, "too_many_requests", error_message(error), uncertain=uncertain
+                    )
+                    return
+                continue  # not processed; the limiter is paused for everyone
+            except UnprocessableEntityError as error:
+                if not _identifier_exists(error):
+                    journal.failed(seq, error.code or "unprocessable", error_message(error),
+                                   uncertain=uncertain)  # fmt: skip
+                    return
+                await self._settle_exists(seq, user, error, uncertain)
+                return
+            except (AuthenticationError, PermissionDeniedError) as error:
+                journal.back_to_pending(seq, uncertain=uncertain)
+                run.stop(error)
+                return
+            except RequestValidationError as error:
+                journal.failed(seq, "request_invalid", str(error), uncertain=uncertain)
+                return
+            except (ResponseValidationError, APIConnectionError, SDKError) as error:
+                if isinstance(error, SDKError) and error.status_code < 500:
+                    journal.failed(seq, error.code or f"http_{error.status_code}",
+                                   error_message(error), uncertain=uncertain)  # fmt: skip
+                    return
+                applied = not isinstance(error, APIConnectionError) or error.request_sent
+                if applied:
+                    uncertain = True
+                    found = await self._look_up(seq, user)
+                    if found is UNKNOWN:
+                        return  # stays in flight; the next run looks again
+                    if isinstance(found, User):
+                        journal.created(seq, found.id)
+                        return
+                if attempts >= run.max_attempts:
+                    journal.failed(seq, error_code(error), error_message(error),
+                                   uncertain=uncertain)  # fmt: skip
+                    return
+                if not applied:
+                    await anyio.sleep(min(2.0**attempts * 0.25, 8.0))
+                attempts += 1
+                journal.another_attempt(seq, uncertain=uncertain)
+                continue
+            journal.created(seq, created.id)
+            return
+
+    async def _settle_exists(
+        self, seq: int, user: MappedUser, error: UnprocessableEntityError, uncertain: bool
+    ) -> None:
+        """422 identifier exists: our own earlier write, or another user holding an identifier."""
+        journal = self.run.journal
+        found = await self._look_up(seq, user)
+        if found is UNKNOWN:
+            return
+        if isinstance(found, User):
+            row = journal.row(seq)
+            if uncertain or (
+                row is not None and row.uncertain
+            ):  # an earlier attempt of this run reached Clerk after all
+                journal.created(seq, found.id)
+            else:
+                journal.already_imported(seq, found.id)
+            return
+        try:
+            holders = await self.lookups.holders(user)
+        except ClerkError:
+            holders = []
+        identifier, holder = _held_identifier(user, holders)
+        if identifier is None:
+            param = ((error.errors[0].meta or {}).get("param_name") if error.errors else None) or ""
+            identifier = str(param) or "identifier"
+            message = error_message(error)
+        else:
+            assert holder is not None
+            message = f"{identifier} belongs to {holder.id}" + (
+                f" (external_id {holder.external_id})" if holder.external_id else ""
+            )
+        journal.conflict(seq, identifier, "form_identifier_exists", message)
+
+    async def _look_up(self, seq: int, user: MappedUser) -> User | None | object:
+        """Who holds the user's external_id; ``UNKNOWN`` when Clerk would not say."""
+        return await retrying(seq, lambda: self.lookups.find(user))
+
+    async def _create(self, request: CreateUserRequest) -> User:
+        """``POST /users`` with the mapped request as it is (validated, its metadata checked, when
+        it was built), never retried by the client: an unknown outcome is looked up instead."""
+        body = EncodedBody(_encode(request), "application/json")
+        user: User = await self.run.clerk.send(CREATE_USER, User, body=body, retries=None)
+        return user
+
+
+def _identifier_exists(error: UnprocessableEntityError) -> bool:
+    return any(detail.code == "form_identifier_exists" for detail in error.errors)
+
+
+def _held_identifier(user: MappedUser, holders: list[User]) -> tuple[str | None, User | None]:
+    """The first of ``user``'s identifiers some other user holds, and that user."""
+    for kind, value in user.identifiers:
+        for holder in holders:
+            if value in _identifiers_of(holder, kind):
+                return f"{kind} {value}", holder
+    return None, None
+
+
+def _identifiers_of(user: User, kind: str) -> set[str]:
+    if kind == "email_address":
+        return {item.email_address.lower() for item in user.email_addresses}
+    if kind == "phone_number":
+        return {item.phone_number for item in user.phone_numbers}
+    return {user.username.lower()} if user.username else set()

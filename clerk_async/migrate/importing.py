@@ -1,0 +1,110 @@
+"""What the run shares with the importer of each kind of record (users, organizations,
+memberships): the work a worker takes, the run's state, and how errors are told.
+
+An importer gets the records of its kind the feeder found ``pending`` or ``in_flight`` in a batch
+(:meth:`Importer.queue`): it looks them up before sending where it must, marks them in flight and
+hands them to the workers; a worker then takes each to its final state (:meth:`Importer.take`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Literal, Protocol, TypeVar
+
+import anyio
+
+from clerk_async import Clerk
+from clerk_async.errors import APIConnectionError, ClerkError, ResponseValidationError, SDKError
+from clerk_async.migrate.records import Mapped
+
+from .journal import Journal, JournalRow
+from .states import Status
+from .throttle import Throttle
+
+__all__ = [
+    "IMPORTED",
+    "MAX_LOOKUPS",
+    "UNKNOWN",
+    "Importer",
+    "Mode",
+    "Run",
+    "Work",
+    "error_code",
+    "error_message",
+    "retrying",
+]
+
+logger = logging.getLogger("clerk.migrate")
+
+#: Lookups of one record before its outcome is left unknown (the next run looks again).
+MAX_LOOKUPS = 4
+#: A record in Clerk, this journal's or not.
+IMPORTED: frozenset[Status] = frozenset({"created", "already_imported"})
+#: How a worker takes a record: ``send`` it (looked up and absent, in flight), look it up first
+#: (``leftover`` of a killed run; ``look_first``: not looked up yet), or ``wait`` for the records
+#: it needs (a membership's user and organization) before anything else.
+Mode = Literal["send", "leftover", "look_first", "wait"]
+Work = tuple[int, Mapped, Mode]
+#: What a lookup answers when Clerk would not say.
+UNKNOWN = object()
+T = TypeVar("T")
+
+
+class Run(Protocol):
+    """The run, as importers see it."""
+
+    clerk: Clerk
+    journal: Journal
+    throttle: Throttle
+    max_attempts: int
+    #: Why the run stopped early (a refused key, a full instance), or None.
+    stopped: str | None
+
+    async def put(self, work: Work) -> None:
+        """Hand ``work`` to the workers (waits while the queue is full)."""
+
+    async def settled(self, seq: int) -> JournalRow | None:
+        """Record ``seq`` once this run is done with it (at once if it is not in its hands)."""
+
+    def stop(self, error: SDKError) -> None:
+        """Stop the run: Clerk refused the key, or the instance is full."""
+
+
+class Importer(Protocol):
+    async def queue(self, pending: list[tuple[int, Mapped, Status]]) -> None:
+        """The records of this kind that a batch holds pending or in flight, in input order."""
+
+    async def take(self, seq: int, mapped: Mapped, mode: Mode) -> None:
+        """One record to its final state (or left as it is, when Clerk would not say)."""
+
+
+async def retrying(seq: int, lookup: Callable[[], Awaitable[T]]) -> T | object:
+    """``lookup()``, again after a growing pause when it fails; :data:`UNKNOWN` after
+    :data:`MAX_LOOKUPS` failures."""
+    for attempt in range(MAX_LOOKUPS):
+        try:
+            return await lookup()
+        except ClerkError as error:
+            if attempt == MAX_LOOKUPS - 1:
+                logger.warning("record %d: outcome unknown, lookups failed: %s", seq, error)
+                return UNKNOWN
+            await anyio.sleep(2**attempt)
+    return UNKNOWN  # pragma: no cover
+
+
+def error_code(error: BaseException) -> str:
+    if isinstance(error, SDKError):
+        return error.code or f"http_{error.status_code}"
+    if isinstance(error, ResponseValidationError):
+        return "response_invalid"
+    if isinstance(error, APIConnectionError):
+        return "timeout" if "timeout" in type(error).__name__.lower() else "connection_error"
+    return type(error).__name__
+
+
+def error_message(error: BaseException) -> str:
+    if isinstance(error, SDKError) and error.errors:
+        first = error.errors[0]
+        return first.long_message or first.message or str(error)
+    return str(error)

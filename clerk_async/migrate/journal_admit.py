@@ -1,0 +1,289 @@
+"""Admitting records to the journal: their first status, the duplicates in the input, and what an
+organization or a membership needs.
+
+Every record is keyed by its kind and its source id. A pending record claims what must be unique
+(a user's ``external_id``, email addresses, phones and username; an organization's source id and
+slug; a membership's organization and user): a later record claiming one of them is a
+``duplicate``. A membership names its user and its organization by their source ids: each must be
+a record of the input that can be imported, else the membership is ``invalid`` (``user_not_found``,
+``user_invalid``, ``organization_not_found``, ``organization_invalid``). An organization's creator
+is optional: one that is not in the input, or invalid there, leaves the organization without one
+(and a note says so). The roles pending memberships use are counted in the ``access`` table.
+
+Everything is looked up with SQLite's indexes, a batch at a time, so memory stays flat.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from clerk_async.migrate.records import RecordKind, split_membership_key
+
+from .journal_db import SOURCE_INDEX
+from .states import ADMITTED, JournalStateError, Status
+
+__all__ = ["UNUSABLE", "Entry", "admit"]
+
+#: Values per ``IN (...)`` query (SQLite allows 32,766 parameters; smaller keeps plans simple).
+QUERY_VALUES = 500
+#: Statuses of a record that will never be imported: nothing can depend on it.
+UNUSABLE: frozenset[Status] = frozenset({"invalid", "duplicate", "skipped"})
+_DUPLICATE_CODES = {
+    "external_id": "duplicate_external_id",
+    "organization": "duplicate_organization",
+    "slug": "duplicate_slug",
+    "membership": "duplicate_membership",
+}
+_CLAIM_NAMES = {"organization": "organization id"}
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """What the journal keeps about a record when it first sees it (never the request itself)."""
+
+    external_id: str | None
+    location: str
+    status: Status  # pending, invalid or skipped; the journal turns in-file repeats to duplicate
+    code: str | None = None
+    message: str | None = None
+    field: str | None = None
+    #: ``(kind, value)`` a pending record claims: ``("external_id", ...)``, ``("email_address",
+    #: ...)``; a second record claiming one is a duplicate.
+    claims: tuple[tuple[str, str], ...] = ()
+    #: The names of the record's fields that the import leaves out.
+    dropped: tuple[str, ...] = ()
+    #: What the reader noticed without refusing the record (imported without a password...).
+    note: str | None = None
+    kind: RecordKind = "user"
+    #: The source id of the user a membership is of, or of an organization's creator.
+    user_ref: str | None = None
+    #: The source id of the organization a membership is of.
+    org_ref: str | None = None
+    #: The role a membership gives.
+    role: str | None = None
+    #: An organization's own member limit (None: the instance's default).
+    member_limit: int | None = None
+
+
+class Admitting(Protocol):
+    """What admitting needs of the journal (:class:`~clerk_async.migrate.journal.Journal`)."""
+
+    run_id: str | None
+
+    @property
+    def admitted(self) -> int: ...
+
+    def status_of(self, seq: int) -> Status: ...
+
+    def now(self) -> float: ...
+
+    def dropped_set(self, names: tuple[str, ...]) -> int: ...
+
+    def count_admitted(self, status: Status) -> None: ...
+
+    def begin(self) -> None: ...
+
+    def commit(self) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    seq: int
+    status: Status
+    location: str
+
+
+def admit(journal: Admitting, db: sqlite3.Connection, first_seq: int,
+          entries: Sequence[Entry]) -> list[Status]:  # fmt: skip
+    """See :meth:`Journal.admit`."""
+    skip = min(max(0, journal.admitted - first_seq), len(entries))
+    statuses = [journal.status_of(first_seq + offset) for offset in range(skip)]
+    fresh = entries[skip:]
+    if any(entry.kind != "user" for entry in fresh):
+        db.execute(SOURCE_INDEX)
+    batch = _Batch(db, fresh)
+    rows: list[tuple[Any, ...]] = []
+    now = journal.now()
+    for offset, entry in enumerate(fresh, start=first_seq + skip):
+        if entry.status not in ADMITTED or entry.status == "duplicate":
+            raise JournalStateError(f"record {offset}: cannot be admitted as {entry.status}")
+        verdict = batch.judge(offset, entry)
+        dropped = journal.dropped_set(entry.dropped) if entry.dropped else None
+        rows.append((offset, entry.external_id, entry.location, verdict.status, verdict.code,
+                     verdict.message, verdict.field, verdict.identifier, journal.run_id, now,
+                     verdict.note, dropped, entry.kind, verdict.user_seq, verdict.org_seq,
+                     entry.member_limit))  # fmt: skip
+        statuses.append(verdict.status)
+        journal.count_admitted(verdict.status)
+    journal.begin()
+    db.executemany(
+        "INSERT INTO records (seq, external_id, location, status, code, message, field, "
+        "identifier, run_id, updated_at, note, dropped, kind, user_seq, org_seq, member_limit) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+    db.executemany("INSERT INTO claims VALUES (?, ?, ?)", batch.claims)
+    db.executemany(
+        "INSERT INTO access (kind, key, used, first_use) VALUES ('role', ?, ?, ?) "
+        "ON CONFLICT (kind, key) DO UPDATE SET used = used + excluded.used",
+        [(role, count, first) for role, (count, first) in batch.roles.items()],
+    )
+    journal.commit()
+    return statuses
+
+
+@dataclass(slots=True)
+class _Verdict:
+    status: Status
+    code: str | None
+    message: str | None
+    field: str | None
+    note: str | None
+    identifier: str | None = None
+    user_seq: int | None = None
+    org_seq: int | None = None
+
+
+class _Batch:
+    """What one batch of entries is checked against: the records and claims before it, and its
+    own as it goes."""
+
+    def __init__(self, db: sqlite3.Connection, entries: Sequence[Entry]) -> None:
+        self.db = db
+        self.found = _records(db, {ref for entry in entries for ref in _refs(entry)})
+        self.held = _holders(db, {claim for entry in entries for claim in entry.claims})
+        self.locations: dict[int, str] = {}
+        self.claims: list[tuple[str, str, int]] = []
+        #: Roles of the batch's pending memberships: how many use each, and where first.
+        self.roles: dict[str, tuple[int, str]] = {}
+
+    def judge(self, seq: int, entry: Entry) -> _Verdict:
+        verdict = _Verdict(entry.status, entry.code, entry.message, entry.field, entry.note)
+        if verdict.status == "pending":
+            self._needs(entry, verdict)
+        if verdict.status == "pending":
+            self._claim(seq, entry, verdict)
+        if verdict.status == "pending" and entry.role is not None:
+            count, first = self.roles.get(entry.role, (0, entry.location))
+            self.roles[entry.role] = (count + 1, first)
+        if entry.kind != "membership" and entry.external_id is not None:
+            key = (entry.kind, entry.external_id)
+            known = self.found.get(key)
+            if known is None or (known.status in UNUSABLE and verdict.status not in UNUSABLE):
+                self.found[key] = _Found(seq, verdict.status, entry.location)
+        return verdict
+
+    def _needs(self, entry: Entry, verdict: _Verdict) -> None:
+        """A membership's user and organization; an organization's creator."""
+        user = self.found.get(("user", entry.user_ref or ""))
+        if entry.kind == "membership":
+            organization = self.found.get(("organization", entry.org_ref or ""))
+            problem = _missing("user", entry.user_ref, user) or _missing(
+                "organization", entry.org_ref, organization
+            )
+            if problem is not None:
+                verdict.status = "invalid"
+                verdict.code, verdict.field, verdict.message = problem
+            elif user is not None and organization is not None:
+                verdict.user_seq, verdict.org_seq = user.seq, organization.seq
+        elif entry.kind == "organization" and entry.user_ref:
+            if user is None or user.status in UNUSABLE:
+                why = "not in the input" if user is None else f"{user.status} in the input"
+                verdict.note = _joined(verdict.note, f"its creator {entry.user_ref} is {why}: "
+                                       "the organization is created without one")  # fmt: skip
+            else:
+                verdict.user_seq = user.seq
+
+    def _claim(self, seq: int, entry: Entry, verdict: _Verdict) -> None:
+        wanted = list(dict.fromkeys(entry.claims))
+        clash = next((claim for claim in wanted if claim in self.held), None)
+        if clash is None:
+            for kind, value in wanted:
+                self.held[(kind, value)] = seq
+                self.claims.append((kind, value, seq))
+            self.locations[seq] = entry.location
+            return
+        kind, value = clash
+        holder = self.locations.get(self.held[clash]) or _location(self.db, self.held[clash])
+        verdict.status, verdict.field = "duplicate", kind
+        verdict.identifier = f"{kind} {value}" if kind != "membership" else None
+        verdict.code = _DUPLICATE_CODES.get(kind, "duplicate_identifier")
+        verdict.message = f"{_claimed(kind, value)} is also in {holder}"
+
+
+def _refs(entry: Entry) -> Iterable[tuple[str, str]]:
+    if entry.user_ref is not None:
+        yield ("user", entry.user_ref)
+    if entry.org_ref is not None:
+        yield ("organization", entry.org_ref)
+
+
+def _missing(kind: str, ref: str | None, found: _Found | None) -> tuple[str, str, str] | None:
+    """``(code, field, message)`` when a membership's user or organization cannot be imported."""
+    field = f"{kind}_id"
+    if found is None:
+        return f"{kind}_not_found", field, f"no {kind} with id {ref} in the input"
+    if found.status in UNUSABLE:
+        message = f"its {kind} {ref} is {found.status} in the input ({found.location})"
+        return f"{kind}_invalid", field, message
+    return None
+
+
+def _claimed(kind: str, value: str) -> str:
+    if kind == "membership":
+        organization, user = split_membership_key(value)
+        return f"the membership of {user} in {organization}"
+    return f"the {_CLAIM_NAMES.get(kind, kind.replace('_', ' '))} {value}"
+
+
+def _joined(note: str | None, text: str) -> str:
+    return text if note is None else f"{note}; {text}"
+
+
+def _records(db: sqlite3.Connection, refs: set[tuple[str, str]]) -> dict[tuple[str, str], _Found]:
+    """The record each ``(kind, source id)`` names: the first one that can be imported, else the
+    first one."""
+    found: dict[tuple[str, str], _Found] = {}
+    by_kind: dict[str, list[str]] = {}
+    for kind, value in refs:
+        by_kind.setdefault(kind, []).append(value)
+    for kind, values in by_kind.items():
+        for start in range(0, len(values), QUERY_VALUES):
+            chunk = values[start : start + QUERY_VALUES]
+            marks = ", ".join("?" * len(chunk))
+            rows = db.execute(
+                "SELECT external_id, seq, status, location FROM records WHERE kind = ? AND "
+                f"kind <> 'membership' AND external_id IN ({marks}) ORDER BY seq",
+                (kind, *chunk),
+            )
+            for external_id, seq, status, location in rows:
+                known = found.get((kind, external_id))
+                if known is None or (known.status in UNUSABLE and status not in UNUSABLE):
+                    found[(kind, external_id)] = _Found(int(seq), status, str(location))
+    return found
+
+
+def _holders(db: sqlite3.Connection, claims: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """Which of ``claims`` earlier records hold, and which record (its seq)."""
+    found: dict[tuple[str, str], int] = {}
+    by_kind: dict[str, list[str]] = {}
+    for kind, value in claims:
+        by_kind.setdefault(kind, []).append(value)
+    for kind, values in by_kind.items():
+        for start in range(0, len(values), QUERY_VALUES):
+            chunk = values[start : start + QUERY_VALUES]
+            marks = ", ".join("?" * len(chunk))
+            rows = db.execute(
+                f"SELECT value, seq FROM claims WHERE kind = ? AND value IN ({marks})",
+                (kind, *chunk),
+            )
+            found.update(((kind, value), int(seq)) for value, seq in rows)
+    return found
+
+
+def _location(db: sqlite3.Connection, seq: int) -> str:
+    row = db.execute("SELECT location FROM records WHERE seq = ?", (seq,)).fetchone()
+    return str(row[0]) if row else "an earlier record"
