@@ -56,7 +56,7 @@ from clerk_async.migrate.readers._values import boolean, contacts, text, timesta
 from clerk_async.migrate.readers.werkzeug import scrypt_digest
 from clerk_async.migrate.records import SkippedRecord, SourceRecord, UserDraft
 
-__all__ = ["IMPORTED", "USER_FIELDS", "clerk_password", "read"]
+__all__ = ["IMPORTED", "USER_FIELDS", "clerk_password", "read", "user_of"]
 
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
 #: Django's ``UNUSABLE_PASSWORD_PREFIX``.
@@ -176,6 +176,16 @@ def _user_fields(fields: dict[str, Any]) -> dict[str, Any] | Skip:
     if model != "auth.user" and not ("password" in inner and "last_login" in inner):
         return Skip("not_a_user", f"a record of {model}, not a user", text(fields.get("pk")))
     return {**inner, "id": fields.get("pk")}
+
+
+def user_of(fields: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    """A record's user: its source id (as :func:`read` gives it) and its columns, or None for a
+    record that is not a user or has no id."""
+    found = _user_fields(fields)
+    if isinstance(found, Skip):
+        return None
+    user_id = text(found.get("id")) or text(found.get("username"))
+    return None if user_id is None else (user_id, found)
 
 
 def _convert(fields: dict[str, Any]) -> tuple[str, UserDraft] | Skip:
