@@ -15,7 +15,7 @@ from pathlib import Path
 
 from clerk_async.emulator import ClerkEmulator
 
-KILL_RATE = "120/1s"
+KILL_RATE = "40/1s"
 
 
 def created(journal: Path, kind: str) -> int:
