@@ -41,8 +41,9 @@ def members_page(organization: str, members: list[dict[str, Any]]) -> dict[str, 
 
 
 def member(user: str, *roles: str) -> dict[str, Any]:
+    found = [{"id": f"rol_{name.replace(' ', '')}", "name": name} for name in roles]
     return {"user_id": user, "email": f"{user[-3:]}@example.com", "name": user, "picture": "",
-            "roles": [{"id": f"rol_{name.replace(' ', '')}", "name": name} for name in roles]}  # fmt: skip
+            "roles": found}  # fmt: skip
 
 
 def mapped(tmp_path: Path, members: list[dict[str, Any]], **options: Any) -> list[Any]:
