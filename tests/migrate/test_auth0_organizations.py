@@ -21,7 +21,7 @@ from tests.migrate.org_support import held, slugs
 from tests.migrate.source_kill import external_ids, import_killed_and_resumed
 from tests.migrate.support import ndjson, read_all, write
 
-ORGANIZATIONS = [  # GET /api/v2/organizations, as the API answers it
+ORGANIZATIONS: list[dict[str, Any]] = [  # GET /api/v2/organizations, as the API answers it
     {"id": "org_acme", "name": "acme_inc", "display_name": "Acme, Inc.",
      "branding": {"logo_url": "https://example.com/acme.png",
                   "colors": {"primary": "#0050ff", "page_background": "#ffffff"}},
