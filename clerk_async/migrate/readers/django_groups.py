@@ -10,8 +10,9 @@ does as well (its user records are not groups, and its group records are not use
   groups with ``group_role`` (``org:member`` unless given).
 - ``groups_as="roles"``: one organization, ``groups_organization``, and every user a member of it,
   with a role made from their group's name (``Content Editors`` -> ``org:content_editors``), or
-  ``org:member`` for a user in no group. Clerk gives a membership one role: of several groups, the
-  first is the role and a note names the others.
+  ``org:member`` for a user in no group (or only in groups the dump does not hold: a note says
+  which). Clerk gives a membership one role: of several groups, the first is the role (or the one
+  that makes ``org:admin``) and a note names the others.
 
 A CSV of ``auth_user`` has no groups (they are in the ``auth_user_groups`` table): its users are
 imported without memberships.
@@ -165,7 +166,7 @@ def _as_roles(fields: dict[str, Any], names: dict[str, str], organization: str
         return []
     user_id, found = user
     groups = _group_names(found, names)
-    choice = choose_role(role_key(name, {}) for name, _ in groups)
+    choice = choose_role(role_key(name, {}) for name, known in groups if known)
     missing = [name for name, known in groups if not known]
     notes = [choice.note] if choice.note else []
     if missing:
