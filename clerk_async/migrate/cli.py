@@ -3,6 +3,8 @@
     clerk-migrate import --from auth0 --password-hashes hashes.json users.json.gz
     clerk-migrate import --from jsonl users.jsonl --organizations orgs.jsonl \
         --memberships memberships.csv --roles roles.jsonl
+    clerk-migrate pull --from clerk --organizations orgs.jsonl --memberships m.jsonl \
+        --roles roles.jsonl     # CLERK_SOURCE_SECRET_KEY: the instance to read
     clerk-migrate status [--json]
     clerk-migrate retry-failed
     clerk-migrate rollback
@@ -43,6 +45,7 @@ from .organization_checks import check_organizations, print_member_limits
 from .plan import DEFAULT_MEMBER_LIMIT, Preflight, preflight
 from .plan_display import print_instance, print_plan, records_to_send
 from .progress import progress_display
+from .pull import SOURCE_API_URL_ENV, SOURCE_KEY_ENV, PullResult, pull_clerk
 from .report import EXIT_PROBLEMS, KIND_NAMES, Summary, write_report
 from .rollback import rollback
 from .runner import MigrationAborted, migrate
@@ -95,8 +98,18 @@ def _check_columns(
     return {role.strip(): name.strip() for role, _, name in pairs}
 
 
+def _check_role_map(
+    ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
+) -> dict[str, str]:
+    pairs = [item.rpartition("=") for item in value]
+    if any(not role.strip() or not sep or not key.strip() for role, sep, key in pairs):
+        raise click.BadParameter("give each role as ROLE=KEY, e.g. 'Billing Manager=org:billing'")
+    return {role.strip(): key.strip() for role, _, key in pairs}
+
+
 _yes_option = click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
 _existing_file = click.Path(exists=True, dir_okay=False)
+_new_file = click.Path(dir_okay=False)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -112,7 +125,7 @@ def cli() -> None:
 @click.option(
     "--password-hashes",
     type=click.Path(exists=True, dir_okay=False),
-    help="Auth0's password-hash export, joined to the users by id.",
+    help="Auth0's password-hash export, or Better Auth's account table, joined to the users by id.",
 )
 @click.option(
     "--hash-config",
@@ -170,6 +183,31 @@ def cli() -> None:
     help="Create the roles (and permissions) the memberships use and Clerk lacks; with "
     "--no-create-roles the preflight lists them and stops.",
 )
+@click.option(
+    "--role-map",
+    "role_map",
+    multiple=True,
+    callback=_check_role_map,
+    metavar="ROLE=KEY",
+    help="auth0, betterauth: the Clerk role key of a source role (its name, or Auth0's role id), "
+    "e.g. 'Billing Manager=org:billing'; repeatable.",
+)
+@click.option(
+    "--groups-as",
+    type=click.Choice(["organizations", "roles"]),
+    help="django: make the users' groups organizations (each member with --group-role) or roles "
+    "(in the one organization --groups-organization).",
+)
+@click.option(
+    "--groups",
+    type=_existing_file,
+    metavar="FILE",
+    help="django: the groups, as manage.py dumpdata auth.group writes them.",
+)
+@click.option("--groups-organization", metavar="NAME", help="django: the organization of "
+              "--groups-as roles.")  # fmt: skip
+@click.option("--group-role", metavar="KEY", help="django: the role of every member with "
+              "--groups-as organizations [default: org:member].")  # fmt: skip
 @click.option("--concurrency", type=click.IntRange(1, 1024), help="Requests in flight at most.")
 @click.option("--dry-run", is_flag=True, help="Read and check everything, send no write.")
 @_yes_option
@@ -190,6 +228,11 @@ def import_command(
     memberships: tuple[str, ...],
     roles: tuple[str, ...],
     create_roles: bool,
+    role_map: dict[str, str],
+    groups_as: str | None,
+    groups: str | None,
+    groups_organization: str | None,
+    group_role: str | None,
     concurrency: int | None,
     dry_run: bool,
     yes: bool,
@@ -211,6 +254,11 @@ def import_command(
         organizations=organizations,
         memberships=memberships,
         roles=roles,
+        role_map=role_map,
+        groups_as=groups_as,
+        groups=groups,
+        groups_organization=groups_organization,
+        group_role=group_role,
     )
     if dry_run:
         raise click.exceptions.Exit(_dry_run(inputs, journal, report))
@@ -319,6 +367,66 @@ def export_command(
                export_organizations), ("memberships", memberships, export_memberships))  # fmt: skip
     limit = _rate_limit(rate_limit, redis_url)
     raise click.exceptions.Exit(anyio.run(_export, limit, targets))
+
+
+@cli.command("pull")
+@click.option("--from", "source", required=True, type=click.Choice(["clerk"]),
+              help="The instance's kind.")  # fmt: skip
+@click.option(
+    "--source-key",
+    envvar=SOURCE_KEY_ENV,
+    show_envvar=True,
+    help="The secret key of the instance to read (better in the environment than here).",
+)
+@click.option(
+    "--source-api-url",
+    envvar=SOURCE_API_URL_ENV,
+    show_envvar=True,
+    help="Its Backend API, for an emulator [default: Clerk's].",
+)
+@click.option("--organizations", default="organizations.jsonl", show_default=True,
+              type=_new_file, help="The organizations' file to write.")  # fmt: skip
+@click.option("--memberships", default="memberships.jsonl", show_default=True,
+              type=_new_file, help="The memberships' file to write.")  # fmt: skip
+@click.option("--roles", default="roles.jsonl", show_default=True,
+              type=_new_file, help="The roles' file to write.")  # fmt: skip
+@_rate_option
+def pull_command(
+    source: str,
+    source_key: str | None,
+    source_api_url: str | None,
+    organizations: str,
+    memberships: str,
+    roles: str,
+    rate_limit: str,
+) -> None:
+    """Read another instance's organizations, memberships and roles into files that
+    import --from clerk reads (with the Dashboard's users CSV)."""
+    if not source_key:
+        raise click.UsageError(
+            f"no source key: set {SOURCE_KEY_ENV} to the secret key of the instance to read"
+        )
+    result = anyio.run(_pull, source_key, source_api_url, (organizations, memberships, roles),
+                       rate_limit)  # fmt: skip
+    for name, path in (("roles", roles), ("organizations", organizations),
+                       ("memberships", memberships)):  # fmt: skip
+        click.echo(f"pulled    {result.counts[name]:,} {name} to {path}")
+    for what, count in result.not_carried:
+        click.echo(f"note      {count:,} organizations have {what}: not carried by the import")
+    raise click.exceptions.Exit(0)
+
+
+async def _pull(key: str, url: str | None, paths: tuple[str, str, str], rate_limit: str
+                ) -> PullResult:  # fmt: skip
+    organizations, memberships, roles = paths
+    return await pull_clerk(
+        key,
+        server_url=url,
+        organizations=organizations,
+        memberships=memberships,
+        roles=roles,
+        rate_limit=rate_limit,
+    )
 
 
 # -- import --------------------------------------------------------------------------------------

@@ -46,6 +46,13 @@ class MigrationInput:
     organizations: tuple[str, ...] = ()
     memberships: tuple[str, ...] = ()
     roles: tuple[str, ...] = ()
+    #: auth0, betterauth: ``(source role, Clerk role key)`` pairs, sorted.
+    role_map: tuple[tuple[str, str], ...] = ()
+    #: django: what groups become, the ``auth.group`` dump, the one organization, the role.
+    groups_as: str | None = None
+    groups: str | None = None
+    groups_organization: str | None = None
+    group_role: str | None = None
 
     @classmethod
     def of(
@@ -62,6 +69,11 @@ class MigrationInput:
         organizations: Iterable[str | os.PathLike[str]] = (),
         memberships: Iterable[str | os.PathLike[str]] = (),
         roles: Iterable[str | os.PathLike[str]] = (),
+        role_map: Mapping[str, str] | None = None,
+        groups_as: str | None = None,
+        groups: str | os.PathLike[str] | None = None,
+        groups_organization: str | None = None,
+        group_role: str | None = None,
     ) -> MigrationInput:
         """Paths made absolute, so a resume from another directory finds the same files."""
         return cls(
@@ -76,6 +88,11 @@ class MigrationInput:
             organizations=tuple(_absolute(path) for path in organizations),
             memberships=tuple(_absolute(path) for path in memberships),
             roles=tuple(_absolute(path) for path in roles),
+            role_map=tuple(sorted((role_map or {}).items())),
+            groups_as=groups_as,
+            groups=None if groups is None else _absolute(groups),
+            groups_organization=groups_organization,
+            group_role=group_role,
         )
 
     @classmethod
@@ -94,6 +111,11 @@ class MigrationInput:
                 organizations=tuple(str(path) for path in description.get("organizations") or ()),
                 memberships=tuple(str(path) for path in description.get("memberships") or ()),
                 roles=tuple(str(path) for path in description.get("roles") or ()),
+                role_map=tuple(sorted(dict(description.get("role_map") or {}).items())),
+                groups_as=description.get("groups_as"),
+                groups=description.get("groups"),
+                groups_organization=description.get("groups_organization"),
+                group_role=description.get("group_role"),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise JournalStateError(f"the journal's input description is damaged: {exc}") from None
@@ -111,6 +133,11 @@ class MigrationInput:
             "organizations": list(self.organizations),
             "memberships": list(self.memberships),
             "roles": list(self.roles),
+            "role_map": dict(self.role_map),
+            "groups_as": self.groups_as,
+            "groups": self.groups,
+            "groups_organization": self.groups_organization,
+            "group_role": self.group_role,
         }
 
     @property
@@ -120,7 +147,9 @@ class MigrationInput:
 
     def role_definitions(self) -> list[RoleDefinition]:
         """The custom roles the ``roles`` files describe."""
-        return read_roles(self.source, self.roles) if self.roles else []
+        if not self.roles:
+            return []
+        return read_roles(self.source, self.roles, role_map=dict(self.role_map))
 
     def __iter__(self) -> Iterator[SourceRecord | SkippedRecord]:
         return read_source(
@@ -134,6 +163,11 @@ class MigrationInput:
             columns=dict(self.columns) or None,
             organizations=self.organizations,
             memberships=self.memberships,
+            role_map=dict(self.role_map) or None,
+            groups_as=self.groups_as,  # type: ignore[arg-type]
+            groups=self.groups,
+            groups_organization=self.groups_organization,
+            group_role=self.group_role,
         )
 
     def fingerprint(self) -> str:
@@ -143,6 +177,9 @@ class MigrationInput:
             digest.update(f"{name}={getattr(self, name)}\n".encode())
         if self.columns:  # absent from journals started before the option existed
             digest.update(f"columns={self.columns}\n".encode())
+        for name in ("role_map", "groups_as", "groups_organization", "group_role"):
+            if getattr(self, name):  # likewise: the fingerprints of earlier inputs stay
+                digest.update(f"{name}={getattr(self, name)}\n".encode())
         kinds = (("organizations", self.organizations), ("memberships", self.memberships),
                  ("roles", self.roles))  # fmt: skip
         for role, path in (
@@ -151,6 +188,7 @@ class MigrationInput:
             ("hash_config", self.hash_config),
             # absent from journals of users only, whose fingerprints stay as they were
             *((name, path) for name, paths in kinds for path in paths),
+            *((("groups", self.groups),) if self.groups is not None else ()),
         ):
             digest.update(f"{role}\n".encode())
             if path is not None:

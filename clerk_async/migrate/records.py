@@ -84,6 +84,7 @@ SourceName: TypeAlias = Literal[
     "cognito",
     "django",
     "werkzeug",
+    "betterauth",
     "jsonl",
     "csv",
 ]
@@ -97,6 +98,7 @@ SOURCES: tuple[SourceName, ...] = (
     "cognito",
     "django",
     "werkzeug",
+    "betterauth",
     "jsonl",
     "csv",
 )

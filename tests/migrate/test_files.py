@@ -158,7 +158,7 @@ def _latin1(tmp_path: Path) -> Path:
 def test_unknown_source_and_misplaced_options() -> None:
     with pytest.raises(UnknownSourceError, match="okta"):
         read_source("okta", [])
-    with pytest.raises(SourceError, match="password_hashes is for the auth0 source"):
+    with pytest.raises(SourceError, match="password_hashes is for the auth0 or betterauth source"):
         read_source("firebase", [], password_hashes="h.json")
     with pytest.raises(SourceError, match="hash_config is for the firebase source"):
         read_source("auth0", [], hash_config="c.json")

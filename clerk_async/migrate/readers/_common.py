@@ -24,6 +24,7 @@ from clerk_async.migrate.records import (
 __all__ = [
     "ID_EVIDENCE",
     "Convert",
+    "Expand",
     "Fields",
     "PathLike",
     "ReaderOptions",
@@ -50,6 +51,15 @@ class ReaderOptions:
     cognito_identifier: Literal["username", "email", "sub"] = "username"
     #: werkzeug: the users table's column names by role (``{"id": "user_id"}``).
     columns: Mapping[str, str] = field(default_factory=dict)
+    #: auth0, betterauth: Clerk role keys by the source's role name or id.
+    role_map: Mapping[str, str] = field(default_factory=dict)
+    #: django: what the users' groups become (``organizations`` or ``roles``), the dump of
+    #: ``auth.group`` that names them, the one organization of ``roles``, and the role every
+    #: member gets with ``organizations``.
+    groups_as: Literal["organizations", "roles"] | None = None
+    groups: PathLike | None = None
+    groups_organization: str | None = None
+    group_role: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +104,8 @@ def no_id(what: str, *fields: str) -> Skip:
 
 #: A source's reading of one raw record: its id and draft, or why it is skipped.
 Convert = Callable[[dict[str, Any]], "tuple[str, Draft] | Skip"]
+#: A raw record holding several records (a page of them): the records, in order.
+Expand = Callable[[dict[str, Any]], list[dict[str, Any]]]
 #: A record, and the raw item when the record has none of the fields of the source's id.
 _Read = tuple["SourceRecord | SkippedRecord", "RawItem | None"]
 
@@ -107,15 +119,45 @@ def records(
     wrappers: Sequence[str] = (),
     csv_layout: CsvLayout | None = None,
     kind: RecordKind = "user",
+    expand: Expand | None = None,
 ) -> Iterator[SourceRecord | SkippedRecord]:
     """Every record of ``paths``, in order. ``imported`` names the fields ``convert`` reads into
     the user (``None``: every field); the others are named in each record's ``draft.dropped``.
-    ``kind`` is what the files hold (what a skipped record would have been)."""
+    ``kind`` is what the files hold (what a skipped record would have been); ``expand`` turns a
+    raw record into the records it holds."""
     layout = csv_layout or CsvLayout()
     for path in paths:
         items = iter_items(path, wrappers=wrappers, csv_layout=layout)
+        if expand is not None:
+            items = _expanded(items, expand)
         reads = (_record(source, item, convert, imported, kind) for item in items)
         yield from _checked(source, reads)
+
+
+def _expanded(
+    items: Iterator[RawItem | Unreadable], expand: Expand
+) -> Iterator[RawItem | Unreadable]:
+    """The records each raw record holds, numbered anew in the file."""
+    index = 0
+    for item in items:
+        if not isinstance(item, RawItem):
+            index += 1
+            yield Unreadable(item.file, item.line, index, item.reason)
+            continue
+        try:
+            inner = expand(item.fields)
+        except (TypeError, ValueError, AttributeError, KeyError) as error:
+            index += 1
+            yield Unreadable(
+                item.file, item.line, index, f"unexpected value shape ({type(error).__name__})"
+            )
+            continue
+        for fields in inner:
+            index += 1
+            if isinstance(fields, dict):
+                yield RawItem(item.file, item.line, index, fields)
+            else:
+                yield Unreadable(item.file, item.line, index, "the record is not a JSON object")
 
 
 def _record(

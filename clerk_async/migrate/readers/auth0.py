@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from typing import Any
 
@@ -81,10 +81,16 @@ def read(
 
 class HashIndex:
     """The hash export, indexed by Auth0 user id in a temporary SQLite file (memory stays flat
-    however many users the export holds)."""
+    however many users the export holds). ``entry`` reads a record's ``(user id, hash)``, or
+    None for a record without one (another source's file of hashes: Better Auth's accounts)."""
 
-    def __init__(self, path: PathLike) -> None:
+    def __init__(
+        self,
+        path: PathLike,
+        entry: Callable[[dict[str, Any]], tuple[str, str] | None] | None = None,
+    ) -> None:
         self.file = os.fspath(path)
+        self._entry = entry or _hash_entry
         self._dir = tempfile.TemporaryDirectory(prefix="clerk-migrate-")
         self._db = sqlite3.connect(os.path.join(self._dir.name, "hashes.db"))
         self._db.executescript(
@@ -100,7 +106,7 @@ class HashIndex:
     def _load(self) -> None:
         batch: list[tuple[str, str]] = []
         for item in iter_items(self.file):
-            entry = _hash_entry(item.fields) if isinstance(item, RawItem) else None
+            entry = self._entry(item.fields) if isinstance(item, RawItem) else None
             if entry is not None:  # a user missing from the index gets a note in the plan
                 batch.append(entry)
             if len(batch) >= _BATCH:

@@ -34,6 +34,7 @@ import base64
 import binascii
 import re
 from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from typing import Any
 
 from clerk_async.migrate.readers._app_users import (
@@ -56,7 +57,7 @@ from clerk_async.migrate.readers._values import boolean, contacts, text, timesta
 from clerk_async.migrate.readers.werkzeug import scrypt_digest
 from clerk_async.migrate.records import SkippedRecord, SourceRecord, UserDraft
 
-__all__ = ["IMPORTED", "USER_FIELDS", "clerk_password", "read"]
+__all__ = ["IMPORTED", "USER_FIELDS", "clerk_password", "read", "user_of"]
 
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
 #: Django's ``UNUSABLE_PASSWORD_PREFIX``.
@@ -81,13 +82,15 @@ USER_FIELDS = Fields(
     )
 )
 IMPORTED = Fields(USER_FIELDS.names | {"model", "pk", "fields"})
+_WITH_GROUPS = Fields(USER_FIELDS.names | {"groups"})
 
 
 def read(
     paths: Iterable[PathLike], options: ReaderOptions
 ) -> Iterator[SourceRecord | SkippedRecord]:
-    del options
-    return records("django", paths, _convert, IMPORTED)
+    # with groups_as, a record's groups are imported too: as its memberships
+    imported = USER_FIELDS if options.groups_as is None else _WITH_GROUPS
+    return records("django", paths, partial(_convert, imported), IMPORTED)
 
 
 def clerk_password(encoded: str) -> ClerkPassword:
@@ -178,7 +181,17 @@ def _user_fields(fields: dict[str, Any]) -> dict[str, Any] | Skip:
     return {**inner, "id": fields.get("pk")}
 
 
-def _convert(fields: dict[str, Any]) -> tuple[str, UserDraft] | Skip:
+def user_of(fields: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    """A record's user: its source id (as :func:`read` gives it) and its columns, or None for a
+    record that is not a user or has no id."""
+    found = _user_fields(fields)
+    if isinstance(found, Skip):
+        return None
+    user_id = text(found.get("id")) or text(found.get("username"))
+    return None if user_id is None else (user_id, found)
+
+
+def _convert(imported: Fields, fields: dict[str, Any]) -> tuple[str, UserDraft] | Skip:
     found = _user_fields(fields)
     if isinstance(found, Skip):
         return found
@@ -203,13 +216,15 @@ def _convert(fields: dict[str, Any]) -> tuple[str, UserDraft] | Skip:
         password_hasher=hasher,
         private_metadata={key: flag for key, flag in roles.items() if flag is not None} or None,
         notes=password_notes + username_notes,
-        dropped=_dropped_user_fields(fields, found),
+        dropped=_dropped_user_fields(fields, found, imported),
     )
 
 
-def _dropped_user_fields(fields: dict[str, Any], found: dict[str, Any]) -> tuple[str, ...]:
+def _dropped_user_fields(
+    fields: dict[str, Any], found: dict[str, Any], imported: Fields
+) -> tuple[str, ...]:
     """A dumpdata record's user fields that are not imported (``fields.last_login``...); a CSV
     row's columns are fields of their own, checked as such."""
     if found is fields:
         return ()
-    return tuple(f"fields.{name}" for name in dropped_fields(fields["fields"], USER_FIELDS))
+    return tuple(f"fields.{name}" for name in dropped_fields(fields["fields"], imported))
