@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from clerk_async._config import ClientConfig, user_agent
 from clerk_async._lru import LruCache, secret_digest
-from clerk_async._security.auth import RequestState, add_org_claims
+from clerk_async._security.auth import RequestState
 from clerk_async._security.claims import check_claims, check_time_claims
 from clerk_async._security.jwks_cache import JwksCache, jwks_fetch_limits, log_stale_event
 from clerk_async._security.jws import MAX_TOKEN_LENGTH, DecodedJws, decode_compact, signature_valid
@@ -30,6 +30,7 @@ from clerk_async._security.reasons import (
     TokenVerificationErrorReason,
 )
 from clerk_async._security.request import Credentials, read_credentials
+from clerk_async._security.session_claims import copy_org_claims, read_session_claims
 from clerk_async._security.token_types import (
     JwtKind,
     TokenType,
@@ -153,8 +154,9 @@ class AsyncTokenVerifier:
             and iat < credentials.client_uat
         ):
             return _signed_out(AuthErrorReason.SESSION_TOKEN_IAT_BEFORE_CLIENT_UAT)
-        add_org_claims(claims)
-        return RequestState(AuthStatus.SIGNED_IN, None, token, claims, TokenType.SESSION_TOKEN)
+        fields = read_session_claims(claims)  # once: the auth objects are built from them
+        copy_org_claims(claims, fields)
+        return RequestState.of_session(token, claims, fields)
 
     # -- JWTs ----------------------------------------------------------------------------------
 
