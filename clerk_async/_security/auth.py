@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .authorization import ReverificationConfig, check_authorization, validate_check
+from .authorization import Check, ReverificationConfig, prepared_check
 from .reasons import AuthErrorReason, AuthStatus, TokenVerificationErrorReason
 from .session_claims import SessionFields, add_org_claims, org_permissions, read_session_claims
 from .token_types import TokenType, opaque_type
@@ -88,7 +88,10 @@ class AuthObject:
         ``False`` for signed-out and machine-token objects; ``TypeError``/``ValueError`` for
         arguments that are not a check (see :mod:`clerk_async._security.authorization`).
         """
-        validate_check(role, permission, feature, plan, reverification)
+        return self._grants(prepared_check(role, permission, feature, plan, reverification))
+
+    def _grants(self, check: Check) -> bool:
+        """Whether this object passes ``check`` (a session does; nothing else ever does)."""
         return False
 
 
@@ -121,16 +124,8 @@ class SessionAuthObjectV2(AuthObject):
     claims: dict[str, Any] | None = field(default=None, repr=False)
     token_type: TokenType = TokenType.SESSION_TOKEN
 
-    def has(
-        self,
-        *,
-        role: str | None = None,
-        permission: str | None = None,
-        feature: str | None = None,
-        plan: str | None = None,
-        reverification: ReverificationConfig | None = None,
-    ) -> bool:
-        return check_authorization(
+    def _grants(self, check: Check) -> bool:
+        return check.grants(
             self.sub,
             self.org_id,
             self.org_role,
@@ -138,11 +133,6 @@ class SessionAuthObjectV2(AuthObject):
             self.features,
             self.plans,
             self.fva,
-            role=role,
-            permission=permission,
-            feature=feature,
-            plan=plan,
-            reverification=reverification,
         )
 
     @property
@@ -176,16 +166,8 @@ class SessionAuthObjectV1(AuthObject):
     features: list[str] | None = None
     plans: list[str] | None = None
 
-    def has(
-        self,
-        *,
-        role: str | None = None,
-        permission: str | None = None,
-        feature: str | None = None,
-        plan: str | None = None,
-        reverification: ReverificationConfig | None = None,
-    ) -> bool:
-        return check_authorization(
+    def _grants(self, check: Check) -> bool:
+        return check.grants(
             self.user_id,
             self.org_id,
             self.org_role,
@@ -193,11 +175,6 @@ class SessionAuthObjectV1(AuthObject):
             self.features,
             self.plans,
             self.factor_verification_age,
-            role=role,
-            permission=permission,
-            feature=feature,
-            plan=plan,
-            reverification=reverification,
         )
 
 
