@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from clerk_async._config import ClientConfig, user_agent
 from clerk_async._lru import LruCache, secret_digest
@@ -47,9 +47,6 @@ from ..resources.api_keys import AsyncApiKeys  # noqa: TID252
 from ..resources.jwks import AsyncJwks  # noqa: TID252
 from ..resources.m2m import AsyncM2m  # noqa: TID252
 from ..resources.oauth_access_tokens import AsyncOauthAccessTokens  # noqa: TID252
-
-if TYPE_CHECKING:
-    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
 __all__ = ["AsyncTokenVerifier", "authenticate_request", "verify_token"]
 
@@ -180,28 +177,24 @@ class AsyncTokenVerifier:
         if not kid:
             raise TokenVerificationError(Reason.JWK_KID_MISMATCH)
         stale_s = options.jwks_stale_if_error_in_ms / 1000
-        key, generation = await self._key(kid, stale_s)
+        cache = self._jwks
+        generation = cache.generation
+        key = cache.lookup(kid, cache.now(), stale_s=stale_s)
+        if key is None:  # no usable set: load it (one fetch for every caller waiting on it)
+            await self._load(generation, stale_s)
+            generation = cache.generation
+            key = cache.key_or_raise(kid, cache.now(), stale_s=stale_s)
+        elif isinstance(key, TokenVerificationErrorReason):
+            raise TokenVerificationError(key)
         if signature_valid(key, decoded):
             return
         # Perhaps a key rotated under the same kid: refetch, at most once per cooldown.
         await self._load(generation, stale_s)
-        fresh = self._jwks.lookup(kid, self._jwks.now(), stale_s=stale_s)
+        fresh = cache.lookup(kid, cache.now(), stale_s=stale_s)
         if fresh is None or fresh is key or isinstance(fresh, TokenVerificationErrorReason):
             raise TokenVerificationError(Reason.TOKEN_INVALID_SIGNATURE)
         if not signature_valid(fresh, decoded):
             raise TokenVerificationError(Reason.TOKEN_INVALID_SIGNATURE)
-
-    async def _key(self, kid: str, stale_s: float) -> tuple[RSAPublicKey, int]:
-        cache = self._jwks
-        generation = cache.generation
-        entry = cache.lookup(kid, cache.now(), stale_s=stale_s)
-        if entry is None:
-            await self._load(generation, stale_s)
-            generation = cache.generation
-            return cache.key_or_raise(kid, cache.now(), stale_s=stale_s), generation
-        if isinstance(entry, TokenVerificationErrorReason):
-            raise TokenVerificationError(entry)
-        return entry, generation
 
     async def _load(self, seen_generation: int, stale_s: float) -> None:
         """Fetch the key set unless another caller did since ``seen_generation`` (single flight)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from clerk_async._config import ClientConfig, user_agent
 from clerk_async._lru import LruCache, secret_digest
@@ -48,9 +48,6 @@ from ..resources.api_keys import SyncApiKeys  # noqa: TID252
 from ..resources.jwks import SyncJwks  # noqa: TID252
 from ..resources.m2m import SyncM2m  # noqa: TID252
 from ..resources.oauth_access_tokens import SyncOauthAccessTokens  # noqa: TID252
-
-if TYPE_CHECKING:
-    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
 __all__ = ["SyncTokenVerifier", "authenticate_request", "verify_token"]
 
@@ -181,28 +178,24 @@ class SyncTokenVerifier:
         if not kid:
             raise TokenVerificationError(Reason.JWK_KID_MISMATCH)
         stale_s = options.jwks_stale_if_error_in_ms / 1000
-        key, generation = self._key(kid, stale_s)
+        cache = self._jwks
+        generation = cache.generation
+        key = cache.lookup(kid, cache.now(), stale_s=stale_s)
+        if key is None:  # no usable set: load it (one fetch for every caller waiting on it)
+            self._load(generation, stale_s)
+            generation = cache.generation
+            key = cache.key_or_raise(kid, cache.now(), stale_s=stale_s)
+        elif isinstance(key, TokenVerificationErrorReason):
+            raise TokenVerificationError(key)
         if signature_valid(key, decoded):
             return
         # Perhaps a key rotated under the same kid: refetch, at most once per cooldown.
         self._load(generation, stale_s)
-        fresh = self._jwks.lookup(kid, self._jwks.now(), stale_s=stale_s)
+        fresh = cache.lookup(kid, cache.now(), stale_s=stale_s)
         if fresh is None or fresh is key or isinstance(fresh, TokenVerificationErrorReason):
             raise TokenVerificationError(Reason.TOKEN_INVALID_SIGNATURE)
         if not signature_valid(fresh, decoded):
             raise TokenVerificationError(Reason.TOKEN_INVALID_SIGNATURE)
-
-    def _key(self, kid: str, stale_s: float) -> tuple[RSAPublicKey, int]:
-        cache = self._jwks
-        generation = cache.generation
-        entry = cache.lookup(kid, cache.now(), stale_s=stale_s)
-        if entry is None:
-            self._load(generation, stale_s)
-            generation = cache.generation
-            return cache.key_or_raise(kid, cache.now(), stale_s=stale_s), generation
-        if isinstance(entry, TokenVerificationErrorReason):
-            raise TokenVerificationError(entry)
-        return entry, generation
 
     def _load(self, seen_generation: int, stale_s: float) -> None:
         """Fetch the key set unless another caller did since ``seen_generation`` (single flight)
