@@ -10,7 +10,7 @@ Clerk's JS backend reads them (:mod:`.session_claims`); ``has()`` decides as it 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from .authorization import Check, ReverificationConfig, prepared_check
 from .reasons import AuthErrorReason, AuthStatus, TokenVerificationErrorReason
@@ -242,11 +242,10 @@ class RequestState:
     token_type: TokenType | None = None
     #: What exactly was wrong, when that says more than the reason's message (``message``).
     detail: str | None = None
-    #: A session token's claims as read when it was verified, and the payload they were read
-    #: from (``to_auth`` reads them again if ``payload`` was replaced since).
-    _session: tuple[dict[str, Any], SessionFields | None] | None = field(
-        default=None, init=False, repr=False, compare=False
-    )
+    # A session token's claims as read when it was verified, with the payload they were read
+    # from (to_auth reads them again if ``payload`` was replaced since). Not annotated, so not a
+    # dataclass field: repr, ==, asdict() and replace() see the six fields they always saw.
+    _session = cast("tuple[dict[str, Any], SessionFields | None] | None", None)
 
     @classmethod
     def of_session(

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
@@ -212,6 +213,9 @@ def test_a_request_reads_its_session_claims_once(
     assert payload is not None
     assert first.org_permissions == second.org_permissions == payload["org_permissions"]
     assert first.org_permissions is not second.org_permissions  # each its own list
+    assert list(dataclasses.asdict(state)) == [
+        "status", "reason", "token", "payload", "token_type", "detail"
+    ]  # fmt: skip
     state.payload = {**payload, "o": None}
     replaced = state.to_auth()
     assert isinstance(replaced, SessionAuthObjectV2) and replaced.org_id is None
