@@ -161,6 +161,8 @@ class Report:
         self.sections: list[str] = []
         #: Rows of the target table for workloads with targets of their own (W8).
         self.extra_targets: list[str] = []
+        #: Markdown shown right after a workload's table (W12's other baselines and paths).
+        self.notes: dict[str, list[str]] = {}
         self.elapsed_s = 0.0
 
     def add_workload(self, workload: str, rows: list[Row]) -> None:
@@ -187,6 +189,7 @@ class Report:
         lines += self._targets()
         for workload, rows in self.workloads.items():
             lines += self._workload(workload, rows)
+            lines += self.notes.get(workload, [])
             if workload == "W4" and self.memory:
                 lines += self._memory()
         if self.imports:

@@ -291,10 +291,11 @@ def main(argv: list[str] | None = None) -> None:
             raw["W8"] = [dataclasses.asdict(row) for row in rows]
     if "W12" in selected:
         log(f"W12: server CPU per authenticated FastAPI request, {plan.reps} repetitions")
-        rows = frameworks.measure(plan.reps, plan.counts["W12"], cores[0], log)
-        report.add_workload("W12", rows)
-        report.extra_targets += frameworks.target_lines(rows)
-        raw["W12"] = [dataclasses.asdict(row) for row in rows]
+        w12 = frameworks.measure(plan.reps, plan.counts["W12"], cores[0], log)
+        report.add_workload("W12", w12.rows)
+        report.notes["W12"] = w12.notes
+        report.extra_targets += w12.targets
+        raw["W12"] = [dataclasses.asdict(row) for row in w12.rows]
     if "EMU" in selected:
         _emulator(plan, report, raw, cores)
     if set(selected) & set(migration.MIGRATION_WORKLOADS):

@@ -1,7 +1,8 @@
 """``Clerk.authenticate_request`` and ``Clerk.verify_token``. Mirrored into ``clerk_sync``.
 
-The security package is imported on first use, so building a client stays as cheap as before
-(and ``import clerk_async`` never imports ``cryptography``).
+The verifier is imported on first use, so building a client stays as cheap as before (and
+``import clerk_async`` never imports ``cryptography``); the options module is small and imported
+here, not per request.
 """
 
 from __future__ import annotations
@@ -9,11 +10,16 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING, Any
 
+from clerk_async._security.options import (
+    AuthenticateRequestOptions,
+    VerifyTokenOptions,
+    client_options,
+)
+
 from ._base_client import AsyncAPIClient
 
 if TYPE_CHECKING:
     from clerk_async._security.auth import RequestState
-    from clerk_async._security.options import AuthenticateRequestOptions, VerifyTokenOptions
 
     from .security._verify import AsyncTokenVerifier
 
@@ -38,8 +44,6 @@ class AsyncRequestAuthentication(AsyncAPIClient):
         Signed in, or signed out with a ``reason``; never raises for a bad token. The JWKS and
         the machine-token verify calls go through this client.
         """
-        from clerk_async._security.options import AuthenticateRequestOptions, client_options
-
         if options is None:
             options = AuthenticateRequestOptions()
         checked = client_options(options, AuthenticateRequestOptions, self._config)
@@ -49,8 +53,6 @@ class AsyncRequestAuthentication(AsyncAPIClient):
         self, token: str, options: VerifyTokenOptions | None = None
     ) -> dict[str, Any]:
         """The verified claims of ``token``; raises ``TokenVerificationError`` if it fails."""
-        from clerk_async._security.options import VerifyTokenOptions, client_options
-
         if options is None:
             options = VerifyTokenOptions()
         checked = client_options(options, VerifyTokenOptions, self._config)

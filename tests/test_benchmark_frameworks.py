@@ -26,6 +26,22 @@ def test_a_quick_w12_run_reports_the_overheads(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     text = report.read_text()
     assert "## W12" in text
-    for contender in ("no auth", "ours: protect(permission=)", "PyJWT dependency"):
+    for contender in (
+        "no auth",
+        "an empty dependency (a2)",
+        "a security dependency reading the header (a3)",
+        "the floor as a dependency (a4)",
+        "ours: protect(permission=)",
+        "PyJWT dependency",
+    ):
         assert f"| {contender} |" in text
     assert "| W12 | auth overhead within 1.3x the RSA floor |" in text
+    assert "| W12 | auth overhead over an empty FastAPI dependency within 1.3x" in text
+    assert "| contender | over no auth (a) | over (a2) | over (a3) | over (a4) |" in text
+    for path in (
+        "| Starlette (middleware + decorator) |",
+        "| aiohttp.web (middleware + decorator) |",
+    ):
+        assert path in text
+    for call in ("`has(permission=)`", "`decide_access(state, Requirement(permission=))`"):
+        assert f"| {call} |" in text

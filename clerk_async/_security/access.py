@@ -23,7 +23,7 @@ from typing import Any, Literal
 import msgspec
 
 from .auth import AuthObject, RequestState
-from .authorization import Reverification, ReverificationConfig, reverification_rule
+from .authorization import Check, Reverification, ReverificationConfig, reverification_rule
 from .options import TOKEN_TYPE_NAMES, AcceptsToken
 from .reasons import AuthErrorReason, AuthStatus
 from .token_types import TokenType, accepted_families, family
@@ -66,10 +66,11 @@ class Requirement:
     accepts_token: AcceptsToken = "session_token"
     forbidden_status: Literal[403, 404] = 403
     treat_pending_as_signed_out: bool = True
-    # Worked out once, when declared: the token families accepted, and which parts are asked.
+    # Worked out once, when declared: the token families accepted, the check of the parts
+    # asked (role, permission, feature, plan) and the reverification check, each or None.
     _families: frozenset[str] = field(init=False, repr=False, compare=False, default=frozenset())
-    _asks_parts: bool = field(init=False, repr=False, compare=False, default=False)
-    _asks_has: bool = field(init=False, repr=False, compare=False, default=False)
+    _parts: Check | None = field(init=False, repr=False, compare=False, default=None)
+    _reverify: Check | None = field(init=False, repr=False, compare=False, default=None)
 
     def __post_init__(self) -> None:
         for name in ("role", "permission", "feature", "plan"):
@@ -92,11 +93,12 @@ class Requirement:
             raise ValueError("forbidden_status must be 403 or 404")
         if type(self.treat_pending_as_signed_out) is not bool:
             raise TypeError("treat_pending_as_signed_out must be a bool")
-        parts = (self.role, self.permission, self.feature, self.plan)
-        asks_parts = any(value is not None for value in parts)
         object.__setattr__(self, "_families", accepted_families(names))
-        object.__setattr__(self, "_asks_parts", asks_parts)
-        object.__setattr__(self, "_asks_has", asks_parts or self.reverification is not None)
+        parts = Check(self.role, self.permission, self.feature, self.plan, None)
+        object.__setattr__(self, "_parts", parts if parts.asks else None)
+        rule = self.reverification
+        if isinstance(rule, Reverification):
+            object.__setattr__(self, "_reverify", Check(None, None, None, None, rule))
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,17 +148,17 @@ def decide_access(
 
 def _authorize(auth: AuthObject, requirement: Requirement) -> AccessDecision:
     r = requirement
-    if r._asks_has and auth.token_type is not TokenType.SESSION_TOKEN:
+    parts, reverify = r._parts, r._reverify
+    asks_has = parts is not None or reverify is not None
+    if asks_has and auth.token_type is not TokenType.SESSION_TOKEN:
         return _forbidden(auth, r)  # a machine token: it has no role, feature or session
-    if r._asks_parts and not auth.has(
-        role=r.role, permission=r.permission, feature=r.feature, plan=r.plan
-    ):
+    if parts is not None and not auth._grants(parts):
         return _forbidden(auth, r)
     if r.check is not None and not r.check(auth):
         return _forbidden(auth, r)
-    rule = r.reverification
-    if isinstance(rule, Reverification) and not auth.has(reverification=rule):
-        return _reverify(auth, rule)  # last: verifying again is all the user has left to do
+    if reverify is not None and not auth._grants(reverify):
+        assert reverify.rule is not None
+        return _reverify(auth, reverify.rule)  # last: verifying again is all the user has left
     return AccessDecision(200, auth=auth)
 
 

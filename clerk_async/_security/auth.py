@@ -10,11 +10,11 @@ Clerk's JS backend reads them (:mod:`.session_claims`); ``has()`` decides as it 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from .authorization import ReverificationConfig, check_authorization, validate_check
+from .authorization import Check, ReverificationConfig, prepared_check
 from .reasons import AuthErrorReason, AuthStatus, TokenVerificationErrorReason
-from .session_claims import add_org_claims, is_v2, org_permissions, read_session_claims
+from .session_claims import SessionFields, add_org_claims, org_permissions, read_session_claims
 from .token_types import TokenType, opaque_type
 
 __all__ = [
@@ -88,7 +88,10 @@ class AuthObject:
         ``False`` for signed-out and machine-token objects; ``TypeError``/``ValueError`` for
         arguments that are not a check (see :mod:`clerk_async._security.authorization`).
         """
-        validate_check(role, permission, feature, plan, reverification)
+        return self._grants(prepared_check(role, permission, feature, plan, reverification))
+
+    def _grants(self, check: Check) -> bool:
+        """Whether this object passes ``check`` (a session does; nothing else ever does)."""
         return False
 
 
@@ -121,16 +124,8 @@ class SessionAuthObjectV2(AuthObject):
     claims: dict[str, Any] | None = field(default=None, repr=False)
     token_type: TokenType = TokenType.SESSION_TOKEN
 
-    def has(
-        self,
-        *,
-        role: str | None = None,
-        permission: str | None = None,
-        feature: str | None = None,
-        plan: str | None = None,
-        reverification: ReverificationConfig | None = None,
-    ) -> bool:
-        return check_authorization(
+    def _grants(self, check: Check) -> bool:
+        return check.grants(
             self.sub,
             self.org_id,
             self.org_role,
@@ -138,11 +133,6 @@ class SessionAuthObjectV2(AuthObject):
             self.features,
             self.plans,
             self.fva,
-            role=role,
-            permission=permission,
-            feature=feature,
-            plan=plan,
-            reverification=reverification,
         )
 
     @property
@@ -176,16 +166,8 @@ class SessionAuthObjectV1(AuthObject):
     features: list[str] | None = None
     plans: list[str] | None = None
 
-    def has(
-        self,
-        *,
-        role: str | None = None,
-        permission: str | None = None,
-        feature: str | None = None,
-        plan: str | None = None,
-        reverification: ReverificationConfig | None = None,
-    ) -> bool:
-        return check_authorization(
+    def _grants(self, check: Check) -> bool:
+        return check.grants(
             self.user_id,
             self.org_id,
             self.org_role,
@@ -193,11 +175,6 @@ class SessionAuthObjectV1(AuthObject):
             self.features,
             self.plans,
             self.factor_verification_age,
-            role=role,
-            permission=permission,
-            feature=feature,
-            plan=plan,
-            reverification=reverification,
         )
 
 
@@ -265,6 +242,19 @@ class RequestState:
     token_type: TokenType | None = None
     #: What exactly was wrong, when that says more than the reason's message (``message``).
     detail: str | None = None
+    # A session token's claims as read when it was verified, with the payload they were read
+    # from (to_auth reads them again if ``payload`` was replaced since). Not annotated, so not a
+    # dataclass field: repr, ==, asdict() and replace() see the six fields they always saw.
+    _session = cast("tuple[dict[str, Any], SessionFields | None] | None", None)
+
+    @classmethod
+    def of_session(
+        cls, token: str, payload: dict[str, Any], fields: SessionFields | None
+    ) -> RequestState:
+        """A signed-in session token whose claims were read (``fields``) when it was verified."""
+        state = cls(AuthStatus.SIGNED_IN, None, token, payload, TokenType.SESSION_TOKEN)
+        state._session = (payload, fields)
+        return state
 
     @property
     def is_signed_in(self) -> bool:
@@ -293,7 +283,12 @@ class RequestState:
         payload = self.payload
         token_type = self.token_type or opaque_type(self.token or "") or TokenType.SESSION_TOKEN
         if token_type is TokenType.SESSION_TOKEN:
-            return _session_auth(payload, treat_pending_as_signed_out)
+            read = self._session
+            if read is not None and read[0] is payload:
+                fields = read[1]
+            else:
+                fields = read_session_claims(payload)
+            return _session_auth(payload, fields, treat_pending_as_signed_out)
         if token_type is TokenType.API_KEY:
             return _api_key_auth(payload)
         if token_type is TokenType.OAUTH_TOKEN:
@@ -315,13 +310,14 @@ class RequestState:
         )
 
 
-def _session_auth(payload: dict[str, Any], treat_pending_as_signed_out: bool) -> AuthObject:
-    fields = read_session_claims(payload)
+def _session_auth(
+    payload: dict[str, Any], fields: SessionFields | None, treat_pending_as_signed_out: bool
+) -> AuthObject:
     if fields is None:  # Clerk JS's toAuth() throws for these claims: nothing is granted
         return SignedOutAuthObject()
     if treat_pending_as_signed_out and fields.session_status == "pending":
         return SignedOutAuthObject(session_status="pending")
-    if is_v2(payload):
+    if fields.v2:
         return SessionAuthObjectV2(
             exp=payload.get("exp"),
             iat=payload.get("iat"),
@@ -338,11 +334,11 @@ def _session_auth(payload: dict[str, Any], treat_pending_as_signed_out: bool) ->
             org_id=fields.org_id,
             org_slug=fields.org_slug,
             org_role=fields.org_role,
-            org_permissions=fields.org_permissions,
+            org_permissions=_list(fields.org_permissions),
             actor=fields.actor,
             session_status=fields.session_status,
-            features=fields.features,
-            plans=fields.plans,
+            features=_list(fields.features),
+            plans=_list(fields.plans),
             claims=payload,
         )
     return SessionAuthObjectV1(
@@ -350,15 +346,19 @@ def _session_auth(payload: dict[str, Any], treat_pending_as_signed_out: bool) ->
         user_id=fields.user_id,
         org_id=fields.org_id,
         org_role=fields.org_role,
-        org_permissions=fields.org_permissions,
+        org_permissions=_list(fields.org_permissions),
         factor_verification_age=fields.factor_verification_age,
         claims=payload,
         org_slug=fields.org_slug,
         actor=fields.actor,
         session_status=fields.session_status,
-        features=fields.features,
-        plans=fields.plans,
+        features=_list(fields.features),
+        plans=_list(fields.plans),
     )
+
+
+def _list(items: tuple[str, ...] | None) -> list[str] | None:
+    return None if items is None else list(items)
 
 
 def _api_key_auth(payload: dict[str, Any]) -> APIKeyMachineAuthObject:

@@ -28,6 +28,7 @@ from .js_values import js_trim, js_truthy
 __all__ = [
     "SessionFields",
     "add_org_claims",
+    "copy_org_claims",
     "is_v2",
     "org_permissions",
     "read_session_claims",
@@ -40,17 +41,22 @@ _DIGITS_PER_STEP = 1000  # a long mask is reduced in steps (int() refuses > 4300
 
 
 class SessionFields(NamedTuple):
-    """What an auth object holds of a session token (before its pending status is applied)."""
+    """What an auth object holds of a session token (before its pending status is applied).
 
+    Read once per request, when the token is verified, and kept with its state: the lists an
+    auth object hands out are made from these tuples, so no two auth objects share one.
+    """
+
+    v2: bool
     user_id: str | None
     session_id: str | None
     session_status: str | None
     org_id: str | None
     org_slug: str | None
     org_role: str | None
-    org_permissions: list[str] | None
-    features: list[str] | None
-    plans: list[str] | None
+    org_permissions: tuple[str, ...] | None
+    features: tuple[str, ...] | None
+    plans: tuple[str, ...] | None
     factor_verification_age: list[Any] | None
     actor: dict[str, Any] | None
 
@@ -63,42 +69,40 @@ def is_v2(payload: dict[str, Any]) -> bool:
 
 def read_session_claims(payload: dict[str, Any]) -> SessionFields | None:
     """The fields of a session token's auth object; ``None`` where Clerk JS refuses the token."""
-    features_claim = payload.get("fea")
-    if is_v2(payload):
-        org = payload.get("o")
+    get = payload.get
+    features_claim = get("fea")
+    v2 = is_v2(payload)
+    org_id = org_slug = org_role = None
+    permissions: tuple[str, ...] | None = None
+    if v2:
+        org = get("o")
         if js_truthy(org):
             organization = _v2_organization(org, features_claim)
             if organization is None:
                 return None
-            org_id, org_slug, org_role, granted = organization
-            permissions: list[str] | None = list(granted)
-        else:
-            org_id = org_slug = org_role = None
-            permissions = None
+            org_id, org_slug, org_role, permissions = organization
     else:
-        org_id = _text(payload.get("org_id"))
-        org_slug = _text(payload.get("org_slug"))
-        org_role = _text(payload.get("org_role"))
-        claimed = payload.get("org_permissions")
-        permissions = (
-            [item for item in claimed if isinstance(item, str)]
-            if isinstance(claimed, list)
-            else None
-        )
-    fva = payload.get("fva")
-    actor = payload.get("act")
+        org_id = _text(get("org_id"))
+        org_slug = _text(get("org_slug"))
+        org_role = _text(get("org_role"))
+        claimed = get("org_permissions")
+        if isinstance(claimed, list):
+            permissions = tuple(item for item in claimed if isinstance(item, str))
+    fva = get("fva")
+    actor = get("act")
     return SessionFields(
-        user_id=_text(payload.get("sub")),
-        session_id=_text(payload.get("sid")),
-        session_status=_text(payload.get("sts")),
-        org_id=org_id,
-        org_slug=org_slug,
-        org_role=org_role,
-        org_permissions=permissions,
-        features=_scoped_list(features_claim),
-        plans=_scoped_list(payload.get("pla")),
-        factor_verification_age=fva if isinstance(fva, list) else None,
-        actor=actor if isinstance(actor, dict) else None,
+        v2,
+        _text(get("sub")),
+        _text(get("sid")),
+        _text(get("sts")),
+        org_id,
+        org_slug,
+        org_role,
+        permissions,
+        _scoped_items_of(features_claim),
+        _scoped_items_of(get("pla")),
+        fva if isinstance(fva, list) else None,
+        actor if isinstance(actor, dict) else None,
     )
 
 
@@ -107,11 +111,19 @@ _Organization = tuple[str | None, str | None, str | None, tuple[str, ...]]
 
 def _v2_organization(org: object, features_claim: object) -> _Organization | None:
     """``o`` of a v2 token (truthy): id, slug, role and permissions; ``None``: refused."""
-    if isinstance(org, dict):
+    if type(org) is dict:
         parts = (org.get("id"), org.get("slg"), org.get("rol"), org.get("per"), org.get("fpm"))
-        if all(part is None or type(part) is str for part in (*parts, features_claim)):
+        if _all_text(*parts, features_claim):
             return _organization(*parts, features_claim)
     return _odd_organization(org, features_claim)
+
+
+def _all_text(*values: object) -> bool:
+    """Whether every value is a string or ``None`` (what the cache of organizations takes)."""
+    for value in values:  # noqa: SIM110 (a loop: half the cost of all() over a generator)
+        if value is not None and type(value) is not str:
+            return False
+    return True
 
 
 @lru_cache(maxsize=1024)  # the same organization claims arrive on every request of its members
@@ -171,11 +183,8 @@ def scoped_items(claim: str) -> tuple[str, ...] | None:
     return tuple(items)
 
 
-def _scoped_list(claim: object) -> list[str] | None:
-    if not isinstance(claim, str):
-        return None
-    items = scoped_items(claim)
-    return None if items is None else list(items)
+def _scoped_items_of(claim: object) -> tuple[str, ...] | None:
+    return scoped_items(claim) if isinstance(claim, str) else None
 
 
 def _org_features(claim: object) -> tuple[str, ...] | None:
@@ -238,12 +247,16 @@ def org_permissions(features: object, permissions: object, masks: object) -> lis
 def add_org_claims(payload: dict[str, Any]) -> None:
     """Add ``org_id``, ``org_slug``, ``org_role`` and ``org_permissions`` to a v2 payload with an
     organization, as Clerk's Python SDK does, but read as Clerk JS reads them."""
-    if not is_v2(payload) or not js_truthy(payload.get("o")):
-        return
-    fields = read_session_claims(payload)
-    if fields is None:
+    if is_v2(payload) and js_truthy(payload.get("o")):
+        copy_org_claims(payload, read_session_claims(payload))
+
+
+def copy_org_claims(payload: dict[str, Any], fields: SessionFields | None) -> None:
+    """:func:`add_org_claims` with the fields already read from ``payload``."""
+    if fields is None or not fields.v2 or not js_truthy(payload.get("o")):
         return
     payload["org_id"] = fields.org_id
     payload["org_slug"] = fields.org_slug
     payload["org_role"] = fields.org_role
-    payload["org_permissions"] = fields.org_permissions
+    permissions = fields.org_permissions
+    payload["org_permissions"] = None if permissions is None else list(permissions)

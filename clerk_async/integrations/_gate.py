@@ -63,7 +63,9 @@ class AsyncGate:
         #: Gates of the same client and options share a request's states (a middleware's and a
         #: route's, say); gates that verify differently never see each other's.
         self._verifier = (id(self.clerk), _fingerprint(self.options))
-        self._by_families: dict[frozenset[str], AuthenticateRequestOptions] = {}
+        #: By the token families a route accepts: its key in a request's states, and the
+        #: options to authenticate with (worked out when a route is declared, or once).
+        self._by_families: dict[frozenset[str], tuple[Hashable, AuthenticateRequestOptions]] = {}
         #: Signed in with a token of the types the options accept (what a middleware attaches).
         self.signed_in = Requirement(accepts_token=self.options.accepts_token)
 
@@ -94,32 +96,41 @@ class AsyncGate:
         self._options_for(requirement.accepts_token)  # built now: a route's mistake shows here
         return requirement
 
-    def _options_for(self, accepts_token: AcceptsToken) -> AuthenticateRequestOptions:
+    def _options_for(
+        self, accepts_token: AcceptsToken
+    ) -> tuple[Hashable, AuthenticateRequestOptions]:
         families = accepted_families(accepts_token)
-        options = self._by_families.get(families)
-        if options is None:
+        found = self._by_families.get(families)
+        if found is None:
             names = [accepts_token] if isinstance(accepts_token, str) else list(accepts_token)
             options = dataclasses.replace(self.options, accepts_token=names)
-            self._by_families[families] = options
-        return options
+            found = self._by_families[families] = ((self._verifier, families), options)
+        return found
 
     async def state(
         self, request: object, states: RequestStates, accepts_token: AcceptsToken
     ) -> RequestState:
         """The request's state for these token types, authenticated once per request."""
-        key = (self._verifier, accepted_families(accepts_token))
-        state = states.get(key)
-        if state is None:
-            options = self._options_for(accepts_token)
-            state = await self.clerk.authenticate_request(request, options)
-            states[key] = state
-        return state
+        return await self._state(request, states, self._options_for(accepts_token))
 
     async def decide(
         self, request: object, states: RequestStates, requirement: Requirement
     ) -> AccessDecision:
-        state = await self.state(request, states, requirement.accepts_token)
-        return decide_access(state, requirement)
+        found = self._by_families.get(requirement._families)
+        route = found or self._options_for(requirement.accepts_token)
+        return decide_access(await self._state(request, states, route), requirement)
+
+    async def _state(
+        self,
+        request: object,
+        states: RequestStates,
+        route: tuple[Hashable, AuthenticateRequestOptions],
+    ) -> RequestState:
+        key, options = route
+        state = states.get(key)
+        if state is None:
+            state = states[key] = await self.clerk.authenticate_request(request, options)
+        return state
 
     async def user(self, auth: AuthObject) -> User | AccessDecision:
         """The full ``User`` behind ``auth`` (one ``users.get`` through the client), or the

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from clerk_async._config import ClientConfig, user_agent
 from clerk_async._lru import LruCache, secret_digest
-from clerk_async._security.auth import RequestState, add_org_claims
+from clerk_async._security.auth import RequestState
 from clerk_async._security.claims import check_claims, check_time_claims
 from clerk_async._security.jwks_cache import JwksCache, jwks_fetch_limits, log_stale_event
 from clerk_async._security.jws import MAX_TOKEN_LENGTH, DecodedJws, decode_compact, signature_valid
@@ -30,6 +30,7 @@ from clerk_async._security.reasons import (
     TokenVerificationErrorReason,
 )
 from clerk_async._security.request import Credentials, read_credentials
+from clerk_async._security.session_claims import copy_org_claims, read_session_claims
 from clerk_async._security.token_types import (
     JwtKind,
     TokenType,
@@ -46,9 +47,6 @@ from ..resources.api_keys import AsyncApiKeys  # noqa: TID252
 from ..resources.jwks import AsyncJwks  # noqa: TID252
 from ..resources.m2m import AsyncM2m  # noqa: TID252
 from ..resources.oauth_access_tokens import AsyncOauthAccessTokens  # noqa: TID252
-
-if TYPE_CHECKING:
-    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
 __all__ = ["AsyncTokenVerifier", "authenticate_request", "verify_token"]
 
@@ -153,8 +151,9 @@ class AsyncTokenVerifier:
             and iat < credentials.client_uat
         ):
             return _signed_out(AuthErrorReason.SESSION_TOKEN_IAT_BEFORE_CLIENT_UAT)
-        add_org_claims(claims)
-        return RequestState(AuthStatus.SIGNED_IN, None, token, claims, TokenType.SESSION_TOKEN)
+        fields = read_session_claims(claims)  # once: the auth objects are built from them
+        copy_org_claims(claims, fields)
+        return RequestState.of_session(token, claims, fields)
 
     # -- JWTs ----------------------------------------------------------------------------------
 
@@ -178,28 +177,24 @@ class AsyncTokenVerifier:
         if not kid:
             raise TokenVerificationError(Reason.JWK_KID_MISMATCH)
         stale_s = options.jwks_stale_if_error_in_ms / 1000
-        key, generation = await self._key(kid, stale_s)
+        cache = self._jwks
+        generation = cache.generation
+        key = cache.lookup(kid, cache.now(), stale_s=stale_s)
+        if key is None:  # no usable set: load it (one fetch for every caller waiting on it)
+            await self._load(generation, stale_s)
+            generation = cache.generation
+            key = cache.key_or_raise(kid, cache.now(), stale_s=stale_s)
+        elif isinstance(key, TokenVerificationErrorReason):
+            raise TokenVerificationError(key)
         if signature_valid(key, decoded):
             return
         # Perhaps a key rotated under the same kid: refetch, at most once per cooldown.
         await self._load(generation, stale_s)
-        fresh = self._jwks.lookup(kid, self._jwks.now(), stale_s=stale_s)
+        fresh = cache.lookup(kid, cache.now(), stale_s=stale_s)
         if fresh is None or fresh is key or isinstance(fresh, TokenVerificationErrorReason):
             raise TokenVerificationError(Reason.TOKEN_INVALID_SIGNATURE)
         if not signature_valid(fresh, decoded):
             raise TokenVerificationError(Reason.TOKEN_INVALID_SIGNATURE)
-
-    async def _key(self, kid: str, stale_s: float) -> tuple[RSAPublicKey, int]:
-        cache = self._jwks
-        generation = cache.generation
-        entry = cache.lookup(kid, cache.now(), stale_s=stale_s)
-        if entry is None:
-            await self._load(generation, stale_s)
-            generation = cache.generation
-            return cache.key_or_raise(kid, cache.now(), stale_s=stale_s), generation
-        if isinstance(entry, TokenVerificationErrorReason):
-            raise TokenVerificationError(entry)
-        return entry, generation
 
     async def _load(self, seen_generation: int, stale_s: float) -> None:
         """Fetch the key set unless another caller did since ``seen_generation`` (single flight)

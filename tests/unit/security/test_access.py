@@ -213,6 +213,42 @@ def test_a_requirement_keeps_its_rule() -> None:
         decide_access(None, "admin")  # type: ignore[arg-type]
 
 
+def test_a_requirement_decides_without_asking_has_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What a route asks is worked out when it is declared, not by ``has()`` per request."""
+    from clerk_async.security import SessionAuthObjectV2
+
+    def not_per_request(self: object, **check: object) -> bool:
+        raise AssertionError(f"has({check}) was asked per request")
+
+    monkeypatch.setattr(SessionAuthObjectV2, "has", not_per_request)
+    stale = signed_in(fva=[30, -1], pla="o:free_org")
+    assert decide_access(stale, Requirement(role="admin", permission="org:articles:read")).allowed
+    assert decide_access(stale, Requirement(feature="articles", plan="free_org")).allowed
+    assert decide_access(stale, Requirement(role="member")).status == 403
+    reverify = decide_access(stale, Requirement(reverification="strict"))
+    assert reverify.reason == "reverification-error"
+
+
+def test_a_requirement_grants_what_has_grants() -> None:
+    """On the claim sets the Clerk JS cross-check generates, a route that asks a check lets in
+    exactly the sessions whose ``has()`` grants it."""
+    from tests.authorization.claim_sets import generate
+
+    compared = 0
+    for case in generate(seed=141, count=400):
+        state = RequestState(
+            AuthStatus.SIGNED_IN, None, "token", case.claims, TokenType.SESSION_TOKEN
+        )
+        auth = state.to_auth(treat_pending_as_signed_out=case.pending)
+        for check in case.checks:
+            if not check:
+                continue  # nothing asked: has() grants nothing, a route lets any session in
+            requirement = Requirement(**check, treat_pending_as_signed_out=case.pending)
+            assert decide_access(state, requirement).allowed is auth.has(**check), (case, check)
+            compared += 1
+    assert compared > 3000
+
+
 HEADER_TEXT = st.text(st.characters(codec="latin-1"), max_size=60)
 
 

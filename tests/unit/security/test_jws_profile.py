@@ -13,6 +13,8 @@ from typing import Any
 
 import jwt
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from clerk_async._security import jws
 from clerk_async.security import TokenVerificationErrorReason as Reason
@@ -106,6 +108,26 @@ def _standard(part: str) -> str:
     raw = base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
     encoded = base64.b64encode(raw).decode().rstrip("=")
     return encoded if encoded != part else part.replace("A", "+", 1)
+
+
+def _canonical_part(part: str) -> bytes | None:
+    """The rule, spelled out: base64url characters only, no padding, and the very string that
+    encoding its bytes gives back (so no impossible length, no stray trailing bits)."""
+    if any(c not in jws._ALPHABET for c in part):
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+    except ValueError:
+        return None
+    return raw if base64.urlsafe_b64encode(raw).rstrip(b"=").decode() == part else None
+
+
+@given(
+    st.binary(max_size=40).map(lambda raw: base64.urlsafe_b64encode(raw).decode().rstrip("="))
+    | st.text(st.sampled_from([*jws._ALPHABET[::7], "+", "/", "=", " ", "!", "é", "\x00"]))
+)
+def test_a_part_decodes_exactly_when_canonical(part: str) -> None:
+    assert jws.b64url_decode(part) == _canonical_part(part)
 
 
 @pytest.mark.parametrize("mutation", sorted(_mutations(sign()).keys()))

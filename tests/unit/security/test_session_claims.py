@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
@@ -183,6 +184,42 @@ def test_add_org_claims_copies_what_to_auth_reads() -> None:
     v1 = {"v": 1, "o": {"id": "org_1"}}
     add_org_claims(v1)
     assert v1 == {"v": 1, "o": {"id": "org_1"}}
+
+
+def test_a_request_reads_its_session_claims_once(
+    authenticate: Authenticate, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Verified, turned into auth objects and decided on: the claims are read once."""
+    import clerk_async.security._verify as async_verify
+    import clerk_sync.security._verify as sync_verify
+    from clerk_async._security import auth as auth_module
+    from clerk_async._security import session_claims as claims_module
+    from clerk_async.security import Requirement, decide_access
+
+    reads: list[dict[str, Any]] = []
+
+    def counted(payload: dict[str, Any]) -> Any:
+        reads.append(payload)
+        return read_session_claims(payload)
+
+    for module in (claims_module, auth_module, async_verify, sync_verify):
+        monkeypatch.setattr(module, "read_session_claims", counted, raising=False)
+    state = authenticate({"Authorization": f"Bearer {sign(session_claims())}"})
+    first, second = state.to_auth(), state.to_auth()
+    assert decide_access(state, Requirement(permission="org:articles:read")).allowed
+    assert len(reads) == 1
+    assert isinstance(first, SessionAuthObjectV2) and isinstance(second, SessionAuthObjectV2)
+    payload = state.payload
+    assert payload is not None
+    assert first.org_permissions == second.org_permissions == payload["org_permissions"]
+    assert first.org_permissions is not second.org_permissions  # each its own list
+    assert list(dataclasses.asdict(state)) == [
+        "status", "reason", "token", "payload", "token_type", "detail"
+    ]  # fmt: skip
+    state.payload = {**payload, "o": None}
+    replaced = state.to_auth()
+    assert isinstance(replaced, SessionAuthObjectV2) and replaced.org_id is None
+    assert len(reads) == 2  # a replaced payload is read again
 
 
 JSON = st.recursive(
