@@ -2,17 +2,22 @@
 way and resumed.
 
 1. generates a realistic Auth0 export (profiles NDJSON.gz, the password-hash export, a few broken
-   records) of a thousand users, and a few hundred organizations with a few thousand memberships
-   of them (files with Clerk's field names; a custom role defined in a roles file);
+   records) of a thousand users, and a few hundred organizations with a few thousand members of
+   them, with their roles, as the tenant's Management API answers (organizations, members with
+   ``fields=user_id,roles``, roles), and the custom role's permissions in Clerk's names (Auth0's
+   roles carry none);
 2. starts the emulator as a production instance (an ``sk_live_`` key, 1,000 requests per 10 s)
    with faults on: 5xx answers, and responses dropped after the write; two users are there
-   before the migration (one holds an email of the export, one an external id);
+   before the migration (one holds an email of the export, one an external id); raises the
+   instance's default member limit (Clerk's is 5; Auth0 organizations have none, so without it
+   the preflight stops), as a user does before importing;
 3. runs the real ``clerk-migrate import`` and kills it with SIGKILL part way (among the
    memberships, by default);
 4. runs the same command again: it resumes from the journal;
 5. checks through the API that every user and every organization is in Clerk exactly once and
-   none is missing, that every membership is there exactly once with its role, and that an
-   imported password verifies; prints the summary.
+   none is missing, that every membership is there exactly once with its role, that the custom
+   roles are there (with their permissions), and that an imported password verifies; prints the
+   summary.
 
 About 50 s with the defaults. Nothing leaves the machine.
 """
@@ -33,15 +38,19 @@ from pathlib import Path
 from clerk_async.emulator import ClerkEmulator, Faults
 
 from .demo_data import (
+    AUTH0_ROLES,
+    BILLING_ROLE,
     Auth0Export,
-    OrganizationExport,
+    Auth0Organizations,
     generate_auth0_export,
-    generate_organizations,
+    generate_auth0_organizations,
 )
 
 __all__ = ["main"]
 
 LIVE_KEY = "sk_live_emulator_demo_0123456789abcdef"
+#: The instance's default member limit the demo sets (the generated organizations have at most 50).
+MEMBER_LIMIT = 50
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -77,10 +86,13 @@ def _demo(args: argparse.Namespace, work: Path) -> int:
     )
     holder = export.importable[2]  # its email belongs to someone else: a conflict
     members = [user_id for user_id in export.importable if user_id != holder]
-    teams = generate_organizations(work, members, args.organizations, args.memberships)
+    teams = generate_auth0_organizations(
+        work, members, args.organizations, args.memberships, max_members=MEMBER_LIMIT
+    )
     print(
-        f"      {teams.organizations.name}, {teams.memberships.name} (Clerk's field names; "
-        f"max_allowed_memberships 50), {teams.roles.name} (org:billing and its permissions)"
+        f"      {teams.organizations.name}, {teams.members.name} (with their roles), "
+        f"{teams.roles.name}: the Management API's answers; {teams.clerk_roles.name} "
+        f"({BILLING_ROLE['key']}'s permissions, in Clerk's names)"
     )
     faults = Faults(
         error_rate=args.error_rate,
@@ -95,6 +107,7 @@ def _demo(args: argparse.Namespace, work: Path) -> int:
             "dropped"
         )
         already = _seed(emulator, export, holder)
+        _raise_member_limit(emulator, MEMBER_LIMIT, teams.largest)
         journal = work / "migration.db"
         command = _command(export, teams, journal, args.rate_limit)
         env = {**os.environ, "CLERK_SECRET_KEY": emulator.secret_key, "CLERK_API_URL": emulator.url}
@@ -108,6 +121,7 @@ def _demo(args: argparse.Namespace, work: Path) -> int:
         print(f"[5/5] checks (clerk-migrate exited {resumed.returncode})")
         ok = _check(emulator, export, already, holder)
         ok = _check_organizations(emulator, teams) and ok
+        ok = _check_roles(emulator) and ok
         print(f"      elapsed {time.monotonic() - started:.1f} s")
     return 0 if ok and resumed.returncode == 1 else 1
 
@@ -124,6 +138,19 @@ def _seed(emulator: ClerkEmulator, export: Auth0Export, clash: str) -> str:
     return already
 
 
+def _raise_member_limit(emulator: ClerkEmulator, limit: int, largest: int) -> None:
+    """What a user does before importing Auth0's organizations, which have no member limit:
+    raise the instance's default (Clerk's is 5), or the preflight stops and says so."""
+    with emulator.sync_client() as clerk:
+        before = clerk.instance_settings.get_organization_settings().max_allowed_memberships
+        clerk.instance_settings.update_organization_settings(max_allowed_memberships=limit)
+    print(
+        f"      the instance's default member limit raised from {before} to {limit}: Auth0 "
+        f"organizations have no limit, the largest here has {largest} members, and the preflight "
+        "stops on one over the default"
+    )
+
+
 def _email_of(export: Auth0Export, user_id: str) -> str:
     import gzip
     import json
@@ -137,13 +164,14 @@ def _email_of(export: Auth0Export, user_id: str) -> str:
 
 
 def _command(
-    export: Auth0Export, teams: OrganizationExport, journal: Path, rate_limit: str
+    export: Auth0Export, teams: Auth0Organizations, journal: Path, rate_limit: str
 ) -> list[str]:
     return [
         sys.executable, "-m", "clerk_async.migrate", "import", "--from", "auth0",
         "--password-hashes", str(export.hashes), "--organizations", str(teams.organizations),
-        "--memberships", str(teams.memberships), "--roles", str(teams.roles),
-        "--journal", str(journal), "--rate-limit", rate_limit, "--yes", str(export.profiles),
+        "--memberships", str(teams.members), "--roles", str(teams.roles),
+        "--roles", str(teams.clerk_roles), "--journal", str(journal), "--rate-limit", rate_limit,
+        "--yes", str(export.profiles),
     ]  # fmt: skip
 
 
@@ -183,7 +211,7 @@ def _order(row: tuple[str, int]) -> int:
     return ("user", "organization", "membership").index(row[0])
 
 
-def _check_organizations(emulator: ClerkEmulator, teams: OrganizationExport) -> bool:
+def _check_organizations(emulator: ClerkEmulator, teams: Auth0Organizations) -> bool:
     """Every organization once, every membership once with its role, through the API."""
     with emulator.sync_client() as clerk:
         slugs = Counter(org.slug for org in clerk.paginate(clerk.organizations.list, page_size=500))
@@ -218,6 +246,23 @@ def _check_organizations(emulator: ClerkEmulator, teams: OrganizationExport) -> 
         else "      FAILED"
     )
     return ok
+
+
+def _check_roles(emulator: ClerkEmulator) -> bool:
+    """The custom roles, through the API: the one defined in Clerk's names with its permissions,
+    the one only Auth0's roles describe with Auth0's description."""
+    with emulator.sync_client() as clerk:
+        roles = {role.key: role for role in clerk.paginate(clerk.organization_roles.list)}
+    billing, wanted = roles.get(str(BILLING_ROLE["key"])), sorted(BILLING_ROLE["permissions"])
+    permissions = sorted(permission.key for permission in billing.permissions) if billing else []
+    _, description, support_key = AUTH0_ROLES["Support"]
+    support = roles.get(support_key)
+    described = support is not None and support.description == description
+    print(
+        f"      {BILLING_ROLE['key']} in Clerk with the permissions {', '.join(permissions)}; "
+        f"{support_key} with Auth0's description: {described}"
+    )
+    return permissions == wanted and described
 
 
 def _check(emulator: ClerkEmulator, export: Auth0Export, already: str, holder: str) -> bool:

@@ -1,10 +1,14 @@
-"""A realistic Auth0 export for the demo and the benchmarks: profiles, password hashes, mistakes.
+"""A realistic Auth0 export for the demo and the benchmarks: profiles, password hashes, mistakes,
+organizations.
 
 What Auth0 hands over: the bulk user export (NDJSON, gzipped, one profile a line: database users
 ``auth0|<24 hex>`` and social ones ``google-oauth2|<21 digits>``), and, from support, the
 password-hash export (NDJSON keyed by ``_id.$oid``, bcrypt digests). A few records are broken the
 way real exports are: an address that is not one, a phone without its ``+``, a user with no id,
-the same email on two profiles. The data is generated (seeded), never real.
+the same email on two profiles. Its organizations, their members with their roles and the tenant's
+roles are the Management API's answers, saved as they come (``generate_auth0_organizations``).
+The benchmarks' organizations use Clerk's field names instead (``generate_organizations``). The
+data is generated (seeded), never real.
 """
 
 from __future__ import annotations
@@ -20,8 +24,10 @@ from clerk_async.migrate.mapping_orgs import slug_of
 
 __all__ = [
     "Auth0Export",
+    "Auth0Organizations",
     "OrganizationExport",
     "generate_auth0_export",
+    "generate_auth0_organizations",
     "generate_jsonl",
     "generate_organizations",
 ]
@@ -293,3 +299,136 @@ def _sizes(rng: random.Random, organizations: int, memberships: int, largest: in
 
 def _member_role(rng: random.Random) -> str:
     return "org:billing" if rng.random() < 0.1 else "org:member"
+
+
+#: The Auth0 tenant's roles (``GET /api/v2/roles``): name -> id, description, and the Clerk key a
+#: member with it gets (the name in lowercase, after ``org:``).
+AUTH0_ROLES = {
+    "Admin": ("rol_4dm1nQx7Lp2Vn9Ke", "Manages the organization", "org:admin"),
+    "Member": ("rol_m3mb3rTz5Rw8Yc1J", "Uses the product", "org:member"),
+    "Billing": ("rol_b1ll1ngHs6Df3Gu0", "Sees and pays the invoices", "org:billing"),
+    "Support": ("rol_supp0rtNa2Xe7Mb4", "Answers the organization's tickets", "org:support"),
+}
+#: Members a page of ``GET /api/v2/organizations/{id}/members`` holds (checkpoint ``take``).
+MEMBERS_PER_PAGE = 20
+ORGANIZATIONS_PER_PAGE = 50
+_ID_CHARACTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+
+@dataclass
+class Auth0Organizations:
+    """An Auth0 tenant's organizations, members and roles as its Management API answers them,
+    saved a file per call, and what a migration of them should end with."""
+
+    #: ``GET /api/v2/organizations?include_totals=true``: its pages, one a line.
+    organizations: Path
+    #: ``GET /api/v2/organizations/{id}/members?fields=user_id,roles`` (checkpoint pages, each
+    #: with the ``organization_id`` it was called with), one page a line.
+    members: Path
+    #: ``GET /api/v2/roles``.
+    roles: Path
+    #: The custom role's permissions, in Clerk's names (Auth0's roles carry none).
+    clerk_roles: Path
+    #: ``(organization id, user id) -> Clerk role`` for every member the answers give.
+    expected: dict[tuple[str, str], str] = field(default_factory=dict)
+    #: Organization ids, and the slugs Clerk gets.
+    slugs: dict[str, str] = field(default_factory=dict)
+    #: The most members one organization has: the instance's member limit must allow it.
+    largest: int = 0
+
+
+def generate_auth0_organizations(
+    directory: Path,
+    user_ids: list[str],
+    organizations: int,
+    memberships: int,
+    *,
+    seed: int = 2026,
+    max_members: int = 50,
+) -> Auth0Organizations:
+    """Write ``organizations.json``, ``members.ndjson``, ``roles.json`` and ``clerk-roles.jsonl``
+    into ``directory``.
+
+    About ``memberships`` members drawn from ``user_ids`` (each user once per organization, at
+    most ``max_members`` in one): the first an ``Admin``, the others with no role (Clerk's
+    ``org:member``), ``Member``, ``Billing`` (a custom role, whose permissions
+    ``clerk-roles.jsonl`` gives), ``Support`` (a custom role Auth0's roles describe), or two roles
+    (``Billing`` and ``Admin``: Clerk keeps one). Auth0 names hold ``-`` or ``_`` (a slug has no
+    ``_``); some organizations have branding, all have metadata.
+    """
+    rng = random.Random(seed)
+    export = Auth0Organizations(
+        directory / "organizations.json",
+        directory / "members.ndjson",
+        directory / "roles.json",
+        directory / "clerk-roles.jsonl",
+    )
+    tenant = [{"id": role_id, "name": name, "description": description}
+              for name, (role_id, description, _) in AUTH0_ROLES.items()]  # fmt: skip
+    export.roles.write_text(json.dumps(tenant) + "\n")
+    export.clerk_roles.write_text(json.dumps(BILLING_ROLE) + "\n")
+    sizes = _sizes(rng, organizations, memberships, min(max_members, len(user_ids)))
+    export.largest = max(sizes, default=0)
+    page: list[dict[str, Any]] = []
+    with open(export.organizations, "w") as orgs, open(export.members, "w") as members:
+        for index, size in enumerate(sizes):
+            organization = _auth0_organization(rng, index)
+            export.slugs[organization["id"]] = organization["name"].replace("_", "-")
+            page.append(organization)
+            if len(page) == ORGANIZATIONS_PER_PAGE or index == len(sizes) - 1:
+                start = index + 1 - len(page)
+                orgs.write(json.dumps({"organizations": page, "start": start,
+                    "limit": ORGANIZATIONS_PER_PAGE, "total": len(sizes)}) + "\n")  # fmt: skip
+                page = []
+            chosen = rng.sample(user_ids, size)
+            listed = []
+            for position, user_id in enumerate(chosen):
+                roles = ["Admin"] if position == 0 else _auth0_roles(rng)
+                listed.append({"user_id": user_id, "roles": [
+                    {"id": AUTH0_ROLES[name][0], "name": name} for name in roles]})  # fmt: skip
+                export.expected[(organization["id"], user_id)] = _clerk_role(roles)
+            for first in range(0, size, MEMBERS_PER_PAGE):
+                answer: dict[str, Any] = {
+                    "organization_id": organization["id"],
+                    "members": listed[first : first + MEMBERS_PER_PAGE],
+                }
+                if first + MEMBERS_PER_PAGE < size:
+                    answer["next"] = _auth0_id(rng, 24)
+                members.write(json.dumps(answer) + "\n")
+    return export
+
+
+def _auth0_organization(rng: random.Random, index: int) -> dict[str, Any]:
+    company, last = rng.choice(COMPANIES), rng.choice(LAST)
+    joiner = "_" if index % 5 == 4 else "-"
+    organization: dict[str, Any] = {
+        "id": f"org_{_auth0_id(rng, 16)}",
+        "name": joiner.join((company, last, str(index))).lower(),
+        "display_name": f"{company} {last} {index}",
+    }
+    if index % 10 == 0:
+        organization["branding"] = {
+            "logo_url": f"https://team{index}.example.com/logo.png",
+            "colors": {"primary": f"#{rng.randrange(1 << 24):06x}", "page_background": "#ffffff"},
+        }
+    organization["metadata"] = {"plan": rng.choice(PLANS)}  # Auth0's metadata: string values
+    return organization
+
+
+def _auth0_id(rng: random.Random, length: int) -> str:
+    return "".join(rng.choice(_ID_CHARACTERS) for _ in range(length))
+
+
+def _auth0_roles(rng: random.Random) -> list[str]:
+    draw = rng.random()
+    for below, roles in ((0.10, ["Billing"]), (0.14, ["Support"]), (0.17, ["Billing", "Admin"]),
+                         (0.35, ["Member"])):  # fmt: skip
+        if draw < below:
+            return roles
+    return []
+
+
+def _clerk_role(roles: list[str]) -> str:
+    """The one role Clerk gives a member of these Auth0 roles: admin if one is, else the first."""
+    keys = [AUTH0_ROLES[name][2] for name in roles]
+    return "org:admin" if "org:admin" in keys else next(iter(keys), "org:member")

@@ -14,8 +14,10 @@ from clerk_async.migrate.readers import read_roles
 from clerk_async.migrate.records import (
     MappedMembership,
     MappedOrganization,
+    PermissionDefinition,
     RoleDefinition,
     SourceError,
+    SourceFileError,
 )
 from tests.migrate.org_support import held, slugs
 from tests.migrate.source_kill import external_ids, import_killed_and_resumed
@@ -110,6 +112,28 @@ def test_role_definitions_from_the_tenants_roles(tmp_path: Path) -> None:
                        description="Pays the bills"),
         RoleDefinition(key="org:helpdesk", name="Support"),
     ]  # fmt: skip
+
+
+def test_a_role_in_clerks_names_keeps_its_permissions(tmp_path: Path) -> None:
+    """Auth0's roles carry no Clerk permissions: a definition in Clerk's names gives them, and
+    wins over the Auth0 role that makes the same key, whichever file comes first."""
+    tenant = write(tmp_path / "roles.json", json.dumps([
+        {"id": "rol_1", "name": "Billing", "description": "Auth0's billing role"},
+        {"id": "rol_2", "name": "Support", "description": "Answers tickets"}]))  # fmt: skip
+    permissions = ["org:invoices:read", {"key": "org:invoices:pay", "name": "Pay"}]
+    clerk_named = ndjson(tmp_path / "clerk-roles.jsonl", [
+        {"key": "org:billing", "name": "Billing", "description": "Pays the invoices",
+         "permissions": permissions}])  # fmt: skip
+    billing = RoleDefinition(
+        key="org:billing", name="Billing", description="Pays the invoices",
+        permissions=(PermissionDefinition(key="org:invoices:read"),
+                     PermissionDefinition(key="org:invoices:pay", name="Pay")))  # fmt: skip
+    support = RoleDefinition(key="org:support", name="Support", description="Answers tickets")
+    for files in ([tenant, clerk_named], [clerk_named, tenant]):
+        assert sorted(read_roles("auth0", files), key=lambda role: role.key) == [billing, support]
+    bad = ndjson(tmp_path / "bad.jsonl", [{"key": "org:billing", "permissions": ["pay"]}])
+    with pytest.raises(SourceFileError, match=r"'pay' \(a permission of org:billing\) is not"):
+        read_roles("auth0", [bad])
 
 
 def test_auth0_organizations_killed_and_resumed_each_record_once(

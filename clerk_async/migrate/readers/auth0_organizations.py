@@ -16,7 +16,9 @@ per line.
   ``GET /api/v2/organizations/{id}/members/{user_id}/roles``, saved as ``{"organization_id",
   "user_id", "roles": [...]}``, is a member too (give one or the other for a member, not both).
 - Roles (``GET /api/v2/roles``, optional): ``name`` and ``description`` of the roles Clerk lacks
-  and the import creates.
+  and the import creates. Auth0's roles carry no Clerk permissions; a record in Clerk's names
+  (``key``, ``name``, ``description``, ``permissions``) in the same files defines a role with
+  them, and wins over the Auth0 role of the same key.
 
 A role becomes ``org:`` and its name in lowercase words joined by ``_`` (``Billing Manager`` ->
 ``org:billing_manager``; ``admin`` -> ``org:admin``), or the key ``role_map`` gives its name or
@@ -41,6 +43,7 @@ from clerk_async.migrate.readers._common import (
 from clerk_async.migrate.readers._files import RawItem, iter_items
 from clerk_async.migrate.readers._roles import choose_role, role_key
 from clerk_async.migrate.readers._values import json_object, text
+from clerk_async.migrate.readers.organizations import add_role
 from clerk_async.migrate.records import (
     MembershipDraft,
     OrganizationDraft,
@@ -138,12 +141,18 @@ def _member(fields: dict[str, Any], options: ReaderOptions) -> tuple[str, Member
 
 def read_roles(paths: Iterable[PathLike], options: ReaderOptions) -> list[RoleDefinition]:
     """The tenant's roles (``GET /api/v2/roles``) under the keys their memberships get; a role
-    whose name makes no Clerk key (and that ``role_map`` does not name) is left out."""
+    whose name makes no Clerk key (and that ``role_map`` does not name) is left out. A record
+    with a ``key`` is a role in Clerk's names (:mod:`.organizations`), the one way to give a role
+    Clerk permissions (Auth0's are an API's scopes): it wins over the Auth0 role of its key."""
     roles: dict[str, RoleDefinition] = {}
+    clerk_named: dict[str, RoleDefinition] = {}
     for path in paths:
         for item in iter_items(path, wrappers=("roles",)):
             if not isinstance(item, RawItem):
                 raise SourceFileError(f"{item.file}:{item.line or item.index}: {item.reason}")
+            if "key" in item.fields:
+                add_role(clerk_named, item)
+                continue
             name = text(item.fields.get("name"))
             role_id = text(item.fields.get("id"))
             if name is None:
@@ -152,4 +161,4 @@ def read_roles(paths: Iterable[PathLike], options: ReaderOptions) -> list[RoleDe
             if ROLE_KEY.match(key):
                 description = text(item.fields.get("description"))
                 roles.setdefault(key, RoleDefinition(key=key, name=name, description=description))
-    return list(roles.values())
+    return list({**roles, **clerk_named}.values())

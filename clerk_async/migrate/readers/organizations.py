@@ -48,7 +48,14 @@ from clerk_async.migrate.records import (
     membership_key,
 )
 
-__all__ = ["MAX_ROLES", "read_memberships", "read_organizations", "read_roles", "role_problem"]
+__all__ = [
+    "MAX_ROLES",
+    "add_role",
+    "read_memberships",
+    "read_organizations",
+    "read_roles",
+    "role_problem",
+]
 
 #: Role definitions one input may hold (Clerk allows 10 custom roles per instance by default).
 MAX_ROLES = 1000
@@ -148,16 +155,22 @@ def read_roles(paths: Iterable[PathLike]) -> list[RoleDefinition]:
         for item in iter_items(path):
             if not isinstance(item, RawItem):
                 raise SourceFileError(f"{item.file}:{item.line or item.index}: {item.reason}")
-            role = _role(item)
-            problem = role_problem(role)
-            if problem is not None:
-                raise SourceFileError(f"{_where(item)}: {problem}")
-            if role.key in roles and roles[role.key] != role:
-                raise SourceFileError(f"{_where(item)}: the role {role.key} is defined twice")
-            roles[role.key] = role
-            if len(roles) > MAX_ROLES:
-                raise SourceFileError(f"{item.file}: more than {MAX_ROLES} roles")
+            add_role(roles, item)
     return list(roles.values())
+
+
+def add_role(roles: dict[str, RoleDefinition], item: RawItem) -> None:
+    """Add the role ``item`` defines in Clerk's names to ``roles`` (by key), or stop with what
+    Clerk would refuse in it."""
+    role = _role(item)
+    problem = role_problem(role)
+    if problem is not None:
+        raise SourceFileError(f"{_where(item)}: {problem}")
+    if role.key in roles and roles[role.key] != role:
+        raise SourceFileError(f"{_where(item)}: the role {role.key} is defined twice")
+    roles[role.key] = role
+    if len(roles) > MAX_ROLES:
+        raise SourceFileError(f"{item.file}: more than {MAX_ROLES} roles")
 
 
 def role_problem(role: RoleDefinition) -> str | None:
