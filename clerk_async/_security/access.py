@@ -16,7 +16,7 @@ A machine token passes a route's ``check`` (which sees its auth object) but no `
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -24,7 +24,7 @@ import msgspec
 
 from .auth import AuthObject, RequestState
 from .authorization import Check, Reverification, ReverificationConfig, reverification_rule
-from .options import TOKEN_TYPE_NAMES, AcceptsToken
+from .options import AcceptsToken, check_accepts_token
 from .reasons import AuthErrorReason, AuthStatus
 from .token_types import TokenType, accepted_families, family
 
@@ -80,15 +80,7 @@ class Requirement:
         object.__setattr__(self, "reverification", reverification_rule(self.reverification))
         if self.check is not None and not callable(self.check):
             raise TypeError("Requirement check must be a callable taking the auth object")
-        names = [self.accepts_token] if isinstance(self.accepts_token, str) else self.accepts_token
-        if not isinstance(names, Sequence) or not names:
-            raise TypeError("accepts_token must be a token type name or a non-empty list of them")
-        unknown = [name for name in names if name not in TOKEN_TYPE_NAMES]
-        if unknown:
-            raise ValueError(
-                f"accepts_token: unknown token type {unknown[0]!r}; "
-                f"expected one of {', '.join(sorted(TOKEN_TYPE_NAMES))}"
-            )
+        names = check_accepts_token(self.accepts_token)
         if self.forbidden_status not in (403, 404) or type(self.forbidden_status) is not int:
             raise ValueError("forbidden_status must be 403 or 404")
         if type(self.treat_pending_as_signed_out) is not bool:

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from clerk_async.security import (
     AccessDecision,
+    AuthenticateRequestOptions,
     AuthErrorReason,
     AuthObject,
     AuthStatus,
@@ -204,6 +205,26 @@ def test_a_requirement_is_checked_when_declared(
 ) -> None:
     with pytest.raises(error):
         Requirement(**arguments)
+
+
+@pytest.mark.parametrize(
+    ("accepts_token", "error", "says"),
+    [
+        ("session", ValueError, "'session'"),
+        ([["api_key"]], ValueError, r"\['api_key'\]"),  # not a name: said, not an unhashable
+        ([None], ValueError, "None"),
+        ([], TypeError, "non-empty"),
+        (7, TypeError, "token type name"),
+    ],
+)
+def test_a_route_and_the_options_check_accepts_token_alike(
+    accepts_token: object, error: type[Exception], says: str
+) -> None:
+    with pytest.raises(error, match=says) as by_route:
+        Requirement(accepts_token=accepts_token)  # type: ignore[arg-type]
+    with pytest.raises(error, match=says) as by_options:
+        AuthenticateRequestOptions(accepts_token=accepts_token)  # type: ignore[arg-type]
+    assert str(by_route.value) == str(by_options.value)
 
 
 def test_a_requirement_keeps_its_rule() -> None:
