@@ -12,13 +12,7 @@ import hashlib
 from collections.abc import Callable, Hashable, MutableMapping
 from typing import TYPE_CHECKING, Any, Literal
 
-from clerk_async._security.access import (
-    AccessDecision,
-    Requirement,
-    _forbidden,
-    _unauthenticated,
-    decide_access,
-)
+from clerk_async._security.access import AccessDecision, Requirement, decide_access
 from clerk_async._security.auth import AuthObject, RequestState
 from clerk_async._security.authorization import ReverificationConfig
 from clerk_async._security.options import AcceptsToken, AuthenticateRequestOptions, client_options
@@ -35,7 +29,6 @@ __all__ = ["AsyncGate", "RequestStates"]
 
 #: A request's states, by what they were authenticated with (client, options, token families).
 RequestStates = MutableMapping[Hashable, RequestState]
-_USER_GONE = ("user-not-found", "The token's user no longer exists.")
 
 
 class AsyncGate:
@@ -132,17 +125,16 @@ class AsyncGate:
             state = states[key] = await self.clerk.authenticate_request(request, options)
         return state
 
-    async def user(self, auth: AuthObject) -> User | AccessDecision:
-        """The full ``User`` behind ``auth`` (one ``users.get`` through the client), or the
-        answer to give: 403 for a token that stands for no user (a machine), 401 when the user
-        no longer exists."""
+    async def user(self, auth: AuthObject) -> User | None:
+        """The full ``User`` behind ``auth`` (one ``users.get`` through the client), or ``None``
+        for a token that stands for no user (a machine) or a user deleted since it was issued."""
         user_id = getattr(auth, "user_id", None)
         if not isinstance(user_id, str) or not user_id:
-            return _forbidden(auth, Requirement())
+            return None
         try:
             return await self.clerk.users.get(user_id)
         except NotFoundError:
-            return _unauthenticated(*_USER_GONE, token_given=True)
+            return None
 
 
 def _fingerprint(options: AuthenticateRequestOptions) -> str:

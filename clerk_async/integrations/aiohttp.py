@@ -6,7 +6,8 @@
 handler (or a ``web.View`` method) runs it only for a request that meets the requirement, and
 raises ``decide_access``'s answer otherwise: ``web.HTTPUnauthorized`` (with
 ``WWW-Authenticate: Bearer``), ``web.HTTPForbidden`` (Clerk's reverification body included) or
-``web.HTTPNotFound``, each with its JSON body. The request is authenticated once either way.
+``web.HTTPNotFound`` or ``web.HTTPServiceUnavailable`` (a failure on the server's side), each
+with its JSON body. The request is authenticated once either way.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ _ERRORS: dict[int, type[web.HTTPException]] = {
     401: web.HTTPUnauthorized,
     403: web.HTTPForbidden,
     404: web.HTTPNotFound,
+    503: web.HTTPServiceUnavailable,
 }
 HandlerT = TypeVar("HandlerT", bound=Callable[..., Awaitable[web.StreamResponse]])
 
@@ -133,8 +135,7 @@ class ClerkAuth:
             auth = decision.auth if decision.allowed else None
         if auth is None:
             return None
-        user = await self.gate.user(auth)
-        return None if isinstance(user, AccessDecision) else user
+        return await self.gate.user(auth)
 
 
 def _request_in(args: tuple[Any, ...]) -> web.Request:

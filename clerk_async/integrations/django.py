@@ -3,8 +3,9 @@
 - :class:`ClerkMiddleware` sets ``request.auth`` on every request: the auth object of a signed-in
   session token, else a signed-out one (``request.auth.is_authenticated`` is false). It runs
   async under ASGI (with ``clerk_async``) and sync under WSGI (with ``clerk_sync``).
-- :func:`clerk_required` guards a view: 401, 403 (or the site's own 404), or the reverification
-  403 Clerk's frontend SDKs read, as :func:`~clerk_async.security.decide_access` decides. An
+- :func:`clerk_required` guards a view: 401, 403 (or the site's own 404), the reverification
+  403 Clerk's frontend SDKs read, or 503 for a failure on the server's side, as
+  :func:`~clerk_async.security.decide_access` decides. An
   ``async def`` view is checked with ``clerk_async``, a plain one with ``clerk_sync``, so no
   event loop ever waits on a blocking call.
 - :func:`current_user` / :func:`acurrent_user`: the full ``User`` of the request, through the

@@ -8,9 +8,10 @@ requirement, ``Depends(clerk_auth.optional)`` the auth object or ``None``, and
 ``/openapi.json`` and the "Authorize" button of ``/docs`` works.
 
 A request that may not pass raises :class:`ClerkHTTPException` (an ``HTTPException``: 401 with
-``WWW-Authenticate: Bearer``, 403 or 404) whose ``detail`` is ``decide_access``'s JSON body.
-With ``app.add_exception_handler(ClerkHTTPException, clerk_exception_handler)`` the body is
-answered as is, which is what Clerk's frontend SDKs read for a reverification.
+``WWW-Authenticate: Bearer``, 403, 404, or 503 for a failure on the server's side) whose ``detail``
+is ``decide_access``'s JSON body. With ``app.add_exception_handler(ClerkHTTPException,
+clerk_exception_handler)`` the body is answered as is, which is what Clerk's frontend SDKs read
+for a reverification.
 ``ClerkBackend`` (from :mod:`clerk_async.integrations.starlette`) is the middleware, for apps
 that prefer ``request.user`` / ``request.state.clerk_auth``; these dependencies reuse its work.
 """
@@ -49,6 +50,7 @@ __all__ = [
 #: The auth object of a session token (what a route accepting only session tokens gets).
 SessionAuth = SessionAuthObjectV1 | SessionAuthObjectV2
 AuthT = TypeVar("AuthT", bound=AuthObject)
+_USER_GONE = AccessDecision.unauthenticated("user-not-found", "The token's user no longer exists.")
 _DESCRIPTION = (
     "A Clerk session token (or, where a route accepts them, an API key, M2M or OAuth token), "
     "as `Authorization: Bearer <token>`; browsers may send the `__session` cookie instead."
@@ -118,8 +120,8 @@ class CurrentUser(SecurityBase):
     async def __call__(self, request: Request) -> User:
         auth = await self._dependency(request)
         user = await self._dependency.gate.user(auth)
-        if isinstance(user, AccessDecision):
-            raise ClerkHTTPException(user)
+        if user is None:
+            raise ClerkHTTPException(_USER_GONE)
         return user
 
 

@@ -5,9 +5,9 @@
 ``request.user`` (a :class:`ClerkUser`, whose ``auth`` is the auth object),
 ``request.auth.scopes == ["authenticated"]`` (so ``@requires("authenticated")`` works) and
 ``request.state.clerk_auth``; any other request is anonymous (``request.state.clerk_auth`` is
-``None``). ``@backend.protect(role=..., ...)`` answers 401, 403 (or 404) and Clerk's
-reverification 403 from ``decide_access``, with or without the middleware; the request is
-authenticated once either way.
+``None``). ``@backend.protect(role=..., ...)`` answers 401, 403 (or 404), Clerk's
+reverification 403 and 503 (a failure on the server's side) from ``decide_access``, with or
+without the middleware; the request is authenticated once either way.
 """
 
 from __future__ import annotations
@@ -146,8 +146,7 @@ class ClerkBackend(AuthenticationBackend):
             auth = decision.auth if decision.allowed else None
         if auth is None:
             return None
-        user = await self.gate.user(auth)
-        return None if isinstance(user, AccessDecision) else user
+        return await self.gate.user(auth)
 
 
 def _connection_in(args: tuple[Any, ...], kwargs: dict[str, Any]) -> HTTPConnection:

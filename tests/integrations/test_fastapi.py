@@ -24,8 +24,10 @@ from clerk_async.integrations.fastapi import (
 )
 from clerk_async.models import User
 from clerk_async.security import AuthenticateRequestOptions, AuthObject
+from tests.integrations.raw_http import get
 from tests.integrations.servers import uvicorn_served
 from tests.integrations.tokens import EXPIRED, EmulatorTokens, bearer, hand_signed
+from tests.integrations.unavailable import CLERK_DOWN, assert_unavailable
 from tests.support.emulator_sessions import SignedIn
 
 MACHINES = ["api_key", "m2m_token", "oauth_token"]
@@ -282,6 +284,45 @@ def test_a_machine_token_passes_a_check_but_no_role(
     with uvicorn_served(app) as origin, httpx.Client(base_url=origin) as http2:
         assert http2.get("/scoped", headers=bearer(token)).json() == {"token_type": "oauth_token"}
         assert http2.get("/role", headers=bearer(token)).status_code == 403
+
+
+# -- failures on the server's side ---------------------------------------------------------------
+
+
+def _session_and_key_routes(clerk: Clerk) -> FastAPI:
+    app = FastAPI()
+    app.add_exception_handler(ClerkHTTPException, clerk_exception_handler)
+    app.include_router(routes(ClerkAuth(clerk)))
+    return app
+
+
+def test_clerk_failing_is_503_not_401(
+    clerk_emulator: ClerkEmulator, emulator_tokens: EmulatorTokens
+) -> None:
+    user_id, token = emulator_tokens.user_and_session()
+    api_key = emulator_tokens.api_key(user_id)
+    app = _session_and_key_routes(clerk_emulator.client())  # a cold key cache
+
+    clerk_emulator.faults = CLERK_DOWN
+    with uvicorn_served(app) as origin:
+        by_session = get(f"{origin}/me", bearer(token))
+        by_key = get(f"{origin}/machines", bearer(api_key))
+
+    assert_unavailable(by_session, "jwk-failed-to-load", retry_after=True)
+    assert_unavailable(by_key, "server-error", retry_after=True)
+
+
+def test_no_secret_key_is_503_not_401(
+    monkeypatch: pytest.MonkeyPatch, clerk_emulator: ClerkEmulator
+) -> None:
+    monkeypatch.delenv("CLERK_SECRET_KEY", raising=False)
+    app = _session_and_key_routes(Clerk(server_url=clerk_emulator.url))
+    token = hand_signed(clerk_emulator)
+
+    with uvicorn_served(app) as origin:
+        answer = get(f"{origin}/me", bearer(token))
+
+    assert_unavailable(answer, "secret-key-missing", retry_after=False)
 
 
 # -- the current user ----------------------------------------------------------------------------

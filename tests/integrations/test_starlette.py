@@ -18,11 +18,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 
+from clerk_async import Clerk
 from clerk_async.emulator import ClerkEmulator
 from clerk_async.integrations.starlette import ClerkBackend, ClerkUser
 from clerk_async.security import AuthenticateRequestOptions
+from tests.integrations.raw_http import get
 from tests.integrations.servers import uvicorn_served
-from tests.integrations.tokens import EmulatorTokens, bearer
+from tests.integrations.tokens import EmulatorTokens, bearer, hand_signed
+from tests.integrations.unavailable import CLERK_DOWN, assert_unavailable
 from tests.support.emulator_sessions import SignedIn
 
 
@@ -166,6 +169,35 @@ def test_a_route_may_accept_what_the_middleware_does_not(
     assert http.get("/e/whoami", headers=api_key).json()["authenticated"] is False
     assert http.get("/e/machines", headers=api_key).json() == {"token_type": "api_key"}
     assert http.get("/any/whoami", headers=api_key).json()["identity"] == user_id
+
+
+@pytest.mark.parametrize("middleware", [True, False])
+def test_clerk_failing_is_503_not_401(
+    middleware: bool, clerk_emulator: ClerkEmulator, emulator_tokens: EmulatorTokens
+) -> None:
+    user_id, token = emulator_tokens.user_and_session()
+    api_key = emulator_tokens.api_key(user_id)
+    app = app_of(ClerkBackend(clerk_emulator.client()), middleware=middleware)  # a cold cache
+
+    clerk_emulator.faults = CLERK_DOWN
+    with uvicorn_served(app) as origin:
+        by_session = get(f"{origin}/admin", bearer(token))
+        by_key = get(f"{origin}/machines", bearer(api_key))
+
+    assert_unavailable(by_session, "jwk-failed-to-load", retry_after=True)
+    assert_unavailable(by_key, "server-error", retry_after=True)
+
+
+def test_no_secret_key_is_503_not_401(
+    monkeypatch: pytest.MonkeyPatch, clerk_emulator: ClerkEmulator
+) -> None:
+    monkeypatch.delenv("CLERK_SECRET_KEY", raising=False)
+    app = app_of(ClerkBackend(Clerk(server_url=clerk_emulator.url)))
+
+    with uvicorn_served(app) as origin:
+        answer = get(f"{origin}/admin", bearer(hand_signed(clerk_emulator)))
+
+    assert_unavailable(answer, "secret-key-missing", retry_after=False)
 
 
 def test_current_user(http: httpx.Client, emulator_tokens: EmulatorTokens) -> None:

@@ -12,6 +12,7 @@ from tests.integrations.raw_http import get
 from tests.integrations.servers import wsgi_served
 from tests.integrations.sync_cases import CASES, REVERIFY_STRICT, Case
 from tests.integrations.tokens import EmulatorTokens, bearer, hand_signed
+from tests.integrations.unavailable import CLERK_DOWN, assert_unavailable
 from tests.support.emulator_sessions import SignedIn
 
 VIEWS = ["sync", "async"]
@@ -136,6 +137,40 @@ def test_the_config_wins_over_the_environment_which_fills_the_rest(
     assert refused.status == 401
     assert refused.json()["reason"] == "token-invalid-authorized-parties"
     assert allowed.status == 200, allowed.body
+
+
+def test_clerk_failing_is_503_not_401(
+    clerk_emulator: ClerkEmulator, emulator_tokens: EmulatorTokens
+) -> None:
+    user_id, token = emulator_tokens.user_and_session()
+    api_key = emulator_tokens.api_key(user_id)
+    config = {"CLERK_SECRET_KEY": clerk_emulator.secret_key, "CLERK_API_URL": clerk_emulator.url}
+
+    clerk_emulator.faults = CLERK_DOWN
+    with wsgi_served(create_app(config)) as origin:  # a new app: a cold key cache
+        answers = {
+            (views, route): get(f"{origin}/{views}/{route}", bearer(credentials))
+            for views in VIEWS
+            for route, credentials in (("me", token), ("machines", api_key))
+        }
+
+    for (_, route), answer in answers.items():
+        reason = "jwk-failed-to-load" if route == "me" else "server-error"
+        assert_unavailable(answer, reason, retry_after=True)
+
+
+def test_no_secret_key_is_503_not_401(
+    clerk_emulator: ClerkEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CLERK_SECRET_KEY", raising=False)
+
+    with wsgi_served(create_app({"CLERK_API_URL": clerk_emulator.url})) as origin:
+        answers = [
+            get(f"{origin}/{views}/me", bearer(hand_signed(clerk_emulator))) for views in VIEWS
+        ]
+
+    for answer in answers:
+        assert_unavailable(answer, "secret-key-missing", retry_after=False)
 
 
 def test_a_guarded_view_of_an_app_without_the_extension_says_so() -> None:
