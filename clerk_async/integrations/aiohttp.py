@@ -6,8 +6,9 @@
 handler (or a ``web.View`` method) runs it only for a request that meets the requirement, and
 raises ``decide_access``'s answer otherwise: ``web.HTTPUnauthorized`` (with
 ``WWW-Authenticate: Bearer``), ``web.HTTPForbidden`` (Clerk's reverification body included) or
-``web.HTTPNotFound`` or ``web.HTTPServiceUnavailable`` (a failure on the server's side), each
-with its JSON body. The request is authenticated once either way.
+``web.HTTPServiceUnavailable`` (a failure on the server's side), each with its JSON body; for a
+route hidden with ``forbidden_status=404``, the ``web.HTTPNotFound`` aiohttp raises for a path
+no route matches. The request is authenticated once either way.
 """
 
 from __future__ import annotations
@@ -42,14 +43,16 @@ _STATES = web.RequestKey[RequestStates]("clerk_request_states")
 _ERRORS: dict[int, type[web.HTTPException]] = {
     401: web.HTTPUnauthorized,
     403: web.HTTPForbidden,
-    404: web.HTTPNotFound,
     503: web.HTTPServiceUnavailable,
 }
 HandlerT = TypeVar("HandlerT", bound=Callable[..., Awaitable[web.StreamResponse]])
 
 
 def http_error_for(decision: AccessDecision) -> web.HTTPException:
-    """``decide_access``'s answer as the aiohttp exception to raise."""
+    """``decide_access``'s answer as the aiohttp exception to raise; for a hidden route (404),
+    the plain ``web.HTTPNotFound`` aiohttp raises for a path no route matches."""
+    if decision.status == 404:
+        return web.HTTPNotFound()
     headers = {name: value for name, value in decision.headers if name != "Content-Type"}
     return _ERRORS[decision.status](
         headers=headers, text=decision.body.decode(), content_type="application/json"

@@ -56,6 +56,7 @@ View = TypeVar("View", bound=Callable[..., Any])
 _SESSIONS = accepted_families("session_token")
 _STATES = "_clerk_states"  # request attribute: accepted token families -> RequestState
 _USER = "_clerk_user"
+_HIDDEN = "_clerk_hidden"  # request attribute: a view hid its route (see hide_route)
 
 
 class _ProjectSettings:
@@ -137,11 +138,18 @@ async def arequest_state(request: HttpRequest, accepts_token: AcceptsToken) -> R
     return state
 
 
+def hide_route(request: HttpRequest) -> None:
+    """Have :class:`ClerkMiddleware` answer ``request`` with the site's own 404, whatever the
+    view answered (for views that cannot raise ``Http404`` to Django themselves: DRF's)."""
+    setattr(request, _HIDDEN, True)
+
+
 class ClerkMiddleware:
     """Sets ``request.auth`` (the auth object, or a signed-out one) for every request.
 
-    Add ``"clerk_async.integrations.django.ClerkMiddleware"`` to ``MIDDLEWARE``. It only reads:
-    guard views with :func:`clerk_required` (or DRF's classes).
+    Add ``"clerk_async.integrations.django.ClerkMiddleware"`` to ``MIDDLEWARE``, last (nearest
+    the views). It only reads: guard views with :func:`clerk_required` (or DRF's classes). For
+    a DRF route hidden with ``forbidden_status=404`` it answers the site's own 404.
     """
 
     sync_capable = True
@@ -158,11 +166,17 @@ class ClerkMiddleware:
         if self._async:
             return self.__acall__(request)
         request.auth = auth_of(request_state(request, "session_token"))
-        return self.get_response(request)
+        return _unless_hidden(request, self.get_response(request))
 
     async def __acall__(self, request: HttpRequest) -> Any:
         request.auth = auth_of(await arequest_state(request, "session_token"))
-        return await self.get_response(request)
+        return _unless_hidden(request, await self.get_response(request))
+
+
+def _unless_hidden(request: HttpRequest, response: Any) -> Any:
+    if getattr(request, _HIDDEN, False):
+        raise Http404  # Django answers it as for a path no route matches (handler404)
+    return response
 
 
 # -- guarding views ----------------------------------------------------------------------------

@@ -6,8 +6,10 @@
   and the reason's message. Subclass it to accept machine tokens (``accepts_token``).
 - :class:`ClerkPermission`: ``ClerkPermission.require(role=..., permission=..., feature=...,
   plan=..., reverification=..., check=..., forbidden_status=404)`` is a permission class;
-  signed in but not allowed: DRF's 403 (or 404), and a missing reverification the 403 with the
-  body Clerk's frontend SDKs read.
+  signed in but not allowed: DRF's 403, and a missing reverification the 403 with the body
+  Clerk's frontend SDKs read. A route hidden with ``forbidden_status=404`` gets the site's own
+  404 (as a path no route matches) from :class:`~clerk_async.integrations.django.ClerkMiddleware`;
+  without the middleware, DRF's 404.
 
 A failure on the server's side (Clerk unreachable, no secret key) is a 503 with
 ``decide_access``'s body, not a 401: the caller's credentials are not in doubt.
@@ -42,7 +44,7 @@ from clerk_async._security.authorization import ReverificationConfig
 from clerk_async._security.options import AcceptsToken
 from clerk_async._security.reasons import AuthErrorReason
 
-from .django import request_state
+from .django import hide_route, request_state
 
 __all__ = [
     "ClerkAuthentication",
@@ -177,7 +179,8 @@ class ClerkPermission(BasePermission):  # type: ignore[misc]
         if decision.allowed:
             return True
         if decision.status == 404:
-            raise NotFound
+            hide_route(_django_request(request))
+            raise NotFound  # answered so without ClerkMiddleware
         if decision.reason == REVERIFICATION_ERROR:
             raise ReverificationRequired(msgspec.json.decode(decision.body))
         return False

@@ -8,10 +8,11 @@ requirement, ``Depends(clerk_auth.optional)`` the auth object or ``None``, and
 ``/openapi.json`` and the "Authorize" button of ``/docs`` works.
 
 A request that may not pass raises :class:`ClerkHTTPException` (an ``HTTPException``: 401 with
-``WWW-Authenticate: Bearer``, 403, 404, or 503 for a failure on the server's side) whose ``detail``
+``WWW-Authenticate: Bearer``, 403, or 503 for a failure on the server's side) whose ``detail``
 is ``decide_access``'s JSON body. With ``app.add_exception_handler(ClerkHTTPException,
 clerk_exception_handler)`` the body is answered as is, which is what Clerk's frontend SDKs read
-for a reverification.
+for a reverification. A route hidden with ``forbidden_status=404`` raises the ``HTTPException``
+a path no route matches raises, so the app answers it as any missing route.
 ``ClerkBackend`` (from :mod:`clerk_async.integrations.starlette`) is the middleware, for apps
 that prefer ``request.user`` / ``request.state.clerk_auth``; these dependencies reuse its work.
 """
@@ -25,6 +26,7 @@ import msgspec
 from fastapi import HTTPException, Request
 from fastapi.openapi.models import HTTPBearer as HTTPBearerModel
 from fastapi.security.base import SecurityBase
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from clerk_async._security.access import AccessDecision, Requirement
@@ -68,6 +70,14 @@ class ClerkHTTPException(HTTPException):
         self.decision = decision
 
 
+def _refusal(decision: AccessDecision) -> StarletteHTTPException:
+    """The exception to raise for a refused request: a :class:`ClerkHTTPException`, or for a
+    hidden route (404) what Starlette's router raises for a path it does not know."""
+    if decision.status == 404:
+        return StarletteHTTPException(404)
+    return ClerkHTTPException(decision)
+
+
 async def clerk_exception_handler(request: Request, exc: Exception) -> Response:
     """Answer ``decide_access``'s body as is (install with ``app.add_exception_handler``)."""
     if not isinstance(exc, ClerkHTTPException):  # only ever registered for ClerkHTTPException
@@ -87,7 +97,7 @@ class ClerkDependency(SecurityBase, Generic[AuthT]):
     async def __call__(self, request: Request) -> AuthT:
         decision = await self.gate.decide(request, request_states(request), self.requirement)
         if not decision.allowed or decision.auth is None:
-            raise ClerkHTTPException(decision)
+            raise _refusal(decision)
         request.state.clerk_auth = decision.auth
         return cast(AuthT, decision.auth)
 

@@ -5,9 +5,10 @@
 ``request.user`` (a :class:`ClerkUser`, whose ``auth`` is the auth object),
 ``request.auth.scopes == ["authenticated"]`` (so ``@requires("authenticated")`` works) and
 ``request.state.clerk_auth``; any other request is anonymous (``request.state.clerk_auth`` is
-``None``). ``@backend.protect(role=..., ...)`` answers 401, 403 (or 404), Clerk's
-reverification 403 and 503 (a failure on the server's side) from ``decide_access``, with or
-without the middleware; the request is authenticated once either way.
+``None``). ``@backend.protect(role=..., ...)`` answers 401, 403, Clerk's reverification 403
+and 503 (a failure on the server's side) from ``decide_access``, and for a route hidden with
+``forbidden_status=404`` what the app answers a path no route matches; with or without the
+middleware, the request is authenticated once either way.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from starlette.authentication import AuthCredentials, AuthenticationBackend, BaseUser
+from starlette.exceptions import HTTPException
 from starlette.requests import HTTPConnection
-from starlette.responses import Response
+from starlette.responses import PlainTextResponse, Response
 
 from clerk_async._security.access import AccessDecision
 from clerk_async._security.auth import AuthObject
@@ -48,6 +50,17 @@ def request_states(conn: HTTPConnection) -> RequestStates:
 def response_for(decision: AccessDecision) -> Response:
     """``decide_access``'s answer as a Starlette response."""
     return Response(decision.body, decision.status, headers=dict(decision.headers))
+
+
+def _refusal(conn: HTTPConnection, decision: AccessDecision) -> Response:
+    """The answer of a refused request: ``decide_access``'s, or for a hidden route (404) the
+    one Starlette's router gives a path it does not know: the app's 404 (its handlers decide),
+    or a plain one from a router served without an app."""
+    if decision.status != 404:
+        return response_for(decision)
+    if "app" in conn.scope:
+        raise HTTPException(404)
+    return PlainTextResponse("Not Found", 404)
 
 
 class ClerkUser(BaseUser):
@@ -126,7 +139,7 @@ class ClerkBackend(AuthenticationBackend):
                 request = _connection_in(args, kwargs)
                 decision = await gate.decide(request, request_states(request), requirement)
                 if not decision.allowed:
-                    return response_for(decision)
+                    return _refusal(request, decision)
                 request.state.clerk_auth = decision.auth
                 return await endpoint(*args, **kwargs)
 

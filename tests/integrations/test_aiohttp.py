@@ -15,7 +15,7 @@ from clerk_async import Clerk
 from clerk_async.emulator import ClerkEmulator
 from clerk_async.integrations.aiohttp import AUTH, ClerkAuth
 from clerk_async.security import AuthenticateRequestOptions
-from tests.integrations.raw_http import Answer
+from tests.integrations.raw_http import Answer, seen_by_a_prober
 from tests.integrations.servers import aiohttp_served
 from tests.integrations.tokens import EXPIRED, EmulatorTokens, bearer, hand_signed
 from tests.integrations.unavailable import CLERK_DOWN, assert_unavailable
@@ -120,6 +120,18 @@ async def test_protect_answers_with_aiohttps_exceptions(
     no_articles = bearer(personas["teams_admin"].token)  # fea o:teams
     async with http.get("/s/settings", headers=no_articles) as hidden:
         assert hidden.status == 404
+
+
+async def test_a_hidden_route_answers_as_a_route_that_does_not_exist(
+    http: aiohttp.ClientSession, personas: dict[str, SignedIn]
+) -> None:
+    no_articles = bearer(personas["teams_admin"].token)  # fea o:teams
+
+    hidden = await _answer(http, "/s/settings", no_articles)
+    missing = await _answer(http, "/s/settings-too", no_articles)
+
+    assert hidden.status == 404
+    assert seen_by_a_prober(hidden) == seen_by_a_prober(missing)
 
 
 async def test_clerk_failing_is_503_not_401(

@@ -12,7 +12,8 @@ from typing import Annotated, Any
 
 import httpx
 import pytest
-from fastapi import APIRouter, Depends, FastAPI
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.responses import PlainTextResponse
 
 from clerk_async import Clerk
 from clerk_async.emulator import ClerkEmulator
@@ -24,7 +25,7 @@ from clerk_async.integrations.fastapi import (
 )
 from clerk_async.models import User
 from clerk_async.security import AuthenticateRequestOptions, AuthObject
-from tests.integrations.raw_http import get
+from tests.integrations.raw_http import get, seen_by_a_prober
 from tests.integrations.servers import uvicorn_served
 from tests.integrations.tokens import EXPIRED, EmulatorTokens, bearer, hand_signed
 from tests.integrations.unavailable import CLERK_DOWN, assert_unavailable
@@ -92,8 +93,17 @@ def origin(clerk_emulator_server: ClerkEmulator) -> Iterator[str]:
     plain = FastAPI()  # FastAPI's own answer, without the handler
     plain.include_router(routes(ClerkAuth(client, options=by_key)))
     app.mount("/plain", plain)
+    custom = FastAPI()  # an app with its own 404 page
+    custom.add_exception_handler(ClerkHTTPException, clerk_exception_handler)
+    custom.add_exception_handler(404, _custom_not_found)
+    custom.include_router(routes(ClerkAuth(client, options=by_key)))
+    app.mount("/custom", custom)
     with uvicorn_served(app) as served:
         yield served
+
+
+async def _custom_not_found(request: Request, exc: Exception) -> PlainTextResponse:
+    return PlainTextResponse("Nothing here.", status_code=404)
 
 
 @pytest.fixture
@@ -186,6 +196,19 @@ def test_a_route_answers_as_its_requirement_decides(
         assert answer.json() == {"token_type": "session_token", "id": user_id}
     else:
         assert "WWW-Authenticate" not in answer.headers  # signed in: no challenge
+
+
+@pytest.mark.parametrize("prefix", ["/e", "/s", "/plain", "/custom"])
+def test_a_hidden_route_answers_as_a_route_that_does_not_exist(
+    origin: str, prefix: str, personas: dict[str, SignedIn]
+) -> None:
+    admin = bearer(personas["admin"].token)  # signed in, but not a billing member
+
+    hidden = get(f"{origin}{prefix}/hidden", admin)
+    missing = get(f"{origin}{prefix}/hidden-too", admin)
+
+    assert hidden.status == 404
+    assert seen_by_a_prober(hidden) == seen_by_a_prober(missing)
 
 
 def test_a_missing_reverification_is_clerks_403(

@@ -15,21 +15,23 @@ from starlette.endpoints import HTTPEndpoint
 from starlette.middleware import Middleware
 from starlette.middleware.authentication import AuthenticationMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Mount, Route
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Mount, Route, Router
 
 from clerk_async import Clerk
 from clerk_async.emulator import ClerkEmulator
 from clerk_async.integrations.starlette import ClerkBackend, ClerkUser
 from clerk_async.security import AuthenticateRequestOptions
-from tests.integrations.raw_http import get
+from tests.integrations.raw_http import get, seen_by_a_prober
 from tests.integrations.servers import uvicorn_served
 from tests.integrations.tokens import EmulatorTokens, bearer, hand_signed
 from tests.integrations.unavailable import CLERK_DOWN, assert_unavailable
 from tests.support.emulator_sessions import SignedIn
 
 
-def app_of(backend: ClerkBackend, *, middleware: bool = True) -> Starlette:
+def app_of(
+    backend: ClerkBackend, *, middleware: bool = True, not_found_page: bool = False
+) -> Starlette:
     async def whoami(request: Request) -> JSONResponse:
         user = request.user
         return JSONResponse(
@@ -76,7 +78,12 @@ def app_of(backend: ClerkBackend, *, middleware: bool = True) -> Starlette:
         Route("/settings", Settings),
     ]
     stack = [Middleware(AuthenticationMiddleware, backend=backend)] if middleware else []
-    return Starlette(routes=routes, middleware=stack)
+    handlers = {404: _not_found_page} if not_found_page else None
+    return Starlette(routes=routes, middleware=stack, exception_handlers=handlers)
+
+
+async def _not_found_page(request: Request, exc: Exception) -> Response:
+    return PlainTextResponse("Nothing here.", status_code=404)
 
 
 def _state_of(request: Request) -> Any:
@@ -94,6 +101,7 @@ def origin(clerk_emulator_server: ClerkEmulator) -> Iterator[str]:
             Mount("/e", app_of(ClerkBackend(client))),
             Mount("/s", app_of(signed)),
             Mount("/bare", app_of(signed, middleware=False)),
+            Mount("/custom", app_of(signed, not_found_page=True)),
             Mount(
                 "/any",
                 app_of(
@@ -158,6 +166,40 @@ def test_protect_answers_as_decide_access(
     assert stale.json()["clerk_error"]["reason"] == "reverification-error"
     assert settings.json() == {"org_id": personas["admin"].org_id}
     assert hidden.status_code == 404
+
+
+@pytest.mark.parametrize("prefix", ["/s", "/bare", "/custom"])
+def test_a_hidden_route_answers_as_a_route_that_does_not_exist(
+    origin: str, prefix: str, personas: dict[str, SignedIn]
+) -> None:
+    member = bearer(personas["member"].token)  # reads articles, cannot manage them
+
+    hidden = get(f"{origin}{prefix}/settings", member)
+    missing = get(f"{origin}{prefix}/settings-too", member)
+
+    assert hidden.status == 404
+    assert seen_by_a_prober(hidden) == seen_by_a_prober(missing)
+
+
+def test_a_hidden_route_of_a_router_without_an_app_answers_as_its_missing_routes(
+    clerk_emulator_server: ClerkEmulator, personas: dict[str, SignedIn]
+) -> None:
+    by_key = AuthenticateRequestOptions(jwt_key=clerk_emulator_server.jwt_key)
+    backend = ClerkBackend(clerk_emulator_server.client(), options=by_key)
+
+    @backend.protect(permission="org:articles:manage", forbidden_status=404)
+    async def settings(request: Request) -> JSONResponse:
+        return JSONResponse({})
+
+    router = Router(routes=[Route("/settings", settings)])  # served as is: no app around it
+    member = bearer(personas["member"].token)
+
+    with uvicorn_served(router) as origin:
+        hidden = get(f"{origin}/settings", member)
+        missing = get(f"{origin}/settings-too", member)
+
+    assert hidden.status == 404
+    assert seen_by_a_prober(hidden) == seen_by_a_prober(missing)
 
 
 def test_a_route_may_accept_what_the_middleware_does_not(
