@@ -36,6 +36,7 @@ __all__ = [
     "RETRY_AFTER_S",
     "REVERIFICATION_ERROR",
     "SERVER_SIDE_REASONS",
+    "SIGNED_IN",
     "AccessDecision",
     "Requirement",
     "decide_access",

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from aiohttp import web
 
-from clerk_async._security.access import AccessDecision
+from clerk_async._security.access import SIGNED_IN, AccessDecision, Requirement
 from clerk_async._security.auth import AuthObject
 from clerk_async._security.authorization import ReverificationConfig
 from clerk_async._security.options import AcceptsToken, AuthenticateRequestOptions
@@ -100,16 +100,18 @@ class ClerkAuth:
     ) -> Callable[[HandlerT], HandlerT]:
         """A handler decorator (the arguments of ``Requirement``); ``request[AUTH]`` is the
         allowed auth object inside the handler."""
-        requirement = self.gate.requirement(
-            role=role,
-            permission=permission,
-            feature=feature,
-            plan=plan,
-            reverification=reverification,
-            check=check,
-            accepts_token=accepts_token,
-            forbidden_status=forbidden_status,
-            treat_pending_as_signed_out=treat_pending_as_signed_out,
+        requirement = self.gate.declare(
+            Requirement(
+                role=role,
+                permission=permission,
+                feature=feature,
+                plan=plan,
+                reverification=reverification,
+                check=check,
+                accepts_token=accepts_token,
+                forbidden_status=forbidden_status,
+                treat_pending_as_signed_out=treat_pending_as_signed_out,
+            )
         )
         gate = self.gate
 
@@ -133,8 +135,7 @@ class ClerkAuth:
         signed-in user, or the user no longer exists."""
         auth = request.get(AUTH)
         if auth is None:
-            requirement = self.gate.requirement()
-            decision = await self.gate.decide(request, _states(request), requirement)
+            decision = await self.gate.decide(request, _states(request), SIGNED_IN)
             auth = decision.auth if decision.allowed else None
         if auth is None:
             return None

@@ -35,7 +35,7 @@ from clerk_async._security.options import AcceptsToken
 from clerk_async._security.token_types import accepted_families
 from clerk_async.errors import NotFoundError
 
-from ._common import ClerkSettings, auth_of
+from ._common import ClerkSettings, auth_of, user_id_of
 
 if TYPE_CHECKING:
     import clerk_async
@@ -286,19 +286,11 @@ def _refusal(decision: AccessDecision) -> HttpResponse:
 # -- the full user -----------------------------------------------------------------------------
 
 
-def _user_id(request: HttpRequest) -> str | None:
-    auth = getattr(request, "auth", None)
-    if not isinstance(auth, AuthObject) or not auth.is_authenticated:
-        return None
-    user_id = getattr(auth, "user_id", None)
-    return user_id if isinstance(user_id, str) and user_id else None
-
-
 def current_user(request: HttpRequest) -> User | None:
     """The signed-in user of ``request`` (``request.auth``), fetched with the blocking client
     once per request; ``None`` when signed out, for a machine token without a user, or for a
     user deleted since the token was issued."""
-    user_id = _user_id(request)
+    user_id = user_id_of(getattr(request, "auth", None))
     if user_id is None:
         return None
     user: User | None = getattr(request, _USER, None)
@@ -313,7 +305,7 @@ def current_user(request: HttpRequest) -> User | None:
 
 async def acurrent_user(request: HttpRequest) -> User | None:
     """:func:`current_user` with the async client, for ``async def`` views."""
-    user_id = _user_id(request)
+    user_id = user_id_of(getattr(request, "auth", None))
     if user_id is None:
         return None
     user: User | None = getattr(request, _USER, None)

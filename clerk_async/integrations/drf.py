@@ -44,6 +44,7 @@ from clerk_async._security.authorization import ReverificationConfig
 from clerk_async._security.options import AcceptsToken
 from clerk_async._security.reasons import AuthErrorReason
 
+from ._common import subject_of
 from .django import hide_route, request_state
 
 __all__ = [
@@ -82,12 +83,7 @@ class ClerkUser:
 
     def __init__(self, auth: AuthObject) -> None:
         self.auth = auth
-        subject = (
-            getattr(auth, "user_id", None)
-            or getattr(auth, "machine_id", None)
-            or getattr(auth, "id", None)
-        )
-        self.pk = self.id = subject if isinstance(subject, str) else None
+        self.pk = self.id = subject_of(auth)
 
     def __str__(self) -> str:
         return self.pk or ""

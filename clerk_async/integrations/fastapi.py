@@ -29,7 +29,7 @@ from fastapi.security.base import SecurityBase
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
-from clerk_async._security.access import AccessDecision, Requirement
+from clerk_async._security.access import SIGNED_IN, AccessDecision, Requirement
 from clerk_async._security.auth import AuthObject, SessionAuthObjectV1, SessionAuthObjectV2
 from clerk_async._security.authorization import ReverificationConfig
 from clerk_async._security.options import AcceptsToken, AuthenticateRequestOptions
@@ -152,7 +152,7 @@ class ClerkAuth(ClerkDependency[SessionAuth]):
         scheme_name: str = "Clerk",
     ) -> None:
         gate = AsyncGate(clerk, options)
-        super().__init__(gate, gate.requirement(), scheme_name)
+        super().__init__(gate, gate.declare(SIGNED_IN), scheme_name)
         self.optional = OptionalAuth(self)
         self.current_user = CurrentUser(self)
 
@@ -201,15 +201,17 @@ class ClerkAuth(ClerkDependency[SessionAuth]):
     ) -> ClerkDependency[Any]:
         """A dependency for a route that needs more than a signed-in session (the arguments of
         ``Requirement``: every part asked must pass; ``accepts_token`` for machine tokens)."""
-        requirement = self.gate.requirement(
-            role=role,
-            permission=permission,
-            feature=feature,
-            plan=plan,
-            reverification=reverification,
-            check=check,
-            accepts_token=accepts_token,
-            forbidden_status=forbidden_status,
-            treat_pending_as_signed_out=treat_pending_as_signed_out,
+        requirement = self.gate.declare(
+            Requirement(
+                role=role,
+                permission=permission,
+                feature=feature,
+                plan=plan,
+                reverification=reverification,
+                check=check,
+                accepts_token=accepts_token,
+                forbidden_status=forbidden_status,
+                treat_pending_as_signed_out=treat_pending_as_signed_out,
+            )
         )
         return ClerkDependency(self.gate, requirement, self.scheme_name)

@@ -22,11 +22,12 @@ from starlette.exceptions import HTTPException
 from starlette.requests import HTTPConnection
 from starlette.responses import PlainTextResponse, Response
 
-from clerk_async._security.access import AccessDecision
+from clerk_async._security.access import SIGNED_IN, AccessDecision, Requirement
 from clerk_async._security.auth import AuthObject
 from clerk_async._security.authorization import ReverificationConfig
 from clerk_async._security.options import AcceptsToken, AuthenticateRequestOptions
 
+from ._common import subject_of
 from ._gate import AsyncGate, RequestStates
 
 if TYPE_CHECKING:
@@ -79,11 +80,7 @@ class ClerkUser(BaseUser):
 
     @property
     def identity(self) -> str:
-        for name in ("user_id", "machine_id", "id"):
-            value = getattr(self.auth, name, None)
-            if isinstance(value, str):
-                return value
-        return ""
+        return subject_of(self.auth) or ""
 
 
 class ClerkBackend(AuthenticationBackend):
@@ -120,16 +117,18 @@ class ClerkBackend(AuthenticationBackend):
         """An endpoint decorator: the endpoint runs only for a request that meets the
         requirement (``Requirement``'s arguments), with ``request.state.clerk_auth`` set; any
         other request gets ``decide_access``'s answer."""
-        requirement = self.gate.requirement(
-            role=role,
-            permission=permission,
-            feature=feature,
-            plan=plan,
-            reverification=reverification,
-            check=check,
-            accepts_token=accepts_token,
-            forbidden_status=forbidden_status,
-            treat_pending_as_signed_out=treat_pending_as_signed_out,
+        requirement = self.gate.declare(
+            Requirement(
+                role=role,
+                permission=permission,
+                feature=feature,
+                plan=plan,
+                reverification=reverification,
+                check=check,
+                accepts_token=accepts_token,
+                forbidden_status=forbidden_status,
+                treat_pending_as_signed_out=treat_pending_as_signed_out,
+            )
         )
         gate = self.gate
 
@@ -153,9 +152,7 @@ class ClerkBackend(AuthenticationBackend):
         signed-in user, or the user no longer exists."""
         auth = getattr(request.state, "clerk_auth", None)
         if not isinstance(auth, AuthObject):
-            decision = await self.gate.decide(
-                request, request_states(request), self.gate.requirement()
-            )
+            decision = await self.gate.decide(request, request_states(request), SIGNED_IN)
             auth = decision.auth if decision.allowed else None
         if auth is None:
             return None
