@@ -5,8 +5,11 @@
 - no state, signed out, a pending session, a token whose claims Clerk JS refuses, or a token type
   the route does not accept: 401 with ``WWW-Authenticate: Bearer`` (RFC 6750; with
   ``error="invalid_token"`` and the reason's message when a token was given);
+- signed out for a reason of the server's, not the caller's (:data:`SERVER_SIDE_REASONS`: the key
+  set cannot be loaded, no or a refused secret key, Clerk failing a verify call): 503, so that
+  a frontend keeps its session, with ``Retry-After`` where trying again soon may help;
 - signed in but not allowed: 403, or 404 with ``forbidden_status=404`` (as Clerk's
-  ``protect()`` can hide a route);
+  ``protect()`` can hide a route; the adapters then answer their framework's own 404);
 - allowed but for reverification: 403 with the body Clerk's frontend SDKs read
   (``useReverification()`` then asks the user to verify again, and retries).
 
@@ -16,22 +19,47 @@ A machine token passes a route's ``check`` (which sees its auth object) but no `
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, Literal
 
 import msgspec
 
 from .auth import AuthObject, RequestState
 from .authorization import Check, Reverification, ReverificationConfig, reverification_rule
-from .options import TOKEN_TYPE_NAMES, AcceptsToken
-from .reasons import AuthErrorReason, AuthStatus
+from .options import AcceptsToken, check_accepts_token
+from .reasons import AuthErrorReason, AuthStatus, TokenVerificationErrorReason
 from .token_types import TokenType, accepted_families, family
 
-__all__ = ["REVERIFICATION_ERROR", "AccessDecision", "Requirement", "decide_access"]
+__all__ = [
+    "RETRY_AFTER_S",
+    "REVERIFICATION_ERROR",
+    "SERVER_SIDE_REASONS",
+    "SIGNED_IN",
+    "AccessDecision",
+    "Requirement",
+    "decide_access",
+]
 
 #: Clerk's reason for a missing reverification (``@clerk/shared`` ``authorization-errors``).
 REVERIFICATION_ERROR = "reverification-error"
+_Why = TokenVerificationErrorReason
+#: The reasons that are the server's fault, not the caller's: 503 rather than 401. Each says
+#: whether trying again soon may help (then ``Retry-After``): Clerk failing to answer may pass; a
+#: missing, refused or unusable key is the configuration's, and waits for an operator.
+SERVER_SIDE_REASONS: Mapping[str, bool] = MappingProxyType(
+    {
+        _Why.JWK_FAILED_TO_LOAD.code: True,
+        _Why.JWK_REMOTE_INVALID.code: True,
+        _Why.SERVER_ERROR.code: True,
+        _Why.JWK_FAILED_TO_RESOLVE.code: False,
+        _Why.SECRET_KEY_MISSING.code: False,
+        _Why.SECRET_KEY_INVALID.code: False,
+    }
+)
+#: ``Retry-After`` of a 503 a retry may cure, in seconds.
+RETRY_AFTER_S = 10
 _JSON = ("Content-Type", "application/json")
 _BEARER = ("WWW-Authenticate", "Bearer")
 _PENDING = (
@@ -43,6 +71,9 @@ _REFUSED = (
     "The session token's claims are malformed (Clerk's SDKs refuse them).",
 )
 _NO_STATE = ("signed-out", "The request was not authenticated.")
+_FORBIDDEN = ("forbidden", "The request is authenticated but not allowed.")
+_NOT_FOUND = ("not-found", "Not found.")
+_REVERIFY = "The session must verify again (reverification) to do this."
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -80,15 +111,7 @@ class Requirement:
         object.__setattr__(self, "reverification", reverification_rule(self.reverification))
         if self.check is not None and not callable(self.check):
             raise TypeError("Requirement check must be a callable taking the auth object")
-        names = [self.accepts_token] if isinstance(self.accepts_token, str) else self.accepts_token
-        if not isinstance(names, Sequence) or not names:
-            raise TypeError("accepts_token must be a token type name or a non-empty list of them")
-        unknown = [name for name in names if name not in TOKEN_TYPE_NAMES]
-        if unknown:
-            raise ValueError(
-                f"accepts_token: unknown token type {unknown[0]!r}; "
-                f"expected one of {', '.join(sorted(TOKEN_TYPE_NAMES))}"
-            )
+        names = check_accepts_token(self.accepts_token)
         if self.forbidden_status not in (403, 404) or type(self.forbidden_status) is not int:
             raise ValueError("forbidden_status must be 403 or 404")
         if type(self.treat_pending_as_signed_out) is not bool:
@@ -103,18 +126,29 @@ class Requirement:
 
 @dataclass(frozen=True, slots=True)
 class AccessDecision:
-    """What to answer: ``status`` (200, 401, 403 or 404), the ``headers`` to add, the JSON
-    ``body`` (empty for 200), the ``auth`` object when there is one, and a ``reason`` code."""
+    """What to answer: ``status`` (200, 401, 403, 404 or 503), the ``headers`` to add, the JSON
+    ``body`` (empty for 200), the ``auth`` object when there is one, a ``reason`` code and its
+    ``message`` in words (what the body says; ``None`` for 200)."""
 
     status: int
     headers: tuple[tuple[str, str], ...] = ()
     body: bytes = b""
     auth: AuthObject | None = None
     reason: str | None = None
+    message: str | None = None
 
     @property
     def allowed(self) -> bool:
         return self.status == 200
+
+    @classmethod
+    def unauthenticated(cls, reason: str, message: str) -> AccessDecision:
+        """The 401 of ``decide_access`` for credentials that verified but that you refuse
+        (a user deleted since the token was issued, say): ``WWW-Authenticate: Bearer
+        error="invalid_token"`` with ``message``, and the JSON body naming ``reason``."""
+        if not isinstance(reason, str) or not reason or not isinstance(message, str):
+            raise TypeError("unauthenticated needs a reason code and a message (strings)")
+        return _unauthenticated(reason, message, token_given=True)
 
 
 SIGNED_IN = Requirement()
@@ -134,6 +168,9 @@ def decide_access(
         reason = state.reason
         if reason is None:
             return _unauthenticated(*_NO_STATE, token_given=False)
+        retry = SERVER_SIDE_REASONS.get(reason.code)
+        if retry is not None:
+            return _unavailable(reason.code, reason.message, retry=retry)
         missing = reason is AuthErrorReason.SESSION_TOKEN_MISSING
         return _unauthenticated(reason.code, reason.message, token_given=not missing)
     auth = state.to_auth(treat_pending_as_signed_out=requirement.treat_pending_as_signed_out)
@@ -171,15 +208,23 @@ def _unauthenticated(code: str, message: str, *, token_given: bool) -> AccessDec
             f'Bearer error="invalid_token", error_description="{description}"',
         )
     body = {"error": "unauthenticated", "reason": code, "message": message}
-    return AccessDecision(401, (challenge, _JSON), _encode(body), None, code)
+    return AccessDecision(401, (challenge, _JSON), _encode(body), None, code, message)
+
+
+def _unavailable(code: str, message: str, *, retry: bool) -> AccessDecision:
+    headers = (("Retry-After", str(RETRY_AFTER_S)), _JSON) if retry else (_JSON,)
+    body = {"error": "unavailable", "reason": code, "message": message}
+    return AccessDecision(503, headers, _encode(body), None, code, message)
 
 
 def _forbidden(auth: AuthObject, requirement: Requirement) -> AccessDecision:
     if requirement.forbidden_status == 404:
-        body = {"error": "not_found", "message": "Not found."}
-        return AccessDecision(404, (_JSON,), _encode(body), auth, "not-found")
-    body = {"error": "forbidden", "message": "The request is authenticated but not allowed."}
-    return AccessDecision(403, (_JSON,), _encode(body), auth, "forbidden")
+        code, message = _NOT_FOUND
+        body = {"error": "not_found", "message": message}
+        return AccessDecision(404, (_JSON,), _encode(body), auth, code, message)
+    code, message = _FORBIDDEN
+    body = {"error": "forbidden", "message": message}
+    return AccessDecision(403, (_JSON,), _encode(body), auth, code, message)
 
 
 def _reverify(auth: AuthObject, rule: Reverification) -> AccessDecision:
@@ -190,7 +235,8 @@ def _reverify(auth: AuthObject, rule: Reverification) -> AccessDecision:
             "metadata": {"reverification": rule.to_json()},
         }
     }
-    return AccessDecision(403, (_JSON,), _encode(body), auth, REVERIFICATION_ERROR)
+    headers = (_JSON,)
+    return AccessDecision(403, headers, _encode(body), auth, REVERIFICATION_ERROR, _REVERIFY)
 
 
 def _encode(body: dict[str, Any]) -> bytes:

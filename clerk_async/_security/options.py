@@ -25,6 +25,7 @@ __all__ = [
     "AuthenticateRequestOptions",
     "VerifyTokenOptions",
     "Clock",
+    "check_accepts_token",
     "client_options",
     "now_ms",
 ]
@@ -102,15 +103,7 @@ class AuthenticateRequestOptions:
 
     def __post_init__(self) -> None:
         check_common(self)
-        names = [self.accepts_token] if isinstance(self.accepts_token, str) else self.accepts_token
-        if not isinstance(names, Sequence) or not names:
-            raise TypeError("accepts_token must be a token type name or a non-empty list of them")
-        unknown = [name for name in names if name not in TOKEN_TYPE_NAMES]
-        if unknown:
-            raise ValueError(
-                f"accepts_token: unknown token type {unknown[0]!r}; "
-                f"expected one of {', '.join(sorted(TOKEN_TYPE_NAMES))}"
-            )
+        check_accepts_token(self.accepts_token)
         key = self.publishable_key
         if key is not None and (not isinstance(key, str) or not key.startswith("pk_")):
             raise ValueError("publishable_key must be a Clerk publishable key (pk_test_/pk_live_)")
@@ -129,6 +122,21 @@ class AuthenticateRequestOptions:
             clock=self.clock,
             jwks_stale_if_error_in_ms=self.jwks_stale_if_error_in_ms,
         )
+
+
+def check_accepts_token(accepts_token: object) -> Sequence[TokenTypeName]:
+    """``accepts_token`` (a token type name, or a non-empty list of them) as a sequence of
+    names; ``TypeError`` or ``ValueError`` saying what is wrong."""
+    names = [accepts_token] if isinstance(accepts_token, str) else accepts_token
+    if not isinstance(names, Sequence) or not names:
+        raise TypeError("accepts_token must be a token type name or a non-empty list of them")
+    for name in names:
+        if not isinstance(name, str) or name not in TOKEN_TYPE_NAMES:
+            raise ValueError(
+                f"accepts_token: unknown token type {name!r}; "
+                f"expected one of {', '.join(sorted(TOKEN_TYPE_NAMES))}"
+            )
+    return names
 
 
 def check_common(options: Any) -> None:

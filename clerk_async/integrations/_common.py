@@ -35,6 +35,8 @@ __all__ = [
     "ClerkSettings",
     "auth_of",
     "options_from_env",
+    "subject_of",
+    "user_id_of",
 ]
 
 JWT_KEY_ENV = "CLERK_JWT_KEY"
@@ -142,6 +144,24 @@ class ClerkSettings:
 def auth_of(state: RequestState) -> AuthObject:
     """The auth object of a request: signed out (``is_authenticated`` false) unless signed in."""
     return state.to_auth() if state.is_signed_in else SignedOutAuthObject()
+
+
+def subject_of(auth: AuthObject) -> str | None:
+    """Who ``auth`` stands for: its user, else its machine, else the token's own id."""
+    for name in ("user_id", "machine_id", "id"):
+        value = getattr(auth, name, None)
+        if isinstance(value, str) and value:
+            return value
+    return None
+
+
+def user_id_of(auth: object) -> str | None:
+    """The user of a signed-in auth object; ``None`` when signed out or for a token of no user
+    (an M2M token)."""
+    if not isinstance(auth, AuthObject) or not auth.is_authenticated:
+        return None
+    user_id = auth.user_id
+    return user_id if isinstance(user_id, str) and user_id else None
 
 
 def _setting(lookup: Callable[[str], Any], name: str) -> Any:

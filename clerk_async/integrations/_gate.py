@@ -9,23 +9,16 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Callable, Hashable, MutableMapping
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import Hashable, MutableMapping
+from typing import TYPE_CHECKING, Any
 
-from clerk_async._security.access import (
-    AccessDecision,
-    Requirement,
-    _forbidden,
-    _unauthenticated,
-    decide_access,
-)
+from clerk_async._security.access import AccessDecision, Requirement, decide_access
 from clerk_async._security.auth import AuthObject, RequestState
-from clerk_async._security.authorization import ReverificationConfig
 from clerk_async._security.options import AcceptsToken, AuthenticateRequestOptions, client_options
 from clerk_async._security.token_types import accepted_families
 from clerk_async.errors import NotFoundError
 
-from ._common import options_from_env
+from ._common import options_from_env, user_id_of
 
 if TYPE_CHECKING:
     from clerk_async import Clerk
@@ -35,7 +28,6 @@ __all__ = ["AsyncGate", "RequestStates"]
 
 #: A request's states, by what they were authenticated with (client, options, token families).
 RequestStates = MutableMapping[Hashable, RequestState]
-_USER_GONE = ("user-not-found", "The token's user no longer exists.")
 
 
 class AsyncGate:
@@ -69,31 +61,10 @@ class AsyncGate:
         #: Signed in with a token of the types the options accept (what a middleware attaches).
         self.signed_in = Requirement(accepts_token=self.options.accepts_token)
 
-    def requirement(
-        self,
-        *,
-        role: str | None = None,
-        permission: str | None = None,
-        feature: str | None = None,
-        plan: str | None = None,
-        reverification: ReverificationConfig | None = None,
-        check: Callable[[AuthObject], bool] | None = None,
-        accepts_token: AcceptsToken = "session_token",
-        forbidden_status: Literal[403, 404] = 403,
-        treat_pending_as_signed_out: bool = True,
-    ) -> Requirement:
-        requirement = Requirement(
-            role=role,
-            permission=permission,
-            feature=feature,
-            plan=plan,
-            reverification=reverification,
-            check=check,
-            accepts_token=accepts_token,
-            forbidden_status=forbidden_status,
-            treat_pending_as_signed_out=treat_pending_as_signed_out,
-        )
-        self._options_for(requirement.accepts_token)  # built now: a route's mistake shows here
+    def declare(self, requirement: Requirement) -> Requirement:
+        """``requirement``, with what it verifies with worked out now (a route's mistake shows
+        where it is declared, and no request pays for it)."""
+        self._options_for(requirement.accepts_token)
         return requirement
 
     def _options_for(
@@ -132,17 +103,16 @@ class AsyncGate:
             state = states[key] = await self.clerk.authenticate_request(request, options)
         return state
 
-    async def user(self, auth: AuthObject) -> User | AccessDecision:
-        """The full ``User`` behind ``auth`` (one ``users.get`` through the client), or the
-        answer to give: 403 for a token that stands for no user (a machine), 401 when the user
-        no longer exists."""
-        user_id = getattr(auth, "user_id", None)
-        if not isinstance(user_id, str) or not user_id:
-            return _forbidden(auth, Requirement())
+    async def user(self, auth: AuthObject) -> User | None:
+        """The full ``User`` behind ``auth`` (one ``users.get`` through the client), or ``None``
+        for a token that stands for no user (a machine) or a user deleted since it was issued."""
+        user_id = user_id_of(auth)
+        if user_id is None:
+            return None
         try:
             return await self.clerk.users.get(user_id)
         except NotFoundError:
-            return _unauthenticated(*_USER_GONE, token_given=True)
+            return None
 
 
 def _fingerprint(options: AuthenticateRequestOptions) -> str:

@@ -6,7 +6,9 @@
 handler (or a ``web.View`` method) runs it only for a request that meets the requirement, and
 raises ``decide_access``'s answer otherwise: ``web.HTTPUnauthorized`` (with
 ``WWW-Authenticate: Bearer``), ``web.HTTPForbidden`` (Clerk's reverification body included) or
-``web.HTTPNotFound``, each with its JSON body. The request is authenticated once either way.
+``web.HTTPServiceUnavailable`` (a failure on the server's side), each with its JSON body; for a
+route hidden with ``forbidden_status=404``, the ``web.HTTPNotFound`` aiohttp raises for a path
+no route matches. The request is authenticated once either way.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from aiohttp import web
 
-from clerk_async._security.access import AccessDecision
+from clerk_async._security.access import SIGNED_IN, AccessDecision, Requirement
 from clerk_async._security.auth import AuthObject
 from clerk_async._security.authorization import ReverificationConfig
 from clerk_async._security.options import AcceptsToken, AuthenticateRequestOptions
@@ -41,13 +43,16 @@ _STATES = web.RequestKey[RequestStates]("clerk_request_states")
 _ERRORS: dict[int, type[web.HTTPException]] = {
     401: web.HTTPUnauthorized,
     403: web.HTTPForbidden,
-    404: web.HTTPNotFound,
+    503: web.HTTPServiceUnavailable,
 }
 HandlerT = TypeVar("HandlerT", bound=Callable[..., Awaitable[web.StreamResponse]])
 
 
 def http_error_for(decision: AccessDecision) -> web.HTTPException:
-    """``decide_access``'s answer as the aiohttp exception to raise."""
+    """``decide_access``'s answer as the aiohttp exception to raise; for a hidden route (404),
+    the plain ``web.HTTPNotFound`` aiohttp raises for a path no route matches."""
+    if decision.status == 404:
+        return web.HTTPNotFound()
     headers = {name: value for name, value in decision.headers if name != "Content-Type"}
     return _ERRORS[decision.status](
         headers=headers, text=decision.body.decode(), content_type="application/json"
@@ -95,16 +100,18 @@ class ClerkAuth:
     ) -> Callable[[HandlerT], HandlerT]:
         """A handler decorator (the arguments of ``Requirement``); ``request[AUTH]`` is the
         allowed auth object inside the handler."""
-        requirement = self.gate.requirement(
-            role=role,
-            permission=permission,
-            feature=feature,
-            plan=plan,
-            reverification=reverification,
-            check=check,
-            accepts_token=accepts_token,
-            forbidden_status=forbidden_status,
-            treat_pending_as_signed_out=treat_pending_as_signed_out,
+        requirement = self.gate.declare(
+            Requirement(
+                role=role,
+                permission=permission,
+                feature=feature,
+                plan=plan,
+                reverification=reverification,
+                check=check,
+                accepts_token=accepts_token,
+                forbidden_status=forbidden_status,
+                treat_pending_as_signed_out=treat_pending_as_signed_out,
+            )
         )
         gate = self.gate
 
@@ -128,13 +135,11 @@ class ClerkAuth:
         signed-in user, or the user no longer exists."""
         auth = request.get(AUTH)
         if auth is None:
-            requirement = self.gate.requirement()
-            decision = await self.gate.decide(request, _states(request), requirement)
+            decision = await self.gate.decide(request, _states(request), SIGNED_IN)
             auth = decision.auth if decision.allowed else None
         if auth is None:
             return None
-        user = await self.gate.user(auth)
-        return None if isinstance(user, AccessDecision) else user
+        return await self.gate.user(auth)
 
 
 def _request_in(args: tuple[Any, ...]) -> web.Request:

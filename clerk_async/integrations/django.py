@@ -3,8 +3,9 @@
 - :class:`ClerkMiddleware` sets ``request.auth`` on every request: the auth object of a signed-in
   session token, else a signed-out one (``request.auth.is_authenticated`` is false). It runs
   async under ASGI (with ``clerk_async``) and sync under WSGI (with ``clerk_sync``).
-- :func:`clerk_required` guards a view: 401, 403 (or the site's own 404), or the reverification
-  403 Clerk's frontend SDKs read, as :func:`~clerk_async.security.decide_access` decides. An
+- :func:`clerk_required` guards a view: 401, 403 (or the site's own 404), the reverification
+  403 Clerk's frontend SDKs read, or 503 for a failure on the server's side, as
+  :func:`~clerk_async.security.decide_access` decides. An
   ``async def`` view is checked with ``clerk_async``, a plain one with ``clerk_sync``, so no
   event loop ever waits on a blocking call.
 - :func:`current_user` / :func:`acurrent_user`: the full ``User`` of the request, through the
@@ -34,7 +35,7 @@ from clerk_async._security.options import AcceptsToken
 from clerk_async._security.token_types import accepted_families
 from clerk_async.errors import NotFoundError
 
-from ._common import ClerkSettings, auth_of
+from ._common import ClerkSettings, auth_of, user_id_of
 
 if TYPE_CHECKING:
     import clerk_async
@@ -55,6 +56,7 @@ View = TypeVar("View", bound=Callable[..., Any])
 _SESSIONS = accepted_families("session_token")
 _STATES = "_clerk_states"  # request attribute: accepted token families -> RequestState
 _USER = "_clerk_user"
+_HIDDEN = "_clerk_hidden"  # request attribute: a view hid its route (see hide_route)
 
 
 class _ProjectSettings:
@@ -136,11 +138,18 @@ async def arequest_state(request: HttpRequest, accepts_token: AcceptsToken) -> R
     return state
 
 
+def hide_route(request: HttpRequest) -> None:
+    """Have :class:`ClerkMiddleware` answer ``request`` with the site's own 404, whatever the
+    view answered (for views that cannot raise ``Http404`` to Django themselves: DRF's)."""
+    setattr(request, _HIDDEN, True)
+
+
 class ClerkMiddleware:
     """Sets ``request.auth`` (the auth object, or a signed-out one) for every request.
 
-    Add ``"clerk_async.integrations.django.ClerkMiddleware"`` to ``MIDDLEWARE``. It only reads:
-    guard views with :func:`clerk_required` (or DRF's classes).
+    Add ``"clerk_async.integrations.django.ClerkMiddleware"`` to ``MIDDLEWARE``, last (nearest
+    the views). It only reads: guard views with :func:`clerk_required` (or DRF's classes). For
+    a DRF route hidden with ``forbidden_status=404`` it answers the site's own 404.
     """
 
     sync_capable = True
@@ -157,11 +166,17 @@ class ClerkMiddleware:
         if self._async:
             return self.__acall__(request)
         request.auth = auth_of(request_state(request, "session_token"))
-        return self.get_response(request)
+        return _unless_hidden(request, self.get_response(request))
 
     async def __acall__(self, request: HttpRequest) -> Any:
         request.auth = auth_of(await arequest_state(request, "session_token"))
-        return await self.get_response(request)
+        return _unless_hidden(request, await self.get_response(request))
+
+
+def _unless_hidden(request: HttpRequest, response: Any) -> Any:
+    if getattr(request, _HIDDEN, False):
+        raise Http404  # Django answers it as for a path no route matches (handler404)
+    return response
 
 
 # -- guarding views ----------------------------------------------------------------------------
@@ -271,19 +286,11 @@ def _refusal(decision: AccessDecision) -> HttpResponse:
 # -- the full user -----------------------------------------------------------------------------
 
 
-def _user_id(request: HttpRequest) -> str | None:
-    auth = getattr(request, "auth", None)
-    if not isinstance(auth, AuthObject) or not auth.is_authenticated:
-        return None
-    user_id = getattr(auth, "user_id", None)
-    return user_id if isinstance(user_id, str) and user_id else None
-
-
 def current_user(request: HttpRequest) -> User | None:
     """The signed-in user of ``request`` (``request.auth``), fetched with the blocking client
     once per request; ``None`` when signed out, for a machine token without a user, or for a
     user deleted since the token was issued."""
-    user_id = _user_id(request)
+    user_id = user_id_of(getattr(request, "auth", None))
     if user_id is None:
         return None
     user: User | None = getattr(request, _USER, None)
@@ -298,7 +305,7 @@ def current_user(request: HttpRequest) -> User | None:
 
 async def acurrent_user(request: HttpRequest) -> User | None:
     """:func:`current_user` with the async client, for ``async def`` views."""
-    user_id = _user_id(request)
+    user_id = user_id_of(getattr(request, "auth", None))
     if user_id is None:
         return None
     user: User | None = getattr(request, _USER, None)

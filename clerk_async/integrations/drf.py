@@ -6,8 +6,13 @@
   and the reason's message. Subclass it to accept machine tokens (``accepts_token``).
 - :class:`ClerkPermission`: ``ClerkPermission.require(role=..., permission=..., feature=...,
   plan=..., reverification=..., check=..., forbidden_status=404)`` is a permission class;
-  signed in but not allowed: DRF's 403 (or 404), and a missing reverification the 403 with the
-  body Clerk's frontend SDKs read.
+  signed in but not allowed: DRF's 403, and a missing reverification the 403 with the body
+  Clerk's frontend SDKs read. A route hidden with ``forbidden_status=404`` gets the site's own
+  404 (as a path no route matches) from :class:`~clerk_async.integrations.django.ClerkMiddleware`;
+  without the middleware, DRF's 404.
+
+A failure on the server's side (Clerk unreachable, no secret key) is a 503 with
+``decide_access``'s body, not a 401: the caller's credentials are not in doubt.
 
 DRF views are sync: checks use ``clerk_sync`` (Django runs them in a thread under ASGI), and
 reuse what :class:`~clerk_async.integrations.django.ClerkMiddleware` found for the request.
@@ -15,11 +20,11 @@ reuse what :class:`~clerk_async.integrations.django.ClerkMiddleware` found for t
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any, ClassVar, Literal
 
+import msgspec
 from rest_framework.authentication import BaseAuthentication  # type: ignore[import-untyped]
 from rest_framework.exceptions import (  # type: ignore[import-untyped]
     APIException,
@@ -28,15 +33,27 @@ from rest_framework.exceptions import (  # type: ignore[import-untyped]
 )
 from rest_framework.permissions import BasePermission  # type: ignore[import-untyped]
 
-from clerk_async._security.access import REVERIFICATION_ERROR, Requirement, decide_access
+from clerk_async._security.access import (
+    REVERIFICATION_ERROR,
+    AccessDecision,
+    Requirement,
+    decide_access,
+)
 from clerk_async._security.auth import AuthObject, RequestState
 from clerk_async._security.authorization import ReverificationConfig
 from clerk_async._security.options import AcceptsToken
 from clerk_async._security.reasons import AuthErrorReason
 
-from .django import request_state
+from ._common import subject_of
+from .django import hide_route, request_state
 
-__all__ = ["ClerkAuthentication", "ClerkPermission", "ClerkUser", "ReverificationRequired"]
+__all__ = [
+    "ClerkAuthentication",
+    "ClerkPermission",
+    "ClerkUnavailable",
+    "ClerkUser",
+    "ReverificationRequired",
+]
 
 _STATE = "_clerk_drf_state"  # on the Django request: the state ClerkAuthentication accepted
 _CHALLENGE = "_clerk_drf_challenge"  # ... and the challenge of the token it refused
@@ -66,12 +83,7 @@ class ClerkUser:
 
     def __init__(self, auth: AuthObject) -> None:
         self.auth = auth
-        subject = (
-            getattr(auth, "user_id", None)
-            or getattr(auth, "machine_id", None)
-            or getattr(auth, "id", None)
-        )
-        self.pk = self.id = subject if isinstance(subject, str) else None
+        self.pk = self.id = subject_of(auth)
 
     def __str__(self) -> str:
         return self.pk or ""
@@ -98,8 +110,10 @@ class ClerkAuthentication(BaseAuthentication):  # type: ignore[misc]
             return ClerkUser(decision.auth), decision.auth
         if decision.reason in _NOT_MINE:
             return None
+        if decision.status == 503:
+            raise ClerkUnavailable(decision)
         setattr(django_request, _CHALLENGE, dict(decision.headers)["WWW-Authenticate"])
-        raise AuthenticationFailed(json.loads(decision.body)["message"])
+        raise AuthenticationFailed(decision.message)
 
     def authenticate_header(self, request: Any) -> str:
         return getattr(_django_request(request), _CHALLENGE, "Bearer")
@@ -116,6 +130,19 @@ class ClerkAuthentication(BaseAuthentication):  # type: ignore[misc]
             cached = (key, requirement)
             cls._clerk_requirement = cached
         return cached[1]
+
+
+class ClerkUnavailable(APIException):  # type: ignore[misc]
+    """503: the request could not be authenticated for a reason of the server's (Clerk
+    unreachable, no secret key), with ``decide_access``'s body and its ``Retry-After``."""
+
+    status_code = 503
+    default_code = "unavailable"
+
+    def __init__(self, decision: AccessDecision) -> None:
+        self.detail = msgspec.json.decode(decision.body)
+        retry_after = dict(decision.headers).get("Retry-After")
+        self.wait = None if retry_after is None else int(retry_after)  # DRF's Retry-After
 
 
 class ReverificationRequired(APIException):  # type: ignore[misc]
@@ -148,9 +175,10 @@ class ClerkPermission(BasePermission):  # type: ignore[misc]
         if decision.allowed:
             return True
         if decision.status == 404:
-            raise NotFound
+            hide_route(_django_request(request))
+            raise NotFound  # answered so without ClerkMiddleware
         if decision.reason == REVERIFICATION_ERROR:
-            raise ReverificationRequired(json.loads(decision.body))
+            raise ReverificationRequired(msgspec.json.decode(decision.body))
         return False
 
     @classmethod

@@ -8,9 +8,11 @@ requirement, ``Depends(clerk_auth.optional)`` the auth object or ``None``, and
 ``/openapi.json`` and the "Authorize" button of ``/docs`` works.
 
 A request that may not pass raises :class:`ClerkHTTPException` (an ``HTTPException``: 401 with
-``WWW-Authenticate: Bearer``, 403 or 404) whose ``detail`` is ``decide_access``'s JSON body.
-With ``app.add_exception_handler(ClerkHTTPException, clerk_exception_handler)`` the body is
-answered as is, which is what Clerk's frontend SDKs read for a reverification.
+``WWW-Authenticate: Bearer``, 403, or 503 for a failure on the server's side) whose ``detail``
+is ``decide_access``'s JSON body. With ``app.add_exception_handler(ClerkHTTPException,
+clerk_exception_handler)`` the body is answered as is, which is what Clerk's frontend SDKs read
+for a reverification. A route hidden with ``forbidden_status=404`` raises the ``HTTPException``
+a path no route matches raises, so the app answers it as any missing route.
 ``ClerkBackend`` (from :mod:`clerk_async.integrations.starlette`) is the middleware, for apps
 that prefer ``request.user`` / ``request.state.clerk_auth``; these dependencies reuse its work.
 """
@@ -24,9 +26,10 @@ import msgspec
 from fastapi import HTTPException, Request
 from fastapi.openapi.models import HTTPBearer as HTTPBearerModel
 from fastapi.security.base import SecurityBase
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
-from clerk_async._security.access import AccessDecision, Requirement
+from clerk_async._security.access import SIGNED_IN, AccessDecision, Requirement
 from clerk_async._security.auth import AuthObject, SessionAuthObjectV1, SessionAuthObjectV2
 from clerk_async._security.authorization import ReverificationConfig
 from clerk_async._security.options import AcceptsToken, AuthenticateRequestOptions
@@ -49,6 +52,7 @@ __all__ = [
 #: The auth object of a session token (what a route accepting only session tokens gets).
 SessionAuth = SessionAuthObjectV1 | SessionAuthObjectV2
 AuthT = TypeVar("AuthT", bound=AuthObject)
+_USER_GONE = AccessDecision.unauthenticated("user-not-found", "The token's user no longer exists.")
 _DESCRIPTION = (
     "A Clerk session token (or, where a route accepts them, an API key, M2M or OAuth token), "
     "as `Authorization: Bearer <token>`; browsers may send the `__session` cookie instead."
@@ -64,6 +68,14 @@ class ClerkHTTPException(HTTPException):
         detail = msgspec.json.decode(decision.body) if decision.body else None
         super().__init__(decision.status, detail=detail, headers=headers or None)
         self.decision = decision
+
+
+def _refusal(decision: AccessDecision) -> StarletteHTTPException:
+    """The exception to raise for a refused request: a :class:`ClerkHTTPException`, or for a
+    hidden route (404) what Starlette's router raises for a path it does not know."""
+    if decision.status == 404:
+        return StarletteHTTPException(404)
+    return ClerkHTTPException(decision)
 
 
 async def clerk_exception_handler(request: Request, exc: Exception) -> Response:
@@ -85,7 +97,7 @@ class ClerkDependency(SecurityBase, Generic[AuthT]):
     async def __call__(self, request: Request) -> AuthT:
         decision = await self.gate.decide(request, request_states(request), self.requirement)
         if not decision.allowed or decision.auth is None:
-            raise ClerkHTTPException(decision)
+            raise _refusal(decision)
         request.state.clerk_auth = decision.auth
         return cast(AuthT, decision.auth)
 
@@ -118,8 +130,8 @@ class CurrentUser(SecurityBase):
     async def __call__(self, request: Request) -> User:
         auth = await self._dependency(request)
         user = await self._dependency.gate.user(auth)
-        if isinstance(user, AccessDecision):
-            raise ClerkHTTPException(user)
+        if user is None:
+            raise ClerkHTTPException(_USER_GONE)
         return user
 
 
@@ -140,7 +152,7 @@ class ClerkAuth(ClerkDependency[SessionAuth]):
         scheme_name: str = "Clerk",
     ) -> None:
         gate = AsyncGate(clerk, options)
-        super().__init__(gate, gate.requirement(), scheme_name)
+        super().__init__(gate, gate.declare(SIGNED_IN), scheme_name)
         self.optional = OptionalAuth(self)
         self.current_user = CurrentUser(self)
 
@@ -189,15 +201,17 @@ class ClerkAuth(ClerkDependency[SessionAuth]):
     ) -> ClerkDependency[Any]:
         """A dependency for a route that needs more than a signed-in session (the arguments of
         ``Requirement``: every part asked must pass; ``accepts_token`` for machine tokens)."""
-        requirement = self.gate.requirement(
-            role=role,
-            permission=permission,
-            feature=feature,
-            plan=plan,
-            reverification=reverification,
-            check=check,
-            accepts_token=accepts_token,
-            forbidden_status=forbidden_status,
-            treat_pending_as_signed_out=treat_pending_as_signed_out,
+        requirement = self.gate.declare(
+            Requirement(
+                role=role,
+                permission=permission,
+                feature=feature,
+                plan=plan,
+                reverification=reverification,
+                check=check,
+                accepts_token=accepts_token,
+                forbidden_status=forbidden_status,
+                treat_pending_as_signed_out=treat_pending_as_signed_out,
+            )
         )
         return ClerkDependency(self.gate, requirement, self.scheme_name)

@@ -28,7 +28,7 @@ from clerk_async._security.options import AcceptsToken
 from clerk_async._security.token_types import accepted_families
 from clerk_async.errors import NotFoundError
 
-from ._common import ClerkSettings, auth_of
+from ._common import ClerkSettings, auth_of, user_id_of
 
 if TYPE_CHECKING:
     import clerk_sync
@@ -162,11 +162,8 @@ def current_user() -> User | None:
     """The signed-in user of the current request (``g.auth``), fetched with the blocking
     client once per request; ``None`` when signed out, for a machine token without a user, or
     for a user deleted since the token was issued."""
-    auth = g.get("auth")
-    if not isinstance(auth, AuthObject) or not auth.is_authenticated:
-        return None
-    user_id = getattr(auth, "user_id", None)
-    if not isinstance(user_id, str) or not user_id:
+    user_id = user_id_of(g.get("auth"))
+    if user_id is None:
         return None
     user: User | None = g.get("_clerk_user")
     if user is None or user.id != user_id:

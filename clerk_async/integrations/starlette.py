@@ -5,9 +5,10 @@
 ``request.user`` (a :class:`ClerkUser`, whose ``auth`` is the auth object),
 ``request.auth.scopes == ["authenticated"]`` (so ``@requires("authenticated")`` works) and
 ``request.state.clerk_auth``; any other request is anonymous (``request.state.clerk_auth`` is
-``None``). ``@backend.protect(role=..., ...)`` answers 401, 403 (or 404) and Clerk's
-reverification 403 from ``decide_access``, with or without the middleware; the request is
-authenticated once either way.
+``None``). ``@backend.protect(role=..., ...)`` answers 401, 403, Clerk's reverification 403
+and 503 (a failure on the server's side) from ``decide_access``, and for a route hidden with
+``forbidden_status=404`` what the app answers a path no route matches; with or without the
+middleware, the request is authenticated once either way.
 """
 
 from __future__ import annotations
@@ -17,14 +18,16 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from starlette.authentication import AuthCredentials, AuthenticationBackend, BaseUser
+from starlette.exceptions import HTTPException
 from starlette.requests import HTTPConnection
-from starlette.responses import Response
+from starlette.responses import PlainTextResponse, Response
 
-from clerk_async._security.access import AccessDecision
+from clerk_async._security.access import SIGNED_IN, AccessDecision, Requirement
 from clerk_async._security.auth import AuthObject
 from clerk_async._security.authorization import ReverificationConfig
 from clerk_async._security.options import AcceptsToken, AuthenticateRequestOptions
 
+from ._common import subject_of
 from ._gate import AsyncGate, RequestStates
 
 if TYPE_CHECKING:
@@ -50,6 +53,17 @@ def response_for(decision: AccessDecision) -> Response:
     return Response(decision.body, decision.status, headers=dict(decision.headers))
 
 
+def _refusal(conn: HTTPConnection, decision: AccessDecision) -> Response:
+    """The answer of a refused request: ``decide_access``'s, or for a hidden route (404) the
+    one Starlette's router gives a path it does not know: the app's 404 (its handlers decide),
+    or a plain one from a router served without an app."""
+    if decision.status != 404:
+        return response_for(decision)
+    if "app" in conn.scope:
+        raise HTTPException(404)
+    return PlainTextResponse("Not Found", 404)
+
+
 class ClerkUser(BaseUser):
     """``request.user`` of a signed-in request; ``auth`` is its auth object."""
 
@@ -66,11 +80,7 @@ class ClerkUser(BaseUser):
 
     @property
     def identity(self) -> str:
-        for name in ("user_id", "machine_id", "id"):
-            value = getattr(self.auth, name, None)
-            if isinstance(value, str):
-                return value
-        return ""
+        return subject_of(self.auth) or ""
 
 
 class ClerkBackend(AuthenticationBackend):
@@ -107,16 +117,18 @@ class ClerkBackend(AuthenticationBackend):
         """An endpoint decorator: the endpoint runs only for a request that meets the
         requirement (``Requirement``'s arguments), with ``request.state.clerk_auth`` set; any
         other request gets ``decide_access``'s answer."""
-        requirement = self.gate.requirement(
-            role=role,
-            permission=permission,
-            feature=feature,
-            plan=plan,
-            reverification=reverification,
-            check=check,
-            accepts_token=accepts_token,
-            forbidden_status=forbidden_status,
-            treat_pending_as_signed_out=treat_pending_as_signed_out,
+        requirement = self.gate.declare(
+            Requirement(
+                role=role,
+                permission=permission,
+                feature=feature,
+                plan=plan,
+                reverification=reverification,
+                check=check,
+                accepts_token=accepts_token,
+                forbidden_status=forbidden_status,
+                treat_pending_as_signed_out=treat_pending_as_signed_out,
+            )
         )
         gate = self.gate
 
@@ -126,7 +138,7 @@ class ClerkBackend(AuthenticationBackend):
                 request = _connection_in(args, kwargs)
                 decision = await gate.decide(request, request_states(request), requirement)
                 if not decision.allowed:
-                    return response_for(decision)
+                    return _refusal(request, decision)
                 request.state.clerk_auth = decision.auth
                 return await endpoint(*args, **kwargs)
 
@@ -140,14 +152,11 @@ class ClerkBackend(AuthenticationBackend):
         signed-in user, or the user no longer exists."""
         auth = getattr(request.state, "clerk_auth", None)
         if not isinstance(auth, AuthObject):
-            decision = await self.gate.decide(
-                request, request_states(request), self.gate.requirement()
-            )
+            decision = await self.gate.decide(request, request_states(request), SIGNED_IN)
             auth = decision.auth if decision.allowed else None
         if auth is None:
             return None
-        user = await self.gate.user(auth)
-        return None if isinstance(user, AccessDecision) else user
+        return await self.gate.user(auth)
 
 
 def _connection_in(args: tuple[Any, ...], kwargs: dict[str, Any]) -> HTTPConnection:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-__all__ = ["Answer", "get"]
+__all__ = ["Answer", "get", "seen_by_a_prober"]
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,12 @@ class Answer:
 
     def json(self) -> Any:
         return json.loads(self.body)
+
+
+def seen_by_a_prober(answer: Answer) -> tuple[int, dict[str, str], bytes]:
+    """What could tell two answers apart: the status, the headers (but the date) and the body."""
+    headers = {name: value for name, value in answer.headers.items() if name != "date"}
+    return answer.status, headers, answer.body
 
 
 def get(url: str, headers: Mapping[str, str] | None = None) -> Answer:

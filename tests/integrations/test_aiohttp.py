@@ -11,11 +11,14 @@ import aiohttp
 import pytest
 from aiohttp import web
 
+from clerk_async import Clerk
 from clerk_async.emulator import ClerkEmulator
 from clerk_async.integrations.aiohttp import AUTH, ClerkAuth
 from clerk_async.security import AuthenticateRequestOptions
+from tests.integrations.raw_http import Answer, seen_by_a_prober
 from tests.integrations.servers import aiohttp_served
 from tests.integrations.tokens import EXPIRED, EmulatorTokens, bearer, hand_signed
+from tests.integrations.unavailable import CLERK_DOWN, assert_unavailable
 from tests.support.emulator_sessions import SignedIn
 
 
@@ -54,6 +57,12 @@ def app_of(clerk_auth: ClerkAuth) -> web.Application:
     app.router.add_get("/user", user)
     app.router.add_view("/settings", Settings)
     return app
+
+
+async def _answer(session: aiohttp.ClientSession, path: str, headers: dict[str, str]) -> Answer:
+    async with session.get(path, headers=headers) as response:
+        found = {name.lower(): value for name, value in response.headers.items()}
+        return Answer(response.status, found, await response.read())
 
 
 @pytest.fixture
@@ -111,6 +120,47 @@ async def test_protect_answers_with_aiohttps_exceptions(
     no_articles = bearer(personas["teams_admin"].token)  # fea o:teams
     async with http.get("/s/settings", headers=no_articles) as hidden:
         assert hidden.status == 404
+
+
+async def test_a_hidden_route_answers_as_a_route_that_does_not_exist(
+    http: aiohttp.ClientSession, personas: dict[str, SignedIn]
+) -> None:
+    no_articles = bearer(personas["teams_admin"].token)  # fea o:teams
+
+    hidden = await _answer(http, "/s/settings", no_articles)
+    missing = await _answer(http, "/s/settings-too", no_articles)
+
+    assert hidden.status == 404
+    assert seen_by_a_prober(hidden) == seen_by_a_prober(missing)
+
+
+async def test_clerk_failing_is_503_not_401(
+    clerk_emulator: ClerkEmulator, emulator_tokens: EmulatorTokens
+) -> None:
+    user_id, token = emulator_tokens.user_and_session()
+    api_key = emulator_tokens.api_key(user_id)
+
+    clerk_emulator.faults = CLERK_DOWN
+    async with clerk_emulator.client() as client:  # a cold key cache
+        app = app_of(ClerkAuth(client))
+        async with aiohttp_served(app) as origin, aiohttp.ClientSession(origin) as session:
+            by_session = await _answer(session, "/admin", bearer(token))
+            by_key = await _answer(session, "/machines", bearer(api_key))
+
+    assert_unavailable(by_session, "jwk-failed-to-load", retry_after=True)
+    assert_unavailable(by_key, "server-error", retry_after=True)
+
+
+async def test_no_secret_key_is_503_not_401(
+    monkeypatch: pytest.MonkeyPatch, clerk_emulator: ClerkEmulator
+) -> None:
+    monkeypatch.delenv("CLERK_SECRET_KEY", raising=False)
+    async with Clerk(server_url=clerk_emulator.url) as client:
+        app = app_of(ClerkAuth(client))
+        async with aiohttp_served(app) as origin, aiohttp.ClientSession(origin) as session:
+            answer = await _answer(session, "/admin", bearer(hand_signed(clerk_emulator)))
+
+    assert_unavailable(answer, "secret-key-missing", retry_after=False)
 
 
 async def test_machine_tokens_where_accepted(

@@ -12,7 +12,8 @@ from typing import Annotated, Any
 
 import httpx
 import pytest
-from fastapi import APIRouter, Depends, FastAPI
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.responses import PlainTextResponse
 
 from clerk_async import Clerk
 from clerk_async.emulator import ClerkEmulator
@@ -24,8 +25,14 @@ from clerk_async.integrations.fastapi import (
 )
 from clerk_async.models import User
 from clerk_async.security import AuthenticateRequestOptions, AuthObject
+from tests.integrations.raw_http import get, seen_by_a_prober
 from tests.integrations.servers import uvicorn_served
 from tests.integrations.tokens import EXPIRED, EmulatorTokens, bearer, hand_signed
+from tests.integrations.unavailable import (
+    CLERK_DOWN,
+    assert_answers_while_clerk_is_down,
+    assert_unavailable,
+)
 from tests.support.emulator_sessions import SignedIn
 
 MACHINES = ["api_key", "m2m_token", "oauth_token"]
@@ -90,8 +97,17 @@ def origin(clerk_emulator_server: ClerkEmulator) -> Iterator[str]:
     plain = FastAPI()  # FastAPI's own answer, without the handler
     plain.include_router(routes(ClerkAuth(client, options=by_key)))
     app.mount("/plain", plain)
+    custom = FastAPI()  # an app with its own 404 page
+    custom.add_exception_handler(ClerkHTTPException, clerk_exception_handler)
+    custom.add_exception_handler(404, _custom_not_found)
+    custom.include_router(routes(ClerkAuth(client, options=by_key)))
+    app.mount("/custom", custom)
     with uvicorn_served(app) as served:
         yield served
+
+
+async def _custom_not_found(request: Request, exc: Exception) -> PlainTextResponse:
+    return PlainTextResponse("Nothing here.", status_code=404)
 
 
 @pytest.fixture
@@ -184,6 +200,19 @@ def test_a_route_answers_as_its_requirement_decides(
         assert answer.json() == {"token_type": "session_token", "id": user_id}
     else:
         assert "WWW-Authenticate" not in answer.headers  # signed in: no challenge
+
+
+@pytest.mark.parametrize("prefix", ["/e", "/s", "/plain", "/custom"])
+def test_a_hidden_route_answers_as_a_route_that_does_not_exist(
+    origin: str, prefix: str, personas: dict[str, SignedIn]
+) -> None:
+    admin = bearer(personas["admin"].token)  # signed in, but not a billing member
+
+    hidden = get(f"{origin}{prefix}/hidden", admin)
+    missing = get(f"{origin}{prefix}/hidden-too", admin)
+
+    assert hidden.status == 404
+    assert seen_by_a_prober(hidden) == seen_by_a_prober(missing)
 
 
 def test_a_missing_reverification_is_clerks_403(
@@ -282,6 +311,41 @@ def test_a_machine_token_passes_a_check_but_no_role(
     with uvicorn_served(app) as origin, httpx.Client(base_url=origin) as http2:
         assert http2.get("/scoped", headers=bearer(token)).json() == {"token_type": "oauth_token"}
         assert http2.get("/role", headers=bearer(token)).status_code == 403
+
+
+# -- failures on the server's side ---------------------------------------------------------------
+
+
+def _session_and_key_routes(clerk: Clerk) -> FastAPI:
+    app = FastAPI()
+    app.add_exception_handler(ClerkHTTPException, clerk_exception_handler)
+    app.include_router(routes(ClerkAuth(clerk)))
+    return app
+
+
+def test_clerk_failing_is_503_not_401(
+    clerk_emulator: ClerkEmulator, emulator_tokens: EmulatorTokens
+) -> None:
+    user_id, token = emulator_tokens.user_and_session()
+    api_key = emulator_tokens.api_key(user_id)
+    app = _session_and_key_routes(clerk_emulator.client())  # a cold key cache
+
+    clerk_emulator.faults = CLERK_DOWN
+    with uvicorn_served(app) as origin:
+        assert_answers_while_clerk_is_down(origin, [""], token, api_key)
+
+
+def test_no_secret_key_is_503_not_401(
+    monkeypatch: pytest.MonkeyPatch, clerk_emulator: ClerkEmulator
+) -> None:
+    monkeypatch.delenv("CLERK_SECRET_KEY", raising=False)
+    app = _session_and_key_routes(Clerk(server_url=clerk_emulator.url))
+    token = hand_signed(clerk_emulator)
+
+    with uvicorn_served(app) as origin:
+        answer = get(f"{origin}/me", bearer(token))
+
+    assert_unavailable(answer, "secret-key-missing", retry_after=False)
 
 
 # -- the current user ----------------------------------------------------------------------------

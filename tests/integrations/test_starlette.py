@@ -15,18 +15,27 @@ from starlette.endpoints import HTTPEndpoint
 from starlette.middleware import Middleware
 from starlette.middleware.authentication import AuthenticationMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Mount, Route
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Mount, Route, Router
 
+from clerk_async import Clerk
 from clerk_async.emulator import ClerkEmulator
 from clerk_async.integrations.starlette import ClerkBackend, ClerkUser
 from clerk_async.security import AuthenticateRequestOptions
+from tests.integrations.raw_http import get, seen_by_a_prober
 from tests.integrations.servers import uvicorn_served
-from tests.integrations.tokens import EmulatorTokens, bearer
+from tests.integrations.tokens import EmulatorTokens, bearer, hand_signed
+from tests.integrations.unavailable import (
+    CLERK_DOWN,
+    assert_answers_while_clerk_is_down,
+    assert_unavailable,
+)
 from tests.support.emulator_sessions import SignedIn
 
 
-def app_of(backend: ClerkBackend, *, middleware: bool = True) -> Starlette:
+def app_of(
+    backend: ClerkBackend, *, middleware: bool = True, not_found_page: bool = False
+) -> Starlette:
     async def whoami(request: Request) -> JSONResponse:
         user = request.user
         return JSONResponse(
@@ -73,7 +82,12 @@ def app_of(backend: ClerkBackend, *, middleware: bool = True) -> Starlette:
         Route("/settings", Settings),
     ]
     stack = [Middleware(AuthenticationMiddleware, backend=backend)] if middleware else []
-    return Starlette(routes=routes, middleware=stack)
+    handlers = {404: _not_found_page} if not_found_page else None
+    return Starlette(routes=routes, middleware=stack, exception_handlers=handlers)
+
+
+async def _not_found_page(request: Request, exc: Exception) -> Response:
+    return PlainTextResponse("Nothing here.", status_code=404)
 
 
 def _state_of(request: Request) -> Any:
@@ -91,6 +105,7 @@ def origin(clerk_emulator_server: ClerkEmulator) -> Iterator[str]:
             Mount("/e", app_of(ClerkBackend(client))),
             Mount("/s", app_of(signed)),
             Mount("/bare", app_of(signed, middleware=False)),
+            Mount("/custom", app_of(signed, not_found_page=True)),
             Mount(
                 "/any",
                 app_of(
@@ -157,6 +172,40 @@ def test_protect_answers_as_decide_access(
     assert hidden.status_code == 404
 
 
+@pytest.mark.parametrize("prefix", ["/s", "/bare", "/custom"])
+def test_a_hidden_route_answers_as_a_route_that_does_not_exist(
+    origin: str, prefix: str, personas: dict[str, SignedIn]
+) -> None:
+    member = bearer(personas["member"].token)  # reads articles, cannot manage them
+
+    hidden = get(f"{origin}{prefix}/settings", member)
+    missing = get(f"{origin}{prefix}/settings-too", member)
+
+    assert hidden.status == 404
+    assert seen_by_a_prober(hidden) == seen_by_a_prober(missing)
+
+
+def test_a_hidden_route_of_a_router_without_an_app_answers_as_its_missing_routes(
+    clerk_emulator_server: ClerkEmulator, personas: dict[str, SignedIn]
+) -> None:
+    by_key = AuthenticateRequestOptions(jwt_key=clerk_emulator_server.jwt_key)
+    backend = ClerkBackend(clerk_emulator_server.client(), options=by_key)
+
+    @backend.protect(permission="org:articles:manage", forbidden_status=404)
+    async def settings(request: Request) -> JSONResponse:
+        return JSONResponse({})
+
+    router = Router(routes=[Route("/settings", settings)])  # served as is: no app around it
+    member = bearer(personas["member"].token)
+
+    with uvicorn_served(router) as origin:
+        hidden = get(f"{origin}/settings", member)
+        missing = get(f"{origin}/settings-too", member)
+
+    assert hidden.status == 404
+    assert seen_by_a_prober(hidden) == seen_by_a_prober(missing)
+
+
 def test_a_route_may_accept_what_the_middleware_does_not(
     http: httpx.Client, emulator_tokens: EmulatorTokens
 ) -> None:
@@ -166,6 +215,31 @@ def test_a_route_may_accept_what_the_middleware_does_not(
     assert http.get("/e/whoami", headers=api_key).json()["authenticated"] is False
     assert http.get("/e/machines", headers=api_key).json() == {"token_type": "api_key"}
     assert http.get("/any/whoami", headers=api_key).json()["identity"] == user_id
+
+
+@pytest.mark.parametrize("middleware", [True, False])
+def test_clerk_failing_is_503_not_401(
+    middleware: bool, clerk_emulator: ClerkEmulator, emulator_tokens: EmulatorTokens
+) -> None:
+    user_id, token = emulator_tokens.user_and_session()
+    api_key = emulator_tokens.api_key(user_id)
+    app = app_of(ClerkBackend(clerk_emulator.client()), middleware=middleware)  # a cold cache
+
+    clerk_emulator.faults = CLERK_DOWN
+    with uvicorn_served(app) as origin:
+        assert_answers_while_clerk_is_down(origin, [""], token, api_key, session_route="admin")
+
+
+def test_no_secret_key_is_503_not_401(
+    monkeypatch: pytest.MonkeyPatch, clerk_emulator: ClerkEmulator
+) -> None:
+    monkeypatch.delenv("CLERK_SECRET_KEY", raising=False)
+    app = app_of(ClerkBackend(Clerk(server_url=clerk_emulator.url)))
+
+    with uvicorn_served(app) as origin:
+        answer = get(f"{origin}/admin", bearer(hand_signed(clerk_emulator)))
+
+    assert_unavailable(answer, "secret-key-missing", retry_after=False)
 
 
 def test_current_user(http: httpx.Client, emulator_tokens: EmulatorTokens) -> None:

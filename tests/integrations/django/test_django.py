@@ -8,10 +8,15 @@ import pytest
 
 from clerk_async.emulator import ClerkEmulator
 from tests.integrations.django.conftest import ClientLog
-from tests.integrations.raw_http import get
+from tests.integrations.raw_http import get, seen_by_a_prober
 from tests.integrations.servers import wsgi_served
 from tests.integrations.sync_cases import CASES, REVERIFY_STRICT, Case
 from tests.integrations.tokens import EXPIRED, EmulatorTokens, bearer, hand_signed
+from tests.integrations.unavailable import (
+    CLERK_DOWN,
+    assert_answers_while_clerk_is_down,
+    assert_unavailable,
+)
 from tests.support.emulator_sessions import SignedIn
 
 VIEWS = ["sync", "async"]
@@ -110,10 +115,7 @@ def test_each_guard_answers_as_decide_access_decides(
         assert answer.json()["error"] == "forbidden"
     if case.status == 404:  # the site's own 404: the route looks like any missing one
         missing = get(f"{origin}/{views}/no-such-route", bearer(asking.token))
-        assert (answer.headers["content-type"], answer.body) == (
-            missing.headers["content-type"],
-            missing.body,
-        )
+        assert seen_by_a_prober(answer) == seen_by_a_prober(missing)
 
 
 @pytest.mark.parametrize("views", VIEWS)
@@ -222,3 +224,31 @@ def test_the_guards_work_without_the_middleware(
     assert signed_in.status == 200, signed_in.body
     assert signed_in.json()["user_id"] == user_id
     assert (anonymous.status, member.status) == (401, 403)
+
+
+def test_clerk_failing_is_503_not_401(
+    origin: str, clerk_emulator: ClerkEmulator, emulator_tokens: EmulatorTokens
+) -> None:
+    from django.test.utils import override_settings
+
+    user_id, token = emulator_tokens.user_and_session()
+    api_key = emulator_tokens.api_key(user_id)
+
+    clerk_emulator.faults = CLERK_DOWN
+    with override_settings(CLERK_CLIENT_OPTIONS={}):  # new clients: cold key caches
+        assert_answers_while_clerk_is_down(origin, ["/sync", "/async", "/drf"], token, api_key)
+
+
+def test_no_secret_key_is_503_not_401(
+    origin: str, clerk_emulator: ClerkEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.test.utils import override_settings
+
+    monkeypatch.delenv("CLERK_SECRET_KEY", raising=False)
+    token = hand_signed(clerk_emulator)
+
+    with override_settings(CLERK_SECRET_KEY=None):
+        answers = [get(f"{origin}/{views}/me", bearer(token)) for views in [*VIEWS, "drf"]]
+
+    for answer in answers:
+        assert_unavailable(answer, "secret-key-missing", retry_after=False)

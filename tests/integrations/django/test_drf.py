@@ -1,12 +1,13 @@
 """Django REST framework's authentication and permission classes, under real servers over real
-HTTP: DRF's own answers (401 with the ``WWW-Authenticate`` challenge, 403, 404) and Clerk's
-reverification body."""
+HTTP: DRF's own answers (401 with the ``WWW-Authenticate`` challenge, 403), the site's own 404, and
+Clerk's reverification body."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.integrations.raw_http import get
+from tests.integrations.raw_http import get, seen_by_a_prober
+from tests.integrations.servers import wsgi_served
 from tests.integrations.sync_cases import CASES, REVERIFY_STRICT, Case
 from tests.integrations.tokens import EmulatorTokens, bearer
 from tests.support.emulator_sessions import SignedIn
@@ -66,8 +67,9 @@ def test_each_permission_answers_as_decide_access_decides(
         assert answer.json() == REVERIFY_STRICT  # its numbers stay numbers
     elif case.status == 403:
         assert answer.json() == {"detail": "The request is authenticated but not allowed."}
-    if case.status == 404:
-        assert answer.json() == {"detail": "Not found."}
+    if case.status == 404:  # the site's own 404: the route looks like any missing one
+        missing = get(f"{origin}/drf/no-such-route", bearer(asking.token))
+        assert seen_by_a_prober(answer) == seen_by_a_prober(missing)
     if case.status == 401:
         assert answer.headers["www-authenticate"].startswith("Bearer")
 
@@ -105,3 +107,18 @@ def test_the_current_user_is_fetched_through_the_client_while_it_exists(
     assert answer.json() == {"id": user_id, "email": "grace@example.com"}
     assert deleted.status == 200, deleted.body
     assert deleted.json() == {"id": None, "email": None}
+
+
+def test_without_the_middleware_a_hidden_route_is_drfs_own_404(
+    django_project: None, personas: dict[str, SignedIn]
+) -> None:
+    from django.core.handlers.wsgi import WSGIHandler  # type: ignore[import-untyped]
+    from django.test.utils import override_settings  # type: ignore[import-untyped]
+
+    with override_settings(MIDDLEWARE=[]), wsgi_served(WSGIHandler()) as origin:
+        hidden = get(f"{origin}/drf/members", bearer(personas["admin"].token))
+        allowed = get(f"{origin}/drf/members", bearer(personas["member"].token))
+
+    assert allowed.status == 200, allowed.body
+    assert hidden.status == 404
+    assert hidden.json() == {"detail": "Not found."}

@@ -8,10 +8,15 @@ import pytest
 from clerk_async.emulator import ClerkEmulator
 from clerk_async.integrations.flask import clerk_required
 from tests.integrations.flask.app import create_app
-from tests.integrations.raw_http import get
+from tests.integrations.raw_http import get, seen_by_a_prober
 from tests.integrations.servers import wsgi_served
 from tests.integrations.sync_cases import CASES, REVERIFY_STRICT, Case
 from tests.integrations.tokens import EmulatorTokens, bearer, hand_signed
+from tests.integrations.unavailable import (
+    CLERK_DOWN,
+    assert_answers_while_clerk_is_down,
+    assert_unavailable,
+)
 from tests.support.emulator_sessions import SignedIn
 
 VIEWS = ["sync", "async"]
@@ -80,8 +85,8 @@ def test_each_guard_answers_as_decide_access_decides(
     elif case.status == 403:
         assert answer.json()["error"] == "forbidden"
     if case.status == 404:  # Flask's own 404: the route looks like any missing one
-        missing = get(f"{origin}/{views}/no-such-route")
-        assert answer.body == missing.body
+        missing = get(f"{origin}/{views}/no-such-route", bearer(asking.token))
+        assert seen_by_a_prober(answer) == seen_by_a_prober(missing)
 
 
 @pytest.mark.parametrize("views", VIEWS)
@@ -136,6 +141,32 @@ def test_the_config_wins_over_the_environment_which_fills_the_rest(
     assert refused.status == 401
     assert refused.json()["reason"] == "token-invalid-authorized-parties"
     assert allowed.status == 200, allowed.body
+
+
+def test_clerk_failing_is_503_not_401(
+    clerk_emulator: ClerkEmulator, emulator_tokens: EmulatorTokens
+) -> None:
+    user_id, token = emulator_tokens.user_and_session()
+    api_key = emulator_tokens.api_key(user_id)
+    config = {"CLERK_SECRET_KEY": clerk_emulator.secret_key, "CLERK_API_URL": clerk_emulator.url}
+
+    clerk_emulator.faults = CLERK_DOWN
+    with wsgi_served(create_app(config)) as origin:  # a new app: a cold key cache
+        assert_answers_while_clerk_is_down(origin, ["/sync", "/async"], token, api_key)
+
+
+def test_no_secret_key_is_503_not_401(
+    clerk_emulator: ClerkEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CLERK_SECRET_KEY", raising=False)
+
+    with wsgi_served(create_app({"CLERK_API_URL": clerk_emulator.url})) as origin:
+        answers = [
+            get(f"{origin}/{views}/me", bearer(hand_signed(clerk_emulator))) for views in VIEWS
+        ]
+
+    for answer in answers:
+        assert_unavailable(answer, "secret-key-missing", retry_after=False)
 
 
 def test_a_guarded_view_of_an_app_without_the_extension_says_so() -> None:

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from clerk_async.security import (
     AccessDecision,
+    AuthenticateRequestOptions,
     AuthErrorReason,
     AuthObject,
     AuthStatus,
@@ -53,6 +54,88 @@ def test_signed_in_is_enough_without_a_requirement() -> None:
     assert decision.allowed and decision.status == 200
     assert decision.headers == () and decision.body == b""
     assert decision.auth is not None and decision.auth.has(role="admin")
+
+
+#: The reasons that are the server's, not the caller's (503), and whether a retry may cure them.
+SERVER_SIDE = {
+    "jwk-failed-to-load": True,  # Clerk down (past the stale window), or answering garbage
+    "jwk-remote-invalid": True,  # Clerk's key set holds no key
+    "server-error": True,  # a machine-token verify call failed (5xx, timeout, rate limit)
+    "jwk-failed-to-resolve": False,  # the jwt_key (or Clerk's key) is no usable RS256 key
+    "secret-key-missing": False,
+    "secret-key-invalid": False,
+}
+ALL_REASONS = [*TokenVerificationErrorReason, *AuthErrorReason]
+
+
+@pytest.mark.parametrize(
+    "reason", ALL_REASONS, ids=lambda reason: f"{type(reason).__name__}.{reason.name}"
+)
+def test_a_server_side_failure_is_503_not_the_callers_401(
+    reason: AuthErrorReason | TokenVerificationErrorReason,
+) -> None:
+    decision = decide_access(RequestState(AuthStatus.SIGNED_OUT, reason))
+
+    if reason.code not in SERVER_SIDE:
+        assert decision.status == 401
+        return
+    assert decision.status == 503 and decision.auth is None
+    assert body(decision) == {
+        "error": "unavailable",
+        "reason": reason.code,
+        "message": reason.message,
+    }
+    headers = dict(decision.headers)
+    assert "WWW-Authenticate" not in headers  # no challenge: the credentials are not in doubt
+    assert headers["Content-Type"] == "application/json"
+    if SERVER_SIDE[reason.code]:
+        assert int(headers["Retry-After"]) > 0
+    else:
+        assert "Retry-After" not in headers  # a configuration waits for an operator
+
+
+def test_no_secret_key_to_verify_with_is_503(authenticate: Authenticate) -> None:
+    state = authenticate({"Authorization": f"Bearer {sign(session_claims())}"}, jwt_key=None)
+
+    decision = decide_access(state)
+
+    assert decision.status == 503 and decision.reason == "secret-key-missing"
+
+
+def test_every_refusal_says_its_message() -> None:
+    stale = signed_in(fva=[30, -1])
+    decisions = [
+        decide_access(None),
+        decide_access(RequestState(AuthStatus.SIGNED_OUT, AuthErrorReason.TOKEN_TYPE_MISMATCH)),
+        decide_access(
+            RequestState(AuthStatus.SIGNED_OUT, TokenVerificationErrorReason.SERVER_ERROR)
+        ),
+        decide_access(signed_in(sts="pending")),
+        decide_access(signed_in(), Requirement(role="member")),
+        decide_access(signed_in(), Requirement(role="member", forbidden_status=404)),
+    ]
+    for decision in decisions:
+        assert decision.message is not None and decision.message == body(decision)["message"]
+    reverify = decide_access(stale, Requirement(reverification="strict"))
+    assert reverify.message is not None and "verify again" in reverify.message
+    assert decide_access(signed_in()).message is None
+
+
+def test_a_refusal_of_your_own_is_decide_accesss_401() -> None:
+    gone = AccessDecision.unauthenticated("user-not-found", 'The "user" is gone.')
+
+    assert gone.status == 401 and gone.auth is None and gone.reason == "user-not-found"
+    assert gone.message == 'The "user" is gone.'
+    assert body(gone) == {
+        "error": "unauthenticated",
+        "reason": "user-not-found",
+        "message": 'The "user" is gone.',
+    }
+    assert challenge(gone) == (
+        'Bearer error="invalid_token", error_description="The \'user\' is gone."'
+    )
+    with pytest.raises(TypeError, match="reason"):
+        AccessDecision.unauthenticated("", "message")
 
 
 @pytest.mark.parametrize("state", [None, RequestState(AuthStatus.SIGNED_OUT)])
@@ -206,6 +289,26 @@ def test_a_requirement_is_checked_when_declared(
         Requirement(**arguments)
 
 
+@pytest.mark.parametrize(
+    ("accepts_token", "error", "says"),
+    [
+        ("session", ValueError, "'session'"),
+        ([["api_key"]], ValueError, r"\['api_key'\]"),  # not a name: said, not an unhashable
+        ([None], ValueError, "None"),
+        ([], TypeError, "non-empty"),
+        (7, TypeError, "token type name"),
+    ],
+)
+def test_a_route_and_the_options_check_accepts_token_alike(
+    accepts_token: object, error: type[Exception], says: str
+) -> None:
+    with pytest.raises(error, match=says) as by_route:
+        Requirement(accepts_token=accepts_token)  # type: ignore[arg-type]
+    with pytest.raises(error, match=says) as by_options:
+        AuthenticateRequestOptions(accepts_token=accepts_token)  # type: ignore[arg-type]
+    assert str(by_route.value) == str(by_options.value)
+
+
 def test_a_requirement_keeps_its_rule() -> None:
     requirement = Requirement(reverification={"level": "multi_factor", "afterMinutes": 10})
     assert requirement.reverification == Reverification("multi_factor", 10)
@@ -274,4 +377,4 @@ def test_nothing_a_request_carries_makes_it_raise(
         {"Cookie": f"__session={sign(session_claims(**token_claims))}; __client_uat={cookie}"},
     ):
         decision = decide_access(authenticate(headers), requirement)
-        assert decision.status in (200, 401, 403)
+        assert decision.status in (200, 401, 403)  # with a key to verify with: never 503
