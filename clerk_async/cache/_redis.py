@@ -283,8 +283,9 @@ class AsyncRedisStore:
         self._health.failed(error)
 
     async def _succeeded(self) -> bool:
-        """Record a success; True if it ended an outage (the missed changes are then written)."""
-        if not self._health.succeeded():
+        """Record a success; True if it ended an outage or found changes still to write (the
+        missed changes are then written)."""
+        if not self._health.succeeded() and not (self._missed or self._missed_overflow):
             return False
         await self._replay()
         if self._subscribed:  # nothing was missed on the channel: serve from near again
@@ -303,10 +304,20 @@ class AsyncRedisStore:
         overflow, self._missed_overflow = self._missed_overflow, False
         try:
             await AsyncStoreCall.run(lambda: self._write_missed(missed, overflow))
-        except _STORE_ERRORS as error:
-            self._remember(list(missed.items()))
-            self._missed_overflow = self._missed_overflow or overflow
+        except BaseException as error:
+            # Kept for the next call that reaches Redis, also when this one is cancelled.
+            self._keep(missed, overflow)
+            if not isinstance(error, _STORE_ERRORS):
+                raise
             self._failed(error)
+
+    def _keep(self, missed: dict[str, Decide], overflow: bool) -> None:
+        """Put back changes a catch-up did not write; newer ones remembered meanwhile win."""
+        kept = {**missed, **self._missed}
+        if len(kept) > MAX_MISSED:  # recovery then drops the whole cache: any MAX_MISSED will do
+            kept, overflow = dict(list(kept.items())[-MAX_MISSED:]), True
+        self._missed = kept
+        self._missed_overflow = self._missed_overflow or overflow
 
     async def _write_missed(self, missed: dict[str, Decide], overflow: bool) -> None:
         if overflow:

@@ -6,16 +6,14 @@ from __future__ import annotations
 
 import functools
 import logging
-import time
 from collections.abc import AsyncIterator
 from typing import Any
 
-import msgspec
 import pytest
 
 from clerk_async import APIConnectionError, Clerk, InternalServerError, NotFoundError
 from clerk_async.cache import Cache, MemoryStore, RedisStore
-from clerk_async.webhooks import decode_webhook_event
+from tests.support.cache_events import event
 from tests.support.emulator import ClerkEmulator, Faults
 from tests.support.flavour_async import pause, run_concurrently
 from tests.support.redis_server import RedisServer
@@ -35,18 +33,6 @@ def connect(emulator: ClerkEmulator, cache: Cache | bool = True) -> Clerk:
         retry_config=FAST_RETRY,
         cache=cache,
     )
-
-
-def event(kind: str, data: dict[str, Any], timestamp: int | None = None) -> object:
-    """A webhook event as ``verify_webhook`` returns it."""
-    envelope = {
-        "object": "event",
-        "type": kind,
-        "timestamp": timestamp or int(time.time() * 1000),
-        "instance_id": "ins_test",
-        "data": data,
-    }
-    return decode_webhook_event(msgspec.json.encode(envelope))
 
 
 @pytest.fixture

@@ -7,16 +7,14 @@ from __future__ import annotations
 
 import functools
 import logging
-import time
 from collections.abc import Iterator
 from typing import Any
 
-import msgspec
 import pytest
 
 from clerk_sync import APIConnectionError, Clerk, InternalServerError, NotFoundError
 from clerk_sync.cache import Cache, MemoryStore, RedisStore
-from clerk_sync.webhooks import decode_webhook_event
+from tests.support.cache_events import event
 from tests.support.emulator import ClerkEmulator, Faults
 from tests.support.flavour_sync import pause, run_concurrently
 from tests.support.redis_server import RedisServer
@@ -36,18 +34,6 @@ def connect(emulator: ClerkEmulator, cache: Cache | bool = True) -> Clerk:
         retry_config=FAST_RETRY,
         cache=cache,
     )
-
-
-def event(kind: str, data: dict[str, Any], timestamp: int | None = None) -> object:
-    """A webhook event as ``verify_webhook`` returns it."""
-    envelope = {
-        "object": "event",
-        "type": kind,
-        "timestamp": timestamp or int(time.time() * 1000),
-        "instance_id": "ins_test",
-        "data": data,
-    }
-    return decode_webhook_event(msgspec.json.encode(envelope))
 
 
 @pytest.fixture

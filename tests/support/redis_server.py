@@ -113,9 +113,11 @@ class RedisServer:
         """Forget every key (between tests)."""
         self.command("FLUSHALL")
 
-    def pause(self, seconds: float) -> None:
-        """Hold every client's commands for ``seconds`` (Redis alive, but not answering)."""
-        self.command("CLIENT", "PAUSE", str(int(seconds * 1000)))
+    def pause(self, seconds: float, *, writes_only: bool = False) -> None:
+        """Hold every client's commands for ``seconds`` (Redis alive, but not answering); with
+        ``writes_only``, reads are answered and only writes wait."""
+        mode = ("WRITE",) if writes_only else ()
+        self.command("CLIENT", "PAUSE", str(int(seconds * 1000)), *mode)
 
     def command(self, *parts: str) -> bytes:
         """One command over a fresh connection; the first line of the answer."""
