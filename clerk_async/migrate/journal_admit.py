@@ -20,6 +20,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+import msgspec
+
 from clerk_async.migrate.records import RecordKind, split_membership_key
 
 from .journal_db import SOURCE_INDEX
@@ -40,9 +42,11 @@ _DUPLICATE_CODES = {
 _CLAIM_NAMES = {"organization": "organization id"}
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """What the journal keeps about a record when it first sees it (never the request itself)."""
+class Entry(msgspec.Struct, frozen=True, gc=False):
+    """What the journal keeps about a record when it first sees it (never the request itself).
+
+    A msgspec Struct left out of the garbage collector (it holds only text, numbers and tuples
+    of them): one is made per record, and a frozen dataclass costs several times as much."""
 
     external_id: str | None
     location: str
