@@ -101,7 +101,7 @@ class _Found:
 
 
 def admit(journal: Admitting, db: sqlite3.Connection, first_seq: int,
-          entries: Sequence[Entry]) -> list[Status]:  # fmt: skip
+          entries: Sequence[Entry], *, commit: bool = True) -> list[Status]:  # fmt: skip
     """See :meth:`Journal.admit`."""
     skip = min(max(0, journal.admitted - first_seq), len(entries))
     statuses = [journal.status_of(first_seq + offset) for offset in range(skip)]
@@ -135,7 +135,8 @@ def admit(journal: Admitting, db: sqlite3.Connection, first_seq: int,
         "ON CONFLICT (kind, key) DO UPDATE SET used = used + excluded.used",
         [(role, count, first) for role, (count, first) in batch.roles.items()],
     )
-    journal.commit()
+    if commit:
+        journal.commit()
     return statuses
 
 

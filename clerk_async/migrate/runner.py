@@ -257,12 +257,13 @@ class _Run:
                 outcomes = [to_mapped(batch[index - first]) for index in fresh]
                 mapped.update(zip(fresh, outcomes, strict=True))
                 entries = [entry_for(outcome) for outcome in outcomes]
-                journal.admit(fresh.start, entries)
+                journal.admit(fresh.start, entries, commit=False)  # one commit per batch
                 if self._services is not None and any(e.role is not None for e in entries):
                     # the roles these memberships use, made to exist while the records before
                     # them are sent, so that the memberships need not wait for them
                     self._services.start_soon(self.roles.ensure)
                 await anyio.sleep(0)  # the sends due meanwhile go: the pace stays even
+            journal.commit()
             statuses = journal.statuses_between(first, last)
             by_kind: dict[Importer, list[tuple[int, Mapped, Status]]] = {}
             for index in range(first, last + 1):
