@@ -174,7 +174,7 @@ def _heap_reads() -> None:
     per response) until a mapped block that large has once been freed; then it raises its
     threshold and serves them from the heap. A plain loop of calls usually gets there by
     itself; a migration, whose heap grows as it reads and journals, often never does, and paid
-    ~20 us of CPU per user for it (about 10 %). Freeing one larger block once does what glibc
+    ~16 us of CPU per user for it (8 %). Freeing one larger block once does what glibc
     does on its own; with any other allocator it costs a microsecond and changes nothing.
     """
     bytearray(_READ_BUFFER_ROOM)
