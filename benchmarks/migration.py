@@ -5,7 +5,8 @@
   (target >= 0.95) and 429s as a share of the requests (target < 1 %).
 - W10: client CPU per imported user with the emulator's limit off (``migrate()`` over a ``jsonl``
   file: reading, mapping, journal and requests), next to a plain loop of ``users.create`` (W5's
-  loop, 64 concurrent, against the same emulator); target within 1.5x.
+  loop, 64 concurrent, against the same emulator), in pairs run one after the other, as many
+  pairs as the run's repetitions; target within 1.2x.
 - W11: peak memory (RSS) of a dry run over 100,000 and 1,000,000 generated NDJSON records
   (target: flat).
 - W15: 10,000 users, 500 organizations and 20,000 memberships (and a custom role) in one
@@ -62,6 +63,8 @@ FULL_SIZES = Sizes(10_000, 0.1, 5_000, (100_000, 1_000_000))
 QUICK_SIZES = Sizes(600, 0.1, 1_000, (10_000, 50_000), (600, 30, 1_200), (10_000, 50_000))
 #: The rate W9 and W15 run at: a production instance's 1,000 requests per 10 s.
 RATE = 100.0
+#: W10's target: the migration's client CPU per user within this much of the plain loop's.
+W10_TARGET = 1.2
 
 
 #: The emulator with Python's cyclic garbage collector off. Holding tens of thousands of users,
@@ -127,8 +130,10 @@ def measure(
     quick: bool,
     cores: tuple[int | None, int | None],
     log: Callable[[str], None],
+    reps: int = 5,
 ) -> list[str]:
-    """Run the selected W9-W11; the markdown section of the report."""
+    """Run the selected W9-W11 and W15 (W10 ``reps`` times); the markdown section of the
+    report."""
 
     sizes = QUICK_SIZES if quick else FULL_SIZES
     names = ", ".join(name for name in MIGRATION_WORKLOADS if name in selected)
@@ -138,7 +143,7 @@ def measure(
         if "W9" in selected:
             lines += _run_w9(sizes, work, cores, log)
         if "W10" in selected:
-            lines += _run_w10(sizes, work, cores, log, quick)
+            lines += _run_w10(sizes, work, cores, log, reps)
         if "W11" in selected:
             lines += _run_w11(sizes, work, cores, log)
         if "W15" in selected:
@@ -168,7 +173,7 @@ def _run_w9(sizes: Sizes, work: Path, cores: Cores, log: Callable[[str], None]) 
 
 
 def _run_w10(
-    sizes: Sizes, work: Path, cores: Cores, log: Callable[[str], None], quick: bool
+    sizes: Sizes, work: Path, cores: Cores, log: Callable[[str], None], reps: int
 ) -> list[str]:
     from clerk_async.migrate.demo_data import generate_jsonl
 
@@ -179,7 +184,7 @@ def _run_w10(
     emulator = Emulator(server_cpu, "--rate-limit", "off")
     runs = []
     try:
-        for rep in range(1 if quick else 3):
+        for rep in range(max(1, reps)):
             emulator.control("POST", "reset")
             loop = _child(client_cpu, "create-loop", "--url", emulator.url, "--count", str(count))
             emulator.control("POST", "reset")
@@ -234,10 +239,9 @@ def _w10(runs: list[tuple[dict[str, Any], dict[str, Any]]]) -> list[str]:
 
     loop = statistics.median(r[0]["cpu_s"] / r[0]["ops"] for r in runs)
     migrated = statistics.median(r[1]["cpu_s"] / r[1]["ops"] for r in runs)
-    ratio = statistics.median(
-        (r[1]["cpu_s"] / r[1]["ops"]) / (r[0]["cpu_s"] / r[0]["ops"]) for r in runs
-    )
-    verdict = "met" if ratio <= 1.5 else "**missed**"
+    ratios = [(r[1]["cpu_s"] / r[1]["ops"]) / (r[0]["cpu_s"] / r[0]["ops"]) for r in runs]
+    ratio = statistics.median(ratios)
+    verdict = "met" if ratio <= W10_TARGET else "**missed**"
     return [
         "### W10: client CPU per imported user, emulator limit off",
         "",
@@ -245,10 +249,11 @@ def _w10(runs: list[tuple[dict[str, Any], dict[str, Any]]]) -> list[str]:
         "| --- | ---: | ---: |",
         f"| `users.create` loop, 64 concurrent | {loop * 1e6:.0f} us | 1.00x |",
         f"| `migrate()` from a jsonl file | {migrated * 1e6:.0f} us | {ratio:.2f}x "
-        f"(target <= 1.5x: {verdict}) |",
+        f"(target <= {W10_TARGET}x: {verdict}) |",
         "",
-        f"Median of {len(runs)} pairs. `migrate()` includes reading and mapping each record, "
-        "the journal's writes before and after each call, and the batched lookups.",
+        f"Median of {len(runs)} pairs (each pair's ratio: {min(ratios):.2f}x to "
+        f"{max(ratios):.2f}x). `migrate()` includes reading and mapping each record, the "
+        "journal's writes before and after each call, and the batched lookups.",
         "",
     ]
 
@@ -440,6 +445,8 @@ def _cpu() -> float:
 
 
 async def _migrate(args: argparse.Namespace) -> dict[str, Any]:
+    import anyio
+
     from clerk_async import Clerk
     from clerk_async.migrate.runner import migrate
 
@@ -447,6 +454,9 @@ async def _migrate(args: argparse.Namespace) -> dict[str, Any]:
     async with Clerk(bearer_auth=LIVE_KEY, server_url=args.url) as clerk:
         if args.rate_limit == "off":  # W10; W9 keeps the whole allowance for the migration
             await _warm_up(clerk)
+        # anyio imports its asyncio backend at its first call (~8 ms of CPU, once a process): an
+        # import, kept out of the timed part like the migration's own imports above
+        await anyio.sleep(0)
         cpu, wall = _cpu(), time.perf_counter()
         summary = await migrate(
             clerk,

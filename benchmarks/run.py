@@ -299,7 +299,7 @@ def main(argv: list[str] | None = None) -> None:
     if "EMU" in selected:
         _emulator(plan, report, raw, cores)
     if set(selected) & set(migration.MIGRATION_WORKLOADS):
-        report.sections += migration.measure(selected, args.quick, cores, log)
+        report.sections += migration.measure(selected, args.quick, cores, log, plan.reps)
     if "W13" in selected:
         log("W13: users.get served from the cache")
         report.sections += cache.measure(args.quick, cores, log)

@@ -194,15 +194,19 @@ class Journal(JournalView):
         row = self._db.execute("SELECT MAX(seq) FROM records").fetchone()
         return 0 if row[0] is None else int(row[0]) + 1
 
-    def admit(self, first_seq: int, entries: Sequence[Entry]) -> list[Status]:
+    def admit(
+        self, first_seq: int, entries: Sequence[Entry], *, commit: bool = True
+    ) -> list[Status]:
         """Record ``entries`` as seqs ``first_seq...``; their statuses (duplicates found here).
 
         Seqs the journal already holds are left as they are (a resumed run re-reads its input), so
         admitting is idempotent. A pending record claiming an identifier an earlier record holds
         is a duplicate, and claims nothing; a membership whose user or organization cannot be
-        imported is invalid (see :mod:`.journal_admit`). One transaction for the whole batch.
+        imported is invalid (see :mod:`.journal_admit`). One transaction for the whole batch;
+        ``commit=False`` leaves it open, for the next commit to carry (admitting again after a
+        kill is harmless, and what a record claims lands on fewer pages per commit).
         """
-        return admit(self, self._db, first_seq, entries)
+        return admit(self, self._db, first_seq, entries, commit=commit)
 
     def count_admitted(self, status: Status) -> None:
         self._live[status] += 1

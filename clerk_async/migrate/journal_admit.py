@@ -20,6 +20,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+import msgspec
+
 from clerk_async.migrate.records import RecordKind, split_membership_key
 
 from .journal_db import SOURCE_INDEX
@@ -40,9 +42,11 @@ _DUPLICATE_CODES = {
 _CLAIM_NAMES = {"organization": "organization id"}
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """What the journal keeps about a record when it first sees it (never the request itself)."""
+class Entry(msgspec.Struct, frozen=True, gc=False):
+    """What the journal keeps about a record when it first sees it (never the request itself).
+
+    A msgspec Struct left out of the garbage collector (it holds only text, numbers and tuples
+    of them): one is made per record, and a frozen dataclass costs several times as much."""
 
     external_id: str | None
     location: str
@@ -97,7 +101,7 @@ class _Found:
 
 
 def admit(journal: Admitting, db: sqlite3.Connection, first_seq: int,
-          entries: Sequence[Entry]) -> list[Status]:  # fmt: skip
+          entries: Sequence[Entry], *, commit: bool = True) -> list[Status]:  # fmt: skip
     """See :meth:`Journal.admit`."""
     skip = min(max(0, journal.admitted - first_seq), len(entries))
     statuses = [journal.status_of(first_seq + offset) for offset in range(skip)]
@@ -131,7 +135,8 @@ def admit(journal: Admitting, db: sqlite3.Connection, first_seq: int,
         "ON CONFLICT (kind, key) DO UPDATE SET used = used + excluded.used",
         [(role, count, first) for role, (count, first) in batch.roles.items()],
     )
-    journal.commit()
+    if commit:
+        journal.commit()
     return statuses
 
 

@@ -30,8 +30,10 @@ the engine imports them in. The custom roles memberships use are described, wher
 them, by :class:`RoleDefinition` values (``read_roles``), not by records.
 
 The types are frozen msgspec Structs (cheap to build a million of; copy one with
-``msgspec.structs.replace``). Nothing here shows a password digest, TOTP secret, backup code or
-the raw record in its ``repr`` (nor in rich's pretty printing).
+``msgspec.structs.replace``), left out of the cyclic garbage collector: they hold values, never
+themselves, and a run keeps thousands alive between reading and sending, which the collector
+would otherwise walk again and again. Nothing here shows a password digest, TOTP secret, backup
+code or the raw record in its ``repr`` (nor in rich's pretty printing).
 """
 
 from __future__ import annotations
@@ -120,7 +122,7 @@ class HashConfigError(SourceError):
     """The Firebase hash config is missing (and the export holds password hashes) or malformed."""
 
 
-class _Redacted(msgspec.Struct, frozen=True, kw_only=True):
+class _Redacted(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """A Struct whose ``repr`` leaves out the fields named in ``_hidden``."""
 
     _hidden: ClassVar[frozenset[str]] = frozenset()
@@ -134,7 +136,7 @@ class _Redacted(msgspec.Struct, frozen=True, kw_only=True):
         return f"{type(self).__name__}({shown})"
 
 
-class Contact(msgspec.Struct, frozen=True):
+class Contact(msgspec.Struct, frozen=True, gc=False):
     """An email address or phone number as the source gave it, and whether it was verified."""
 
     value: str
@@ -180,7 +182,7 @@ class UserDraft(_Redacted, frozen=True, kw_only=True):
     )
 
 
-class Domain(msgspec.Struct, frozen=True, kw_only=True):
+class Domain(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """An organization's domain as the source gave it (Clerk's ``CreateOrganizationDomain``)."""
 
     name: str
@@ -268,7 +270,7 @@ def kind_of(draft: Draft) -> RecordKind:
     return "user"
 
 
-class SkippedRecord(msgspec.Struct, frozen=True, kw_only=True):
+class SkippedRecord(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """A record a reader did not turn into a :class:`SourceRecord`, and why.
 
     ``code`` is one of ``unreadable`` (not valid JSON/CSV for this source), ``no_id`` (no source id
@@ -373,7 +375,7 @@ def split_membership_key(key: str) -> tuple[str, str]:
     return organization, user
 
 
-class PermissionDefinition(msgspec.Struct, frozen=True, kw_only=True):
+class PermissionDefinition(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """A custom organization permission: ``org:<feature>:<action>``."""
 
     key: str
@@ -381,7 +383,7 @@ class PermissionDefinition(msgspec.Struct, frozen=True, kw_only=True):
     description: str | None = None
 
 
-class RoleDefinition(msgspec.Struct, frozen=True, kw_only=True):
+class RoleDefinition(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """A custom organization role as the source describes it: created when Clerk lacks it."""
 
     key: str
@@ -390,7 +392,7 @@ class RoleDefinition(msgspec.Struct, frozen=True, kw_only=True):
     permissions: tuple[PermissionDefinition, ...] = ()
 
 
-class InvalidRecord(msgspec.Struct, frozen=True, kw_only=True):
+class InvalidRecord(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """A record Clerk would refuse; the run goes on without it.
 
     ``code`` is one of ``invalid_email_address``, ``invalid_phone_number``, ``invalid_username``,

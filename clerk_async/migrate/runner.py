@@ -129,6 +129,7 @@ async def migrate(
     describes the custom roles memberships use (``read_roles``); the ones Clerk lacks are
     created before the memberships that use them, unless ``create_roles`` is False.
     """
+    _heap_reads()
     own_journal = not isinstance(journal, Journal)
     book = Journal(journal, lock=True) if not isinstance(journal, Journal) else journal
     try:
@@ -159,6 +160,24 @@ async def migrate(
             book.close()
         else:
             book.commit()
+
+
+#: A block larger than asyncio's read buffer (256 KiB), freed at once: see :func:`_heap_reads`.
+_READ_BUFFER_ROOM = 1 << 20
+
+
+def _heap_reads() -> None:
+    """Have the C allocator serve asyncio's 256 KiB read buffers from its heap.
+
+    asyncio reads every response into a fresh 256 KiB buffer and shrinks it to the bytes read.
+    glibc's malloc maps blocks that large from the kernel (mmap, a page fault, mremap, munmap:
+    per response) until a mapped block that large has once been freed; then it raises its
+    threshold and serves them from the heap. A plain loop of calls usually gets there by
+    itself; a migration, whose heap grows as it reads and journals, often never does, and paid
+    ~16 us of CPU per user for it (8 %). Freeing one larger block once does what glibc
+    does on its own; with any other allocator it costs a microsecond and changes nothing.
+    """
+    bytearray(_READ_BUFFER_ROOM)
 
 
 class _Run:
@@ -238,12 +257,13 @@ class _Run:
                 outcomes = [to_mapped(batch[index - first]) for index in fresh]
                 mapped.update(zip(fresh, outcomes, strict=True))
                 entries = [entry_for(outcome) for outcome in outcomes]
-                journal.admit(fresh.start, entries)
+                journal.admit(fresh.start, entries, commit=False)  # one commit per batch
                 if self._services is not None and any(e.role is not None for e in entries):
                     # the roles these memberships use, made to exist while the records before
                     # them are sent, so that the memberships need not wait for them
                     self._services.start_soon(self.roles.ensure)
                 await anyio.sleep(0)  # the sends due meanwhile go: the pace stays even
+            journal.commit()
             statuses = journal.statuses_between(first, last)
             by_kind: dict[Importer, list[tuple[int, Mapped, Status]]] = {}
             for index in range(first, last + 1):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -9,6 +10,7 @@ import bcrypt
 import pytest
 
 from clerk_async.migrate.mapping import METADATA_LIMIT, map_record, split_name
+from clerk_async.migrate.plan import entry_for
 from clerk_async.migrate.records import Contact, InvalidRecord, MappedUser, SourceRecord, UserDraft
 
 from .support import body
@@ -178,3 +180,13 @@ def test_skip_user_requirement_allows_a_record_without_identifiers() -> None:
     sent = body(_record(emails=(), extra={"skip_user_requirement": True}))
 
     assert sent["skip_user_requirement"] is True
+
+
+def test_records_on_their_way_to_clerk_are_left_out_of_the_garbage_collector() -> None:
+    """A run holds thousands of records between reading and sending: the collector never walks
+    them (they hold values, never themselves)."""
+    mapped = map_record(_record(public_metadata={"plan": "pro"}))
+    assert isinstance(mapped, MappedUser)
+    entry = entry_for(mapped)
+    for value in (mapped, mapped.record, mapped.record.draft, EMAIL[0], entry):
+        assert not gc.is_tracked(value), type(value).__name__

@@ -54,6 +54,8 @@ def text(value: object) -> str | None:
 
 
 def boolean(value: object) -> bool | None:
+    if value is None:
+        return None
     if isinstance(value, bool):
         return value
     if isinstance(value, int | float):
@@ -70,6 +72,8 @@ def boolean(value: object) -> bool | None:
 def timestamp(value: object) -> datetime | str | None:
     """An aware datetime from ISO 8601/RFC 3339, Postgres text, epoch seconds or milliseconds
     (numbers or digit strings) or a ``{"$date": ...}`` wrapper; unreadable text comes back as is."""
+    if value is None:
+        return None
     while isinstance(value, Mapping) and "$date" in value:
         value = value["$date"]
     if isinstance(value, bool) or value is None:
@@ -144,7 +148,7 @@ def split_list(value: object, separators: str = "|,") -> list[str]:
     """A multi-valued cell (``a|b`` or ``a,b``) or a JSON list, as stripped non-empty strings."""
     if value is None:
         return []
-    if isinstance(value, list | tuple):
+    if isinstance(value, (list, tuple)):
         items: Iterable[object] = value
     elif isinstance(value, str):
         stripped = value.strip()
@@ -155,7 +159,12 @@ def split_list(value: object, separators: str = "|,") -> list[str]:
         items = re.split("[" + re.escape(separators) + "]", stripped)
     else:
         items = [value]
-    return [item for item in (text(raw) for raw in items) if item is not None]
+    found = []
+    for raw in items:
+        item = text(raw)
+        if item is not None:
+            found.append(item)
+    return found
 
 
 def contacts(*groups: tuple[Iterable[str], bool]) -> tuple[Contact, ...]:

@@ -68,9 +68,9 @@ def _identifiers(values: object, statuses: object) -> tuple[Contact, ...]:
     if not found:
         return ()
     given = split_list(statuses)
-    flags = [index < len(given) and given[index] == "verified" for index in range(len(found))]
     if not given:
-        flags = [True] * len(found)  # Clerk's own default: created verified
+        return contacts((found, True))  # Clerk's own default: created verified
+    flags = [index < len(given) and given[index] == "verified" for index in range(len(found))]
     return contacts(*(([value], flag) for value, flag in zip(found, flags, strict=True)))
 
 
