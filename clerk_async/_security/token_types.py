@@ -65,10 +65,13 @@ _PREFIXES = (
     ("m2m_", TokenType.MACHINE_TOKEN),
     ("oat_", TokenType.OAUTH_TOKEN),
 )
+_PREFIX_STRINGS = tuple(prefix for prefix, _ in _PREFIXES)
 
 
 def opaque_type(token: str) -> TokenType | None:
     """The machine token type a prefix announces, or ``None`` (then it should be a JWT)."""
+    if not token.startswith(_PREFIX_STRINGS):  # a JWT, the common case: one C call
+        return None
     for prefix, token_type in _PREFIXES:
         if token.startswith(prefix):
             return token_type
