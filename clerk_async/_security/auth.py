@@ -318,22 +318,23 @@ def _session_auth(
     if treat_pending_as_signed_out and fields.session_status == "pending":
         return SignedOutAuthObject(session_status="pending")
     if fields.v2:
+        get = payload.get
         permissions, features, plans = fields.org_permissions, fields.features, fields.plans
         # In field order, not by keyword: 21 keyword arguments cost more than the object itself
         # (and the lists made inline: a helper's call costs more than the copy).
         return SessionAuthObjectV2(
-            payload.get("exp"),  # exp
-            payload.get("iat"),  # iat
-            payload.get("iss"),  # iss
+            get("exp"),  # exp
+            get("iat"),  # iat
+            get("iss"),  # iss
             fields.session_id,  # sid
             fields.user_id,  # sub
             2,  # v
-            payload.get("jti"),  # jti
-            payload.get("role"),  # role
+            get("jti"),  # jti
+            get("role"),  # role
             fields.factor_verification_age,  # fva
-            payload.get("nbf"),  # nbf
-            payload.get("email"),  # email
-            payload.get("azp"),  # azp
+            get("nbf"),  # nbf
+            get("email"),  # email
+            get("azp"),  # azp
             fields.org_id,  # org_id
             fields.org_slug,  # org_slug
             fields.org_role,  # org_role
