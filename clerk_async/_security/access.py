@@ -29,8 +29,8 @@ import msgspec
 from .auth import AuthObject, RequestState
 from .authorization import Check, Reverification, ReverificationConfig, reverification_rule
 from .options import AcceptsToken, check_accepts_token
-from .reasons import AuthErrorReason, AuthStatus, TokenVerificationErrorReason
-from .token_types import TokenType, accepted_families, family
+from .reasons import SIGNED_IN_STATUS, AuthErrorReason, TokenVerificationErrorReason
+from .token_types import SESSION_TOKEN, accepted_families, family
 
 __all__ = [
     "RETRY_AFTER_S",
@@ -39,6 +39,7 @@ __all__ = [
     "SIGNED_IN",
     "AccessDecision",
     "Requirement",
+    "admit",
     "decide_access",
 ]
 
@@ -160,11 +161,22 @@ def decide_access(
     """The answer to a request with ``state`` (``None``: not authenticated) on a route that
     needs ``requirement``. Never raises for anything a request carries; only
     ``requirement.check`` (your code) may."""
+    verdict = admit(state, requirement)
+    if isinstance(verdict, AccessDecision):
+        return verdict
+    return AccessDecision(200, auth=verdict)
+
+
+def admit(
+    state: RequestState | None, requirement: Requirement = SIGNED_IN
+) -> AuthObject | AccessDecision:
+    """:func:`decide_access`'s answer, with the auth object itself for a request that passes
+    (what the adapters need: no decision is built for it), else the refusal to answer."""
     if not isinstance(requirement, Requirement):
         raise TypeError(f"decide_access needs a Requirement, not {type(requirement).__name__}")
     if state is None:
         return _unauthenticated(*_NO_STATE, token_given=False)
-    if state.status is not AuthStatus.SIGNED_IN or state.payload is None:
+    if state.status is not SIGNED_IN_STATUS or state.payload is None:
         reason = state.reason
         if reason is None:
             return _unauthenticated(*_NO_STATE, token_given=False)
@@ -183,11 +195,11 @@ def decide_access(
     return _authorize(auth, requirement)
 
 
-def _authorize(auth: AuthObject, requirement: Requirement) -> AccessDecision:
+def _authorize(auth: AuthObject, requirement: Requirement) -> AuthObject | AccessDecision:
     r = requirement
     parts, reverify = r._parts, r._reverify
     asks_has = parts is not None or reverify is not None
-    if asks_has and auth.token_type is not TokenType.SESSION_TOKEN:
+    if asks_has and auth.token_type is not SESSION_TOKEN:
         return _forbidden(auth, r)  # a machine token: it has no role, feature or session
     if parts is not None and not auth._grants(parts):
         return _forbidden(auth, r)
@@ -196,7 +208,7 @@ def _authorize(auth: AuthObject, requirement: Requirement) -> AccessDecision:
     if reverify is not None and not auth._grants(reverify):
         assert reverify.rule is not None
         return _reverify(auth, reverify.rule)  # last: verifying again is all the user has left
-    return AccessDecision(200, auth=auth)
+    return auth
 
 
 def _unauthenticated(code: str, message: str, *, token_given: bool) -> AccessDecision:

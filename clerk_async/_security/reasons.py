@@ -11,6 +11,7 @@ __all__ = [
     "AuthErrorReason",
     "AuthStatus",
     "ReasonCode",
+    "SIGNED_IN_STATUS",
     "TokenVerificationError",
     "TokenVerificationErrorReason",
 ]
@@ -160,6 +161,11 @@ class AuthErrorReason(_Reason):
 class AuthStatus(Enum):
     SIGNED_IN = "signed-in"
     SIGNED_OUT = "signed-out"
+
+
+#: ``AuthStatus.SIGNED_IN`` as a module global, for the request path: in Python 3.11 looking an
+#: Enum member up on its class costs some 60 ns, a dozen times a request.
+SIGNED_IN_STATUS = AuthStatus.SIGNED_IN
 
 
 class TokenVerificationError(ClerkError):

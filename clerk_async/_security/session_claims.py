@@ -20,7 +20,7 @@ would turn it into a string.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any, NamedTuple
 
 from .js_values import js_trim, js_truthy
@@ -61,6 +61,11 @@ class SessionFields(NamedTuple):
     actor: dict[str, Any] | None
 
 
+#: ``SessionFields(*values)`` by tuple's own constructor: NamedTuple's ``__new__`` is a Python
+#: function of 12 arguments, a quarter of what reading a token's claims costs.
+_session_fields = partial(tuple.__new__, SessionFields)
+
+
 def is_v2(payload: dict[str, Any]) -> bool:
     """A v2 token: ``v`` is the number 2 (``2.0`` counts; ``"2"`` does not)."""
     version = payload.get("v")
@@ -69,6 +74,8 @@ def is_v2(payload: dict[str, Any]) -> bool:
 
 def read_session_claims(payload: dict[str, Any]) -> SessionFields | None:
     """The fields of a session token's auth object; ``None`` where Clerk JS refuses the token."""
+    # Read on every request: the helpers' one-line rules are written inline here (each call
+    # costs more than what it does).
     get = payload.get
     features_claim = get("fea")
     v2 = is_v2(payload)
@@ -76,7 +83,7 @@ def read_session_claims(payload: dict[str, Any]) -> SessionFields | None:
     permissions: tuple[str, ...] | None = None
     if v2:
         org = get("o")
-        if js_truthy(org):
+        if type(org) is dict or js_truthy(org):  # an object is truthy in JavaScript, even {}
             organization = _v2_organization(org, features_claim)
             if organization is None:
                 return None
@@ -88,21 +95,29 @@ def read_session_claims(payload: dict[str, Any]) -> SessionFields | None:
         claimed = get("org_permissions")
         if isinstance(claimed, list):
             permissions = tuple(item for item in claimed if isinstance(item, str))
-    fva = get("fva")
-    actor = get("act")
-    return SessionFields(
-        v2,
-        _text(get("sub")),
-        _text(get("sid")),
-        _text(get("sts")),
-        org_id,
-        org_slug,
-        org_role,
-        permissions,
-        _scoped_items_of(features_claim),
-        _scoped_items_of(get("pla")),
-        fva if isinstance(fva, list) else None,
-        actor if isinstance(actor, dict) else None,
+    sub, sid, sts, plans_claim, fva, actor = (
+        get("sub"),
+        get("sid"),
+        get("sts"),
+        get("pla"),
+        get("fva"),
+        get("act"),
+    )
+    return _session_fields(
+        (
+            v2,
+            sub if isinstance(sub, str) else None,
+            sid if isinstance(sid, str) else None,
+            sts if isinstance(sts, str) else None,
+            org_id,
+            org_slug,
+            org_role,
+            permissions,
+            scoped_items(features_claim) if isinstance(features_claim, str) else None,
+            scoped_items(plans_claim) if isinstance(plans_claim, str) else None,
+            fva if isinstance(fva, list) else None,
+            actor if isinstance(actor, dict) else None,
+        )
     )
 
 
@@ -112,13 +127,14 @@ _Organization = tuple[str | None, str | None, str | None, tuple[str, ...]]
 def _v2_organization(org: object, features_claim: object) -> _Organization | None:
     """``o`` of a v2 token (truthy): id, slug, role and permissions; ``None``: refused."""
     if type(org) is dict:
-        parts = (org.get("id"), org.get("slg"), org.get("rol"), org.get("per"), org.get("fpm"))
-        if _all_text(*parts, features_claim):
-            return _organization(*parts, features_claim)
+        get = org.get
+        parts = (get("id"), get("slg"), get("rol"), get("per"), get("fpm"), features_claim)
+        if _all_text(parts):
+            return _organization(*parts)
     return _odd_organization(org, features_claim)
 
 
-def _all_text(*values: object) -> bool:
+def _all_text(values: tuple[object, ...]) -> bool:
     """Whether every value is a string or ``None`` (what the cache of organizations takes)."""
     for value in values:  # noqa: SIM110 (a loop: half the cost of all() over a generator)
         if value is not None and type(value) is not str:
@@ -181,10 +197,6 @@ def scoped_items(claim: str) -> tuple[str, ...] | None:
         if scope in ("u", "ou", "uo"):
             items.append("user:" + name)
     return tuple(items)
-
-
-def _scoped_items_of(claim: object) -> tuple[str, ...] | None:
-    return scoped_items(claim) if isinstance(claim, str) else None
 
 
 def _org_features(claim: object) -> tuple[str, ...] | None:
@@ -253,7 +265,10 @@ def add_org_claims(payload: dict[str, Any]) -> None:
 
 def copy_org_claims(payload: dict[str, Any], fields: SessionFields | None) -> None:
     """:func:`add_org_claims` with the fields already read from ``payload``."""
-    if fields is None or not fields.v2 or not js_truthy(payload.get("o")):
+    if fields is None or not fields.v2:
+        return
+    org = payload.get("o")
+    if type(org) is not dict and not js_truthy(org):  # an object is truthy, even {}
         return
     payload["org_id"] = fields.org_id
     payload["org_slug"] = fields.org_slug

@@ -2,7 +2,8 @@
 its options, a request authenticated at most once per set of accepted token types (the states
 are kept in a mapping the adapter keeps on the request), and the shared access decision.
 
-No rule lives here: ``authenticate_request`` verifies, ``decide_access`` answers.
+No rule lives here: ``authenticate_request`` verifies, ``decide_access`` answers (as
+``admit``: the auth object itself for a request that passes).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import hashlib
 from collections.abc import Hashable, MutableMapping
 from typing import TYPE_CHECKING, Any
 
-from clerk_async._security.access import AccessDecision, Requirement, decide_access
+from clerk_async._security.access import AccessDecision, Requirement, admit
 from clerk_async._security.auth import AuthObject, RequestState
 from clerk_async._security.options import AcceptsToken, AuthenticateRequestOptions, client_options
 from clerk_async._security.token_types import accepted_families
@@ -59,7 +60,7 @@ class AsyncGate:
         #: options to authenticate with (worked out when a route is declared, or once).
         self._by_families: dict[frozenset[str], tuple[Hashable, AuthenticateRequestOptions]] = {}
         #: Signed in with a token of the types the options accept (what a middleware attaches).
-        self.signed_in = Requirement(accepts_token=self.options.accepts_token)
+        self.signed_in = self.declare(Requirement(accepts_token=self.options.accepts_token))
 
     def declare(self, requirement: Requirement) -> Requirement:
         """``requirement``, with what it verifies with worked out now (a route's mistake shows
@@ -75,33 +76,26 @@ class AsyncGate:
         if found is None:
             names = [accepts_token] if isinstance(accepts_token, str) else list(accepts_token)
             options = dataclasses.replace(self.options, accepts_token=names)
+            client_options(options, AuthenticateRequestOptions, self.clerk._config)
             found = self._by_families[families] = ((self._verifier, families), options)
         return found
 
-    async def state(
-        self, request: object, states: RequestStates, accepts_token: AcceptsToken
-    ) -> RequestState:
-        """The request's state for these token types, authenticated once per request."""
-        return await self._state(request, states, self._options_for(accepts_token))
-
-    async def decide(
+    async def admit(
         self, request: object, states: RequestStates, requirement: Requirement
-    ) -> AccessDecision:
-        found = self._by_families.get(requirement._families)
-        route = found or self._options_for(requirement.accepts_token)
-        return decide_access(await self._state(request, states, route), requirement)
-
-    async def _state(
-        self,
-        request: object,
-        states: RequestStates,
-        route: tuple[Hashable, AuthenticateRequestOptions],
-    ) -> RequestState:
+    ) -> AuthObject | AccessDecision:
+        """The auth object of a request that meets ``requirement``, else the refusal to answer
+        (``decide_access``'s); the request is authenticated once per set of token types."""
+        route = self._by_families.get(requirement._families)
+        if route is None:
+            route = self._options_for(requirement.accepts_token)
         key, options = route
         state = states.get(key)
         if state is None:
-            state = states[key] = await self.clerk.authenticate_request(request, options)
-        return state
+            # The client's verifier itself: these options were checked against the client when
+            # they were made (Clerk.authenticate_request checks them again on every request).
+            verifier = self.clerk._token_verifier
+            state = states[key] = await verifier.authenticate_request(request, options)
+        return admit(state, requirement)
 
     async def user(self, auth: AuthObject) -> User | None:
         """The full ``User`` behind ``auth`` (one ``users.get`` through the client), or ``None``

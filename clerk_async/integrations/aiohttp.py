@@ -78,8 +78,8 @@ class ClerkAuth:
 
         @web.middleware
         async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-            decision = await gate.decide(request, _states(request), gate.signed_in)
-            request[AUTH] = decision.auth if decision.allowed else None
+            verdict = await gate.admit(request, _states(request), gate.signed_in)
+            request[AUTH] = None if isinstance(verdict, AccessDecision) else verdict
             return await handler(request)
 
         #: The ``@web.middleware`` to add to the application.
@@ -119,10 +119,10 @@ class ClerkAuth:
             @functools.wraps(handler)
             async def protected(*args: Any, **kwargs: Any) -> web.StreamResponse:
                 request = _request_in(args)
-                decision = await gate.decide(request, _states(request), requirement)
-                if not decision.allowed:
-                    raise http_error_for(decision)
-                request[AUTH] = decision.auth
+                verdict = await gate.admit(request, _states(request), requirement)
+                if isinstance(verdict, AccessDecision):
+                    raise http_error_for(verdict)
+                request[AUTH] = verdict
                 return await handler(*args, **kwargs)
 
             return protected  # type: ignore[return-value]
@@ -135,8 +135,8 @@ class ClerkAuth:
         signed-in user, or the user no longer exists."""
         auth = request.get(AUTH)
         if auth is None:
-            decision = await self.gate.decide(request, _states(request), SIGNED_IN)
-            auth = decision.auth if decision.allowed else None
+            verdict = await self.gate.admit(request, _states(request), SIGNED_IN)
+            auth = None if isinstance(verdict, AccessDecision) else verdict
         if auth is None:
             return None
         return await self.gate.user(auth)

@@ -36,7 +36,7 @@ from clerk_async._security.options import AcceptsToken, AuthenticateRequestOptio
 from clerk_async.models import User  # at run time: FastAPI reads the dependencies' annotations
 
 from ._gate import AsyncGate
-from .starlette import request_states, response_for
+from .starlette import keep_auth, request_states, response_for
 
 if TYPE_CHECKING:
     from clerk_async import Clerk
@@ -95,11 +95,11 @@ class ClerkDependency(SecurityBase, Generic[AuthT]):
         self.requirement = requirement
 
     async def __call__(self, request: Request) -> AuthT:
-        decision = await self.gate.decide(request, request_states(request), self.requirement)
-        if not decision.allowed or decision.auth is None:
-            raise _refusal(decision)
-        request.state.clerk_auth = decision.auth
-        return cast(AuthT, decision.auth)
+        verdict = await self.gate.admit(request, request_states(request), self.requirement)
+        if isinstance(verdict, AccessDecision):
+            raise _refusal(verdict)
+        keep_auth(request, verdict)
+        return cast(AuthT, verdict)
 
 
 class OptionalAuth(SecurityBase):
@@ -113,8 +113,8 @@ class OptionalAuth(SecurityBase):
     async def __call__(self, request: Request) -> SessionAuth | None:
         dependency = self._dependency
         states = request_states(request)
-        decision = await dependency.gate.decide(request, states, dependency.requirement)
-        return cast(SessionAuth, decision.auth) if decision.allowed else None
+        verdict = await dependency.gate.admit(request, states, dependency.requirement)
+        return None if isinstance(verdict, AccessDecision) else cast(SessionAuth, verdict)
 
 
 class CurrentUser(SecurityBase):

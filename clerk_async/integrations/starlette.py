@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from clerk_async import Clerk
     from clerk_async.models import User
 
-__all__ = ["ClerkBackend", "ClerkUser", "request_states", "response_for"]
+__all__ = ["ClerkBackend", "ClerkUser", "keep_auth", "request_states", "response_for"]
 
 #: Where a request's authentication states are kept (one per set of accepted token types).
 _STATES = "clerk_async.request_states"
@@ -44,8 +44,17 @@ EndpointT = TypeVar("EndpointT", bound=Callable[..., Awaitable[Response]])
 def request_states(conn: HTTPConnection) -> RequestStates:
     """The states already worked out for this request (kept in its ASGI scope, so the
     middleware's work is reused by the endpoint's checks)."""
-    states: RequestStates = conn.scope.setdefault(_STATES, {})
+    scope = conn.scope
+    states: RequestStates | None = scope.get(_STATES)
+    if states is None:
+        states = scope[_STATES] = {}
     return states
+
+
+def keep_auth(conn: HTTPConnection, auth: AuthObject | None) -> None:
+    """``conn.state.clerk_auth = auth``, written where Starlette's ``State`` keeps it (the
+    scope's ``"state"`` dict) without building a ``State`` for the request."""
+    conn.scope.setdefault("state", {})["clerk_auth"] = auth
 
 
 def response_for(decision: AccessDecision) -> Response:
@@ -95,11 +104,12 @@ class ClerkBackend(AuthenticationBackend):
 
     async def authenticate(self, conn: HTTPConnection) -> tuple[AuthCredentials, BaseUser] | None:
         gate = self.gate
-        decision = await gate.decide(conn, request_states(conn), gate.signed_in)
-        conn.state.clerk_auth = decision.auth if decision.allowed else None
-        if not decision.allowed or decision.auth is None:
+        verdict = await gate.admit(conn, request_states(conn), gate.signed_in)
+        if isinstance(verdict, AccessDecision):
+            keep_auth(conn, None)
             return None
-        return AuthCredentials(["authenticated"]), ClerkUser(decision.auth)
+        keep_auth(conn, verdict)
+        return AuthCredentials(["authenticated"]), ClerkUser(verdict)
 
     def protect(
         self,
@@ -136,10 +146,10 @@ class ClerkBackend(AuthenticationBackend):
             @functools.wraps(endpoint)
             async def protected(*args: Any, **kwargs: Any) -> Response:
                 request = _connection_in(args, kwargs)
-                decision = await gate.decide(request, request_states(request), requirement)
-                if not decision.allowed:
-                    return _refusal(request, decision)
-                request.state.clerk_auth = decision.auth
+                verdict = await gate.admit(request, request_states(request), requirement)
+                if isinstance(verdict, AccessDecision):
+                    return _refusal(request, verdict)
+                keep_auth(request, verdict)
                 return await endpoint(*args, **kwargs)
 
             return protected  # type: ignore[return-value]
@@ -152,8 +162,8 @@ class ClerkBackend(AuthenticationBackend):
         signed-in user, or the user no longer exists."""
         auth = getattr(request.state, "clerk_auth", None)
         if not isinstance(auth, AuthObject):
-            decision = await self.gate.decide(request, request_states(request), SIGNED_IN)
-            auth = decision.auth if decision.allowed else None
+            verdict = await self.gate.admit(request, request_states(request), SIGNED_IN)
+            auth = None if isinstance(verdict, AccessDecision) else verdict
         if auth is None:
             return None
         return await self.gate.user(auth)

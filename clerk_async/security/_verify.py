@@ -32,6 +32,7 @@ from clerk_async._security.reasons import (
 from clerk_async._security.request import Credentials, read_credentials
 from clerk_async._security.session_claims import copy_org_claims, read_session_claims
 from clerk_async._security.token_types import (
+    SESSION_JWT,
     JwtKind,
     TokenType,
     accepted_families,
@@ -129,16 +130,20 @@ class AsyncTokenVerifier:
     ) -> RequestState:
         decoded = decode_compact(token)
         kind = jwt_kind(decoded.header, decoded.claims)
-        if kind is JwtKind.FOREIGN:
-            return _signed_out(Reason.TOKEN_INVALID)
-        machine_type = _JWT_TOKEN_TYPES.get(kind)
-        if family(kind) not in families or (credentials.from_cookie and machine_type):
-            return _signed_out(AuthErrorReason.TOKEN_TYPE_NOT_SUPPORTED)
-        if machine_type is not None:
-            claims = await self._verify_machine_jwt(decoded, options)
-            return RequestState(AuthStatus.SIGNED_IN, None, token, claims, machine_type)
-        if kind is JwtKind.TEMPLATE and "any" not in families:
-            return _signed_out(AuthErrorReason.TOKEN_TYPE_MISMATCH)
+        if kind is SESSION_JWT:  # the common case first: its one rule, no Enum looked up
+            if "session_token" not in families:
+                return _signed_out(AuthErrorReason.TOKEN_TYPE_NOT_SUPPORTED)
+        else:
+            if kind is JwtKind.FOREIGN:
+                return _signed_out(Reason.TOKEN_INVALID)
+            machine_type = _JWT_TOKEN_TYPES.get(kind)
+            if family(kind) not in families or (credentials.from_cookie and machine_type):
+                return _signed_out(AuthErrorReason.TOKEN_TYPE_NOT_SUPPORTED)
+            if machine_type is not None:
+                claims = await self._verify_machine_jwt(decoded, options)
+                return RequestState(AuthStatus.SIGNED_IN, None, token, claims, machine_type)
+            if kind is JwtKind.TEMPLATE and "any" not in families:
+                return _signed_out(AuthErrorReason.TOKEN_TYPE_MISMATCH)
         if credentials.from_cookie and credentials.client_uat <= 0:
             return _signed_out(AuthErrorReason.SESSION_TOKEN_WITHOUT_CLIENT_UAT)
         await self._check_signature(decoded, options)

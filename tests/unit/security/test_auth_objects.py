@@ -117,6 +117,47 @@ def test_a_v2_token_gives_a_v2_auth_object(authenticate: Authenticate) -> None:
     assert state.token_type is TokenType.SESSION_TOKEN
 
 
+def test_every_field_of_a_v2_auth_object_comes_from_its_own_claim(
+    authenticate: Authenticate,
+) -> None:
+    """Each field from the claim it names (values all distinct, so two fields swapped show)."""
+    claims = session_claims(
+        email="ada@example.com",
+        fea="o:articles,u:gold",
+        pla="u:pro,o:team",
+        act={"sub": "user_support"},
+    )
+    state = authenticate({"Authorization": sign(claims)})
+    assert state.payload is not None
+    expected = SessionAuthObjectV2(
+        exp=claims["exp"],
+        iat=claims["iat"],
+        iss=claims["iss"],
+        sid="sess_2abc",
+        sub="user_2abc",
+        v=2,
+        jti=claims["jti"],
+        role="authenticated",
+        fva=[0, -1],
+        nbf=claims["nbf"],
+        email="ada@example.com",
+        azp=claims["azp"],
+        org_id="org_2abc",
+        org_slug="acme",
+        org_role="org:admin",
+        org_permissions=["org:articles:read", "org:articles:manage"],
+        actor={"sub": "user_support"},
+        session_status="active",
+        features=["org:articles", "user:gold"],
+        plans=["user:pro", "org:team"],
+        claims=state.payload,
+    )
+    auth = state.to_auth()
+    assert isinstance(auth, SessionAuthObjectV2)
+    for name in expected.__dataclass_fields__:
+        assert getattr(auth, name) == getattr(expected, name), name
+
+
 def test_an_org_without_permission_claims_has_none(authenticate: Authenticate) -> None:
     claims = session_claims(o={"id": "org_9", "rol": "member", "slg": "s"}, fea=None)
     auth = authenticate({"Authorization": sign(claims)}).to_auth()
