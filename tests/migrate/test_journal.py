@@ -64,6 +64,20 @@ def test_admitting_sorts_records_and_finds_in_file_duplicates(journal: Journal) 
     }
 
 
+def test_each_admitted_row_keeps_its_own_values_whichever_its_batch_gives(
+    journal: Journal,
+) -> None:
+    noted = Entry("b", "users.jsonl:2", "pending", note="no password", dropped=("mfa",))
+    journal.admit(0, [pending("a"), noted, pending("c")])
+    journal.admit(3, [pending("d"), pending("e")])  # a batch giving none of the optional values
+
+    rows = {row.seq: row for row in journal.rows()}
+    assert (rows[1].note, rows[1].dropped) == ("no password", ("mfa",))
+    assert all((rows[seq].note, rows[seq].dropped) == (None, ()) for seq in (0, 2, 3, 4))
+    assert [rows[seq].location for seq in range(5)] == [f"users.jsonl:{n}" for n in (1, 2, 1, 1, 1)]
+    assert {row.status for row in rows.values()} == {"pending"}
+
+
 def test_admitting_again_is_idempotent(journal: Journal) -> None:
     entries = [pending("a"), pending("b"), pending("c")]
     journal.admit(0, entries[:2])
