@@ -15,7 +15,11 @@ protects.
 
 Outcome writes (``created``, ``failed``...) are committed in batches (every few hundred changes or
 half a second, and always before an ``in_flight`` commit): losing one to a kill only means one more
-lookup. The file holds no secret: records are re-read from the input, never stored.
+lookup. ``created`` for a record this journal marked in flight is checked in Python and its UPDATE
+queued, to be written with the others in one ``executemany`` before any other statement (read or
+write) runs on the file, so that what is read is always what was decided.
+
+The file holds no secret: records are re-read from the input, never stored.
 """
 
 from __future__ import annotations
@@ -72,10 +76,15 @@ class Journal(JournalView):
         self._dropped_sets: dict[tuple[str, ...], int] | None = None
         self._dirty = 0
         self._last_commit = time.monotonic()
+        #: Records this journal moved to ``in_flight`` and has not moved since: ``created`` may
+        #: follow, checked here and queued in ``_created`` (see :meth:`created`).
+        self._flying: set[int] = set()
+        self._created: list[tuple[str, str | None, float, int]] = []
+        self._conn: sqlite3.Connection | None = None
         if lock:
             self._lock_file = take_lock(self.path)
         try:
-            self._db = connect(self.path, scratch=scratch)
+            self._conn = connect(self.path, scratch=scratch)
             self._live = self.counts()
         except BaseException:
             self.close()
@@ -95,14 +104,35 @@ class Journal(JournalView):
         self.close()
 
     def close(self) -> None:
-        db = getattr(self, "_db", None)
+        db = getattr(self, "_conn", None)
         if db is not None:
             with contextlib.suppress(sqlite3.Error):
                 if self._in_transaction:
+                    self._write_created(db)
                     db.execute("COMMIT")
             db.close()
-            self._db = None  # type: ignore[assignment]
+            self._conn = None
         self._release_lock()
+
+    @property
+    def _db(self) -> sqlite3.Connection:  # type: ignore[override]
+        """The journal's connection, the queued ``created`` outcomes written first."""
+        db = self._conn
+        if db is None:
+            raise JournalStateError(f"the journal {self.path} is closed")
+        if self._created:
+            self._write_created(db)
+        return db
+
+    def _write_created(self, db: sqlite3.Connection) -> None:
+        queued, self._created = self._created, []
+        cursor = db.executemany(
+            "UPDATE records SET status = 'created', clerk_id = ?, code = NULL, message = NULL, "
+            "run_id = ?, updated_at = ? WHERE seq = ? AND status = 'in_flight'",
+            queued,
+        )
+        if cursor.rowcount != len(queued):  # pragma: no cover - each was checked when queued
+            raise JournalStateError("a record marked created was no longer in flight")
 
     def _release_lock(self) -> None:
         lock_file, self._lock_file = self._lock_file, None
@@ -246,6 +276,7 @@ class Journal(JournalView):
                 check_move(seq, self.status_of(seq), "in_flight")
             raise JournalStateError("a record to mark in flight is not pending")  # pragma: no cover
         self._db.execute("RELEASE marking")
+        self._flying.update(seqs)
         self._live["pending"] -= len(seqs)
         self._live["in_flight"] += len(seqs)
         self.commit()
@@ -262,7 +293,18 @@ class Journal(JournalView):
         self.commit_soon()
 
     def created(self, seq: int, clerk_id: str) -> None:
-        self._outcome(seq, "created", "clerk_id = ?, code = NULL, message = NULL", (clerk_id,))
+        """``in_flight -> created``. A record this journal marked in flight is known to be
+        allowed the move: its UPDATE is queued, and written before the next statement."""
+        if seq not in self._flying:
+            self._outcome(seq, "created", "clerk_id = ?, code = NULL, message = NULL", (clerk_id,))
+            return
+        self.begin()
+        self._flying.discard(seq)
+        self._created.append((clerk_id, self.run_id, _now(), seq))
+        self._live["in_flight"] -= 1
+        self._live["created"] += 1
+        self._dirty += 1
+        self.commit_soon()
 
     def found_before_sending(
         self,
@@ -417,6 +459,10 @@ class Journal(JournalView):
         if cursor.rowcount != 1:
             check_move(seq, self.status_of(seq), status)  # raises: the move is not allowed
             raise JournalStateError(f"record {seq}: cannot become {status}")  # pragma: no cover
+        if status == "in_flight":
+            self._flying.add(seq)
+        else:
+            self._flying.discard(seq)
         self._live[old] -= 1
         self._live[status] += 1
         self._dirty += 1

@@ -64,6 +64,20 @@ def test_admitting_sorts_records_and_finds_in_file_duplicates(journal: Journal) 
     }
 
 
+def test_each_admitted_row_keeps_its_own_values_whichever_its_batch_gives(
+    journal: Journal,
+) -> None:
+    noted = Entry("b", "users.jsonl:2", "pending", note="no password", dropped=("mfa",))
+    journal.admit(0, [pending("a"), noted, pending("c")])
+    journal.admit(3, [pending("d"), pending("e")])  # a batch giving none of the optional values
+
+    rows = {row.seq: row for row in journal.rows()}
+    assert (rows[1].note, rows[1].dropped) == ("no password", ("mfa",))
+    assert all((rows[seq].note, rows[seq].dropped) == (None, ()) for seq in (0, 2, 3, 4))
+    assert [rows[seq].location for seq in range(5)] == [f"users.jsonl:{n}" for n in (1, 2, 1, 1, 1)]
+    assert {row.status for row in rows.values()} == {"pending"}
+
+
 def test_admitting_again_is_idempotent(journal: Journal) -> None:
     entries = [pending("a"), pending("b"), pending("c")]
     journal.admit(0, entries[:2])
@@ -135,6 +149,56 @@ def test_outcomes_are_committed_in_batches_and_on_close(journal: Journal) -> Non
     journal.close()
     with Journal(journal.path) as again:
         assert again.row(0).status == "created"  # type: ignore[union-attr]
+
+
+def test_a_created_outcome_is_read_back_at_once_and_committed_with_its_batch(
+    journal: Journal,
+) -> None:
+    journal.admit(0, [pending("a"), pending("b")])
+    journal.mark_in_flight([0, 1])
+    journal.created(0, "user_a")
+
+    assert journal.row(0).clerk_id == "user_a"  # type: ignore[union-attr]
+    assert journal.statuses_between(0, 1) == {0: "created", 1: "in_flight"}
+    assert journal.counts()["created"] == journal.live_counts()["created"] == 1
+    other = sqlite3.connect(journal.path)
+    assert other.execute("SELECT status FROM records WHERE seq = 0").fetchall() == [("in_flight",)]
+    journal.commit()
+    assert other.execute("SELECT status FROM records WHERE seq = 0").fetchall() == [("created",)]
+    other.close()
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        lambda j: j.created(0, "user_a"),
+        lambda j: j.back_to_pending(0),
+        lambda j: j.failed(0, "code", "message"),
+    ],
+)
+def test_created_is_refused_at_the_call_once_the_record_left_flight(
+    journal: Journal, first: object
+) -> None:
+    journal.admit(0, [pending("a")])
+    journal.mark_in_flight([0])
+    first(journal)  # type: ignore[operator]
+    before = journal.row(0)
+
+    with pytest.raises(JournalStateError, match="record 0"):
+        journal.created(0, "user_again")
+
+    assert journal.row(0) == before
+
+
+def test_a_record_an_earlier_run_left_in_flight_can_be_created(tmp_path: Path) -> None:
+    with Journal(tmp_path / "j.db") as first:
+        first.begin_run("import")
+        first.admit(0, [pending("a")])
+        first.mark_in_flight([0])
+    with Journal(tmp_path / "j.db") as second:
+        second.begin_run("import")
+        second.created(0, "user_a")
+        assert second.row(0).status == "created"  # type: ignore[union-attr]
 
 
 def test_a_killed_process_leaves_its_in_flight_records(tmp_path: Path) -> None:

@@ -134,6 +134,10 @@ def test_password_digest_and_second_factors() -> None:
         ({"public_metadata": ["a", "list"]}, "invalid_metadata", "public_metadata"),
         ({"public_metadata": {"score": float("nan")}}, "invalid_metadata", "public_metadata"),
         ({"unsafe_metadata": {"raw": b"\x00"}}, "invalid_metadata", "unsafe_metadata"),
+        ({"public_metadata": {"a": [{"b": float("inf")}]}}, "invalid_metadata", "public_metadata"),
+        ({"public_metadata": {"tags": {"x"}}}, "invalid_metadata", "public_metadata"),
+        ({"public_metadata": {"name": "\ud800"}}, "invalid_metadata", "public_metadata"),
+        ({"private_metadata": {1: "one"}}, "invalid_metadata", "private_metadata"),
         (
             {"private_metadata": {"blob": "x" * METADATA_LIMIT}},
             "metadata_too_large",
@@ -168,6 +172,16 @@ def test_external_ids_the_list_filter_would_misread_are_refused() -> None:
 
     assert isinstance(outcome, InvalidRecord)
     assert (outcome.code, outcome.field) == ("invalid_field", "external_id")
+
+
+def test_metadata_json_converts_is_kept_as_given() -> None:
+    when = datetime(2024, 5, 1, tzinfo=timezone.utc)
+    metadata = {"since": when, "pair": (1, 2), "plan": "pro", "score": 0.5}
+
+    outcome = map_record(_record(public_metadata=metadata))
+
+    assert isinstance(outcome, MappedUser)
+    assert outcome.request.public_metadata == metadata
 
 
 def test_metadata_at_the_limit_is_accepted() -> None:

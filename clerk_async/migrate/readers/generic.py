@@ -10,7 +10,7 @@ is passed on by name and checked by the mapping.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from clerk_async.migrate.readers._common import PathLike, ReaderOptions, Skip, no_id, records
@@ -74,16 +74,38 @@ def _identifiers(values: object, statuses: object) -> tuple[Contact, ...]:
     return contacts(*(([value], flag) for value, flag in zip(found, flags, strict=True)))
 
 
+#: The draft's fields read from one field of the same name, and how each is read.
+_READ: dict[str, Callable[[Any], object]] = {
+    "username": text,
+    "first_name": text,
+    "last_name": text,
+    "created_at": timestamp,
+    "banned": boolean,
+    "password": text,
+    "password_digest": text,
+    "password_hasher": text,
+    "totp_secret": text,
+    "public_metadata": json_object,
+    "private_metadata": json_object,
+    "unsafe_metadata": json_object,
+}
+
+
 def _convert(fields: dict[str, Any]) -> tuple[str, UserDraft] | Skip:
     external_id = text(fields.get("external_id"))
     if external_id is None:
         return no_id("external_id")
+    read: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
+    for key, value in fields.items():  # the record's own fields only: most are absent
+        reader = _READ.get(key)
+        if reader is not None:
+            read[key] = reader(value)
+        elif key not in _DRAFTED and value is not None and value != "":
+            extra[key] = value
     codes = fields.get("backup_codes")
-    extra = {
-        key: value
-        for key, value in fields.items()
-        if key not in _DRAFTED and value is not None and value != ""
-    }
+    if codes not in (None, ""):
+        read["backup_codes"] = tuple(split_list(codes))
     return external_id, UserDraft(
         emails=_identifiers(
             fields.get("email_address"), fields.get("email_address_identification_status")
@@ -91,18 +113,6 @@ def _convert(fields: dict[str, Any]) -> tuple[str, UserDraft] | Skip:
         phones=_identifiers(
             fields.get("phone_number"), fields.get("phone_number_identification_status")
         ),
-        username=text(fields.get("username")),
-        first_name=text(fields.get("first_name")),
-        last_name=text(fields.get("last_name")),
-        created_at=timestamp(fields.get("created_at")),
-        banned=boolean(fields.get("banned")),
-        password=text(fields.get("password")),
-        password_digest=text(fields.get("password_digest")),
-        password_hasher=text(fields.get("password_hasher")),
-        totp_secret=text(fields.get("totp_secret")),
-        backup_codes=tuple(split_list(codes)) if codes not in (None, "") else None,
-        public_metadata=json_object(fields.get("public_metadata")),
-        private_metadata=json_object(fields.get("private_metadata")),
-        unsafe_metadata=json_object(fields.get("unsafe_metadata")),
         extra=extra,
+        **read,
     )
