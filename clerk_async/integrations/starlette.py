@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from clerk_async import Clerk
     from clerk_async.models import User
 
-__all__ = ["ClerkBackend", "ClerkUser", "keep_auth", "request_states", "response_for"]
+__all__ = ["ClerkBackend", "ClerkUser", "request_states", "response_for"]
 
 #: Where a request's authentication states are kept (one per set of accepted token types).
 _STATES = "clerk_async.request_states"
