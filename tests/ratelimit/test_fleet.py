@@ -7,6 +7,7 @@ the limiters booked (on Redis's one clock), the emulator's counts, and their ord
 from __future__ import annotations
 
 import itertools
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -20,6 +21,10 @@ from tests.support.redis_server import RedisServer
 from .fleet import Worker, fleet, until
 
 LIMIT = "40/1s"
+#: Time the worker processes get to start before their first calls.
+START_S = 3.0
+#: Tasks (or threads) per worker: the worker's default.
+TASKS = 4
 
 
 @pytest.fixture
@@ -53,10 +58,12 @@ def sources(record: dict[str, Any]) -> list[str]:
 def test_four_processes_together_stay_under_the_limit(
     emulator: ClerkEmulator, redis_url: str
 ) -> None:
+    start = str(time.time() + START_S)  # together, however slowly each process starts
     workers = [
-        Worker(flavour, emulator, redis_url, LIMIT, "--calls", "40", "--user-id", f"user_w{n}")
+        Worker(flavour, emulator, redis_url, LIMIT, "--calls", "40", "--user-id", f"user_w{n}",
+               "--start-at", start)
         for n, flavour in enumerate(["async", "sync", "async", "sync"])
-    ]
+    ]  # fmt: skip
     try:
         records = [worker.finish() for worker in workers]
     finally:
@@ -76,7 +83,10 @@ def test_four_processes_together_stay_under_the_limit(
     paths = [arrival.path for arrival in emulator.arrivals]
     assert sorted(set(paths)) == [f"/v1/users/user_w{n}" for n in range(4)]
     assert len(paths) == 160
-    assert sum(earlier != later for earlier, later in itertools.pairwise(paths)) >= 40
+    # A process's tasks book the slots one after another as their calls end, so runs of up to its
+    # four tasks are normal; a block (one process sending many in a row) is not.
+    longest_run = max(len(list(run)) for _, run in itertools.groupby(paths))
+    assert longest_run <= 3 * TASKS, paths
 
 
 def test_a_429_one_process_meets_pauses_them_all(emulator: ClerkEmulator, redis_url: str) -> None:

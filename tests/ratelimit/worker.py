@@ -6,7 +6,9 @@ It calls Clerk as fast as its ``--tasks`` (tasks in ``async``, threads in ``sync
 slot and the moment of each booking on Redis's clock, or ``null`` for a booking made on its own
 limiter while Redis was away), every call's outcome, and the warnings of ``clerk.ratelimit``. With
 ``--calls N`` it makes N calls and prints its record as one JSON line; without, it runs until its
-standard input closes, and answers each ``status`` line with its record so far.
+standard input closes, and answers each ``status`` line with its record so far. ``--start-at T``
+(a ``time.time()`` moment) holds its first call until then, so that processes started one after
+another on a busy machine begin together.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import json
 import logging
 import sys
 import threading
+import time
 from collections import Counter
 from typing import Any
 
@@ -117,6 +120,7 @@ def run_async(args: argparse.Namespace, record: Record) -> None:
                         return
                     print(record.json(), flush=True)
 
+            await asyncio.sleep(_until_start(args))
             tasks = [asyncio.create_task(call()) for _ in range(args.tasks)]
             if args.calls is None:
                 await commands()
@@ -164,6 +168,7 @@ def run_sync(args: argparse.Namespace, record: Record) -> None:
                 record.outcome(outcome)
 
         threads = [threading.Thread(target=call) for _ in range(args.tasks)]
+        time.sleep(_until_start(args))
         for thread in threads:
             thread.start()
         if args.calls is None:
@@ -172,6 +177,10 @@ def run_sync(args: argparse.Namespace, record: Record) -> None:
             stop.set()
         for thread in threads:
             thread.join()
+
+
+def _until_start(args: argparse.Namespace) -> float:
+    return 0.0 if args.start_at is None else max(0.0, args.start_at - time.time())
 
 
 def main() -> None:
@@ -184,6 +193,7 @@ def main() -> None:
     parser.add_argument("--tasks", type=int, default=4)
     parser.add_argument("--calls", type=int, default=None)
     parser.add_argument("--user-id", default="")
+    parser.add_argument("--start-at", type=float, default=None)
     args = parser.parse_args()
     record = Record()
     logging.getLogger("clerk.ratelimit").addHandler(Warnings(record))
