@@ -25,11 +25,11 @@ from clerk_async.errors import (
     ResponseValidationError,
     SDKError,
 )
-from clerk_async.migrate.records import Mapped, MappedMembership
+from clerk_async.migrate.records import MappedMembership
 from clerk_async.models import OrganizationMembership
 
 from .import_users import MAX_RATE_LIMITED
-from .importing import IMPORTED, Mode, Run, error_code, error_message, retrying
+from .importing import IMPORTED, Mode, Queued, Run, error_code, error_message, retrying
 from .journal import JournalRow
 from .reconcile import MAX_IDS
 from .roles import RoleKeeper
@@ -53,7 +53,7 @@ class MembershipImporter:
         self._targets: dict[int, Target] = {}
         self._uncertain: set[int] = set()
 
-    async def queue(self, pending: list[tuple[int, Mapped, Status]]) -> None:
+    async def queue(self, pending: list[tuple[int, Queued, Status]]) -> None:
         """Memberships whose user and organization are settled go out in groups of 100 (marked in
         flight a group at a time); those of an organization that was in Clerk before are looked
         up first, and so are a killed run's (both 100 per request); the others wait for what they
@@ -178,7 +178,7 @@ class MembershipImporter:
 
     # -- one membership ------------------------------------------------------------------------
 
-    async def take(self, seq: int, mapped: Mapped, mode: Mode) -> None:
+    async def take(self, seq: int, mapped: Queued, mode: Mode) -> None:
         """``send``: looked up if need be, marked in flight; ``look_first``: the creator of an
         organization this journal made, a member since it was made (looked up, not sent);
         ``wait``: once its user and organization are settled; ``leftover``: a killed run's."""

@@ -32,11 +32,20 @@ from clerk_async.errors import (
     SDKError,
     UnprocessableEntityError,
 )
-from clerk_async.migrate.records import ORGANIZATION_MARKER, Domain, Mapped, MappedOrganization
+from clerk_async.migrate.records import ORGANIZATION_MARKER, Domain, MappedOrganization
 from clerk_async.models import Organization
 
 from .import_users import MAX_RATE_LIMITED
-from .importing import IMPORTED, MAX_LOOKUPS, UNKNOWN, Mode, Run, error_code, error_message
+from .importing import (
+    IMPORTED,
+    MAX_LOOKUPS,
+    UNKNOWN,
+    Mode,
+    Queued,
+    Run,
+    error_code,
+    error_message,
+)
 from .importing import retrying as retrying_lookup
 from .states import JournalStateError, Status
 
@@ -58,7 +67,7 @@ class OrganizationImporter:
         #: Whether every organization in Clerk is one the journal knows (asked once per run).
         self._only_known: bool | None = None
 
-    async def queue(self, pending: list[tuple[int, Mapped, Status]]) -> None:
+    async def queue(self, pending: list[tuple[int, Queued, Status]]) -> None:
         if self._only_known is None and any(status == "pending" for _, _, status in pending):
             self._only_known = await self._instance_holds_only_known()
         first: Mode = "send" if self._only_known else "look_first"
@@ -79,7 +88,7 @@ class OrganizationImporter:
         known = counts.get("created", 0) + counts.get("already_imported", 0)
         return (page.total_count or 0) == known
 
-    async def take(self, seq: int, mapped: Mapped, mode: Mode) -> None:
+    async def take(self, seq: int, mapped: Queued, mode: Mode) -> None:
         assert isinstance(mapped, MappedOrganization)
         journal = self.run.journal
         creator = await self._creator(seq, mapped)
