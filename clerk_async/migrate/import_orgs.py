@@ -41,13 +41,15 @@ from .importing import (
     MAX_LOOKUPS,
     UNKNOWN,
     Mode,
+    Pending,
     Queued,
     Run,
+    Work,
     error_code,
     error_message,
 )
 from .importing import retrying as retrying_lookup
-from .states import JournalStateError, Status
+from .states import JournalStateError
 
 __all__ = ["OrganizationImporter", "is_ours"]
 
@@ -67,14 +69,15 @@ class OrganizationImporter:
         #: Whether every organization in Clerk is one the journal knows (asked once per run).
         self._only_known: bool | None = None
 
-    async def queue(self, pending: list[tuple[int, Queued, Status]]) -> None:
-        if self._only_known is None and any(status == "pending" for _, _, status in pending):
+    async def queue(self, pending: list[Pending]) -> None:
+        if self._only_known is None and any(each.status == "pending" for each in pending):
             self._only_known = await self._instance_holds_only_known()
         first: Mode = "send" if self._only_known else "look_first"
-        for seq, organization, status in pending:
-            if not isinstance(organization, MappedOrganization):
-                raise JournalStateError(f"record {seq} is no longer an organization")
-            await self.run.put((seq, organization, "leftover" if status == "in_flight" else first))
+        for each in pending:
+            if not isinstance(each.item, MappedOrganization):
+                raise JournalStateError(f"record {each.seq} is no longer an organization")
+            mode: Mode = "leftover" if each.status == "in_flight" else first
+            await self.run.put(Work(each.seq, each.item, mode))
 
     async def _instance_holds_only_known(self) -> bool:
         """Whether Clerk holds as many organizations as the journal knows in it (so no other one

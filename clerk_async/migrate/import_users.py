@@ -27,15 +27,17 @@ from .importing import (
     MAX_LOOKUPS,
     UNKNOWN,
     Mode,
+    Pending,
     Queued,
     QueuedUser,
     Run,
+    Work,
     error_code,
     error_message,
     retrying,
 )
 from .reconcile import MAX_IDS, LookupError_, Lookups, unfilterable
-from .states import JournalStateError, Status
+from .states import JournalStateError
 
 __all__ = ["MAX_RATE_LIMITED", "MigrationAborted", "UserImporter"]
 
@@ -102,41 +104,41 @@ class UserImporter:
 
     # -- the pass ------------------------------------------------------------------------------
 
-    async def queue(self, pending: list[tuple[int, Queued, Status]]) -> None:
+    async def queue(self, pending: list[Pending]) -> None:
         """Look each batch up first (one request per 100 users): a user already in Clerk is
         ``already_imported`` without a POST, so that any user found later is this journal's own.
         The others are marked in flight (one commit) and handed to the workers.
 
         Still in flight here: left by a killed run with an id Clerk cannot filter on; a pending
         one with such an id is looked up by its identifiers too."""
-        work: list[tuple[int, QueuedUser, Mode]] = []
-        for seq, user, status in pending:
+        work: list[Work] = []
+        for each in pending:
+            user = each.item
             if not isinstance(user, QueuedUser):
-                raise JournalStateError(f"record {seq} is no longer a user")
-            if status == "in_flight":
-                work.append((seq, user, "leftover"))
+                raise JournalStateError(f"record {each.seq} is no longer a user")
+            if each.status == "in_flight":
+                work.append(Work(each.seq, user, "leftover"))
             elif unfilterable(user.external_id):
-                work.append((seq, user, "look_first"))
+                work.append(Work(each.seq, user, "look_first"))
             else:
-                work.append((seq, user, "send"))
+                work.append(Work(each.seq, user, "send"))
         run, journal = self.run, self.run.journal
         for start in range(0, len(work), MAX_IDS):
             if run.stopped is not None:
                 return
             group = work[start : start + MAX_IDS]
-            ids = [user.external_id for _, user, mode in group if mode == "send"]
+            ids = [_external_id(item) for item in group if item.mode == "send"]
             found = await self.lookup_before_sending(ids) if ids else {}
             if run.stopped is not None:
                 return
             to_send = []
             for item in group:
-                seq, user, mode = item
-                held = found.get(user.external_id) if mode == "send" else None
+                held = found.get(_external_id(item)) if item.mode == "send" else None
                 if held is not None:
-                    journal.found_before_sending(seq, held.id)
+                    journal.found_before_sending(item.seq, held.id)
                 else:
                     to_send.append(item)
-            journal.mark_in_flight([seq for seq, _, mode in to_send if mode == "send"])
+            journal.mark_in_flight([item.seq for item in to_send if item.mode == "send"])
             for item in to_send:
                 await run.put(item)
 
@@ -262,6 +264,11 @@ class UserImporter:
         encoded = EncodedBody(body, "application/json")
         user: User = await self.run.clerk.send(CREATE_USER, User, body=encoded, retries=None)
         return user
+
+
+def _external_id(work: Work) -> str:
+    assert isinstance(work.item, QueuedUser)
+    return work.item.external_id
 
 
 def _identifier_exists(error: UnprocessableEntityError) -> bool:

@@ -40,6 +40,7 @@ __all__ = [
     "UNKNOWN",
     "Importer",
     "Mode",
+    "Pending",
     "Queued",
     "QueuedUser",
     "Run",
@@ -82,7 +83,27 @@ class QueuedUser(msgspec.Struct, frozen=True, gc=False):
 
 #: A record as it waits for its importer.
 Queued = QueuedUser | MappedOrganization | MappedMembership
-Work = tuple[int, Queued, Mode]
+
+
+class Pending(msgspec.Struct, frozen=True, gc=False):
+    """A record a batch holds ``pending`` or ``in_flight``, handed to its importer.
+
+    This and :class:`Work` are Structs out of the collector rather than tuples: a run hands
+    thousands over at once, and each tuple made counts towards the next collection."""
+
+    seq: int
+    item: Queued
+    status: Status
+
+
+class Work(msgspec.Struct, frozen=True, gc=False):
+    """A record handed to the workers, and how to take it."""
+
+    seq: int
+    item: Queued
+    mode: Mode
+
+
 _encode = msgspec.json.Encoder().encode
 
 
@@ -125,7 +146,7 @@ class Run(Protocol):
 
 
 class Importer(Protocol):
-    async def queue(self, pending: list[tuple[int, Queued, Status]]) -> None:
+    async def queue(self, pending: list[Pending]) -> None:
         """The records of this kind that a batch holds pending or in flight, in input order."""
 
     async def take(self, seq: int, mapped: Queued, mode: Mode) -> None:

@@ -38,14 +38,14 @@ from clerk_async.migrate.records import (
 from .import_memberships import MembershipImporter
 from .import_orgs import OrganizationImporter
 from .import_users import MigrationAborted, UserImporter
-from .importing import Importer, Queued, QueuedUser, Work, error_message, queued
+from .importing import Importer, Pending, Queued, QueuedUser, Work, error_message, queued
 from .journal import Entry, Journal, JournalRow
 from .limits import SAVE_EVERY, carry_over, resolve_limiter, save_pacing
 from .plan import ADMIT_BATCH, Item, entry_for, to_mapped
 from .reconcile import MAX_IDS, Lookups
 from .report import Summary
 from .roles import RoleKeeper
-from .states import JournalStateError, Status
+from .states import JournalStateError
 from .throttle import Throttle
 from .work_queue import WorkQueue
 
@@ -251,13 +251,13 @@ class _Run:
             seq += count
             journal.commit()
             statuses = journal.statuses_between(first, last)
-            by_kind: dict[Importer, list[tuple[int, Queued, Status]]] = {}
+            by_kind: dict[Importer, list[Pending]] = {}
             for index in range(first, last + 1):
                 status = statuses.get(index)
                 if status not in ("pending", "in_flight"):
                     continue
                 item = held.get(index) or self._held(index, others[index])
-                by_kind.setdefault(self._importer(item), []).append((index, item, status))
+                by_kind.setdefault(self._importer(item), []).append(Pending(index, item, status))
             del held, others  # what the importers hold stays, no more
             for importer in (self.users, self.organizations, self.memberships):
                 pending = by_kind.get(importer)
@@ -328,7 +328,7 @@ class _Run:
         return self.memberships
 
     async def put(self, work: Work) -> None:
-        self._active.add(work[0])
+        self._active.add(work.seq)
         await self._work.put(work)
 
     async def settled(self, seq: int) -> JournalRow | None:
@@ -353,7 +353,7 @@ class _Run:
 
     async def _worker(self) -> None:
         while (work := await self._work.get()) is not None:
-            seq, mapped, mode = work
+            seq, mapped, mode = work.seq, work.item, work.mode
             try:
                 if self.stopped is not None:
                     if mode == "send":  # marked in flight, never sent: pending again
