@@ -7,8 +7,9 @@ hands them to the workers; a worker then takes each to its final state (:meth:`I
 
 A user waits for its POST as a :class:`QueuedUser`, not as the :class:`MappedUser` it was mapped
 to: a run holds a batch of them (thousands) between admitting and sending them, and the mapped
-record's raw fields and the request's lists are containers the cyclic GC walks on every
-collection (6-8 us per user), where the request's JSON body and a few strings are not.
+record's raw fields and the request's lists are containers the cyclic GC walks again at each
+collection until they reach its oldest generation, where the request's JSON body and a few
+strings are not.
 """
 
 from __future__ import annotations
@@ -73,7 +74,10 @@ class QueuedUser(msgspec.Struct, frozen=True, gc=False):
     phones: tuple[str, ...] = ()
     username: str | None = None
 
-    def __repr__(self) -> str:  # the body holds the password digest
+    def __rich_repr__(self) -> list[tuple[str, str]]:  # the body holds the password digest
+        return [("external_id", self.external_id)]
+
+    def __repr__(self) -> str:
         return f"QueuedUser(external_id={self.external_id!r})"
 
     @property
