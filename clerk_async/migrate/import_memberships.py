@@ -25,11 +25,21 @@ from clerk_async.errors import (
     ResponseValidationError,
     SDKError,
 )
-from clerk_async.migrate.records import Mapped, MappedMembership
+from clerk_async.migrate.records import MappedMembership
 from clerk_async.models import OrganizationMembership
 
 from .import_users import MAX_RATE_LIMITED
-from .importing import IMPORTED, Mode, Run, error_code, error_message, retrying
+from .importing import (
+    IMPORTED,
+    Mode,
+    Pending,
+    Queued,
+    Run,
+    Work,
+    error_code,
+    error_message,
+    retrying,
+)
 from .journal import JournalRow
 from .reconcile import MAX_IDS
 from .roles import RoleKeeper
@@ -53,32 +63,33 @@ class MembershipImporter:
         self._targets: dict[int, Target] = {}
         self._uncertain: set[int] = set()
 
-    async def queue(self, pending: list[tuple[int, Mapped, Status]]) -> None:
+    async def queue(self, pending: list[Pending]) -> None:
         """Memberships whose user and organization are settled go out in groups of 100 (marked in
         flight a group at a time); those of an organization that was in Clerk before are looked
         up first, and so are a killed run's (both 100 per request); the others wait for what they
         need, in a worker."""
         run, journal = self.run, self.run.journal
         await self.roles.ensure()  # the roles of the memberships admitted so far, first
-        rows = journal.rows_of(seq for seq, _, _ in pending)
+        rows = journal.rows_of(each.seq for each in pending)
         needs = journal.rows_of(
             seq for row in rows.values() for seq in (row.user_seq, row.org_seq) if seq is not None
         )
         ready: list[_Ready] = []
         foreign: dict[str, list[_Ready]] = {}
         leftovers: dict[str, list[_Ready]] = {}
-        for seq, membership, status in pending:
+        for each in pending:
+            seq, membership, status = each.seq, each.item, each.status
             if not isinstance(membership, MappedMembership):
                 raise JournalStateError(f"record {seq} is no longer a membership")
             user, organization = _needed(rows[seq], needs)
             sent = status == "in_flight"
             if _unsettled(user) or _unsettled(organization):
-                await run.put((seq, membership, "leftover" if sent else "wait"))
+                await run.put(Work(seq, membership, "leftover" if sent else "wait"))
                 continue
             if sent:
                 target = _sent_to(user, organization)
                 if target is None:  # its user or organization is no longer imported: look
-                    await run.put((seq, membership, "leftover"))
+                    await run.put(Work(seq, membership, "leftover"))
                 else:
                     leftovers.setdefault(target[0], []).append((seq, membership, target))
                 continue
@@ -89,7 +100,7 @@ class MembershipImporter:
                 foreign.setdefault(target[0], []).append((seq, membership, target))
             elif _creator(rows[seq], organization):  # a member since its organization was made
                 self._targets[seq] = target
-                await run.put((seq, membership, "look_first"))
+                await run.put(Work(seq, membership, "look_first"))
             else:
                 ready.append((seq, membership, target))
         for organization_id, group in leftovers.items():
@@ -105,7 +116,7 @@ class MembershipImporter:
             journal.mark_in_flight([seq for seq, _, _ in group])
             for seq, membership, target in group:
                 self._targets[seq] = target
-                await run.put((seq, membership, "send"))
+                await run.put(Work(seq, membership, "send"))
 
     async def _resend(self, organization_id: str, group: list[_Ready]) -> None:
         """A killed run's memberships of one organization: those Clerk holds are this journal's;
@@ -123,7 +134,7 @@ class MembershipImporter:
             journal.another_attempt(seq, uncertain=True)
             self._targets[seq] = target
             self._uncertain.add(seq)
-            await run.put((seq, membership, "send"))
+            await run.put(Work(seq, membership, "send"))
 
     async def _absent(
         self, organization_id: str, group: list[tuple[int, MappedMembership, Target]]
@@ -178,7 +189,7 @@ class MembershipImporter:
 
     # -- one membership ------------------------------------------------------------------------
 
-    async def take(self, seq: int, mapped: Mapped, mode: Mode) -> None:
+    async def take(self, seq: int, mapped: Queued, mode: Mode) -> None:
         """``send``: looked up if need be, marked in flight; ``look_first``: the creator of an
         organization this journal made, a member since it was made (looked up, not sent);
         ``wait``: once its user and organization are settled; ``leftover``: a killed run's."""

@@ -32,13 +32,24 @@ from clerk_async.errors import (
     SDKError,
     UnprocessableEntityError,
 )
-from clerk_async.migrate.records import ORGANIZATION_MARKER, Domain, Mapped, MappedOrganization
+from clerk_async.migrate.records import ORGANIZATION_MARKER, Domain, MappedOrganization
 from clerk_async.models import Organization
 
 from .import_users import MAX_RATE_LIMITED
-from .importing import IMPORTED, MAX_LOOKUPS, UNKNOWN, Mode, Run, error_code, error_message
+from .importing import (
+    IMPORTED,
+    MAX_LOOKUPS,
+    UNKNOWN,
+    Mode,
+    Pending,
+    Queued,
+    Run,
+    Work,
+    error_code,
+    error_message,
+)
 from .importing import retrying as retrying_lookup
-from .states import JournalStateError, Status
+from .states import JournalStateError
 
 __all__ = ["OrganizationImporter", "is_ours"]
 
@@ -58,14 +69,15 @@ class OrganizationImporter:
         #: Whether every organization in Clerk is one the journal knows (asked once per run).
         self._only_known: bool | None = None
 
-    async def queue(self, pending: list[tuple[int, Mapped, Status]]) -> None:
-        if self._only_known is None and any(status == "pending" for _, _, status in pending):
+    async def queue(self, pending: list[Pending]) -> None:
+        if self._only_known is None and any(each.status == "pending" for each in pending):
             self._only_known = await self._instance_holds_only_known()
         first: Mode = "send" if self._only_known else "look_first"
-        for seq, organization, status in pending:
-            if not isinstance(organization, MappedOrganization):
-                raise JournalStateError(f"record {seq} is no longer an organization")
-            await self.run.put((seq, organization, "leftover" if status == "in_flight" else first))
+        for each in pending:
+            if not isinstance(each.item, MappedOrganization):
+                raise JournalStateError(f"record {each.seq} is no longer an organization")
+            mode: Mode = "leftover" if each.status == "in_flight" else first
+            await self.run.put(Work(each.seq, each.item, mode))
 
     async def _instance_holds_only_known(self) -> bool:
         """Whether Clerk holds as many organizations as the journal knows in it (so no other one
@@ -79,7 +91,7 @@ class OrganizationImporter:
         known = counts.get("created", 0) + counts.get("already_imported", 0)
         return (page.total_count or 0) == known
 
-    async def take(self, seq: int, mapped: Mapped, mode: Mode) -> None:
+    async def take(self, seq: int, mapped: Queued, mode: Mode) -> None:
         assert isinstance(mapped, MappedOrganization)
         journal = self.run.journal
         creator = await self._creator(seq, mapped)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import logging
 
 import anyio
-import msgspec
 
 from clerk_async._http import EncodedBody
 from clerk_async._operations import CREATE_USER
@@ -22,20 +21,23 @@ from clerk_async.errors import (
     SDKError,
     UnprocessableEntityError,
 )
-from clerk_async.migrate.records import Mapped, MappedUser
-from clerk_async.models import CreateUserRequest, User
+from clerk_async.models import User
 
 from .importing import (
     MAX_LOOKUPS,
     UNKNOWN,
     Mode,
+    Pending,
+    Queued,
+    QueuedUser,
     Run,
+    Work,
     error_code,
     error_message,
     retrying,
 )
 from .reconcile import MAX_IDS, LookupError_, Lookups, unfilterable
-from .states import JournalStateError, Status
+from .states import JournalStateError
 
 __all__ = ["MAX_RATE_LIMITED", "MigrationAborted", "UserImporter"]
 
@@ -43,7 +45,6 @@ logger = logging.getLogger("clerk.migrate")
 
 #: 429s one record may meet before it is reported failed.
 MAX_RATE_LIMITED = 50
-_encode = msgspec.json.Encoder().encode
 
 
 class MigrationAborted(ClerkError):
@@ -103,49 +104,50 @@ class UserImporter:
 
     # -- the pass ------------------------------------------------------------------------------
 
-    async def queue(self, pending: list[tuple[int, Mapped, Status]]) -> None:
+    async def queue(self, pending: list[Pending]) -> None:
         """Look each batch up first (one request per 100 users): a user already in Clerk is
         ``already_imported`` without a POST, so that any user found later is this journal's own.
         The others are marked in flight (one commit) and handed to the workers.
 
         Still in flight here: left by a killed run with an id Clerk cannot filter on; a pending
         one with such an id is looked up by its identifiers too."""
-        work: list[tuple[int, MappedUser, Mode]] = []
-        for seq, user, status in pending:
-            if not isinstance(user, MappedUser):
-                raise JournalStateError(f"record {seq} is no longer a user")
-            if status == "in_flight":
-                work.append((seq, user, "leftover"))
+        work: list[Work] = []
+        for each in pending:
+            user = each.item
+            if not isinstance(user, QueuedUser):
+                raise JournalStateError(f"record {each.seq} is no longer a user")
+            if each.status == "in_flight":
+                work.append(Work(each.seq, user, "leftover"))
             elif unfilterable(user.external_id):
-                work.append((seq, user, "look_first"))
+                work.append(Work(each.seq, user, "look_first"))
             else:
-                work.append((seq, user, "send"))
+                work.append(Work(each.seq, user, "send"))
         run, journal = self.run, self.run.journal
         for start in range(0, len(work), MAX_IDS):
             if run.stopped is not None:
                 return
             group = work[start : start + MAX_IDS]
-            ids = [user.external_id for _, user, mode in group if mode == "send"]
+            ids = [_external_id(item) for item in group if item.mode == "send"]
             found = await self.lookup_before_sending(ids) if ids else {}
             if run.stopped is not None:
                 return
             to_send = []
-            for seq, user, mode in group:
-                held = found.get(user.external_id) if mode == "send" else None
+            for item in group:
+                held = found.get(_external_id(item)) if item.mode == "send" else None
                 if held is not None:
-                    journal.found_before_sending(seq, held.id)
+                    journal.found_before_sending(item.seq, held.id)
                 else:
-                    to_send.append((seq, user, mode))
-            journal.mark_in_flight([seq for seq, _, mode in to_send if mode == "send"])
+                    to_send.append(item)
+            journal.mark_in_flight([item.seq for item in to_send if item.mode == "send"])
             for item in to_send:
                 await run.put(item)
 
     # -- one user ------------------------------------------------------------------------------
 
-    async def take(self, seq: int, mapped: Mapped, mode: Mode) -> None:
+    async def take(self, seq: int, mapped: Queued, mode: Mode) -> None:
         """One user to its final state. ``leftover``: in flight in a killed run, and only its
         identifiers can find it; ``look_first``: pending, likewise looked up before the POST."""
-        assert isinstance(mapped, MappedUser)
+        assert isinstance(mapped, QueuedUser)
         journal = self.run.journal
         if mode != "send":
             found = await self._look_up(seq, mapped)
@@ -163,13 +165,13 @@ class UserImporter:
                 journal.mark_in_flight([seq])
         await self._settle(seq, mapped, uncertain=mode == "leftover")
 
-    async def _settle(self, seq: int, user: MappedUser, *, uncertain: bool) -> None:
+    async def _settle(self, seq: int, user: QueuedUser, *, uncertain: bool) -> None:
         run = self.run
         journal = run.journal
         attempts, rate_limited = 1, 0
         while True:
             try:
-                created = await run.throttle.call(lambda: self._create(user.request))
+                created = await run.throttle.call(lambda: self._create(user.body))
             except RateLimitError as error:
                 rate_limited += 1
                 if rate_limited >= MAX_RATE_LIMITED:
@@ -219,7 +221,7 @@ class UserImporter:
             return
 
     async def _settle_exists(
-        self, seq: int, user: MappedUser, error: UnprocessableEntityError, uncertain: bool
+        self, seq: int, user: QueuedUser, error: UnprocessableEntityError, uncertain: bool
     ) -> None:
         """422 identifier exists: our own earlier write, or another user holding an identifier."""
         journal = self.run.journal
@@ -251,23 +253,29 @@ class UserImporter:
             )
         journal.conflict(seq, identifier, "form_identifier_exists", message)
 
-    async def _look_up(self, seq: int, user: MappedUser) -> User | None | object:
+    async def _look_up(self, seq: int, user: QueuedUser) -> User | None | object:
         """Who holds the user's external_id; ``UNKNOWN`` when Clerk would not say."""
         return await retrying(seq, lambda: self.lookups.find(user))
 
-    async def _create(self, request: CreateUserRequest) -> User:
-        """``POST /users`` with the mapped request as it is (validated, its metadata checked, when
-        it was built), never retried by the client: an unknown outcome is looked up instead."""
-        body = EncodedBody(_encode(request), "application/json")
-        user: User = await self.run.clerk.send(CREATE_USER, User, body=body, retries=None)
+    async def _create(self, body: bytes) -> User:
+        """``POST /users`` with the mapped request's body as it is (validated, its metadata
+        checked, when it was mapped), never retried by the client: an unknown outcome is looked
+        up instead."""
+        encoded = EncodedBody(body, "application/json")
+        user: User = await self.run.clerk.send(CREATE_USER, User, body=encoded, retries=None)
         return user
+
+
+def _external_id(work: Work) -> str:
+    assert isinstance(work.item, QueuedUser)
+    return work.item.external_id
 
 
 def _identifier_exists(error: UnprocessableEntityError) -> bool:
     return any(detail.code == "form_identifier_exists" for detail in error.errors)
 
 
-def _held_identifier(user: MappedUser, holders: list[User]) -> tuple[str | None, User | None]:
+def _held_identifier(user: QueuedUser, holders: list[User]) -> tuple[str | None, User | None]:
     """The first of ``user``'s identifiers some other user holds, and that user."""
     for kind, value in user.identifiers:
         for holder in holders:

@@ -4,6 +4,12 @@ memberships): the work a worker takes, the run's state, and how errors are told.
 An importer gets the records of its kind the feeder found ``pending`` or ``in_flight`` in a batch
 (:meth:`Importer.queue`): it looks them up before sending where it must, marks them in flight and
 hands them to the workers; a worker then takes each to its final state (:meth:`Importer.take`).
+
+A user waits for its POST as a :class:`QueuedUser`, not as the :class:`MappedUser` it was mapped
+to: a run holds a batch of them (thousands) between admitting and sending them, and the mapped
+record's raw fields and the request's lists are containers the cyclic GC walks again at each
+collection until they reach its oldest generation, where the request's JSON body and a few
+strings are not.
 """
 
 from __future__ import annotations
@@ -13,10 +19,17 @@ from collections.abc import Awaitable, Callable
 from typing import Literal, Protocol, TypeVar
 
 import anyio
+import msgspec
 
 from clerk_async import Clerk
 from clerk_async.errors import APIConnectionError, ClerkError, ResponseValidationError, SDKError
-from clerk_async.migrate.records import Mapped
+from clerk_async.migrate.records import (
+    Mapped,
+    MappedMembership,
+    MappedOrganization,
+    MappedUser,
+    identifier_pairs,
+)
 
 from .journal import Journal, JournalRow
 from .states import Status
@@ -28,10 +41,14 @@ __all__ = [
     "UNKNOWN",
     "Importer",
     "Mode",
+    "Pending",
+    "Queued",
+    "QueuedUser",
     "Run",
     "Work",
     "error_code",
     "error_message",
+    "queued",
     "retrying",
 ]
 
@@ -45,7 +62,68 @@ IMPORTED: frozenset[Status] = frozenset({"created", "already_imported"})
 #: (``leftover`` of a killed run; ``look_first``: not looked up yet), or ``wait`` for the records
 #: it needs (a membership's user and organization) before anything else.
 Mode = Literal["send", "leftover", "look_first", "wait"]
-Work = tuple[int, Mapped, Mode]
+
+
+class QueuedUser(msgspec.Struct, frozen=True, gc=False):
+    """A mapped user as it waits for its POST: the request's JSON body and its identifiers."""
+
+    external_id: str
+    #: ``CreateUserRequest`` as sent (validated, its metadata checked, when it was mapped).
+    body: bytes
+    emails: tuple[str, ...] = ()
+    phones: tuple[str, ...] = ()
+    username: str | None = None
+
+    def __rich_repr__(self) -> list[tuple[str, str]]:  # the body holds the password digest
+        return [("external_id", self.external_id)]
+
+    def __repr__(self) -> str:
+        return f"QueuedUser(external_id={self.external_id!r})"
+
+    @property
+    def identifiers(self) -> tuple[tuple[str, str], ...]:
+        return identifier_pairs(self.emails, self.phones, self.username)
+
+
+#: A record as it waits for its importer.
+Queued = QueuedUser | MappedOrganization | MappedMembership
+
+
+class Pending(msgspec.Struct, frozen=True, gc=False):
+    """A record a batch holds ``pending`` or ``in_flight``, handed to its importer.
+
+    This and :class:`Work` are Structs out of the collector rather than tuples: a run hands
+    thousands over at once, and each tuple made counts towards the next collection."""
+
+    seq: int
+    item: Queued
+    status: Status
+
+
+class Work(msgspec.Struct, frozen=True, gc=False):
+    """A record handed to the workers, and how to take it."""
+
+    seq: int
+    item: Queued
+    mode: Mode
+
+
+_encode = msgspec.json.Encoder().encode
+
+
+def queued(mapped: Mapped) -> Queued:
+    """What the run keeps of ``mapped`` until its importer is done with it."""
+    if isinstance(mapped, MappedUser):
+        return QueuedUser(
+            mapped.external_id,
+            _encode(mapped.request),
+            mapped.emails,
+            mapped.phones,
+            mapped.username,
+        )
+    return mapped
+
+
 #: What a lookup answers when Clerk would not say.
 UNKNOWN = object()
 T = TypeVar("T")
@@ -72,10 +150,10 @@ class Run(Protocol):
 
 
 class Importer(Protocol):
-    async def queue(self, pending: list[tuple[int, Mapped, Status]]) -> None:
+    async def queue(self, pending: list[Pending]) -> None:
         """The records of this kind that a batch holds pending or in flight, in input order."""
 
-    async def take(self, seq: int, mapped: Mapped, mode: Mode) -> None:
+    async def take(self, seq: int, mapped: Queued, mode: Mode) -> None:
         """One record to its final state (or left as it is, when Clerk would not say)."""
 
 

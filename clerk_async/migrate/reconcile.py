@@ -19,9 +19,9 @@ import anyio
 
 from clerk_async import Clerk
 from clerk_async.errors import AuthenticationError, ClerkError, PermissionDeniedError
-from clerk_async.migrate.records import MappedUser
 from clerk_async.models import User
 
+from .importing import QueuedUser
 from .throttle import Throttle
 
 __all__ = ["MAX_IDS", "LookupError_", "Lookups", "unfilterable"]
@@ -66,7 +66,7 @@ class Lookups:
         self._hurry = True
         self._arrived.set()
 
-    async def find(self, mapped: MappedUser) -> User | None:
+    async def find(self, mapped: QueuedUser) -> User | None:
         """The Clerk user holding ``mapped.external_id``, or None; raises :class:`LookupError_`."""
         if unfilterable(mapped.external_id):
             for user in await self.holders(mapped):
@@ -104,7 +104,7 @@ class Lookups:
             ) from None
         return {user.external_id: user for user in users if user.external_id is not None}
 
-    async def holders(self, mapped: MappedUser) -> list[User]:
+    async def holders(self, mapped: QueuedUser) -> list[User]:
         """The users holding any of ``mapped``'s email addresses, phone numbers or username."""
         filters: dict[str, list[str]] = {}
         for kind, value in mapped.identifiers:

@@ -310,11 +310,18 @@ class MappedUser(_Redacted, frozen=True, kw_only=True):
     @property
     def identifiers(self) -> tuple[tuple[str, str], ...]:
         """``(kind, value)`` pairs: ``email_address``, ``phone_number``, ``username``."""
-        pairs = [("email_address", email) for email in self.emails]
-        pairs += [("phone_number", phone) for phone in self.phones]
-        if self.username is not None:
-            pairs.append(("username", self.username))
-        return tuple(pairs)
+        return identifier_pairs(self.emails, self.phones, self.username)
+
+
+def identifier_pairs(
+    emails: tuple[str, ...], phones: tuple[str, ...], username: str | None
+) -> tuple[tuple[str, str], ...]:
+    """A user's identifiers as ``(kind, value)`` pairs (see :attr:`MappedUser.identifiers`)."""
+    pairs = [("email_address", email) for email in emails]
+    pairs += [("phone_number", phone) for phone in phones]
+    if username is not None:
+        pairs.append(("username", username))
+    return tuple(pairs)
 
 
 class MappedOrganization(_Redacted, frozen=True, kw_only=True):

@@ -9,6 +9,7 @@ from typing import Any
 import bcrypt
 import pytest
 
+from clerk_async.migrate.importing import QueuedUser, queued
 from clerk_async.migrate.mapping import METADATA_LIMIT, map_record, split_name
 from clerk_async.migrate.plan import entry_for
 from clerk_async.migrate.records import Contact, InvalidRecord, MappedUser, SourceRecord, UserDraft
@@ -165,6 +166,17 @@ def test_no_secret_in_reasons_or_reprs() -> None:
     assert isinstance(outcome, MappedUser)
     for secret in (DIGEST, "JBSWY3DPEHPK3PXP", "c0de"):
         assert secret not in repr(outcome)
+
+
+def test_no_secret_in_the_repr_of_a_user_waiting_for_its_post() -> None:
+    outcome = map_record(_record(password_digest=DIGEST, totp_secret="JBSWY3DPEHPK3PXP"))
+    assert isinstance(outcome, MappedUser)
+    waiting = queued(outcome)
+    assert isinstance(waiting, QueuedUser)
+    assert DIGEST.encode() in waiting.body  # sent as it is
+    for secret in (DIGEST, "JBSWY3DPEHPK3PXP"):
+        assert secret not in repr(waiting)
+        assert secret not in repr(list(waiting.__rich_repr__()))
 
 
 def test_external_ids_the_list_filter_would_misread_are_refused() -> None:
