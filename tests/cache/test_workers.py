@@ -77,6 +77,7 @@ def test_updates_reach_every_worker_and_duplicated_reordered_deliveries_change_n
     assert all(w.metrics()["store_errors"] == 0 for w in fleet.workers)
 
 
+@pytest.mark.slow  # worker processes behind one Redis
 def test_clerk_answering_5xx_does_not_reach_cached_reads(fleet: Fleet) -> None:
     emulator = fleet.emulator
     with emulator.sync_client() as clerk:
@@ -92,6 +93,7 @@ def test_clerk_answering_5xx_does_not_reach_cached_reads(fleet: Fleet) -> None:
     assert [worker.user("user_never_cached")[0] for worker in fleet.workers] == [404] * 3
 
 
+@pytest.mark.slow  # worker processes through a Redis restart
 def test_redis_killed_and_restarted_mid_run(own_redis_server: RedisServer) -> None:
     fleet = Fleet(own_redis_server.url, flavours=("async", "sync"))
     try:

@@ -141,6 +141,7 @@ def test_a_429_on_an_invitation_pauses_the_invitations_only(server: ScriptedServ
         assert limits.endpoints["CreateInvitation"].paused_for() > 599
 
 
+@pytest.mark.slow  # a Redis server killed and started again
 def test_redis_killed_and_restarted_the_client_goes_on_and_comes_back(
     clerk_emulator: ClerkEmulator,
     own_redis_server: RedisServer,

@@ -136,6 +136,7 @@ def test_a_role_in_clerks_names_keeps_its_permissions(tmp_path: Path) -> None:
         read_roles("auth0", [bad])
 
 
+@pytest.mark.slow  # a run killed with SIGKILL and resumed
 def test_auth0_organizations_killed_and_resumed_each_record_once(
     clerk_emulator: ClerkEmulator, tmp_path: Path
 ) -> None:

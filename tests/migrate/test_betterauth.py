@@ -119,6 +119,7 @@ def test_organizations_and_members_with_better_auths_roles(tmp_path: Path) -> No
         "org:owner", "org:admin", "org:content_editor"]  # fmt: skip
 
 
+@pytest.mark.slow  # a run killed with SIGKILL and resumed
 def test_better_auth_killed_and_resumed_each_record_once_and_passwords_sign_in(
     clerk_emulator: ClerkEmulator, tmp_path: Path
 ) -> None:

@@ -131,6 +131,7 @@ def test_pull_needs_the_source_key(
     assert "CLERK_SOURCE_SECRET_KEY" in capsys.readouterr().err
 
 
+@pytest.mark.slow  # two emulators, a run killed with SIGKILL and resumed
 def test_development_to_production_killed_and_resumed_each_record_once(
     source: ClerkEmulator, clerk_emulator: ClerkEmulator, tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],

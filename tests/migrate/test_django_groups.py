@@ -112,6 +112,7 @@ def test_a_dump_without_groups_is_refused(tmp_path: Path, capsys: pytest.Capture
     assert code == 3 and "no auth.group records" in capsys.readouterr().err
 
 
+@pytest.mark.slow  # a run killed with SIGKILL and resumed
 def test_django_groups_killed_and_resumed_each_record_once(
     clerk_emulator: ClerkEmulator, tmp_path: Path
 ) -> None:

@@ -13,6 +13,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from clerk_async.emulator import ClerkEmulator, Faults
 from tests.migrate.org_support import held, member, slugs, user_rows
 from tests.migrate.support import ndjson
@@ -49,6 +51,7 @@ def kill_when(process: subprocess.Popen[bytes], journal: Path, kind: str, count:
     assert process.returncode == -signal.SIGKILL
 
 
+@pytest.mark.slow  # clerk-migrate killed with SIGKILL twice, then resumed
 def test_killed_mid_organizations_and_mid_memberships_nothing_twice_nothing_lost(
     clerk_emulator: ClerkEmulator, tmp_path: Path
 ) -> None:

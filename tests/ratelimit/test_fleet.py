@@ -55,6 +55,7 @@ def sources(record: dict[str, Any]) -> list[str]:
     return out
 
 
+@pytest.mark.slow  # four worker processes against one Redis
 def test_four_processes_together_stay_under_the_limit(
     emulator: ClerkEmulator, redis_url: str
 ) -> None:
@@ -89,6 +90,7 @@ def test_four_processes_together_stay_under_the_limit(
     assert longest_run <= 3 * TASKS, paths
 
 
+@pytest.mark.slow  # worker processes waiting out a 429
 def test_a_429_one_process_meets_pauses_them_all(emulator: ClerkEmulator, redis_url: str) -> None:
     emulator.rate_limit = None
     workers = fleet(emulator, redis_url, "50/1s")
@@ -117,6 +119,7 @@ def test_a_429_one_process_meets_pauses_them_all(emulator: ClerkEmulator, redis_
     assert set().union(*(r["outcomes"] for r in records)) <= {"TotalCount", "RateLimitError"}
 
 
+@pytest.mark.slow  # worker processes through a Redis restart
 def test_redis_killed_and_restarted_mid_run(
     emulator: ClerkEmulator, own_redis_server: RedisServer
 ) -> None:
