@@ -14,21 +14,16 @@ whose user or organization was not imported is ``failed`` (``retry-failed`` trie
 
 from __future__ import annotations
 
-import anyio
 from msgspec import UNSET
 
 from clerk_async.errors import (
     APIConnectionError,
-    AuthenticationError,
-    RateLimitError,
-    RequestValidationError,
     ResponseValidationError,
     SDKError,
 )
 from clerk_async.migrate.records import MappedMembership
 from clerk_async.models import OrganizationMembership
 
-from .import_users import MAX_RATE_LIMITED
 from .importing import (
     IMPORTED,
     Mode,
@@ -39,6 +34,7 @@ from .importing import (
     error_code,
     error_message,
     retrying,
+    send_once,
 )
 from .journal import JournalRow
 from .reconcile import MAX_IDS
@@ -240,64 +236,42 @@ class MembershipImporter:
     ) -> None:
         run, journal = self.run, self.run.journal
         organization_id, user_id, ours = target
-        attempts, rate_limited = 1, 0
         public = UNSET if membership.public_metadata is None else membership.public_metadata
         private = UNSET if membership.private_metadata is None else membership.private_metadata
-        while True:
-            try:
-                created = await run.throttle.call(
-                    lambda: run.clerk.organization_memberships.create(
-                        organization_id,
-                        user_id=user_id,
-                        role=membership.role,
-                        public_metadata=public,
-                        private_metadata=private,
-                        retries=None,
-                    )
-                )
-            except RateLimitError as error:
-                rate_limited += 1
-                if rate_limited >= MAX_RATE_LIMITED:
-                    journal.failed(seq, "too_many_requests", error_message(error),
-                                   uncertain=uncertain)  # fmt: skip
-                    return
-                continue
-            except AuthenticationError as error:
-                journal.back_to_pending(seq, uncertain=uncertain)
-                run.stop(error)
-                return
-            except RequestValidationError as error:
-                journal.failed(seq, "request_invalid", str(error), uncertain=uncertain)
-                return
-            except (ResponseValidationError, APIConnectionError, SDKError) as error:
-                if isinstance(error, SDKError) and error.code == ALREADY_A_MEMBER:
-                    await self._settle_member(seq, membership, target, uncertain=uncertain or ours)
-                    return
-                if isinstance(error, SDKError) and error.status_code < 500:
-                    journal.failed(seq, error.code or f"http_{error.status_code}",
-                                   error_message(error), uncertain=uncertain)  # fmt: skip
-                    return
-                applied = not isinstance(error, APIConnectionError) or error.request_sent
-                if applied:
-                    uncertain = True
-                    found = await retrying(seq, lambda: self._members(organization_id, [user_id]))
-                    if not isinstance(found, dict):
-                        return  # stays in flight; the next run looks again
-                    member = found.get(user_id)
-                    if member is not None:
-                        await self._ours(seq, membership, member, target)
-                        return
-                if attempts >= run.max_attempts:
-                    journal.failed(seq, error_code(error), error_message(error),
-                                   uncertain=uncertain)  # fmt: skip
-                    return
-                if not applied:
-                    await anyio.sleep(min(2.0**attempts * 0.25, 8.0))
-                attempts += 1
-                journal.another_attempt(seq, uncertain=uncertain)
-                continue
+
+        async def refused(error: SDKError, uncertain: bool) -> bool:
+            if error.code != ALREADY_A_MEMBER:
+                return False
+            await self._settle_member(seq, membership, target, uncertain=uncertain or ours)
+            return True
+
+        async def look_up() -> bool | None:
+            found = await retrying(seq, lambda: self._members(organization_id, [user_id]))
+            if not isinstance(found, dict):
+                return None
+            member = found.get(user_id)
+            if member is None:
+                return False
+            await self._ours(seq, membership, member, target)
+            return True
+
+        created = await send_once(
+            run,
+            seq,
+            lambda: run.clerk.organization_memberships.create(
+                organization_id,
+                user_id=user_id,
+                role=membership.role,
+                public_metadata=public,
+                private_metadata=private,
+                retries=None,
+            ),
+            uncertain=uncertain,
+            refused=refused,
+            look_up=look_up,
+        )
+        if created is not None:
             journal.created(seq, created.id)
-            return
 
     async def _settle_member(
         self, seq: int, membership: MappedMembership, target: Target, *, uncertain: bool

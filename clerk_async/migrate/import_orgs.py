@@ -23,11 +23,9 @@ from clerk_async._http import EncodedBody
 from clerk_async._operations import CREATE_ORGANIZATION
 from clerk_async.errors import (
     APIConnectionError,
-    AuthenticationError,
     ClerkError,
     NotFoundError,
     RateLimitError,
-    RequestValidationError,
     ResponseValidationError,
     SDKError,
     UnprocessableEntityError,
@@ -35,7 +33,6 @@ from clerk_async.errors import (
 from clerk_async.migrate.records import ORGANIZATION_MARKER, Domain, MappedOrganization
 from clerk_async.models import Organization
 
-from .import_users import MAX_RATE_LIMITED
 from .importing import (
     IMPORTED,
     MAX_LOOKUPS,
@@ -45,10 +42,11 @@ from .importing import (
     Queued,
     Run,
     Work,
-    error_code,
     error_message,
+    identifier_exists,
+    retrying,
+    send_once,
 )
-from .importing import retrying as retrying_lookup
 from .states import JournalStateError
 
 __all__ = ["OrganizationImporter", "is_ours"]
@@ -99,7 +97,7 @@ class OrganizationImporter:
             return  # the creator is not settled in this run: the organization waits for the next
         assert creator is None or isinstance(creator, str)
         if mode != "send":
-            found = await retrying_lookup(seq, lambda: self._by_slug(mapped.slug))
+            found = await retrying(seq, lambda: self._by_slug(mapped.slug))
             if found is UNKNOWN:
                 return  # as it was: the next run looks again
             if isinstance(found, Organization):  # a leftover's: looked up before its 1st POST
@@ -180,60 +178,33 @@ class OrganizationImporter:
         if creator is not None:
             request = msgspec.structs.replace(request, created_by=creator)
         body = EncodedBody(_encode(request), "application/json")
-        attempts, rate_limited = 1, 0
-        while True:
-            try:
-                created: Organization = await run.throttle.call(
-                    lambda: run.clerk.send(
-                        CREATE_ORGANIZATION, Organization, body=body, retries=None
-                    )
-                )
-            except RateLimitError as error:
-                rate_limited += 1
-                if rate_limited >= MAX_RATE_LIMITED:
-                    journal.failed(seq, "too_many_requests", error_message(error),
-                                   uncertain=uncertain)  # fmt: skip
-                    return
-                continue
-            except AuthenticationError as error:
-                journal.back_to_pending(seq, uncertain=uncertain)
-                run.stop(error)
-                return
-            except UnprocessableEntityError as error:
-                await self._refused(seq, organization, error, uncertain=uncertain)
-                return
-            except RequestValidationError as error:
-                journal.failed(seq, "request_invalid", str(error), uncertain=uncertain)
-                return
-            except (ResponseValidationError, APIConnectionError, SDKError) as error:
-                if isinstance(error, SDKError) and error.status_code < 500:
-                    journal.failed(seq, error.code or f"http_{error.status_code}",
-                                   error_message(error), uncertain=uncertain)  # fmt: skip
-                    return
-                applied = not isinstance(error, APIConnectionError) or error.request_sent
-                if applied:
-                    uncertain = True
-                    found = await retrying_lookup(seq, lambda: self._by_slug(organization.slug))
-                    if found is UNKNOWN:
-                        return  # stays in flight; the next run looks again
-                    if isinstance(found, Organization):
-                        await self._found(seq, organization, found, before_sending=False,
-                                          uncertain=True)  # fmt: skip
-                        return
-                if attempts >= run.max_attempts:
-                    journal.failed(seq, error_code(error), error_message(error),
-                                   uncertain=uncertain)  # fmt: skip
-                    return
-                if not applied:
-                    await anyio.sleep(min(2.0**attempts * 0.25, 8.0))
-                attempts += 1
-                journal.another_attempt(seq, uncertain=uncertain)
-                continue
-            if organization.domains:
-                journal.sent(seq, created.id)
-                await self._add_domains(seq, organization, created.id)
-            journal.created(seq, created.id)
+
+        async def refused(error: SDKError, uncertain: bool) -> bool:
+            if not isinstance(error, UnprocessableEntityError):
+                return False
+            await self._refused(seq, organization, error, uncertain=uncertain)
+            return True
+
+        async def look_up() -> bool | None:
+            found = await retrying(seq, lambda: self._by_slug(organization.slug))
+            if found is UNKNOWN:
+                return None
+            if isinstance(found, Organization):
+                await self._found(seq, organization, found, before_sending=False, uncertain=True)
+                return True
+            return False
+
+        created = await send_once(
+            run, seq, lambda: run.clerk.send(CREATE_ORGANIZATION, Organization, body=body,
+                                             retries=None),
+            uncertain=uncertain, refused=refused, look_up=look_up,
+        )  # fmt: skip
+        if created is None:
             return
+        if organization.domains:
+            journal.sent(seq, created.id)
+            await self._add_domains(seq, organization, created.id)
+        journal.created(seq, created.id)
 
     async def _refused(
         self,
@@ -245,8 +216,8 @@ class OrganizationImporter:
     ) -> None:
         """A 422: a taken slug is looked up (ours, or another organization's); else failed."""
         journal = self.run.journal
-        if any(detail.code == "form_identifier_exists" for detail in error.errors):
-            found = await retrying_lookup(seq, lambda: self._by_slug(organization.slug))
+        if identifier_exists(error):
+            found = await retrying(seq, lambda: self._by_slug(organization.slug))
             if found is UNKNOWN:
                 return
             if isinstance(found, Organization):

@@ -11,13 +11,9 @@ import anyio
 from clerk_async._http import EncodedBody
 from clerk_async._operations import CREATE_USER
 from clerk_async.errors import (
-    APIConnectionError,
     AuthenticationError,
     ClerkError,
     PermissionDeniedError,
-    RateLimitError,
-    RequestValidationError,
-    ResponseValidationError,
     SDKError,
     UnprocessableEntityError,
 )
@@ -32,19 +28,17 @@ from .importing import (
     QueuedUser,
     Run,
     Work,
-    error_code,
     error_message,
+    identifier_exists,
     retrying,
+    send_once,
 )
 from .reconcile import MAX_IDS, LookupError_, Lookups, unfilterable
 from .states import JournalStateError
 
-__all__ = ["MAX_RATE_LIMITED", "MigrationAborted", "UserImporter"]
+__all__ = ["MigrationAborted", "UserImporter"]
 
 logger = logging.getLogger("clerk.migrate")
-
-#: 429s one record may meet before it is reported failed.
-MAX_RATE_LIMITED = 50
 
 
 class MigrationAborted(ClerkError):
@@ -168,57 +162,36 @@ class UserImporter:
     async def _settle(self, seq: int, user: QueuedUser, *, uncertain: bool) -> None:
         run = self.run
         journal = run.journal
-        attempts, rate_limited = 1, 0
-        while True:
-            try:
-                created = await run.throttle.call(lambda: self._create(user.body))
-            except RateLimitError as error:
-                rate_limited += 1
-                if rate_limited >= MAX_RATE_LIMITED:
-                    journal.failed(
-                        seq, "too_many_requests", error_message(error), uncertain=uncertain
-                    )
-                    return
-                continue  # not processed; the limiter is paused for everyone
-            except UnprocessableEntityError as error:
-                if not _identifier_exists(error):
-                    journal.failed(seq, error.code or "unprocessable", error_message(error),
-                                   uncertain=uncertain)  # fmt: skip
-                    return
-                await self._settle_exists(seq, user, error, uncertain)
-                return
-            except (AuthenticationError, PermissionDeniedError) as error:
+
+        async def refused(error: SDKError, uncertain: bool) -> bool:
+            if isinstance(error, PermissionDeniedError):  # the key may not create users
                 journal.back_to_pending(seq, uncertain=uncertain)
                 run.stop(error)
-                return
-            except RequestValidationError as error:
-                journal.failed(seq, "request_invalid", str(error), uncertain=uncertain)
-                return
-            except (ResponseValidationError, APIConnectionError, SDKError) as error:
-                if isinstance(error, SDKError) and error.status_code < 500:
-                    journal.failed(seq, error.code or f"http_{error.status_code}",
-                                   error_message(error), uncertain=uncertain)  # fmt: skip
-                    return
-                applied = not isinstance(error, APIConnectionError) or error.request_sent
-                if applied:
-                    uncertain = True
-                    found = await self._look_up(seq, user)
-                    if found is UNKNOWN:
-                        return  # stays in flight; the next run looks again
-                    if isinstance(found, User):
-                        journal.created(seq, found.id)
-                        return
-                if attempts >= run.max_attempts:
-                    journal.failed(seq, error_code(error), error_message(error),
+            elif isinstance(error, UnprocessableEntityError):
+                if identifier_exists(error):
+                    await self._settle_exists(seq, user, error, uncertain)
+                else:
+                    journal.failed(seq, error.code or "unprocessable", error_message(error),
                                    uncertain=uncertain)  # fmt: skip
-                    return
-                if not applied:
-                    await anyio.sleep(min(2.0**attempts * 0.25, 8.0))
-                attempts += 1
-                journal.another_attempt(seq, uncertain=uncertain)
-                continue
+            else:
+                return False
+            return True
+
+        async def look_up() -> bool | None:
+            found = await self._look_up(seq, user)
+            if found is UNKNOWN:
+                return None
+            if isinstance(found, User):
+                journal.created(seq, found.id)
+                return True
+            return False
+
+        created = await send_once(
+            run, seq, lambda: self._create(user.body), uncertain=uncertain, refused=refused,
+            look_up=look_up,
+        )  # fmt: skip
+        if created is not None:
             journal.created(seq, created.id)
-            return
 
     async def _settle_exists(
         self, seq: int, user: QueuedUser, error: UnprocessableEntityError, uncertain: bool
@@ -269,10 +242,6 @@ class UserImporter:
 def _external_id(work: Work) -> str:
     assert isinstance(work.item, QueuedUser)
     return work.item.external_id
-
-
-def _identifier_exists(error: UnprocessableEntityError) -> bool:
-    return any(detail.code == "form_identifier_exists" for detail in error.errors)
 
 
 def _held_identifier(user: QueuedUser, holders: list[User]) -> tuple[str | None, User | None]:

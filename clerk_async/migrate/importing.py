@@ -22,7 +22,15 @@ import anyio
 import msgspec
 
 from clerk_async import Clerk
-from clerk_async.errors import APIConnectionError, ClerkError, ResponseValidationError, SDKError
+from clerk_async.errors import (
+    APIConnectionError,
+    AuthenticationError,
+    ClerkError,
+    RateLimitError,
+    RequestValidationError,
+    ResponseValidationError,
+    SDKError,
+)
 from clerk_async.migrate.records import (
     Mapped,
     MappedMembership,
@@ -38,6 +46,7 @@ from .throttle import Throttle
 __all__ = [
     "IMPORTED",
     "MAX_LOOKUPS",
+    "MAX_RATE_LIMITED",
     "UNKNOWN",
     "Importer",
     "Mode",
@@ -48,8 +57,10 @@ __all__ = [
     "Work",
     "error_code",
     "error_message",
+    "identifier_exists",
     "queued",
     "retrying",
+    "send_once",
 ]
 
 logger = logging.getLogger("clerk.migrate")
@@ -62,6 +73,8 @@ IMPORTED: frozenset[Status] = frozenset({"created", "already_imported"})
 #: (``leftover`` of a killed run; ``look_first``: not looked up yet), or ``wait`` for the records
 #: it needs (a membership's user and organization) before anything else.
 Mode = Literal["send", "leftover", "look_first", "wait"]
+#: 429s one record may meet before it is reported failed.
+MAX_RATE_LIMITED = 50
 
 
 class QueuedUser(msgspec.Struct, frozen=True, gc=False):
@@ -169,6 +182,68 @@ async def retrying(seq: int, lookup: Callable[[], Awaitable[T]]) -> T | object:
                 return UNKNOWN
             await anyio.sleep(2**attempt)
     return UNKNOWN  # pragma: no cover
+
+
+async def send_once(
+    run: Run,
+    seq: int,
+    create: Callable[[], Awaitable[T]],
+    *,
+    uncertain: bool,
+    refused: Callable[[SDKError, bool], Awaitable[bool]],
+    look_up: Callable[[], Awaitable[bool | None]],
+) -> T | None:
+    """The POST that creates record ``seq`` (in flight), never sent twice: the created object,
+    or None once the record is settled otherwise (failed, found, left in flight, run stopped).
+
+    A 429 waits for the limiter and goes again; a refused key stops the run; a 4xx goes to
+    ``refused(error, uncertain)`` (True: it settled the record, else the record failed); a 5xx,
+    a timeout or a reset whose request may have landed is looked up first: ``look_up()`` says
+    True when it found and settled the record, None when Clerk would not say (it stays in flight,
+    for the next run to look again), False when it is not there: only then is it sent again,
+    after a pause if the request never left, up to ``run.max_attempts``.
+    """
+    journal = run.journal
+    attempts, rate_limited = 1, 0
+    while True:
+        try:
+            return await run.throttle.call(create)
+        except RateLimitError as error:
+            rate_limited += 1
+            if rate_limited >= MAX_RATE_LIMITED:
+                journal.failed(seq, "too_many_requests", error_message(error), uncertain=uncertain)
+                return None
+            continue  # not processed; the limiter is paused for everyone
+        except AuthenticationError as error:
+            journal.back_to_pending(seq, uncertain=uncertain)
+            run.stop(error)
+            return None
+        except RequestValidationError as error:
+            journal.failed(seq, "request_invalid", str(error), uncertain=uncertain)
+            return None
+        except (ResponseValidationError, APIConnectionError, SDKError) as error:
+            if isinstance(error, SDKError) and error.status_code < 500:
+                if not await refused(error, uncertain):
+                    journal.failed(seq, error_code(error), error_message(error),
+                                   uncertain=uncertain)  # fmt: skip
+                return None
+            applied = not isinstance(error, APIConnectionError) or error.request_sent
+            if applied:
+                uncertain = True
+                if await look_up() is not False:  # found and settled, or unknown
+                    return None
+            if attempts >= run.max_attempts:
+                journal.failed(seq, error_code(error), error_message(error), uncertain=uncertain)
+                return None
+            if not applied:
+                await anyio.sleep(min(2.0**attempts * 0.25, 8.0))
+            attempts += 1
+            journal.another_attempt(seq, uncertain=uncertain)
+
+
+def identifier_exists(error: SDKError) -> bool:
+    """A 422 saying an identifier (an email, a slug...) is taken."""
+    return any(detail.code == "form_identifier_exists" for detail in error.errors)
 
 
 def error_code(error: BaseException) -> str:
