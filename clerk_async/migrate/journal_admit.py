@@ -16,7 +16,7 @@ Everything is looked up with SQLite's indexes, a batch at a time, so memory stay
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -270,41 +270,40 @@ def _records(db: sqlite3.Connection, refs: set[tuple[str, str]]) -> dict[tuple[s
     """The record each ``(kind, source id)`` names: the first one that can be imported, else the
     first one."""
     found: dict[tuple[str, str], _Found] = {}
-    by_kind: dict[str, list[str]] = {}
-    for kind, value in refs:
-        by_kind.setdefault(kind, []).append(value)
-    for kind, values in by_kind.items():
-        for start in range(0, len(values), QUERY_VALUES):
-            chunk = values[start : start + QUERY_VALUES]
-            marks = ", ".join("?" * len(chunk))
-            rows = db.execute(
-                "SELECT external_id, seq, status, location FROM records WHERE kind = ? AND "
-                f"kind <> 'membership' AND external_id IN ({marks}) ORDER BY seq",
-                (kind, *chunk),
-            )
-            for external_id, seq, status, location in rows:
-                known = found.get((kind, external_id))
-                if known is None or (known.status in UNUSABLE and status not in UNUSABLE):
-                    found[(kind, external_id)] = _Found(int(seq), status, str(location))
+    for kind, chunk, marks in _chunks_by_kind(refs):
+        rows = db.execute(
+            "SELECT external_id, seq, status, location FROM records WHERE kind = ? AND "
+            f"kind <> 'membership' AND external_id IN ({marks}) ORDER BY seq",
+            (kind, *chunk),
+        )
+        for external_id, seq, status, location in rows:
+            known = found.get((kind, external_id))
+            if known is None or (known.status in UNUSABLE and status not in UNUSABLE):
+                found[(kind, external_id)] = _Found(int(seq), status, str(location))
     return found
 
 
 def _holders(db: sqlite3.Connection, claims: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
     """Which of ``claims`` earlier records hold, and which record (its seq)."""
     found: dict[tuple[str, str], int] = {}
+    for kind, chunk, marks in _chunks_by_kind(claims):
+        rows = db.execute(
+            f"SELECT value, seq FROM claims WHERE kind = ? AND value IN ({marks})", (kind, *chunk)
+        )
+        found.update(((kind, value), int(seq)) for value, seq in rows)
+    return found
+
+
+def _chunks_by_kind(pairs: Iterable[tuple[str, str]]) -> Iterator[tuple[str, list[str], str]]:
+    """``(kind, values, marks)`` for ``IN (marks)`` queries: the values of each kind, at most
+    :data:`QUERY_VALUES` at a time."""
     by_kind: dict[str, list[str]] = {}
-    for kind, value in claims:
+    for kind, value in pairs:
         by_kind.setdefault(kind, []).append(value)
     for kind, values in by_kind.items():
         for start in range(0, len(values), QUERY_VALUES):
             chunk = values[start : start + QUERY_VALUES]
-            marks = ", ".join("?" * len(chunk))
-            rows = db.execute(
-                f"SELECT value, seq FROM claims WHERE kind = ? AND value IN ({marks})",
-                (kind, *chunk),
-            )
-            found.update(((kind, value), int(seq)) for value, seq in rows)
-    return found
+            yield kind, chunk, ", ".join("?" * len(chunk))
 
 
 def _location(db: sqlite3.Connection, seq: int) -> str:

@@ -17,6 +17,7 @@ import pytest
 
 from clerk_async.emulator import ClerkEmulator, Faults
 from tests.migrate.org_support import held, member, slugs, user_rows
+from tests.migrate.source_kill import created
 from tests.migrate.support import ndjson
 
 USERS, ORGANIZATIONS, PER_ORGANIZATION = 60, 80, 5
@@ -28,17 +29,6 @@ def command(tmp_path: Path) -> list[str]:
             "--organizations", str(tmp_path / "orgs.jsonl"),
             "--memberships", str(tmp_path / "members.jsonl"),
             str(tmp_path / "users.jsonl")]  # fmt: skip
-
-
-def created(journal: Path, kind: str) -> int:
-    if not journal.exists():
-        return 0
-    try:
-        with sqlite3.connect(journal) as db:
-            query = "SELECT COUNT(*) FROM records WHERE status = 'created' AND kind = ?"
-            return int(db.execute(query, (kind,)).fetchone()[0])
-    except sqlite3.OperationalError:  # the tables are not there yet
-        return 0
 
 
 def kill_when(process: subprocess.Popen[bytes], journal: Path, kind: str, count: int) -> None:
