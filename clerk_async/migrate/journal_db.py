@@ -43,7 +43,6 @@ CREATE TABLE IF NOT EXISTS records (
     org_seq INTEGER,
     member_limit INTEGER
 );
-CREATE INDEX IF NOT EXISTS records_by_status ON records (status, seq);
 CREATE TABLE IF NOT EXISTS access (
     kind TEXT NOT NULL,
     key TEXT NOT NULL,
@@ -90,6 +89,11 @@ _ADDED_COLUMNS = {
         "member_limit": "INTEGER",
     }
 }
+#: An index on ``status`` that earlier versions kept: dropped when such a journal is opened. Each
+#: record's three status writes moved it (five B-tree changes per user, ~2 us); without it, what
+#: reads by status scans the table: ~0.2 s for ``counts()`` on 1,000,000 records, under 0.1 s for
+#: a page of ``rows(status)``.
+_DROPPED_INDEX = "records_by_status"
 #: Indexes over columns an older journal gets when it is opened (so, made after them).
 _LATE_INDEXES = (
     "CREATE INDEX IF NOT EXISTS records_by_organization ON records (org_seq) "
@@ -144,6 +148,9 @@ def _check_schema(db: sqlite3.Connection, path: Path) -> None:
         for name, kind in columns.items():
             if name not in present:
                 db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
+    found = "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?"
+    if db.execute(found, (_DROPPED_INDEX,)).fetchone() is not None:
+        db.execute(f"DROP INDEX IF EXISTS {_DROPPED_INDEX}")
 
 
 def take_lock(path: Path) -> Any:

@@ -223,6 +223,35 @@ def test_a_killed_process_leaves_its_in_flight_records(tmp_path: Path) -> None:
         assert [row.status for row in after.rows()] == ["in_flight"] * 3
 
 
+def test_a_journal_with_the_earlier_status_index_opens_resumes_and_loses_it(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "migration.db"
+    with Journal(path, lock=True) as first:
+        first.begin_run("import")
+        first.admit(0, [pending("a"), pending("b"), pending("c")])
+        first.mark_in_flight([0, 1])
+        first.created(0, "user_0")
+    with sqlite3.connect(path) as db:  # as versions before this one wrote it
+        db.execute("CREATE INDEX records_by_status ON records (status, seq)")
+
+    def indexes() -> set[str]:
+        with sqlite3.connect(path) as db:
+            return {name for (name,) in db.execute("SELECT name FROM sqlite_master")}
+
+    assert "records_by_status" in indexes()
+    with Journal(path, lock=True) as again:
+        again.begin_run("import")
+        assert [row.seq for row in again.rows("in_flight")] == [1]
+        again.created(1, "user_1")  # a leftover in flight, looked up and found
+        again.mark_in_flight([2])
+        again.created(2, "user_2")
+    assert "records_by_status" not in indexes()
+    with Journal(path) as reader:
+        assert reader.counts()["created"] == 3
+        assert [row.clerk_id for row in reader.rows("created")] == ["user_0", "user_1", "user_2"]
+
+
 def test_two_runs_never_share_a_journal(tmp_path: Path) -> None:
     path = tmp_path / "busy.db"
     with Journal(path, lock=True):
