@@ -30,7 +30,7 @@ import os
 import sqlite3
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -238,8 +238,9 @@ class Journal(JournalView):
         """
         return admit(self, self._db, first_seq, entries, commit=commit)
 
-    def count_admitted(self, status: Status) -> None:
-        self._live[status] += 1
+    def count_admitted(self, statuses: Iterable[Status]) -> None:
+        for status in statuses:
+            self._live[status] += 1
 
     @staticmethod
     def now() -> float:

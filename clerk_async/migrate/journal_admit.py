@@ -86,7 +86,7 @@ class Admitting(Protocol):
 
     def dropped_set(self, names: tuple[str, ...]) -> int: ...
 
-    def count_admitted(self, status: Status) -> None: ...
+    def count_admitted(self, statuses: Iterable[Status]) -> None: ...
 
     def begin(self) -> None: ...
 
@@ -102,34 +102,43 @@ class _Found:
 
 def admit(journal: Admitting, db: sqlite3.Connection, first_seq: int,
           entries: Sequence[Entry], *, commit: bool = True) -> list[Status]:  # fmt: skip
-    """See :meth:`Journal.admit`."""
+    """See :meth:`Journal.admit`.
+
+    The batch's claims are INSERTed as judged against the batch alone, optimistically: earlier
+    records hold none of them unless the input repeats itself across batches, and a claim an
+    earlier record holds makes the INSERT fail, the batch then judged again against the claims
+    read back (one B-tree operation per claim in the common case, instead of a lookup and an
+    insert)."""
     skip = min(max(0, journal.admitted - first_seq), len(entries))
     statuses = [journal.status_of(first_seq + offset) for offset in range(skip)]
     fresh = entries[skip:]
-    if any(entry.kind != "user" for entry in fresh):
-        db.execute(SOURCE_INDEX)
-    batch = _Batch(db, fresh)
-    rows: list[tuple[Any, ...]] = []
-    now = journal.now()
     for offset, entry in enumerate(fresh, start=first_seq + skip):
         if entry.status not in ADMITTED or entry.status == "duplicate":
             raise JournalStateError(f"record {offset}: cannot be admitted as {entry.status}")
-        verdict = batch.judge(offset, entry)
-        dropped = journal.dropped_set(entry.dropped) if entry.dropped else None
-        rows.append((offset, entry.external_id, entry.location, verdict.status, verdict.code,
-                     verdict.message, verdict.field, verdict.identifier, journal.run_id, now,
-                     verdict.note, dropped, entry.kind, verdict.user_seq, verdict.org_seq,
-                     entry.member_limit))  # fmt: skip
-        statuses.append(verdict.status)
-        journal.count_admitted(verdict.status)
+    users_only = all(entry.kind == "user" for entry in fresh)
+    if not users_only:
+        db.execute(SOURCE_INDEX)
     journal.begin()
+    batch = _Batch(db, first_seq + skip, fresh, users_only, held={})
+    rows = batch.judge_all(journal)
+    db.execute("SAVEPOINT claiming")  # after judging: the dropped sets it adds are kept
+    try:
+        db.executemany("INSERT INTO claims VALUES (?, ?, ?)", batch.claims)
+    except sqlite3.IntegrityError:  # an earlier batch holds one: judged again, knowing which
+        db.execute("ROLLBACK TO claiming")
+        held = _holders(db, {claim for entry in fresh for claim in entry.claims})
+        batch = _Batch(db, first_seq + skip, fresh, users_only, held=held)
+        rows = batch.judge_all(journal)
+        db.executemany("INSERT INTO claims VALUES (?, ?, ?)", batch.claims)
+    db.execute("RELEASE claiming")
     _insert_records(db, rows)
-    db.executemany("INSERT INTO claims VALUES (?, ?, ?)", batch.claims)
     db.executemany(
         "INSERT INTO access (kind, key, used, first_use) VALUES ('role', ?, ?, ?) "
         "ON CONFLICT (kind, key) DO UPDATE SET used = used + excluded.used",
         [(role, count, first) for role, (count, first) in batch.roles.items()],
     )
+    journal.count_admitted(batch.statuses)
+    statuses += batch.statuses
     if commit:
         journal.commit()
     return statuses
@@ -174,14 +183,51 @@ class _Batch:
     """What one batch of entries is checked against: the records and claims before it, and its
     own as it goes."""
 
-    def __init__(self, db: sqlite3.Connection, entries: Sequence[Entry]) -> None:
+    def __init__(self, db: sqlite3.Connection, first_seq: int, entries: Sequence[Entry],
+                 users_only: bool, *, held: dict[tuple[str, str], int]) -> None:  # fmt: skip
         self.db = db
-        self.found = _records(db, {ref for entry in entries for ref in _refs(entry)})
-        self.held = _holders(db, {claim for entry in entries for claim in entry.claims})
-        self.locations: dict[int, str] = {}
+        self.first_seq = first_seq
+        self.entries = entries
+        #: Records by source id, for what the batch's memberships and organizations need (a
+        #: batch of users needs none).
+        self.found = {} if users_only else _records(db, {r for e in entries for r in _refs(e)})
+        self.users_only = users_only
+        self.held = held
         self.claims: list[tuple[str, str, int]] = []
+        self.statuses: list[Status] = []
         #: Roles of the batch's pending memberships: how many use each, and where first.
         self.roles: dict[str, tuple[int, str]] = {}
+
+    def judge_all(self, journal: Admitting) -> list[tuple[Any, ...]]:
+        """The batch's rows for :func:`_insert_records`, its claims and statuses gathered."""
+        rows: list[tuple[Any, ...]] = []
+        run_id, now, held, claims = journal.run_id, journal.now(), self.held, self.claims
+        users_only = self.users_only
+        for seq, entry in enumerate(self.entries, start=self.first_seq):
+            dropped = journal.dropped_set(entry.dropped) if entry.dropped else None
+            if users_only and entry.status == "pending":
+                # a user needs nothing of other records, and no other record of the batch needs
+                # it: only its claims can make it a duplicate
+                for claim in entry.claims:
+                    if claim in held:
+                        break
+                else:
+                    for claim in entry.claims:
+                        if claim not in held:
+                            held[claim] = seq
+                            claims.append((*claim, seq))
+                    rows.append((seq, entry.external_id, entry.location, "pending", None, None,
+                                 None, None, run_id, now, entry.note, dropped, "user", None, None,
+                                 entry.member_limit))  # fmt: skip
+                    self.statuses.append("pending")
+                    continue
+            verdict = self.judge(seq, entry)
+            rows.append((seq, entry.external_id, entry.location, verdict.status, verdict.code,
+                         verdict.message, verdict.field, verdict.identifier, run_id, now,
+                         verdict.note, dropped, entry.kind, verdict.user_seq, verdict.org_seq,
+                         entry.member_limit))  # fmt: skip
+            self.statuses.append(verdict.status)
+        return rows
 
     def judge(self, seq: int, entry: Entry) -> _Verdict:
         verdict = _Verdict(entry.status, entry.code, entry.message, entry.field, entry.note)
@@ -192,7 +238,7 @@ class _Batch:
         if verdict.status == "pending" and entry.role is not None:
             count, first = self.roles.get(entry.role, (0, entry.location))
             self.roles[entry.role] = (count + 1, first)
-        if entry.kind != "membership" and entry.external_id is not None:
+        if not self.users_only and entry.kind != "membership" and entry.external_id is not None:
             key = (entry.kind, entry.external_id)
             known = self.found.get(key)
             if known is None or (known.status in UNUSABLE and verdict.status not in UNUSABLE):
@@ -227,14 +273,19 @@ class _Batch:
             for kind, value in wanted:
                 self.held[(kind, value)] = seq
                 self.claims.append((kind, value, seq))
-            self.locations[seq] = entry.location
             return
         kind, value = clash
-        holder = self.locations.get(self.held[clash]) or _location(self.db, self.held[clash])
         verdict.status, verdict.field = "duplicate", kind
         verdict.identifier = f"{kind} {value}" if kind != "membership" else None
         verdict.code = _DUPLICATE_CODES.get(kind, "duplicate_identifier")
-        verdict.message = f"{_claimed(kind, value)} is also in {holder}"
+        verdict.message = f"{_claimed(kind, value)} is also in {self._location(self.held[clash])}"
+
+    def _location(self, seq: int) -> str:
+        """Where the record ``seq`` is: one of this batch, or one the journal holds."""
+        if 0 <= seq - self.first_seq < len(self.entries):
+            return self.entries[seq - self.first_seq].location
+        row = self.db.execute("SELECT location FROM records WHERE seq = ?", (seq,)).fetchone()
+        return str(row[0]) if row else "an earlier record"
 
 
 def _refs(entry: Entry) -> Iterable[tuple[str, str]]:
@@ -304,8 +355,3 @@ def _chunks_by_kind(pairs: Iterable[tuple[str, str]]) -> Iterator[tuple[str, lis
         for start in range(0, len(values), QUERY_VALUES):
             chunk = values[start : start + QUERY_VALUES]
             yield kind, chunk, ", ".join("?" * len(chunk))
-
-
-def _location(db: sqlite3.Connection, seq: int) -> str:
-    row = db.execute("SELECT location FROM records WHERE seq = ?", (seq,)).fetchone()
-    return str(row[0]) if row else "an earlier record"

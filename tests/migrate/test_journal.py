@@ -86,6 +86,46 @@ def test_admitting_again_is_idempotent(journal: Journal) -> None:
     assert journal.counts()["pending"] == 3
 
 
+@pytest.mark.parametrize("commit", [True, False])
+def test_a_claim_an_earlier_batch_holds_makes_a_duplicate(journal: Journal, commit: bool) -> None:
+    journal.admit(0, [pending("a", ("email_address", "ada@example.com"), line=1)], commit=commit)
+    statuses = journal.admit(
+        1,
+        [
+            pending("b", ("email_address", "bob@example.com"), line=2),
+            pending("c", ("email_address", "ada@example.com"), line=3),
+            pending("d", ("email_address", "bob@example.com"), line=4),
+            pending("e", ("email_address", "eve@example.com"), line=5),
+        ],
+        commit=commit,
+    )
+    journal.commit()
+
+    assert statuses == ["pending", "duplicate", "duplicate", "pending"]
+    messages = {row.seq: row.message for row in journal.rows("duplicate")}
+    assert messages == {
+        2: "the email address ada@example.com is also in users.jsonl:1",
+        3: "the email address bob@example.com is also in users.jsonl:2",
+    }
+    assert journal.counts()["pending"] == 3 and journal.live_counts() == journal.counts()
+    # the claims of the batch's pending records, each once: e's email is taken for the next
+    assert journal.admit(5, [pending("f", ("email_address", "eve@example.com"), line=6)]) == [
+        "duplicate"
+    ]
+
+
+def test_a_batch_judged_again_keeps_the_dropped_fields_it_named(tmp_path: Path) -> None:
+    path = tmp_path / "migration.db"
+    with Journal(path) as journal:
+        journal.admit(0, [pending("a")])
+        dropping = Entry("b", "users.jsonl:2", "pending", claims=(("external_id", "b"),),
+                         dropped=("mfa",))  # fmt: skip
+        assert journal.admit(1, [dropping, pending("a", line=3)]) == ["pending", "duplicate"]
+    with Journal(path) as again:
+        assert again.row(1).dropped == ("mfa",)  # type: ignore[union-attr]
+        assert again.dropped_fields() == {"mfa": 1}
+
+
 def test_the_moves_of_one_record(journal: Journal) -> None:
     journal.admit(0, [pending("a"), pending("b"), pending("c")])
     journal.mark_in_flight([0, 1, 2])
