@@ -30,7 +30,7 @@ import os
 import sqlite3
 import time
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -260,23 +260,35 @@ class Journal(JournalView):
     # -- moves ---------------------------------------------------------------------------------
 
     def mark_in_flight(self, seqs: Sequence[int]) -> None:
-        """``pending -> in_flight`` (one more attempt), committed before anything is sent."""
+        """``pending -> in_flight`` (one more attempt), committed before anything is sent.
+
+        One UPDATE per run of consecutive seqs (a group to send is usually one run), not one per
+        record: what SQLite does per row is the same, the statements and their parameters are
+        not."""
         if not seqs:
             return
         self.begin()
-        self._db.execute("SAVEPOINT marking")
-        cursor = self._db.executemany(
-            "UPDATE records SET status = 'in_flight', attempts = attempts + 1, code = NULL, "
-            "message = NULL, run_id = ?, updated_at = ? WHERE seq = ? AND status = 'pending'",
-            [(self.run_id, _now(), seq) for seq in seqs],
-        )
-        if cursor.rowcount != len(seqs):  # some record was not pending: undo, and say which
-            self._db.execute("ROLLBACK TO marking")
-            self._db.execute("RELEASE marking")
+        db = self._db
+        db.execute("SAVEPOINT marking")
+        params = (self.run_id, _now())
+        marked = 0
+        for first, last in _runs(seqs):
+            marked += db.execute(
+                "UPDATE records SET status = 'in_flight', attempts = attempts + 1, code = NULL, "
+                "message = NULL, run_id = ?, updated_at = ? "
+                "WHERE seq BETWEEN ? AND ? AND status = 'pending'",
+                (*params, first, last),
+            ).rowcount
+        if marked != len(seqs):  # a record was not pending, or was named twice: undo, say which
+            db.execute("ROLLBACK TO marking")
+            db.execute("RELEASE marking")
             for seq in seqs:
-                check_move(seq, self.status_of(seq), "in_flight")
-            raise JournalStateError("a record to mark in flight is not pending")  # pragma: no cover
-        self._db.execute("RELEASE marking")
+                status = self.status_of(seq)
+                check_move(seq, status, "in_flight")
+                if status != "pending":
+                    raise JournalStateError(f"record {seq}: is {status}, not pending")
+            raise JournalStateError("a record to mark in flight was named twice")
+        db.execute("RELEASE marking")
         self._flying.update(seqs)
         self._live["pending"] -= len(seqs)
         self._live["in_flight"] += len(seqs)
@@ -498,3 +510,14 @@ class Journal(JournalView):
 
 def _now() -> float:
     return time.time()
+
+
+def _runs(seqs: Sequence[int]) -> Iterator[tuple[int, int]]:
+    """``(first, last)`` of each run of consecutive seqs, in order."""
+    first = last = seqs[0]
+    for seq in seqs[1:]:
+        if seq != last + 1:
+            yield first, last
+            first = seq
+        last = seq
+    yield first, last

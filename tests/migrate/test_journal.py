@@ -168,6 +168,33 @@ def test_a_move_the_state_machine_forbids_raises(
     assert journal.row(0) == before
 
 
+def test_in_flight_marks_exactly_the_records_named(journal: Journal) -> None:
+    journal.admit(0, [pending(name) for name in "abcdefgh"])
+    journal.mark_in_flight([5, 1, 2, 3, 7])  # runs 5, 1-3 and 7, out of order
+
+    assert journal.statuses_between(0, 7) == {
+        seq: "in_flight" if seq in (1, 2, 3, 5, 7) else "pending" for seq in range(8)
+    }
+    assert [row.attempts for row in journal.rows()] == [0, 1, 1, 1, 0, 1, 0, 1]
+
+
+@pytest.mark.parametrize(
+    ("seqs", "error"),
+    [([3, 4, 5, 6], "record 6: is in_flight, not pending"), ([4, 5, 4], "named twice")],
+)
+def test_in_flight_marks_none_of_a_group_unless_it_may_mark_all(
+    journal: Journal, seqs: list[int], error: str
+) -> None:
+    journal.admit(0, [pending(name) for name in "abcdefgh"])
+    journal.mark_in_flight([6])  # 6 is in flight already: [3, 4, 5, 6] may not be marked
+
+    with pytest.raises(JournalStateError, match=error):
+        journal.mark_in_flight(seqs)
+    statuses = journal.statuses_between(0, 7)
+    assert [seq for seq, status in statuses.items() if status != "pending"] == [6]
+    assert journal.live_counts() == journal.counts()
+
+
 def test_check_move_names_the_move() -> None:
     check_move(3, "pending", "in_flight")
     with pytest.raises(JournalStateError, match="record 3: a skipped record cannot become pending"):
