@@ -111,10 +111,13 @@ class JournalView:
         return {str(code): int(count) for code, count in rows}
 
     def statuses_between(self, first: int, last: int) -> dict[int, Status]:
-        rows = self._db.execute(
-            "SELECT seq, status FROM records WHERE seq BETWEEN ? AND ?", (first, last)
-        )
-        return {int(seq): status_from(status) for seq, status in rows}
+        """The statuses of the records ``first..last`` the journal holds, by seq."""
+        query = "SELECT seq, status FROM records WHERE seq BETWEEN ? AND ?"
+        found: dict[int, Status] = dict(self._db.execute(query, (first, last)))
+        unknown = set(found.values()).difference(STATUSES)  # checked once per status, not row
+        if unknown:
+            raise JournalStateError(f"unknown status {min(unknown)!r} in the journal")
+        return found
 
     def rows(
         self,

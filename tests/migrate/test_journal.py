@@ -319,6 +319,20 @@ def test_a_journal_with_the_earlier_status_index_opens_resumes_and_loses_it(
         assert [row.clerk_id for row in reader.rows("created")] == ["user_0", "user_1", "user_2"]
 
 
+def test_a_status_this_version_does_not_know_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "migration.db"
+    with Journal(path) as journal:
+        journal.admit(0, [pending("a"), pending("b")])
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE records SET status = 'teleported' WHERE seq = 1")
+    with Journal(path) as journal:
+        assert journal.statuses_between(0, 0) == {0: "pending"}
+        with pytest.raises(JournalStateError, match="unknown status 'teleported'"):
+            journal.statuses_between(0, 1)
+        with pytest.raises(JournalStateError, match="unknown status 'teleported'"):
+            list(journal.rows())
+
+
 def test_two_runs_never_share_a_journal(tmp_path: Path) -> None:
     path = tmp_path / "busy.db"
     with Journal(path, lock=True):
