@@ -13,7 +13,7 @@ import gzip
 import io
 import os
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -24,6 +24,8 @@ from clerk_async.migrate.records import SourceFileError
 from ._csv import CsvLayout, read_csv
 from ._json_stream import ITEM, MAX_DEPTH, TOO_DEEP, values_at
 from ._raw import RawItem, Unreadable, decode_json, lines_of
+
+_decode = msgspec.json.Decoder().decode
 
 __all__ = ["CsvLayout", "RawItem", "Unreadable", "iter_items"]
 
@@ -40,20 +42,31 @@ def iter_items(
 ) -> Iterator[RawItem | Unreadable]:
     """Every record of one file, in order. ``wrappers`` are keys whose array holds the records
     (Firebase's ``users``, Cognito's ``Users``): a JSON object with one of them is a page of
-    records rather than a record."""
+    records rather than a record.
+
+    The file's shape is sniffed here, and the iterator returned is the reader of that shape
+    itself: one generator between the file and its records, not a chain of them (each record
+    would resume every generator of the chain)."""
     name = os.fspath(path)
+    with _reading(name), _open_text(name) as text:
+        head = text.read(_SNIFF_CHARS)
+    first = head.lstrip()[:1]
+    if first == "[":
+        return _json_document(name, wrappers, array=True)
+    if first == "{" and not _is_ndjson(head):
+        return _json_document(name, wrappers, array=False)
+    if first == "{":
+        return _ndjson(name, wrappers)
+    if first:
+        return _csv(name, csv_layout or CsvLayout())
+    return iter(())
+
+
+@contextmanager
+def _reading(name: str) -> Iterator[None]:
+    """What reading ``name`` may raise, as the :class:`SourceFileError` that names it."""
     try:
-        with _open_text(name) as text:
-            head = text.read(_SNIFF_CHARS)
-            first = head.lstrip()[:1]
-            if first == "[":
-                yield from _json_document(name, wrappers, array=True)
-            elif first == "{" and not _is_ndjson(head):
-                yield from _json_document(name, wrappers, array=False)
-            elif first == "{":
-                yield from _ndjson(name, head, text, wrappers)
-            elif first:
-                yield from read_csv(name, lines_of(head, text), csv_layout or CsvLayout())
+        yield
     except UnicodeDecodeError:
         raise SourceFileError(f"{name}: not UTF-8 text.") from None
     except (OSError, EOFError, zlib.error) as error:
@@ -78,10 +91,10 @@ def _open_binary(name: str) -> Iterator[io.BufferedReader | gzip.GzipFile]:
 
 
 @contextmanager
-def _open_text(name: str) -> Iterator[io.TextIOWrapper]:
+def _open_text(name: str, newline: str = "") -> Iterator[io.TextIOWrapper]:
     with _open_binary(name) as stream:
-        # newline="" keeps CSV cells' own line breaks intact; NDJSON lines are stripped anyway.
-        yield io.TextIOWrapper(stream, encoding="utf-8", newline="")
+        # newline="" keeps CSV cells' own line breaks intact
+        yield io.TextIOWrapper(stream, encoding="utf-8", newline=newline)
 
 
 def _is_ndjson(head: str) -> bool:
@@ -97,25 +110,38 @@ def _is_ndjson(head: str) -> bool:
     return True
 
 
-def _ndjson(
-    name: str, head: str, rest: Iterable[str], wrappers: Sequence[str]
-) -> Iterator[RawItem | Unreadable]:
+def _csv(name: str, layout: CsvLayout) -> Iterator[RawItem | Unreadable]:
+    with _reading(name), _open_text(name) as text:
+        head = text.read(_SNIFF_CHARS)
+        yield from read_csv(name, lines_of(head, text), layout)
+
+
+def _ndjson(name: str, wrappers: Sequence[str]) -> Iterator[RawItem | Unreadable]:
+    """The records of an NDJSON file: its lines end at ``\n`` only (``newline="\n"``), a bare
+    ``\r`` is inside a line."""
     index = 0
-    for number, line in enumerate(lines_of(head, rest), 1):
-        if not line.strip():
-            continue
-        try:
-            value = decode_json(line)
-        except msgspec.DecodeError:
-            index += 1
-            yield Unreadable(name, number, index, "the line is not valid JSON")
-            continue
-        for item in _unwrap(value, wrappers):
-            index += 1
-            if isinstance(item, dict):
-                yield RawItem(name, number, index, item)
-            else:
-                yield Unreadable(name, number, index, "the record is not a JSON object")
+    number = 0
+    with _reading(name), _open_text(name, newline="\n") as text:
+        for line in text:
+            number += 1
+            try:
+                value = _decode(line)
+            except (msgspec.DecodeError, RecursionError):
+                if not line.strip():
+                    continue
+                index += 1
+                yield Unreadable(name, number, index, "the line is not valid JSON")
+                continue
+            if not wrappers and type(value) is dict:  # the common case: one record, no page
+                index += 1
+                yield RawItem(name, number, index, value)
+                continue
+            for item in _unwrap(value, wrappers):
+                index += 1
+                if isinstance(item, dict):
+                    yield RawItem(name, number, index, item)
+                else:
+                    yield Unreadable(name, number, index, "the record is not a JSON object")
 
 
 def _unwrap(value: Any, wrappers: Sequence[str]) -> list[Any]:
@@ -141,27 +167,28 @@ def _json_document(
     name: str, wrappers: Sequence[str], *, array: bool
 ) -> Iterator[RawItem | Unreadable]:
     ijson = _ijson()
-    path = (ITEM,) if array else _record_path(name, wrappers)
     index = 0
-    with _open_binary(name) as stream:
-        events = ijson.basic_parse(stream, multiple_values=True, use_float=True)
-        try:
-            for value in values_at(events, path):
-                if value is TOO_DEEP:
-                    index += 1
-                    reason = f"the record is nested deeper than {MAX_DEPTH} levels"
-                    yield Unreadable(name, 0, index, reason)
-                    continue
-                for item in _unwrap(value, wrappers):
-                    index += 1
-                    if isinstance(item, dict):
-                        yield RawItem(name, 0, index, item)
-                    else:
-                        yield Unreadable(name, 0, index, "the record is not a JSON object")
-        except ijson.JSONError as error:
-            raise SourceFileError(
-                f"{name}: invalid JSON after record {index} ({type(error).__name__})."
-            ) from None
+    with _reading(name):
+        path = (ITEM,) if array else _record_path(name, wrappers)
+        with _open_binary(name) as stream:
+            events = ijson.basic_parse(stream, multiple_values=True, use_float=True)
+            try:
+                for value in values_at(events, path):
+                    if value is TOO_DEEP:
+                        index += 1
+                        reason = f"the record is nested deeper than {MAX_DEPTH} levels"
+                        yield Unreadable(name, 0, index, reason)
+                        continue
+                    for item in _unwrap(value, wrappers):
+                        index += 1
+                        if isinstance(item, dict):
+                            yield RawItem(name, 0, index, item)
+                        else:
+                            yield Unreadable(name, 0, index, "the record is not a JSON object")
+            except ijson.JSONError as error:
+                raise SourceFileError(
+                    f"{name}: invalid JSON after record {index} ({type(error).__name__})."
+                ) from None
 
 
 def _record_path(name: str, wrappers: Sequence[str]) -> tuple[str, ...]:

@@ -64,6 +64,11 @@ def read(
 
 
 def _identifiers(values: object, statuses: object) -> tuple[Contact, ...]:
+    if values is None:
+        return ()
+    if statuses is None and type(values) is list and len(values) == 1 and type(values[0]) is str:
+        value = values[0].strip()  # the common case: one address, verified by default
+        return (Contact(value, True),) if value else ()
     found = split_list(values)
     if not found:
         return ()
@@ -99,12 +104,17 @@ def _convert(fields: dict[str, Any]) -> tuple[str, UserDraft] | Skip:
     extra: dict[str, Any] = {}
     for key, value in fields.items():  # the record's own fields only: most are absent
         reader = _READ.get(key)
-        if reader is not None:
+        if reader is None:
+            if key not in _DRAFTED and value is not None and value != "":
+                extra[key] = value
+        elif reader is text and type(value) is str:  # text(), without its call
+            read[key] = value.strip() or None
+        elif reader is json_object and type(value) is dict:
+            read[key] = value
+        else:
             read[key] = reader(value)
-        elif key not in _DRAFTED and value is not None and value != "":
-            extra[key] = value
     codes = fields.get("backup_codes")
-    if codes not in (None, ""):
+    if codes is not None and codes != "":
         read["backup_codes"] = tuple(split_list(codes))
     return external_id, UserDraft(
         emails=_identifiers(
