@@ -90,6 +90,27 @@ def test_bad_lines_and_rows_are_skipped_not_fatal(tmp_path: Path) -> None:
     assert "3 cells where the header has 2" in skipped[3].reason
 
 
+def test_ndjson_lines_end_at_newlines_only(tmp_path: Path) -> None:
+    """CRLF ends a line; a bare CR does not (two objects joined by one are one bad line); a
+    blank line of spaces and tabs is no record but is counted."""
+    text = (
+        json.dumps(ADA) + "\r\n"
+        + json.dumps(GRACE) + "\r" + json.dumps(ADA) + "\n"
+        + " \t \r\n"
+        + json.dumps({**GRACE, "external_id": "u3"})
+    )  # fmt: skip
+    path = write(tmp_path / "u.ndjson", text)
+
+    found = read_all("jsonl", path)
+
+    assert [(type(item).__name__, item.line, item.index) for item in found] == [
+        ("SourceRecord", 1, 1),
+        ("SkippedRecord", 2, 2),
+        ("SourceRecord", 4, 3),
+    ]
+    assert isinstance(found[1], SkippedRecord) and "not valid JSON" in found[1].reason
+
+
 def test_a_first_line_longer_than_the_sniff_is_still_read(tmp_path: Path) -> None:
     big = {**ADA, "public_metadata": {"blob": "x" * 100_000}}
     path = ndjson(tmp_path / "u.ndjson", [big, GRACE])
