@@ -97,7 +97,8 @@ _READ: dict[str, Callable[[Any], object]] = {
 
 
 def _convert(fields: dict[str, Any]) -> tuple[str, UserDraft] | Skip:
-    external_id = text(fields.get("external_id"))
+    external_id = fields.get("external_id")
+    external_id = external_id.strip() or None if type(external_id) is str else text(external_id)
     if external_id is None:
         return no_id("external_id")
     read: dict[str, Any] = {}
@@ -120,9 +121,9 @@ def _convert(fields: dict[str, Any]) -> tuple[str, UserDraft] | Skip:
         emails=_identifiers(
             fields.get("email_address"), fields.get("email_address_identification_status")
         ),
-        phones=_identifiers(
-            fields.get("phone_number"), fields.get("phone_number_identification_status")
-        ),
+        phones=()
+        if "phone_number" not in fields
+        else _identifiers(fields["phone_number"], fields.get("phone_number_identification_status")),
         extra=extra,
         **read,
     )
