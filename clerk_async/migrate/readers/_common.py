@@ -127,8 +127,8 @@ def records(
     A file whose first records all lack the fields of the source's id is not its export (a
     wrong ``--from``): one error saying what the file looks like, rather than one per record. A
     record with the field, empty, is the right source's, and a record error. Once one record
-    proves the source right, the rest of the file is read with no more checks, in this one
-    generator (a record goes through no other frame on its way)."""
+    proves the source right, the rest of the file is read with no more checks (and no
+    generator between this one and the file's: each would be resumed once per record)."""
     layout = csv_layout or CsvLayout()
     for path in paths:
         items = iter_items(path, wrappers=wrappers, csv_layout=layout)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import gzip
 import io
+import itertools
 import os
 import zlib
 from collections.abc import Iterator, Sequence
@@ -44,22 +45,48 @@ def iter_items(
     (Firebase's ``users``, Cognito's ``Users``): a JSON object with one of them is a page of
     records rather than a record.
 
-    The file's shape is sniffed here, and the iterator returned is the reader of that shape
-    itself: one generator between the file and its records, not a chain of them (each record
-    would resume every generator of the chain)."""
+    NDJSON, the common shape, is read here rather than by one more generator, which each
+    record would resume; the file is opened once (it may be a pipe)."""
     name = os.fspath(path)
     with _reading(name), _open_text(name) as text:
         head = text.read(_SNIFF_CHARS)
-    first = head.lstrip()[:1]
-    if first == "[":
-        return _json_document(name, wrappers, array=True)
-    if first == "{" and not _is_ndjson(head):
-        return _json_document(name, wrappers, array=False)
-    if first == "{":
-        return _ndjson(name, wrappers)
-    if first:
-        return _csv(name, csv_layout or CsvLayout())
-    return iter(())
+        first = head.lstrip()[:1]
+        if first == "[":
+            yield from _json_document(name, wrappers, array=True)
+        elif first == "{" and not _is_ndjson(head):
+            yield from _json_document(name, wrappers, array=False)
+        elif first == "{":
+            index = 0
+            for number, line in enumerate(_ndjson_lines(head, text), 1):
+                try:
+                    value = _decode(line)
+                except (msgspec.DecodeError, RecursionError):
+                    if not line.strip():
+                        continue  # a blank line
+                    index += 1
+                    yield Unreadable(name, number, index, "the line is not valid JSON")
+                    continue
+                if not wrappers and type(value) is dict:  # the common case: no page to unwrap
+                    index += 1
+                    yield RawItem(name, number, index, value)
+                    continue
+                for item in _unwrap(value, wrappers):
+                    index += 1
+                    if isinstance(item, dict):
+                        yield RawItem(name, number, index, item)
+                    else:
+                        yield Unreadable(name, number, index, "the record is not a JSON object")
+        elif first:
+            yield from read_csv(name, lines_of(head, text), csv_layout or CsvLayout())
+
+
+def _ndjson_lines(head: str, rest: Iterator[str]) -> Iterator[str]:
+    """The lines of an NDJSON file from its sniffed head and the rest of its text (read with
+    ``newline="\n"``: a line ends at ``\n`` only), as one iterator of C (no generator)."""
+    *whole, pending = head.split("\n")
+    if pending:  # the head ended inside a line: the rest of the text holds its end
+        whole.append(pending + next(rest, ""))
+    return itertools.chain(whole, rest)
 
 
 @contextmanager
@@ -91,10 +118,10 @@ def _open_binary(name: str) -> Iterator[io.BufferedReader | gzip.GzipFile]:
 
 
 @contextmanager
-def _open_text(name: str, newline: str = "") -> Iterator[io.TextIOWrapper]:
+def _open_text(name: str) -> Iterator[io.TextIOWrapper]:
     with _open_binary(name) as stream:
-        # newline="" keeps CSV cells' own line breaks intact
-        yield io.TextIOWrapper(stream, encoding="utf-8", newline=newline)
+        # newline="\n": lines end at \n only (NDJSON), CSV cells keep their own line breaks
+        yield io.TextIOWrapper(stream, encoding="utf-8", newline="\n")
 
 
 def _is_ndjson(head: str) -> bool:
@@ -108,40 +135,6 @@ def _is_ndjson(head: str) -> bool:
     except msgspec.DecodeError:
         return False
     return True
-
-
-def _csv(name: str, layout: CsvLayout) -> Iterator[RawItem | Unreadable]:
-    with _reading(name), _open_text(name) as text:
-        head = text.read(_SNIFF_CHARS)
-        yield from read_csv(name, lines_of(head, text), layout)
-
-
-def _ndjson(name: str, wrappers: Sequence[str]) -> Iterator[RawItem | Unreadable]:
-    """The records of an NDJSON file: its lines end at ``\n`` only (``newline="\n"``), a bare
-    ``\r`` is inside a line."""
-    index = 0
-    number = 0
-    with _reading(name), _open_text(name, newline="\n") as text:
-        for line in text:
-            number += 1
-            try:
-                value = _decode(line)
-            except (msgspec.DecodeError, RecursionError):
-                if not line.strip():
-                    continue
-                index += 1
-                yield Unreadable(name, number, index, "the line is not valid JSON")
-                continue
-            if not wrappers and type(value) is dict:  # the common case: one record, no page
-                index += 1
-                yield RawItem(name, number, index, value)
-                continue
-            for item in _unwrap(value, wrappers):
-                index += 1
-                if isinstance(item, dict):
-                    yield RawItem(name, number, index, item)
-                else:
-                    yield Unreadable(name, number, index, "the record is not a JSON object")
 
 
 def _unwrap(value: Any, wrappers: Sequence[str]) -> list[Any]:
@@ -167,28 +160,27 @@ def _json_document(
     name: str, wrappers: Sequence[str], *, array: bool
 ) -> Iterator[RawItem | Unreadable]:
     ijson = _ijson()
+    path = (ITEM,) if array else _record_path(name, wrappers)
     index = 0
-    with _reading(name):
-        path = (ITEM,) if array else _record_path(name, wrappers)
-        with _open_binary(name) as stream:
-            events = ijson.basic_parse(stream, multiple_values=True, use_float=True)
-            try:
-                for value in values_at(events, path):
-                    if value is TOO_DEEP:
-                        index += 1
-                        reason = f"the record is nested deeper than {MAX_DEPTH} levels"
-                        yield Unreadable(name, 0, index, reason)
-                        continue
-                    for item in _unwrap(value, wrappers):
-                        index += 1
-                        if isinstance(item, dict):
-                            yield RawItem(name, 0, index, item)
-                        else:
-                            yield Unreadable(name, 0, index, "the record is not a JSON object")
-            except ijson.JSONError as error:
-                raise SourceFileError(
-                    f"{name}: invalid JSON after record {index} ({type(error).__name__})."
-                ) from None
+    with _open_binary(name) as stream:
+        events = ijson.basic_parse(stream, multiple_values=True, use_float=True)
+        try:
+            for value in values_at(events, path):
+                if value is TOO_DEEP:
+                    index += 1
+                    reason = f"the record is nested deeper than {MAX_DEPTH} levels"
+                    yield Unreadable(name, 0, index, reason)
+                    continue
+                for item in _unwrap(value, wrappers):
+                    index += 1
+                    if isinstance(item, dict):
+                        yield RawItem(name, 0, index, item)
+                    else:
+                        yield Unreadable(name, 0, index, "the record is not a JSON object")
+        except ijson.JSONError as error:
+            raise SourceFileError(
+                f"{name}: invalid JSON after record {index} ({type(error).__name__})."
+            ) from None
 
 
 def _record_path(name: str, wrappers: Sequence[str]) -> tuple[str, ...]:
