@@ -43,8 +43,15 @@ def metadata_object(name: str, value: object) -> dict[str, Any]:
     """``value`` once it is a JSON object Clerk keeps as ``name`` (at most 8 KB)."""
     if not isinstance(value, dict):
         raise Invalid("invalid_metadata", name, f"{name} is not a JSON object")
-    encoded = _as_json(value)
-    if encoded is None:  # not plain JSON values: walked to say which one, or to convert them
+    # When reading its JSON back gives ``value`` again, msgspec changed nothing silently (NaN,
+    # bytes, sets come back as something else; a lone surrogate fails): a few times cheaper
+    # than check_json_values' walk, which runs only when it does not.
+    try:
+        encoded = _encode(value)
+        plain: bool = _decode(encoded) == value
+    except Exception:  # anything msgspec or a value's __eq__ raises: the walk says what
+        plain = False
+    if not plain:  # walked to say which value, or to convert them
         try:
             check_json_values({name: value})  # what msgspec would silently change (NaN, bytes)
         except RequestValidationError as problem:
@@ -58,19 +65,6 @@ def metadata_object(name: str, value: object) -> dict[str, Any]:
             f"{name} is {size} bytes of JSON; Clerk keeps at most {METADATA_LIMIT}",
         )
     return value
-
-
-def _as_json(value: dict[str, Any]) -> bytes | None:
-    """``value`` as JSON when reading that JSON back gives ``value`` again: then msgspec changed
-    nothing silently (NaN, bytes, sets come back as something else; a lone surrogate fails).
-    A few times cheaper than :func:`check_json_values`' walk, which runs only when this is None.
-    """
-    try:
-        encoded = _encode(value)
-        same: bool = _decode(encoded) == value
-    except Exception:  # anything msgspec or a value's __eq__ raises: the walk says what
-        return None
-    return encoded if same else None
 
 
 def request_of(body: dict[str, Any], model: type[T]) -> T:

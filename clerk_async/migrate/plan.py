@@ -22,6 +22,7 @@ from clerk_async.migrate.records import (
     MappedUser,
     SkippedRecord,
     SourceRecord,
+    identifier_pairs,
 )
 
 from .journal import Entry, Journal
@@ -68,13 +69,16 @@ def to_mapped(item: Item) -> Outcome:
 
 def entry_for(outcome: Outcome) -> Entry:
     """What the journal keeps about one (mapped) record."""
-    if isinstance(outcome, MappedUser):
-        claims = (("external_id", outcome.external_id), *outcome.identifiers)
-        dropped = outcome.record.draft.dropped
-        note = "; ".join(outcome.notes) or None
-        location = outcome.record.location
+    if isinstance(outcome, MappedUser):  # the common case first
+        external_id, record = outcome.external_id, outcome.record
+        found = identifier_pairs(outcome.emails, outcome.phones, outcome.username)
         return Entry(
-            outcome.external_id, location, "pending", claims=claims, note=note, dropped=dropped
+            external_id,
+            record.location,
+            "pending",
+            claims=(("external_id", external_id), *found),
+            note="; ".join(outcome.notes) if outcome.notes else None,
+            dropped=record.draft.dropped,
         )
     if isinstance(outcome, MappedOrganization):
         return Entry(

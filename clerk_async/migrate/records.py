@@ -317,8 +317,11 @@ def identifier_pairs(
     emails: tuple[str, ...], phones: tuple[str, ...], username: str | None
 ) -> tuple[tuple[str, str], ...]:
     """A user's identifiers as ``(kind, value)`` pairs (see :attr:`MappedUser.identifiers`)."""
-    pairs = [("email_address", email) for email in emails]
-    pairs += [("phone_number", phone) for phone in phones]
+    pairs = []  # loops, not comprehensions: each of those is one more call (once per record)
+    for email in emails:
+        pairs.append(("email_address", email))
+    for phone in phones:
+        pairs.append(("phone_number", phone))
     if username is not None:
         pairs.append(("username", username))
     return tuple(pairs)

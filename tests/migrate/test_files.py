@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -88,6 +90,65 @@ def test_bad_lines_and_rows_are_skipped_not_fatal(tmp_path: Path) -> None:
     assert [s.code for s in skipped] == ["unreadable", "unreadable", "no_id", "unreadable"]
     assert "not valid JSON" in skipped[0].reason
     assert "3 cells where the header has 2" in skipped[3].reason
+
+
+def test_ndjson_lines_end_at_newlines_only(tmp_path: Path) -> None:
+    """CRLF ends a line; a bare CR does not (two objects joined by one are one bad line); a
+    blank line of spaces and tabs is no record but is counted."""
+    text = (
+        json.dumps(ADA) + "\r\n"
+        + json.dumps(GRACE) + "\r" + json.dumps(ADA) + "\n"
+        + " \t \r\n"
+        + json.dumps({**GRACE, "external_id": "u3"})
+    )  # fmt: skip
+    path = write(tmp_path / "u.ndjson", text)
+
+    found = read_all("jsonl", path)
+
+    assert [(type(item).__name__, item.line, item.index) for item in found] == [
+        ("SourceRecord", 1, 1),
+        ("SkippedRecord", 2, 2),
+        ("SourceRecord", 4, 3),
+    ]
+    assert isinstance(found[1], SkippedRecord) and "not valid JSON" in found[1].reason
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+@pytest.mark.parametrize("shape", ["ndjson", "csv"])
+def test_a_file_is_read_once_so_a_pipe_works(tmp_path: Path, shape: str) -> None:
+    """A named pipe (``<(zcat users.ndjson.gz)``) can be read only once: past the sniffed
+    head, the records come from the same open file."""
+    rows = [{**ADA, "external_id": f"u{n}", "first_name": "x" * 1000} for n in range(200)]
+    if shape == "ndjson":
+        text = "".join(json.dumps(row) + "\n" for row in rows)
+    else:
+        text = "external_id,first_name\n" + "".join(
+            f"{row['external_id']},{row['first_name']}\n" for row in rows
+        )
+    pipe = tmp_path / "users"
+    os.mkfifo(pipe)
+    done = threading.Event()
+
+    def feed() -> None:
+        try:
+            with open(pipe, "w") as writer:
+                writer.write(text)
+        except BrokenPipeError:  # closed early: each open after it sees the end, not a hang
+            while not done.is_set():
+                with open(pipe, "w"):
+                    pass
+
+    feeder = threading.Thread(target=feed)
+    feeder.start()
+    try:
+        found = read_all("csv" if shape == "csv" else "jsonl", pipe)
+    finally:
+        done.set()
+        while feeder.is_alive():  # a feeder waiting in open() for a reader: give it one
+            os.close(os.open(pipe, os.O_RDONLY | os.O_NONBLOCK))
+            feeder.join(0.01)
+
+    assert [r.source_id for r in found] == [f"u{n}" for n in range(200)]
 
 
 def test_a_first_line_longer_than_the_sniff_is_still_read(tmp_path: Path) -> None:

@@ -106,8 +106,6 @@ def no_id(what: str, *fields: str) -> Skip:
 Convert = Callable[[dict[str, Any]], "tuple[str, Draft] | Skip"]
 #: A raw record holding several records (a page of them): the records, in order.
 Expand = Callable[[dict[str, Any]], list[dict[str, Any]]]
-#: A record, and the raw item when the record has none of the fields of the source's id.
-_Read = tuple["SourceRecord | SkippedRecord", "RawItem | None"]
 
 
 def records(
@@ -124,14 +122,50 @@ def records(
     """Every record of ``paths``, in order. ``imported`` names the fields ``convert`` reads into
     the user (``None``: every field); the others are named in each record's ``draft.dropped``.
     ``kind`` is what the files hold (what a skipped record would have been); ``expand`` turns a
-    raw record into the records it holds."""
+    raw record into the records it holds.
+
+    A file whose first records all lack the fields of the source's id is not its export (a
+    wrong ``--from``): one error saying what the file looks like, rather than one per record. A
+    record with the field, empty, is the right source's, and a record error. Once one record
+    proves the source right, the rest of the file is read with no more checks (and no
+    generator between this one and the file's: each would be resumed once per record)."""
     layout = csv_layout or CsvLayout()
     for path in paths:
         items = iter_items(path, wrappers=wrappers, csv_layout=layout)
         if expand is not None:
             items = _expanded(items, expand)
-        reads = (_record(source, item, convert, imported, kind) for item in items)
-        yield from _checked(source, reads)
+        held: list[SourceRecord | SkippedRecord] = []
+        without_id: list[tuple[SkippedRecord, RawItem]] = []
+        for item in items:
+            found = _record(source, item, convert, imported)
+            if isinstance(found, SourceRecord):
+                yield from held
+                yield found
+                break
+            skipped = _skipped(source, item, found, kind)
+            if found.code == "unreadable":
+                held.append(skipped)
+            elif (
+                found.code == NO_ID
+                and isinstance(item, RawItem)
+                and not any(name in item.fields for name in found.id_fields)
+            ):
+                held.append(skipped)
+                without_id.append((skipped, item))
+                if len(without_id) >= ID_EVIDENCE:
+                    raise _not_this_source(source, without_id)
+            else:
+                yield from held
+                yield skipped
+                break
+        else:
+            if without_id:
+                raise _not_this_source(source, without_id)
+            yield from held
+            continue
+        for item in items:  # the source is right: nothing more to check
+            found = _record(source, item, convert, imported)
+            yield found if isinstance(found, SourceRecord) else _skipped(source, item, found, kind)
 
 
 def _expanded(
@@ -161,15 +195,12 @@ def _expanded(
 
 
 def _record(
-    source: SourceName,
-    item: RawItem | Unreadable,
-    convert: Convert,
-    imported: Fields | None,
-    kind: RecordKind = "user",
-) -> _Read:
-    """One raw item as a record, and the item too when it has none of the id's fields."""
-    if not isinstance(item, RawItem):
-        return _skipped(source, item, Skip("unreadable", item.reason), kind), None
+    source: SourceName, item: RawItem | Unreadable, convert: Convert, imported: Fields | None
+) -> SourceRecord | Skip:
+    """One raw item as a record, or why it is skipped."""
+    if type(item) is not RawItem:
+        assert isinstance(item, Unreadable)
+        return Skip("unreadable", item.reason)
     try:
         result = convert(item.fields)
     except SourceError as error:
@@ -177,15 +208,15 @@ def _record(
     except (TypeError, ValueError, AttributeError, KeyError, IndexError, RecursionError) as error:
         # A value of a shape the source never writes (a list where a string goes...): this
         # record is unreadable, the run goes on.
-        result = Skip("unreadable", f"unexpected value shape ({type(error).__name__})")
+        return Skip("unreadable", f"unexpected value shape ({type(error).__name__})")
     if isinstance(result, Skip):
-        absent = result.code == NO_ID and not any(name in item.fields for name in result.id_fields)
-        return _skipped(source, item, result, kind), item if absent else None
+        return result
     source_id, draft = result
-    unread = dropped_fields(item.fields, imported) if imported is not None else ()
-    if unread:
-        draft = msgspec.structs.replace(draft, dropped=(*unread, *draft.dropped))
-    found = SourceRecord(
+    if imported is not None:
+        unread = dropped_fields(item.fields, imported)
+        if unread:
+            draft = msgspec.structs.replace(draft, dropped=(*unread, *draft.dropped))
+    return SourceRecord(
         source=source,
         source_id=source_id,
         file=item.file,
@@ -194,7 +225,6 @@ def _record(
         draft=draft,
         fields=item.fields,
     )
-    return found, None
 
 
 def _skipped(
@@ -210,30 +240,6 @@ def _skipped(
         reason=skip.reason,
         source_id=skip.source_id,
     )
-
-
-def _checked(source: SourceName, reads: Iterator[_Read]) -> Iterator[SourceRecord | SkippedRecord]:
-    """One file's records. A file whose first records all lack the fields of the source's id is
-    not its export (a wrong ``--from``): one error saying what the file looks like, rather than
-    one per record. A record with the field, empty, is the right source's, and a record error."""
-    held: list[SourceRecord | SkippedRecord] = []
-    without_id: list[tuple[SkippedRecord, RawItem]] = []
-    for record, absent in reads:
-        if isinstance(record, SkippedRecord) and (absent or record.code == "unreadable"):
-            held.append(record)
-            if absent is not None:
-                without_id.append((record, absent))
-                if len(without_id) >= ID_EVIDENCE:
-                    raise _not_this_source(source, without_id)
-            continue
-        yield from held
-        yield record
-        for later, _ in reads:  # the source is right: nothing more to check
-            yield later
-        return
-    if without_id:
-        raise _not_this_source(source, without_id)
-    yield from held
 
 
 def _not_this_source(

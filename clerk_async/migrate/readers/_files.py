@@ -11,9 +11,10 @@ from __future__ import annotations
 import codecs
 import gzip
 import io
+import itertools
 import os
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -24,6 +25,8 @@ from clerk_async.migrate.records import SourceFileError
 from ._csv import CsvLayout, read_csv
 from ._json_stream import ITEM, MAX_DEPTH, TOO_DEEP, values_at
 from ._raw import RawItem, Unreadable, decode_json, lines_of
+
+_decode = msgspec.json.Decoder().decode
 
 __all__ = ["CsvLayout", "RawItem", "Unreadable", "iter_items"]
 
@@ -40,20 +43,57 @@ def iter_items(
 ) -> Iterator[RawItem | Unreadable]:
     """Every record of one file, in order. ``wrappers`` are keys whose array holds the records
     (Firebase's ``users``, Cognito's ``Users``): a JSON object with one of them is a page of
-    records rather than a record."""
+    records rather than a record.
+
+    NDJSON, the common shape, is read here rather than by one more generator, which each
+    record would resume; the file is opened once (it may be a pipe)."""
     name = os.fspath(path)
+    with _reading(name), _open_text(name) as text:
+        head = text.read(_SNIFF_CHARS)
+        first = head.lstrip()[:1]
+        if first == "[":
+            yield from _json_document(name, wrappers, array=True)
+        elif first == "{" and not _is_ndjson(head):
+            yield from _json_document(name, wrappers, array=False)
+        elif first == "{":
+            index = 0
+            for number, line in enumerate(_ndjson_lines(head, text), 1):
+                try:
+                    value = _decode(line)
+                except (msgspec.DecodeError, RecursionError):
+                    if not line.strip():
+                        continue  # a blank line
+                    index += 1
+                    yield Unreadable(name, number, index, "the line is not valid JSON")
+                    continue
+                if not wrappers and type(value) is dict:  # the common case: no page to unwrap
+                    index += 1
+                    yield RawItem(name, number, index, value)
+                    continue
+                for item in _unwrap(value, wrappers):
+                    index += 1
+                    if isinstance(item, dict):
+                        yield RawItem(name, number, index, item)
+                    else:
+                        yield Unreadable(name, number, index, "the record is not a JSON object")
+        elif first:
+            yield from read_csv(name, lines_of(head, text), csv_layout or CsvLayout())
+
+
+def _ndjson_lines(head: str, rest: Iterator[str]) -> Iterator[str]:
+    """The lines of an NDJSON file from its sniffed head and the rest of its text (read with
+    ``newline="\n"``: a line ends at ``\n`` only), as one iterator of C (no generator)."""
+    *whole, pending = head.split("\n")
+    if pending:  # the head ended inside a line: the rest of the text holds its end
+        whole.append(pending + next(rest, ""))
+    return itertools.chain(whole, rest)
+
+
+@contextmanager
+def _reading(name: str) -> Iterator[None]:
+    """What reading ``name`` may raise, as the :class:`SourceFileError` that names it."""
     try:
-        with _open_text(name) as text:
-            head = text.read(_SNIFF_CHARS)
-            first = head.lstrip()[:1]
-            if first == "[":
-                yield from _json_document(name, wrappers, array=True)
-            elif first == "{" and not _is_ndjson(head):
-                yield from _json_document(name, wrappers, array=False)
-            elif first == "{":
-                yield from _ndjson(name, head, text, wrappers)
-            elif first:
-                yield from read_csv(name, lines_of(head, text), csv_layout or CsvLayout())
+        yield
     except UnicodeDecodeError:
         raise SourceFileError(f"{name}: not UTF-8 text.") from None
     except (OSError, EOFError, zlib.error) as error:
@@ -80,8 +120,8 @@ def _open_binary(name: str) -> Iterator[io.BufferedReader | gzip.GzipFile]:
 @contextmanager
 def _open_text(name: str) -> Iterator[io.TextIOWrapper]:
     with _open_binary(name) as stream:
-        # newline="" keeps CSV cells' own line breaks intact; NDJSON lines are stripped anyway.
-        yield io.TextIOWrapper(stream, encoding="utf-8", newline="")
+        # newline="\n": lines end at \n only (NDJSON), CSV cells keep their own line breaks
+        yield io.TextIOWrapper(stream, encoding="utf-8", newline="\n")
 
 
 def _is_ndjson(head: str) -> bool:
@@ -95,27 +135,6 @@ def _is_ndjson(head: str) -> bool:
     except msgspec.DecodeError:
         return False
     return True
-
-
-def _ndjson(
-    name: str, head: str, rest: Iterable[str], wrappers: Sequence[str]
-) -> Iterator[RawItem | Unreadable]:
-    index = 0
-    for number, line in enumerate(lines_of(head, rest), 1):
-        if not line.strip():
-            continue
-        try:
-            value = decode_json(line)
-        except msgspec.DecodeError:
-            index += 1
-            yield Unreadable(name, number, index, "the line is not valid JSON")
-            continue
-        for item in _unwrap(value, wrappers):
-            index += 1
-            if isinstance(item, dict):
-                yield RawItem(name, number, index, item)
-            else:
-                yield Unreadable(name, number, index, "the record is not a JSON object")
 
 
 def _unwrap(value: Any, wrappers: Sequence[str]) -> list[Any]:

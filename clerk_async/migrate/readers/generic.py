@@ -64,6 +64,11 @@ def read(
 
 
 def _identifiers(values: object, statuses: object) -> tuple[Contact, ...]:
+    if values is None:
+        return ()
+    if statuses is None and type(values) is list and len(values) == 1 and type(values[0]) is str:
+        value = values[0].strip()  # the common case: one address, verified by default
+        return (Contact(value, True),) if value else ()
     found = split_list(values)
     if not found:
         return ()
@@ -92,27 +97,33 @@ _READ: dict[str, Callable[[Any], object]] = {
 
 
 def _convert(fields: dict[str, Any]) -> tuple[str, UserDraft] | Skip:
-    external_id = text(fields.get("external_id"))
+    external_id = fields.get("external_id")
+    external_id = external_id.strip() or None if type(external_id) is str else text(external_id)
     if external_id is None:
         return no_id("external_id")
     read: dict[str, Any] = {}
     extra: dict[str, Any] = {}
     for key, value in fields.items():  # the record's own fields only: most are absent
         reader = _READ.get(key)
-        if reader is not None:
+        if reader is None:
+            if key not in _DRAFTED and value is not None and value != "":
+                extra[key] = value
+        elif reader is text and type(value) is str:  # text(), without its call
+            read[key] = value.strip() or None
+        elif reader is json_object and type(value) is dict:
+            read[key] = value
+        else:
             read[key] = reader(value)
-        elif key not in _DRAFTED and value is not None and value != "":
-            extra[key] = value
     codes = fields.get("backup_codes")
-    if codes not in (None, ""):
+    if codes is not None and codes != "":
         read["backup_codes"] = tuple(split_list(codes))
     return external_id, UserDraft(
         emails=_identifiers(
             fields.get("email_address"), fields.get("email_address_identification_status")
         ),
-        phones=_identifiers(
-            fields.get("phone_number"), fields.get("phone_number_identification_status")
-        ),
+        phones=()
+        if "phone_number" not in fields
+        else _identifiers(fields["phone_number"], fields.get("phone_number_identification_status")),
         extra=extra,
         **read,
     )
