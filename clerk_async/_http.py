@@ -8,7 +8,7 @@ or ``None`` query values are left out.
 from __future__ import annotations
 
 import enum
-import re
+import string
 from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
@@ -117,7 +117,7 @@ def encode_query(query: Mapping[str, Any]) -> str:
 
 
 #: What ``quote(text, safe="")`` leaves as it is, and the ``&`` :func:`_unquoted` joins with.
-_UNQUOTED = re.compile(r"[A-Za-z0-9_.~&-]*")
+_UNQUOTED = string.ascii_letters.encode() + string.digits.encode() + b"_.~-&"
 
 
 def _unquoted(values: Sequence[Any]) -> str | None:
@@ -125,9 +125,10 @@ def _unquoted(values: Sequence[Any]) -> str | None:
     mostly), else None: a lookup of a hundred external ids then quotes none of them one by one."""
     try:
         joined = "&".join(values)
-    except TypeError:
+        ascii_ = joined.encode("ascii")
+    except (TypeError, UnicodeEncodeError):
         return None
-    if joined.count("&") != len(values) - 1 or _UNQUOTED.fullmatch(joined) is None:
+    if ascii_.translate(None, _UNQUOTED) or joined.count("&") != len(values) - 1:
         return None
     return joined
 
