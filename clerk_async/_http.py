@@ -8,7 +8,8 @@ or ``None`` query values are left out.
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+import string
+from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
@@ -105,10 +106,31 @@ def encode_query(query: Mapping[str, Any]) -> str:
             continue
         key = quote(name, safe="")
         if isinstance(value, (list, tuple)):
-            parts.extend(key + "=" + _query_value(name, item) for item in value)
+            plain = _unquoted(value)
+            if plain is not None:
+                parts.append(key + "=" + plain.replace("&", "&" + key + "="))
+            else:
+                parts.extend(key + "=" + _query_value(name, item) for item in value)
         else:
             parts.append(key + "=" + _query_value(name, value))
     return "&".join(parts)
+
+
+#: What ``quote(text, safe="")`` leaves as it is, and the ``&`` :func:`_unquoted` joins with.
+_UNQUOTED = string.ascii_letters.encode() + string.digits.encode() + b"_.~-&"
+
+
+def _unquoted(values: Sequence[Any]) -> str | None:
+    """``values`` joined with ``&``, when they are strings that quoting leaves as they are (ids,
+    mostly), else None: a lookup of a hundred external ids then quotes none of them one by one."""
+    try:
+        joined = "&".join(values)
+        ascii_ = joined.encode("ascii")
+    except (TypeError, UnicodeEncodeError):
+        return None
+    if ascii_.translate(None, _UNQUOTED) or joined.count("&") != len(values) - 1:
+        return None
+    return joined
 
 
 def _query_value(name: str, value: Any) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 
 import anyio
+import msgspec
 
 from clerk_async._http import EncodedBody
 from clerk_async._operations import CREATE_USER
@@ -20,8 +21,10 @@ from clerk_async.errors import (
 from clerk_async.models import User
 
 from .importing import (
+    ANSWERS,
     MAX_LOOKUPS,
     UNKNOWN,
+    Answer,
     Mode,
     Pending,
     Queued,
@@ -35,6 +38,7 @@ from .importing import (
 )
 from .reconcile import MAX_IDS, LookupError_, Lookups, unfilterable
 from .states import JournalStateError
+from .throttle import wait_in_step
 
 __all__ = ["MigrationAborted", "UserImporter"]
 
@@ -106,60 +110,91 @@ class UserImporter:
         Still in flight here: left by a killed run with an id Clerk cannot filter on; a pending
         one with such an id is looked up by its identifiers too."""
         work: list[Work] = []
+        external_ids: list[str | None] = []  # of the work to look up in a batch, else None
         for each in pending:
             user = each.item
             if not isinstance(user, QueuedUser):
                 raise JournalStateError(f"record {each.seq} is no longer a user")
             if each.status == "in_flight":
                 work.append(Work(each.seq, user, "leftover"))
+                external_ids.append(None)
             elif unfilterable(user.external_id):
                 work.append(Work(each.seq, user, "look_first"))
+                external_ids.append(None)
             else:
                 work.append(Work(each.seq, user, "send"))
+                external_ids.append(user.external_id)
         run, journal = self.run, self.run.journal
         for start in range(0, len(work), MAX_IDS):
             if run.stopped is not None:
                 return
             group = work[start : start + MAX_IDS]
-            ids = [_external_id(item) for item in group if item.mode == "send"]
+            group_ids = external_ids[start : start + MAX_IDS]
+            ids = [external_id for external_id in group_ids if external_id is not None]
             found = await self.lookup_before_sending(ids) if ids else {}
             if run.stopped is not None:
                 return
-            to_send = []
-            for item in group:
-                held = found.get(_external_id(item)) if item.mode == "send" else None
-                if held is not None:
-                    journal.found_before_sending(item.seq, held.id)
-                else:
-                    to_send.append(item)
+            to_send = group
+            if found:
+                to_send = []
+                for item, external_id in zip(group, group_ids, strict=True):
+                    held = None if external_id is None else found.get(external_id)
+                    if held is not None:
+                        journal.found_before_sending(item.seq, held.id)
+                    else:
+                        to_send.append(item)
             journal.mark_in_flight([item.seq for item in to_send if item.mode == "send"])
-            for item in to_send:
-                await run.put(item)
+            await run.put(*to_send)
 
     # -- one user ------------------------------------------------------------------------------
 
     async def take(self, seq: int, mapped: Queued, mode: Mode) -> None:
         """One user to its final state. ``leftover``: in flight in a killed run, and only its
-        identifiers can find it; ``look_first``: pending, likewise looked up before the POST."""
+        identifiers can find it; ``look_first``: pending, likewise looked up before the POST.
+
+        The POST itself is made here, not through :func:`send_once`: every user goes this way
+        and nearly all are created at the first attempt, so that path is kept to one frame
+        between the worker and the client, and the created user is decoded into its id alone.
+        Any other outcome goes to :func:`send_once`, as organizations and memberships do."""
         assert isinstance(mapped, QueuedUser)
         journal = self.run.journal
+        uncertain = mode == "leftover"
         if mode != "send":
             found = await self._look_up(seq, mapped)
             if found is UNKNOWN:
                 return  # leftover: stays in flight; look_first: stays pending
             if isinstance(found, User):
-                if mode == "leftover":  # absent before its first POST: this journal's own
+                if uncertain:  # absent before its first POST: this journal's own
                     journal.created(seq, found.id)
                 else:
                     journal.found_before_sending(seq, found.id)
                 return
-            if mode == "leftover":
+            if uncertain:
                 journal.another_attempt(seq, uncertain=True)
             else:
                 journal.mark_in_flight([seq])
-        await self._settle(seq, mapped, uncertain=mode == "leftover")
+        throttle = self.run.throttle
+        limiter = throttle.limiter
+        if limiter is not None:
+            await wait_in_step(limiter)
+        started = throttle.sent()
+        try:
+            created = await self.run.clerk.send(
+                CREATE_USER, _Created, body=EncodedBody(mapped.body, JSON), retries=None
+            )
+        except BaseException as error:
+            throttle.answered(started, error)
+            if not isinstance(error, ANSWERS):
+                raise
+            failed = error
+        else:
+            throttle.answered(started)
+            journal.created(seq, created.id)
+            return
+        await self._settle(seq, mapped, failed, uncertain=uncertain)
 
-    async def _settle(self, seq: int, user: QueuedUser, *, uncertain: bool) -> None:
+    async def _settle(self, seq: int, user: QueuedUser, failed: Answer, *, uncertain: bool) -> None:
+        """A POST that did not create the user at once: settled as :func:`send_once` says."""
         run = self.run
         journal = run.journal
 
@@ -188,7 +223,7 @@ class UserImporter:
 
         created = await send_once(
             run, seq, lambda: self._create(user.body), uncertain=uncertain, refused=refused,
-            look_up=look_up,
+            look_up=look_up, failed=failed,
         )  # fmt: skip
         if created is not None:
             journal.created(seq, created.id)
@@ -230,18 +265,24 @@ class UserImporter:
         """Who holds the user's external_id; ``UNKNOWN`` when Clerk would not say."""
         return await retrying(seq, lambda: self.lookups.find(user))
 
-    async def _create(self, body: bytes) -> User:
+    async def _create(self, body: bytes) -> _Created:
         """``POST /users`` with the mapped request's body as it is (validated, its metadata
         checked, when it was mapped), never retried by the client: an unknown outcome is looked
         up instead."""
-        encoded = EncodedBody(body, "application/json")
-        user: User = await self.run.clerk.send(CREATE_USER, User, body=encoded, retries=None)
-        return user
+        created: _Created = await self.run.clerk.send(
+            CREATE_USER, _Created, body=EncodedBody(body, JSON), retries=None
+        )
+        return created
 
 
-def _external_id(work: Work) -> str:
-    assert isinstance(work.item, QueuedUser)
-    return work.item.external_id
+class _Created(msgspec.Struct, gc=False):
+    """What a run keeps of a user it created: its id (a whole ``User`` decodes in three times
+    the time, into containers the collector then tracks)."""
+
+    id: str
+
+
+JSON = "application/json"
 
 
 def _held_identifier(user: QueuedUser, holders: list[User]) -> tuple[str | None, User | None]:

@@ -44,6 +44,8 @@ from .states import Status
 from .throttle import Throttle
 
 __all__ = [
+    "ANSWERS",
+    "Answer",
     "IMPORTED",
     "MAX_LOOKUPS",
     "MAX_RATE_LIMITED",
@@ -152,8 +154,8 @@ class Run(Protocol):
     #: Why the run stopped early (a refused key, a full instance), or None.
     stopped: str | None
 
-    async def put(self, work: Work) -> None:
-        """Hand ``work`` to the workers (waits while the queue is full)."""
+    async def put(self, *works: Work) -> None:
+        """Hand ``works`` to the workers, in order (waits while the queue is full)."""
 
     async def settled(self, seq: int) -> JournalRow | None:
         """Record ``seq`` once this run is done with it (at once if it is not in its hands)."""
@@ -184,6 +186,25 @@ async def retrying(seq: int, lookup: Callable[[], Awaitable[T]]) -> T | object:
     return UNKNOWN  # pragma: no cover
 
 
+#: What an attempt of a POST may end in that :func:`send_once` settles; anything else propagates.
+ANSWERS = (
+    RateLimitError,
+    AuthenticationError,
+    RequestValidationError,
+    ResponseValidationError,
+    APIConnectionError,
+    SDKError,
+)
+Answer = (
+    RateLimitError
+    | AuthenticationError
+    | RequestValidationError
+    | ResponseValidationError
+    | APIConnectionError
+    | SDKError
+)
+
+
 async def send_once(
     run: Run,
     seq: int,
@@ -192,9 +213,12 @@ async def send_once(
     uncertain: bool,
     refused: Callable[[SDKError, bool], Awaitable[bool]],
     look_up: Callable[[], Awaitable[bool | None]],
+    failed: Answer | None = None,
 ) -> T | None:
     """The POST that creates record ``seq`` (in flight), never sent twice: the created object,
     or None once the record is settled otherwise (failed, found, left in flight, run stopped).
+    ``failed``: how the first attempt ended, when the caller made it itself (users send their
+    POST without this function's frames, and come here only when it did not create the user).
 
     A 429 waits for the limiter and goes again; a refused key stops the run; a 4xx goes to
     ``refused(error, uncertain)`` (True: it settled the record, else the record failed); a 5xx,
@@ -205,40 +229,44 @@ async def send_once(
     """
     journal = run.journal
     attempts, rate_limited = 1, 0
+    error = failed
     while True:
-        try:
-            return await run.throttle.call(create)
-        except RateLimitError as error:
+        if error is None:
+            try:
+                return await run.throttle.call(create)
+            except ANSWERS as raised:
+                error = raised
+        if isinstance(error, RateLimitError):
             rate_limited += 1
             if rate_limited >= MAX_RATE_LIMITED:
                 journal.failed(seq, "too_many_requests", error_message(error), uncertain=uncertain)
                 return None
+            error = None
             continue  # not processed; the limiter is paused for everyone
-        except AuthenticationError as error:
+        if isinstance(error, AuthenticationError):
             journal.back_to_pending(seq, uncertain=uncertain)
             run.stop(error)
             return None
-        except RequestValidationError as error:
+        if isinstance(error, RequestValidationError):
             journal.failed(seq, "request_invalid", str(error), uncertain=uncertain)
             return None
-        except (ResponseValidationError, APIConnectionError, SDKError) as error:
-            if isinstance(error, SDKError) and error.status_code < 500:
-                if not await refused(error, uncertain):
-                    journal.failed(seq, error_code(error), error_message(error),
-                                   uncertain=uncertain)  # fmt: skip
-                return None
-            applied = not isinstance(error, APIConnectionError) or error.request_sent
-            if applied:
-                uncertain = True
-                if await look_up() is not False:  # found and settled, or unknown
-                    return None
-            if attempts >= run.max_attempts:
+        if isinstance(error, SDKError) and error.status_code < 500:
+            if not await refused(error, uncertain):
                 journal.failed(seq, error_code(error), error_message(error), uncertain=uncertain)
+            return None
+        applied = not isinstance(error, APIConnectionError) or error.request_sent
+        if applied:
+            uncertain = True
+            if await look_up() is not False:  # found and settled, or unknown
                 return None
-            if not applied:
-                await anyio.sleep(min(2.0**attempts * 0.25, 8.0))
-            attempts += 1
-            journal.another_attempt(seq, uncertain=uncertain)
+        if attempts >= run.max_attempts:
+            journal.failed(seq, error_code(error), error_message(error), uncertain=uncertain)
+            return None
+        if not applied:
+            await anyio.sleep(min(2.0**attempts * 0.25, 8.0))
+        attempts += 1
+        journal.another_attempt(seq, uncertain=uncertain)
+        error = None
 
 
 def identifier_exists(error: SDKError) -> bool:

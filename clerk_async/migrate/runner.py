@@ -47,7 +47,7 @@ from .report import Summary
 from .roles import RoleKeeper
 from .states import JournalStateError
 from .throttle import Throttle
-from .work_queue import WorkQueue
+from .work_queue import EMPTY, WorkQueue
 
 __all__ = ["MigrationAborted", "Progress", "migrate"]
 
@@ -327,9 +327,12 @@ class _Run:
             return self.organizations
         return self.memberships
 
-    async def put(self, work: Work) -> None:
-        self._active.add(work.seq)
-        await self._work.put(work)
+    async def put(self, *works: Work) -> None:
+        active, queue = self._active, self._work
+        for work in works:
+            active.add(work.seq)
+            if not queue.offer(work):
+                await queue.put(work)
 
     async def settled(self, seq: int) -> JournalRow | None:
         if seq in self._active and self.stopped is None:
@@ -352,19 +355,24 @@ class _Run:
         self.workers += count
 
     async def _worker(self) -> None:
-        while (work := await self._work.get()) is not None:
+        queue, progress = self._work, self.progress
+        while True:
+            work = queue.poll()
+            if work is EMPTY:
+                work = await queue.get()
+            if work is None:
+                return
             seq, mapped, mode = work.seq, work.item, work.mode
             try:
                 if self.stopped is not None:
                     if mode == "send":  # marked in flight, never sent: pending again
                         self.journal.back_to_pending(seq)
                     continue
-                importer = self._importer(mapped)
-                self.progress.in_flight += 1
+                progress.in_flight += 1
                 try:
-                    await importer.take(seq, mapped, mode)
+                    await self._importer(mapped).take(seq, mapped, mode)
                 finally:
-                    self.progress.in_flight -= 1
+                    progress.in_flight -= 1
             finally:
                 self._done(seq)
 

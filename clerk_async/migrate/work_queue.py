@@ -3,19 +3,31 @@
 from __future__ import annotations
 
 import collections
-from typing import Generic, TypeVar
+import enum
+from typing import Generic, Literal, TypeVar
 
 import anyio
 
-__all__ = ["WorkQueue"]
+__all__ = ["EMPTY", "WorkQueue"]
 
 T = TypeVar("T")
+
+
+class _Empty(enum.Enum):
+    EMPTY = "empty"
+
+
+#: What :meth:`WorkQueue.poll` answers when no item waits.
+EMPTY = _Empty.EMPTY
 
 
 class WorkQueue(Generic[T]):
     """The records handed to the workers, at most ``size`` waiting. Waiting only when it must (an
     anyio semaphore or memory stream yields, and costs, on every item: it shows at a thousand
-    records a second). ``close(n)`` wakes ``n`` workers with ``None``, after the records queued."""
+    records a second). ``close(n)`` wakes ``n`` workers with ``None``, after the records queued.
+
+    :meth:`offer` and :meth:`poll` are :meth:`put` and :meth:`get` when they need not wait,
+    without a coroutine: the feeder and the workers go through them once per record."""
 
     def __init__(self, size: int) -> None:
         self._size = size
@@ -24,12 +36,28 @@ class WorkQueue(Generic[T]):
         self._putters: collections.deque[anyio.Event] = collections.deque()
         self.closed = False
 
+    def offer(self, item: T) -> bool:
+        """Queue ``item`` if there is room (and nobody waits for room before it)."""
+        if len(self._items) >= self._size or self._putters:
+            return False
+        self._append(item)
+        return True
+
     async def put(self, item: T) -> None:
         while len(self._items) >= self._size:
             room = anyio.Event()
             self._putters.append(room)
             await room.wait()
         self._append(item)
+
+    def poll(self) -> T | None | Literal[_Empty.EMPTY]:
+        """The next item, or :data:`EMPTY` when none waits."""
+        if not self._items:
+            return EMPTY
+        item = self._items.popleft()
+        if self._putters:
+            self._putters.popleft().set()
+        return item
 
     async def get(self) -> T | None:
         while not self._items:

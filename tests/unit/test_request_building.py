@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import enum
 import io
+from urllib.parse import quote
 
 import msgspec
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from clerk_async import UNSET, RequestValidationError
 from clerk_async._body import json_body, multipart_body
@@ -57,6 +60,34 @@ def test_encode_query_handles_lists_booleans_enums_and_skips_unset() -> None:
     assert encode_query(query) == (
         "user_id=u_1&user_id=u%262&banned=true&order_by=-created_at&limit=500&created_at_after=1.5"
     )
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [],
+        [""],
+        ["user_1", "legacy-0.9~x"],
+        ["a%b", "c"],
+        ["a&b", "c"],
+        ["a=b"],
+        ["+1", "-2"],
+        ["a b", "a/b?c#d"],
+        ["\u00fc", "x"],
+        ["a", 1],
+    ],
+)
+def test_an_array_of_strings_is_every_value_quoted_alone(values: list[str]) -> None:
+    expected = "&".join("external_id=" + quote(str(value), safe="") for value in values)
+    assert encode_query({"external_id": values}) == expected
+    assert encode_query({"external_id": tuple(values), "limit": 100}) == "&".join(
+        [*([expected] if values else []), "limit=100"]
+    )
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from("aZ09_.~-&=%+ /?#\u00fc"), max_size=6)))
+def test_any_array_of_strings_is_every_value_quoted_alone(values: list[str]) -> None:
+    test_an_array_of_strings_is_every_value_quoted_alone(values)
 
 
 def test_encode_query_rejects_mappings_naming_the_parameter() -> None:
