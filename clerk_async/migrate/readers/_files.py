@@ -11,7 +11,6 @@ from __future__ import annotations
 import codecs
 import gzip
 import io
-import itertools
 import os
 import zlib
 from collections.abc import Iterator, Sequence
@@ -57,7 +56,7 @@ def iter_items(
             yield from _json_document(name, wrappers, array=False)
         elif first == "{":
             index = 0
-            for number, line in enumerate(_ndjson_lines(head, text), 1):
+            for number, line in enumerate(lines_of(head, text), 1):
                 try:
                     value = _decode(line)
                 except (msgspec.DecodeError, RecursionError):
@@ -78,15 +77,6 @@ def iter_items(
                         yield Unreadable(name, number, index, "the record is not a JSON object")
         elif first:
             yield from read_csv(name, lines_of(head, text), csv_layout or CsvLayout())
-
-
-def _ndjson_lines(head: str, rest: Iterator[str]) -> Iterator[str]:
-    """The lines of an NDJSON file from its sniffed head and the rest of its text (read with
-    ``newline="\n"``: a line ends at ``\n`` only), as one iterator of C (no generator)."""
-    *whole, pending = head.split("\n")
-    if pending:  # the head ended inside a line: the rest of the text holds its end
-        whole.append(pending + next(rest, ""))
-    return itertools.chain(whole, rest)
 
 
 @contextmanager

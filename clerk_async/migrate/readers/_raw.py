@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import io
+import itertools
+from collections.abc import Iterator
 from typing import Any
 
 import msgspec
@@ -37,16 +39,11 @@ def decode_json(text: str | bytes) -> Any:
         raise msgspec.DecodeError("JSON nested too deeply") from None
 
 
-def lines_of(head: str, rest: Iterable[str]) -> Iterator[str]:
-    """The file's lines, ``\n``-terminated, from the sniffed head and the rest of the stream."""
-    *whole, pending = head.split("\n")
-    for line in whole:
-        yield line + "\n"
-    for piece in rest:
-        line, pending = pending + piece, ""
-        if line.endswith("\n"):
-            yield line
-        else:
-            pending = line  # a bare \r ended it: part of a quoted CSV cell
-    if pending:
-        yield pending
+def lines_of(head: str, rest: Iterator[str]) -> Iterator[str]:
+    """The file's lines, each with its ``\n`` (the last one may have none), from the sniffed
+    head and the rest of the text, read with ``newline="\n"`` (a line ends at ``\n`` only,
+    a bare ``\r`` is inside it): C iterators chained, no generator resumed per line."""
+    cut = head.rfind("\n") + 1
+    # the head ends inside a line: the rest of the text starts with the end of it
+    split = [head[cut:] + next(rest, "")] if cut < len(head) else []
+    return itertools.chain(io.StringIO(head[:cut], newline="\n"), split, rest)
