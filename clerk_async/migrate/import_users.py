@@ -36,7 +36,7 @@ from .importing import (
     retrying,
     send_once,
 )
-from .reconcile import MAX_IDS, LookupError_, Lookups, unfilterable
+from .reconcile import MAX_IDS, Held, LookupError_, Lookups, unfilterable
 from .states import JournalStateError
 from .throttle import wait_in_step
 
@@ -66,7 +66,7 @@ class UserImporter:
         filterable = [
             row for row in leftovers if row.external_id and not unfilterable(row.external_id)
         ]
-        found: dict[str, User] = {}
+        found: dict[str, Held] = {}
         for start in range(0, len(filterable), MAX_IDS):
             ids = [
                 row.external_id for row in filterable[start : start + MAX_IDS] if row.external_id
@@ -84,7 +84,7 @@ class UserImporter:
         # their request (read again from the input) holds.
         journal.commit()
 
-    async def lookup_before_sending(self, ids: list[str]) -> dict[str, User]:
+    async def lookup_before_sending(self, ids: list[str]) -> dict[str, Held]:
         for attempt in range(MAX_LOOKUPS):
             try:
                 return await self.lookups.now(ids)
