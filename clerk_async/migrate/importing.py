@@ -80,13 +80,20 @@ MAX_RATE_LIMITED = 50
 
 
 class QueuedUser(msgspec.Struct, frozen=True, gc=False):
-    """A mapped user as it waits for its POST: the request's JSON body and its identifiers."""
+    """A mapped user as it waits for its POST: the request's JSON body and its identifiers.
+
+    It holds nothing the collector tracks: a user's one email address (or phone number) is kept
+    as the string itself, not in a tuple (only several are); a tuple made per record and held
+    until its send counted towards a collection, which then walked it (a third of the run's
+    young collections)."""
 
     external_id: str
     #: ``CreateUserRequest`` as sent (validated, its metadata checked, when it was mapped).
     body: bytes
-    emails: tuple[str, ...] = ()
-    phones: tuple[str, ...] = ()
+    #: The normalised email address, or all of them when there are not exactly one (see
+    #: :attr:`emails`); phone numbers alike.
+    email: str | tuple[str, ...] = ()
+    phone: str | tuple[str, ...] = ()
     username: str | None = None
 
     def __rich_repr__(self) -> list[tuple[str, str]]:  # the body holds the password digest
@@ -94,6 +101,14 @@ class QueuedUser(msgspec.Struct, frozen=True, gc=False):
 
     def __repr__(self) -> str:
         return f"QueuedUser(external_id={self.external_id!r})"
+
+    @property
+    def emails(self) -> tuple[str, ...]:
+        return (self.email,) if isinstance(self.email, str) else self.email
+
+    @property
+    def phones(self) -> tuple[str, ...]:
+        return (self.phone,) if isinstance(self.phone, str) else self.phone
 
     @property
     def identifiers(self) -> tuple[tuple[str, str], ...]:
@@ -129,11 +144,12 @@ _encode = msgspec.json.Encoder().encode
 def queued(mapped: Mapped) -> Queued:
     """What the run keeps of ``mapped`` until its importer is done with it."""
     if isinstance(mapped, MappedUser):
+        emails, phones = mapped.emails, mapped.phones
         return QueuedUser(
             mapped.external_id,
             _encode(mapped.request),
-            mapped.emails,
-            mapped.phones,
+            emails[0] if len(emails) == 1 else emails,
+            phones[0] if len(phones) == 1 else phones,
             mapped.username,
         )
     return mapped
