@@ -79,7 +79,10 @@ class Journal(JournalView):
         #: Records this journal moved to ``in_flight`` and has not moved since: ``created`` may
         #: follow, checked here and queued in ``_created`` (see :meth:`created`).
         self._flying: set[int] = set()
-        self._created: list[tuple[str, str | None, float, int]] = []
+        #: Their UPDATEs' parameters, four values a record in one flat list (a tuple per record
+        #: held until the next write would count towards the collector's next pass, and be
+        #: walked by it); made into rows only as ``executemany`` takes them.
+        self._created: list[str | float | int | None] = []
         self._conn: sqlite3.Connection | None = None
         if lock:
             self._lock_file = take_lock(self.path)
@@ -126,12 +129,13 @@ class Journal(JournalView):
 
     def _write_created(self, db: sqlite3.Connection) -> None:
         queued, self._created = self._created, []
+        values = iter(queued)
         cursor = db.executemany(
             "UPDATE records SET status = 'created', clerk_id = ?, code = NULL, message = NULL, "
             "run_id = ?, updated_at = ? WHERE seq = ? AND status = 'in_flight'",
-            queued,
+            zip(values, values, values, values, strict=True),
         )
-        if cursor.rowcount != len(queued):  # pragma: no cover - each was checked when queued
+        if cursor.rowcount != len(queued) // 4:  # pragma: no cover - each checked when queued
             raise JournalStateError("a record marked created was no longer in flight")
 
     def _release_lock(self) -> None:
@@ -313,7 +317,7 @@ class Journal(JournalView):
             return
         self.begin()
         self._flying.discard(seq)
-        self._created.append((clerk_id, self.run_id, _now(), seq))
+        self._created += clerk_id, self.run_id, _now(), seq
         self._live["in_flight"] -= 1
         self._live["created"] += 1
         self._dirty += 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import sqlite3
@@ -423,3 +424,27 @@ def test_a_records_note_outlives_its_moves_and_older_journals_get_the_column(
         book.created(1, "user_b")
         row = book.row(1)
         assert row is not None and (row.status, row.note) == ("created", "why")
+
+
+def _tracked_held_by(journal: Journal) -> int:
+    """Objects the collector tracks that the journal's attributes hold (one level in)."""
+    return sum(gc.is_tracked(held) for held in gc.get_referents(*vars(journal).values()))
+
+
+def test_created_outcomes_waiting_to_be_written_hold_nothing_the_collector_tracks(
+    journal: Journal,
+) -> None:
+    """A run queues thousands of ``created`` outcomes between writes: none of them is walked by
+    the collector, nor counts towards its next pass."""
+    journal.admit(0, [pending(str(seq)) for seq in range(50)])
+    journal.mark_in_flight(list(range(50)))
+    gc.disable()  # a collection would untrack tuples of values, hiding them from this test
+    try:
+        before = _tracked_held_by(journal)
+        for seq in range(50):
+            journal.created(seq, f"user_{seq}")
+        assert _tracked_held_by(journal) == before
+    finally:
+        gc.enable()
+    journal.commit()
+    assert [row.clerk_id for row in journal.rows()] == [f"user_{seq}" for seq in range(50)]
