@@ -315,7 +315,8 @@ class Journal(JournalView):
         if seq not in self._flying:
             self._outcome(seq, "created", "clerk_id = ?, code = NULL, message = NULL", (clerk_id,))
             return
-        self.begin()
+        if not self._in_transaction:
+            self.begin()
         self._flying.discard(seq)
         self._created += clerk_id, self.run_id, _now(), seq
         self._live["in_flight"] -= 1
@@ -512,8 +513,8 @@ class Journal(JournalView):
         return f"Journal({str(self.path)!r})"
 
 
-def _now() -> float:
-    return time.time()
+#: The time a change is written with (seconds since the epoch).
+_now = time.time
 
 
 def _runs(seqs: Sequence[int]) -> Iterator[tuple[int, int]]:

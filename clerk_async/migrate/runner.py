@@ -179,6 +179,17 @@ def _heap_reads() -> None:
     bytearray(_READ_BUFFER_ROOM)
 
 
+class _Importers(dict[type, Importer]):
+    """The importer of each type of waiting record; a subclass's is its base's."""
+
+    def __missing__(self, kind: type) -> Importer:
+        for base, importer in list(self.items()):
+            if issubclass(kind, base):
+                self[kind] = importer
+                return importer
+        raise TypeError(f"no importer takes a {kind.__name__}")
+
+
 class _Run:
     def __init__(
         self,
@@ -201,6 +212,15 @@ class _Run:
         self.users = UserImporter(self, self.lookups)
         self.organizations = OrganizationImporter(self)
         self.memberships = MembershipImporter(self, self.roles)
+        #: The importer of each kind of waiting record, by its type (a lookup, not a call, for
+        #: each record the feeder hands over and each one a worker takes).
+        self._importers = _Importers(
+            {
+                QueuedUser: self.users,
+                MappedOrganization: self.organizations,
+                MappedMembership: self.memberships,
+            }
+        )
         first = concurrency or throttle.concurrency()
         self.workers = 0
         self._work: WorkQueue[Work] = WorkQueue(2 * MAX_IDS)
@@ -240,7 +260,7 @@ class _Run:
     # -- the pass ------------------------------------------------------------------------------
 
     async def _feed(self, records: Iterable[Item]) -> None:
-        journal = self.journal
+        journal, importers = self.journal, self._importers
         seq = 0
         iterator = iter(records)
         while self.stopped is None:
@@ -257,7 +277,7 @@ class _Run:
                 if status not in ("pending", "in_flight"):
                     continue
                 item = held.get(index) or self._held(index, others[index])
-                by_kind.setdefault(self._importer(item), []).append(Pending(index, item, status))
+                by_kind.setdefault(importers[type(item)], []).append(Pending(index, item, status))
             del held, others  # what the importers hold stays, no more
             for importer in (self.users, self.organizations, self.memberships):
                 pending = by_kind.get(importer)
@@ -320,13 +340,6 @@ class _Run:
             )
         return queued(outcome)
 
-    def _importer(self, item: Queued) -> Importer:
-        if isinstance(item, QueuedUser):
-            return self.users
-        if isinstance(item, MappedOrganization):
-            return self.organizations
-        return self.memberships
-
     async def put(self, *works: Work) -> None:
         active, queue = self._active, self._work
         for work in works:
@@ -340,12 +353,6 @@ class _Run:
             await event.wait()
         return self.journal.row(seq)
 
-    def _done(self, seq: int) -> None:
-        self._active.discard(seq)
-        event = self._waiting.pop(seq, None)
-        if event is not None:
-            event.set()
-
     def _add_workers(self, count: int) -> None:
         assert self._pool is not None
         if self._work.closed:  # no more work: a new worker would wait for ever
@@ -355,7 +362,8 @@ class _Run:
         self.workers += count
 
     async def _worker(self) -> None:
-        queue, progress = self._work, self.progress
+        queue, progress, importers = self._work, self.progress, self._importers
+        active, waiting = self._active, self._waiting
         while True:
             work = queue.poll()
             if work is EMPTY:
@@ -370,11 +378,15 @@ class _Run:
                     continue
                 progress.in_flight += 1
                 try:
-                    await self._importer(mapped).take(seq, mapped, mode)
+                    await importers[type(mapped)].take(seq, mapped, mode)
                 finally:
                     progress.in_flight -= 1
-            finally:
-                self._done(seq)
+            finally:  # done with it: whoever waits for it goes on
+                active.discard(seq)
+                if waiting:
+                    event = waiting.pop(seq, None)
+                    if event is not None:
+                        event.set()
 
     def stop(self, error: SDKError) -> None:
         if self.stopped is not None:

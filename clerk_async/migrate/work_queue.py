@@ -38,9 +38,12 @@ class WorkQueue(Generic[T]):
 
     def offer(self, item: T) -> bool:
         """Queue ``item`` if there is room (and nobody waits for room before it)."""
-        if len(self._items) >= self._size or self._putters:
+        items = self._items
+        if len(items) >= self._size or self._putters:
             return False
-        self._append(item)
+        items.append(item)
+        if self._getters:
+            self._getters.popleft().set()
         return True
 
     async def put(self, item: T) -> None:

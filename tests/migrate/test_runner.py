@@ -12,10 +12,11 @@ import pytest
 
 from clerk_async import Clerk
 from clerk_async.emulator import ClerkEmulator, Faults
+from clerk_async.migrate.importing import QueuedUser
 from clerk_async.migrate.journal import Entry, Journal
 from clerk_async.migrate.plan import Item
-from clerk_async.migrate.records import Contact, SourceRecord, UserDraft
-from clerk_async.migrate.runner import migrate
+from clerk_async.migrate.records import Contact, MappedOrganization, SourceRecord, UserDraft
+from clerk_async.migrate.runner import _Importers, migrate
 from tests.migrate.engine_support import invalid, mapped, skipped, users
 
 FAST = "100000/1s"
@@ -279,3 +280,15 @@ async def test_a_record_as_read_is_let_go_of_once_mapped(
         summary = await migrate(clerk, records(), journal=tmp_path / "j.db", rate_limit=FAST)
     assert summary.counts["created"] == 300, summary.lines()
     assert most_held <= 1  # the one read just before, at most
+
+
+def test_a_subclass_of_a_mapped_record_goes_to_its_base_s_importer() -> None:
+    class Organization(MappedOrganization, frozen=True, kw_only=True):
+        pass
+
+    users, organizations = object(), object()
+    importers = _Importers({QueuedUser: users, MappedOrganization: organizations})  # type: ignore[dict-item]
+    assert importers[QueuedUser] is users
+    assert importers[Organization] is organizations
+    with pytest.raises(TypeError, match="no importer takes a str"):
+        importers[str]
