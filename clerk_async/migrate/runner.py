@@ -54,7 +54,10 @@ __all__ = ["MigrationAborted", "Progress", "migrate"]
 #: POSTs of one record before it is reported failed (each after a lookup found nothing).
 MAX_ATTEMPTS = 5
 #: Workers beyond the requests in flight wanted: those waiting for a lookup. A record is marked in
-#: flight at most a batch ahead of a worker taking it, so never long before it is sent.
+#: flight at most a batch ahead of a worker taking it, so never long before it is sent. Only when
+#: a limiter paces the sends: without one, every worker sends at once, and spare ones would be
+#: that many more requests in flight than the concurrency (and their objects alive in the
+#: process, which the collector meets at each pass).
 SPARE_WORKERS = 16
 TICK = SAVE_EVERY
 #: Records mapped and admitted between two turns of the event loop (a few milliseconds of work,
@@ -205,6 +208,7 @@ class _Run:
         self.throttle = throttle
         #: The limiter every request of the run waits on (the client's own, or the throttle's).
         self.pacer = throttle.limiter or clerk.rate_limiter
+        self.spare_workers = SPARE_WORKERS if self.pacer is not None else 0
         self.max_attempts = max(1, max_attempts)
         self.fixed_concurrency = concurrency
         self.lookups = Lookups(clerk, throttle)
@@ -244,7 +248,7 @@ class _Run:
                 await self.users.settle_leftovers()
                 async with anyio.create_task_group() as pool:
                     self._pool = pool
-                    self._add_workers(self.progress.concurrency + SPARE_WORKERS)
+                    self._add_workers(self.progress.concurrency + self.spare_workers)
                     try:
                         await self._feed(records)
                     finally:
@@ -419,8 +423,9 @@ class _Run:
             return
         wanted = self.throttle.concurrency()
         self.progress.concurrency = wanted
-        if self._pool is not None and wanted + SPARE_WORKERS > self.workers:
-            self._add_workers(wanted + SPARE_WORKERS - self.workers)  # grows only; the limiter,
+        spare = self.spare_workers
+        if self._pool is not None and wanted + spare > self.workers:
+            self._add_workers(wanted + spare - self.workers)  # grows only; the limiter,
             # not the number of workers, keeps the run under the rate
 
     def _refresh(self) -> None:

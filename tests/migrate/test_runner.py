@@ -292,3 +292,28 @@ def test_a_subclass_of_a_mapped_record_goes_to_its_base_s_importer() -> None:
     assert importers[Organization] is organizations
     with pytest.raises(TypeError, match="no importer takes a str"):
         importers[str]
+
+
+async def test_without_a_rate_limit_no_more_than_the_concurrency_are_sent_at_once(
+    clerk_emulator: ClerkEmulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clerk_emulator.faults = Faults(latency=0.02, methods=frozenset({"POST"}))
+    in_flight, most = 0, 0
+    async with clerk_emulator.client() as clerk:
+        send = clerk.send
+
+        async def counted(*args: Any, **kwargs: Any) -> Any:
+            nonlocal in_flight, most
+            in_flight += 1
+            most = max(most, in_flight)
+            try:
+                return await send(*args, **kwargs)
+            finally:
+                in_flight -= 1
+
+        monkeypatch.setattr(clerk, "send", counted)
+        summary = await migrate(
+            clerk, users(40), journal=tmp_path / "j.db", rate_limit=None, concurrency=4
+        )
+    assert summary.counts["created"] == 40
+    assert most == 4
