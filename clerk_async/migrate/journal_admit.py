@@ -105,32 +105,35 @@ def admit(journal: Admitting, db: sqlite3.Connection, first_seq: int,
     """See :meth:`Journal.admit`.
 
     The batch's claims are INSERTed as judged against the batch alone, optimistically: earlier
-    records hold none of them unless the input repeats itself across batches, and a claim an
-    earlier record holds makes the INSERT fail, the batch then judged again against the claims
-    read back (one B-tree operation per claim in the common case, instead of a lookup and an
-    insert)."""
+    records hold none of them unless the input repeats itself across batches. A claim an earlier
+    record holds is left to it (``OR IGNORE``), and the batch is then judged again against the
+    claims read back, what the first judging claimed and the second does not taken back. No
+    savepoint: one would copy every page of the claims tree the batch touches aside (to a
+    temporary file past 64 KiB), about one page written per user more than the commit itself."""
     skip = min(max(0, journal.admitted - first_seq), len(entries))
     statuses = [journal.status_of(first_seq + offset) for offset in range(skip)]
     fresh = entries[skip:]
-    for offset, entry in enumerate(fresh, start=first_seq + skip):
+    start = first_seq + skip
+    for offset, entry in enumerate(fresh, start=start):
         if entry.status not in ADMITTED or entry.status == "duplicate":
             raise JournalStateError(f"record {offset}: cannot be admitted as {entry.status}")
     users_only = all(entry.kind == "user" for entry in fresh)
     if not users_only:
         db.execute(SOURCE_INDEX)
     journal.begin()
-    batch = _Batch(db, first_seq + skip, fresh, users_only, held={})
+    batch = _Batch(db, start, fresh, users_only, held={})
     rows = batch.judge_all(journal)
-    db.execute("SAVEPOINT claiming")  # after judging: the dropped sets it adds are kept
-    try:
-        db.executemany("INSERT INTO claims VALUES (?, ?, ?)", batch.claims)
-    except sqlite3.IntegrityError:  # an earlier batch holds one: judged again, knowing which
-        db.execute("ROLLBACK TO claiming")
-        held = _holders(db, {claim for entry in fresh for claim in entry.claims})
-        batch = _Batch(db, first_seq + skip, fresh, users_only, held=held)
+    inserted = db.executemany("INSERT OR IGNORE INTO claims VALUES (?, ?, ?)", batch.claims)
+    if inserted.rowcount != len(batch.claims):  # an earlier record holds one: judged again
+        claimed = {claim for entry in fresh for claim in entry.claims}
+        held = {claim: seq for claim, seq in _holders(db, claimed).items() if seq < start}
+        first = set(batch.claims)
+        batch = _Batch(db, start, fresh, users_only, held=held)
         rows = batch.judge_all(journal)
-        db.executemany("INSERT INTO claims VALUES (?, ?, ?)", batch.claims)
-    db.execute("RELEASE claiming")
+        second = set(batch.claims)
+        taken_back = "DELETE FROM claims WHERE kind = ? AND value = ? AND seq = ?"
+        db.executemany(taken_back, first - second)
+        db.executemany("INSERT INTO claims VALUES (?, ?, ?)", second - first)
     _insert_records(db, rows)
     db.executemany(
         "INSERT INTO access (kind, key, used, first_use) VALUES ('role', ?, ?, ?) "

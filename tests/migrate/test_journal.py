@@ -114,6 +114,22 @@ def test_a_claim_an_earlier_batch_holds_makes_a_duplicate(journal: Journal, comm
     ]
 
 
+def test_a_batch_judged_again_moves_a_claim_to_the_record_that_now_wins_it(
+    journal: Journal,
+) -> None:
+    journal.admit(0, [pending("b", line=1)])
+    # alone, the batch gives ada@ to its first record; knowing the journal, that one is a
+    # duplicate of record 0, and ada@ goes to the next
+    ada = ("email_address", "ada@example.com")
+    statuses = journal.admit(1, [pending("b", ada, line=2), pending("c", ada, line=3)])
+    assert statuses == ["duplicate", "pending"]
+    later = journal.admit(3, [pending("d", ada, line=4), pending("b", line=5)])
+    assert later == ["duplicate", "duplicate"]
+    messages = {row.seq: row.message for row in journal.rows("duplicate")}
+    assert messages[3] == "the email address ada@example.com is also in users.jsonl:3"
+    assert messages[4] == "the external id b is also in users.jsonl:1"
+
+
 def test_a_batch_judged_again_keeps_the_dropped_fields_it_named(tmp_path: Path) -> None:
     path = tmp_path / "migration.db"
     with Journal(path) as journal:
