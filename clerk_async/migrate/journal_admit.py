@@ -15,6 +15,7 @@ Everything is looked up with SQLite's indexes, a batch at a time, so memory stay
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -31,6 +32,11 @@ __all__ = ["UNUSABLE", "Entry", "admit"]
 
 #: Values per ``IN (...)`` query (SQLite allows 32,766 parameters; smaller keeps plans simple).
 QUERY_VALUES = 500
+#: Rows per multi-row INSERT: each execution of a statement costs SQLite and sqlite3 as much as
+#: a row or two (cursors opened and freed, the GIL released and taken), so the rows of a batch
+#: go in a few statements, not one each. 50 rows of 16 columns stay under the 999 parameters
+#: older SQLite builds allow.
+INSERT_ROWS = 50
 #: Statuses of a record that will never be imported: nothing can depend on it.
 UNUSABLE: frozenset[Status] = frozenset({"invalid", "duplicate", "skipped"})
 _DUPLICATE_CODES = {
@@ -123,8 +129,8 @@ def admit(journal: Admitting, db: sqlite3.Connection, first_seq: int,
     journal.begin()
     batch = _Batch(db, start, fresh, users_only, held={})
     rows = batch.judge_all(journal)
-    inserted = db.executemany("INSERT OR IGNORE INTO claims VALUES (?, ?, ?)", batch.claims)
-    if inserted.rowcount != len(batch.claims):  # an earlier record holds one: judged again
+    claiming = "INSERT OR IGNORE INTO claims VALUES"
+    if _insert(db, claiming, batch.claims) != len(batch.claims):  # an earlier one holds one
         claimed = {claim for entry in fresh for claim in entry.claims}
         held = {claim: seq for claim, seq in _holders(db, claimed).items() if seq < start}
         first = set(batch.claims)
@@ -133,7 +139,7 @@ def admit(journal: Admitting, db: sqlite3.Connection, first_seq: int,
         second = set(batch.claims)
         taken_back = "DELETE FROM claims WHERE kind = ? AND value = ? AND seq = ?"
         db.executemany(taken_back, first - second)
-        db.executemany("INSERT INTO claims VALUES (?, ?, ?)", second - first)
+        _insert(db, "INSERT INTO claims VALUES", list(second - first))
     _insert_records(db, rows)
     db.executemany(
         "INSERT INTO access (kind, key, used, first_use) VALUES ('role', ?, ?, ?) "
@@ -163,11 +169,28 @@ def _insert_records(db: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> None
     values = list(zip(*rows, strict=True))
     given = [index for index, column in enumerate(values) if column.count(None) < len(column)]
     names = ", ".join(_RECORD_COLUMNS[index] for index in given)
-    marks = ", ".join("?" * len(given))
-    db.executemany(
-        f"INSERT INTO records ({names}) VALUES ({marks})",
-        zip(*(values[index] for index in given), strict=True),
-    )
+    _insert(db, f"INSERT INTO records ({names}) VALUES",
+            list(zip(*(values[index] for index in given), strict=True)))  # fmt: skip
+
+
+def _insert(db: sqlite3.Connection, head: str, rows: list[tuple[Any, ...]]) -> int:
+    """``head`` (``INSERT ... VALUES``) for each row, :data:`INSERT_ROWS` rows a statement; how
+    many rows were inserted."""
+    if not rows:
+        return 0
+    marks = "(" + ", ".join("?" * len(rows[0])) + ")"
+    full = len(rows) - len(rows) % INSERT_ROWS
+    flat = itertools.chain.from_iterable
+    inserted = 0
+    if full:
+        sql = f"{head} {', '.join([marks] * INSERT_ROWS)}"
+        chunks = (tuple(flat(rows[at : at + INSERT_ROWS])) for at in range(0, full, INSERT_ROWS))
+        inserted += db.executemany(sql, chunks).rowcount
+    if full < len(rows):
+        rest = rows[full:]
+        sql = f"{head} {', '.join([marks] * len(rest))}"
+        inserted += db.execute(sql, tuple(flat(rest))).rowcount
+    return inserted
 
 
 @dataclass(slots=True)
