@@ -15,6 +15,7 @@ Everything is looked up with SQLite's indexes, a batch at a time, so memory stay
 
 from __future__ import annotations
 
+import functools
 import itertools
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
@@ -130,7 +131,7 @@ def admit(journal: Admitting, db: sqlite3.Connection, first_seq: int,
     batch = _Batch(db, start, fresh, users_only, held={})
     rows = batch.judge_all(journal)
     claiming = "INSERT OR IGNORE INTO claims VALUES"
-    if _insert(db, claiming, batch.claims) != len(batch.claims):  # an earlier one holds one
+    if _insert_claims(db, claiming, batch.claims) != len(batch.claims):  # an earlier one holds one
         claimed = {claim for entry in fresh for claim in entry.claims}
         held = {claim: seq for claim, seq in _holders(db, claimed).items() if seq < start}
         first = set(batch.claims)
@@ -139,7 +140,7 @@ def admit(journal: Admitting, db: sqlite3.Connection, first_seq: int,
         second = set(batch.claims)
         taken_back = "DELETE FROM claims WHERE kind = ? AND value = ? AND seq = ?"
         db.executemany(taken_back, first - second)
-        _insert(db, "INSERT INTO claims VALUES", list(second - first))
+        _insert_claims(db, "INSERT INTO claims VALUES", second - first)
     _insert_records(db, rows)
     db.executemany(
         "INSERT INTO access (kind, key, used, first_use) VALUES ('role', ?, ?, ?) "
@@ -153,6 +154,8 @@ def admit(journal: Admitting, db: sqlite3.Connection, first_seq: int,
     return statuses
 
 
+#: ``(kind, value, seq)``: a claims row.
+_Claim = tuple[str, str, int]
 #: The columns of a record's row as ``admit`` builds it, in order.
 _RECORD_COLUMNS = (
     "seq", "external_id", "location", "status", "code", "message", "field", "identifier",
@@ -169,28 +172,59 @@ def _insert_records(db: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> None
     values = list(zip(*rows, strict=True))
     given = [index for index, column in enumerate(values) if column.count(None) < len(column)]
     names = ", ".join(_RECORD_COLUMNS[index] for index in given)
-    _insert(db, f"INSERT INTO records ({names}) VALUES",
-            list(zip(*(values[index] for index in given), strict=True)))  # fmt: skip
+    _insert(db, f"INSERT INTO records ({names}) VALUES", [values[index] for index in given])
 
 
-def _insert(db: sqlite3.Connection, head: str, rows: list[tuple[Any, ...]]) -> int:
-    """``head`` (``INSERT ... VALUES``) for each row, :data:`INSERT_ROWS` rows a statement; how
-    many rows were inserted."""
-    if not rows:
+def _insert_claims(db: sqlite3.Connection, head: str, claims: Iterable[_Claim]) -> int:
+    """INSERT the claims, those of a kind together (the kind is bound once); how many rows
+    were inserted."""
+    by_kind: dict[str, list[_Claim]] = {}
+    for claim in claims:
+        by_kind.setdefault(claim[0], []).append(claim)
+    return sum(_insert(db, head, list(zip(*rows, strict=True))) for rows in by_kind.values())
+
+
+def _insert(db: sqlite3.Connection, head: str, columns: list[tuple[Any, ...]]) -> int:
+    """``head`` (``INSERT ... VALUES``) for rows given as their ``columns``, :data:`INSERT_ROWS`
+    rows a statement; how many rows were inserted.
+
+    A column whose rows all hold the same value (the run, the time, the status...) is bound
+    once a statement: sqlite3 copies each text it binds into memory of SQLite's own."""
+    count = len(columns[0]) if columns else 0
+    if not count:
         return 0
-    marks = "(" + ", ".join("?" * len(rows[0])) + ")"
-    full = len(rows) - len(rows) % INSERT_ROWS
+    shared = tuple(index for index, column in enumerate(columns) if _same(column))
+    once = tuple(columns[index][0] for index in shared)
+    rows = list(zip(*(c for index, c in enumerate(columns) if index not in shared), strict=True))
+    full = count - count % INSERT_ROWS
     flat = itertools.chain.from_iterable
     inserted = 0
     if full:
-        sql = f"{head} {', '.join([marks] * INSERT_ROWS)}"
-        chunks = (tuple(flat(rows[at : at + INSERT_ROWS])) for at in range(0, full, INSERT_ROWS))
+        sql = _statement(head, len(columns), shared, INSERT_ROWS)
+        chunks = ((*once, *flat(rows[at : at + INSERT_ROWS])) for at in range(0, full, INSERT_ROWS))
         inserted += db.executemany(sql, chunks).rowcount
-    if full < len(rows):
-        rest = rows[full:]
-        sql = f"{head} {', '.join([marks] * len(rest))}"
-        inserted += db.execute(sql, tuple(flat(rest))).rowcount
+    if full < count:
+        sql = _statement(head, len(columns), shared, count - full)
+        inserted += db.execute(sql, (*once, *flat(rows[full:]))).rowcount
     return inserted
+
+
+def _same(column: tuple[Any, ...]) -> bool:
+    """Whether every value of ``column`` is the first one (of its type: ``1`` is not ``True``)."""
+    return column.count(column[0]) == len(column) and len(set(map(type, column))) == 1
+
+
+@functools.lru_cache(maxsize=64)
+def _statement(head: str, width: int, shared: tuple[int, ...], rows: int) -> str:
+    """``head`` and ``rows`` rows of ``width`` numbered parameters: the ``shared`` columns' are
+    ``?1...``, the same in each row; the others follow, row by row."""
+    varying = width - len(shared)
+    numbers: list[list[int]] = []
+    for row in range(rows):
+        next_number = iter(range(len(shared) + 1 + row * varying, width * rows + 1))
+        numbers.append([shared.index(i) + 1 if i in shared else next(next_number)
+                        for i in range(width)])  # fmt: skip
+    return head + " " + ", ".join("(" + ", ".join(f"?{n}" for n in row) + ")" for row in numbers)
 
 
 @dataclass(slots=True)
