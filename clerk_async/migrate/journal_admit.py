@@ -15,6 +15,8 @@ Everything is looked up with SQLite's indexes, a batch at a time, so memory stay
 
 from __future__ import annotations
 
+import functools
+import itertools
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -31,6 +33,11 @@ __all__ = ["UNUSABLE", "Entry", "admit"]
 
 #: Values per ``IN (...)`` query (SQLite allows 32,766 parameters; smaller keeps plans simple).
 QUERY_VALUES = 500
+#: Rows per multi-row INSERT: each execution of a statement costs SQLite and sqlite3 as much as
+#: a row or two (cursors opened and freed, the GIL released and taken), so the rows of a batch
+#: go in a few statements, not one each. 50 rows of 16 columns stay under the 999 parameters
+#: older SQLite builds allow.
+INSERT_ROWS = 50
 #: Statuses of a record that will never be imported: nothing can depend on it.
 UNUSABLE: frozenset[Status] = frozenset({"invalid", "duplicate", "skipped"})
 _DUPLICATE_CODES = {
@@ -105,32 +112,35 @@ def admit(journal: Admitting, db: sqlite3.Connection, first_seq: int,
     """See :meth:`Journal.admit`.
 
     The batch's claims are INSERTed as judged against the batch alone, optimistically: earlier
-    records hold none of them unless the input repeats itself across batches, and a claim an
-    earlier record holds makes the INSERT fail, the batch then judged again against the claims
-    read back (one B-tree operation per claim in the common case, instead of a lookup and an
-    insert)."""
+    records hold none of them unless the input repeats itself across batches. A claim an earlier
+    record holds is left to it (``OR IGNORE``), and the batch is then judged again against the
+    claims read back, what the first judging claimed and the second does not taken back. No
+    savepoint: one would copy every page of the claims tree the batch touches aside (to a
+    temporary file past 64 KiB), about one page written per user more than the commit itself."""
     skip = min(max(0, journal.admitted - first_seq), len(entries))
     statuses = [journal.status_of(first_seq + offset) for offset in range(skip)]
     fresh = entries[skip:]
-    for offset, entry in enumerate(fresh, start=first_seq + skip):
+    start = first_seq + skip
+    for offset, entry in enumerate(fresh, start=start):
         if entry.status not in ADMITTED or entry.status == "duplicate":
             raise JournalStateError(f"record {offset}: cannot be admitted as {entry.status}")
     users_only = all(entry.kind == "user" for entry in fresh)
     if not users_only:
         db.execute(SOURCE_INDEX)
     journal.begin()
-    batch = _Batch(db, first_seq + skip, fresh, users_only, held={})
+    batch = _Batch(db, start, fresh, users_only, held={})
     rows = batch.judge_all(journal)
-    db.execute("SAVEPOINT claiming")  # after judging: the dropped sets it adds are kept
-    try:
-        db.executemany("INSERT INTO claims VALUES (?, ?, ?)", batch.claims)
-    except sqlite3.IntegrityError:  # an earlier batch holds one: judged again, knowing which
-        db.execute("ROLLBACK TO claiming")
-        held = _holders(db, {claim for entry in fresh for claim in entry.claims})
-        batch = _Batch(db, first_seq + skip, fresh, users_only, held=held)
+    claiming = "INSERT OR IGNORE INTO claims VALUES"
+    if _insert_claims(db, claiming, batch.claims) != len(batch.claims):  # an earlier one holds one
+        claimed = {claim for entry in fresh for claim in entry.claims}
+        held = {claim: seq for claim, seq in _holders(db, claimed).items() if seq < start}
+        first = set(batch.claims)
+        batch = _Batch(db, start, fresh, users_only, held=held)
         rows = batch.judge_all(journal)
-        db.executemany("INSERT INTO claims VALUES (?, ?, ?)", batch.claims)
-    db.execute("RELEASE claiming")
+        second = set(batch.claims)
+        taken_back = "DELETE FROM claims WHERE kind = ? AND value = ? AND seq = ?"
+        db.executemany(taken_back, first - second)
+        _insert_claims(db, "INSERT INTO claims VALUES", second - first)
     _insert_records(db, rows)
     db.executemany(
         "INSERT INTO access (kind, key, used, first_use) VALUES ('role', ?, ?, ?) "
@@ -144,6 +154,8 @@ def admit(journal: Admitting, db: sqlite3.Connection, first_seq: int,
     return statuses
 
 
+#: ``(kind, value, seq)``: a claims row.
+_Claim = tuple[str, str, int]
 #: The columns of a record's row as ``admit`` builds it, in order.
 _RECORD_COLUMNS = (
     "seq", "external_id", "location", "status", "code", "message", "field", "identifier",
@@ -160,11 +172,59 @@ def _insert_records(db: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> None
     values = list(zip(*rows, strict=True))
     given = [index for index, column in enumerate(values) if column.count(None) < len(column)]
     names = ", ".join(_RECORD_COLUMNS[index] for index in given)
-    marks = ", ".join("?" * len(given))
-    db.executemany(
-        f"INSERT INTO records ({names}) VALUES ({marks})",
-        zip(*(values[index] for index in given), strict=True),
-    )
+    _insert(db, f"INSERT INTO records ({names}) VALUES", [values[index] for index in given])
+
+
+def _insert_claims(db: sqlite3.Connection, head: str, claims: Iterable[_Claim]) -> int:
+    """INSERT the claims, those of a kind together (the kind is bound once); how many rows
+    were inserted."""
+    by_kind: dict[str, list[_Claim]] = {}
+    for claim in claims:
+        by_kind.setdefault(claim[0], []).append(claim)
+    return sum(_insert(db, head, list(zip(*rows, strict=True))) for rows in by_kind.values())
+
+
+def _insert(db: sqlite3.Connection, head: str, columns: list[tuple[Any, ...]]) -> int:
+    """``head`` (``INSERT ... VALUES``) for rows given as their ``columns``, :data:`INSERT_ROWS`
+    rows a statement; how many rows were inserted.
+
+    A column whose rows all hold the same value (the run, the time, the status...) is bound
+    once a statement: sqlite3 copies each text it binds into memory of SQLite's own."""
+    count = len(columns[0]) if columns else 0
+    if not count:
+        return 0
+    shared = tuple(index for index, column in enumerate(columns) if _same(column))
+    once = tuple(columns[index][0] for index in shared)
+    rows = list(zip(*(c for index, c in enumerate(columns) if index not in shared), strict=True))
+    full = count - count % INSERT_ROWS
+    flat = itertools.chain.from_iterable
+    inserted = 0
+    if full:
+        sql = _statement(head, len(columns), shared, INSERT_ROWS)
+        chunks = ((*once, *flat(rows[at : at + INSERT_ROWS])) for at in range(0, full, INSERT_ROWS))
+        inserted += db.executemany(sql, chunks).rowcount
+    if full < count:
+        sql = _statement(head, len(columns), shared, count - full)
+        inserted += db.execute(sql, (*once, *flat(rows[full:]))).rowcount
+    return inserted
+
+
+def _same(column: tuple[Any, ...]) -> bool:
+    """Whether every value of ``column`` is the first one (of its type: ``1`` is not ``True``)."""
+    return column.count(column[0]) == len(column) and len(set(map(type, column))) == 1
+
+
+@functools.lru_cache(maxsize=64)
+def _statement(head: str, width: int, shared: tuple[int, ...], rows: int) -> str:
+    """``head`` and ``rows`` rows of ``width`` numbered parameters: the ``shared`` columns' are
+    ``?1...``, the same in each row; the others follow, row by row."""
+    varying = width - len(shared)
+    numbers: list[list[int]] = []
+    for row in range(rows):
+        next_number = iter(range(len(shared) + 1 + row * varying, width * rows + 1))
+        numbers.append([shared.index(i) + 1 if i in shared else next(next_number)
+                        for i in range(width)])  # fmt: skip
+    return head + " " + ", ".join("(" + ", ".join(f"?{n}" for n in row) + ")" for row in numbers)
 
 
 @dataclass(slots=True)

@@ -115,6 +115,37 @@ def test_a_claim_an_earlier_batch_holds_makes_a_duplicate(journal: Journal, comm
     ]
 
 
+def test_a_batch_judged_again_moves_a_claim_to_the_record_that_now_wins_it(
+    journal: Journal,
+) -> None:
+    journal.admit(0, [pending("b", line=1)])
+    # alone, the batch gives ada@ to its first record; knowing the journal, that one is a
+    # duplicate of record 0, and ada@ goes to the next
+    ada = ("email_address", "ada@example.com")
+    statuses = journal.admit(1, [pending("b", ada, line=2), pending("c", ada, line=3)])
+    assert statuses == ["duplicate", "pending"]
+    later = journal.admit(3, [pending("d", ada, line=4), pending("b", line=5)])
+    assert later == ["duplicate", "duplicate"]
+    messages = {row.seq: row.message for row in journal.rows("duplicate")}
+    assert messages[3] == "the email address ada@example.com is also in users.jsonl:3"
+    assert messages[4] == "the external id b is also in users.jsonl:1"
+
+
+def test_a_large_batch_keeps_every_row_and_claim(journal: Journal) -> None:
+    def user(n: int, email: int) -> Entry:
+        return pending(f"u{n}", ("email_address", f"e{email}@example.com"), line=n + 1)
+
+    assert journal.admit(0, [user(n, n) for n in range(73)]) == ["pending"] * 73
+    # 123 records (two statements' worth of rows and a rest): record 173 repeats record 5's email
+    statuses = journal.admit(73, [user(n, 5 if n == 173 else n) for n in range(73, 196)])
+    assert statuses == ["pending"] * 100 + ["duplicate"] + ["pending"] * 22
+    assert journal.counts()["pending"] == 195
+    assert [row.external_id for row in journal.rows()] == [f"u{n}" for n in range(196)]
+    # every pending record's claims are held: repeating any of them is a duplicate
+    again = [user(196 + n, n) for n in (0, 49, 50, 99, 172, 174, 195)]
+    assert journal.admit(196, again) == ["duplicate"] * 7
+
+
 def test_a_batch_judged_again_keeps_the_dropped_fields_it_named(tmp_path: Path) -> None:
     path = tmp_path / "migration.db"
     with Journal(path) as journal:
