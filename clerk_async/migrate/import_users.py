@@ -5,9 +5,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable
 
 import anyio
-import msgspec
 
 from clerk_async._http import EncodedBody
 from clerk_async._operations import CREATE_USER
@@ -38,7 +38,6 @@ from .importing import (
 )
 from .reconcile import MAX_IDS, Held, LookupError_, Lookups, unfilterable
 from .states import JournalStateError
-from .throttle import wait_in_step
 
 __all__ = ["MigrationAborted", "UserImporter"]
 
@@ -152,10 +151,10 @@ class UserImporter:
         """One user to its final state. ``leftover``: in flight in a killed run, and only its
         identifiers can find it; ``look_first``: pending, likewise looked up before the POST.
 
-        The POST itself is made here, not through :func:`send_once`: every user goes this way
-        and nearly all are created at the first attempt, so that path is kept to one frame
-        between the worker and the client, and the created user is decoded into its id alone.
-        Any other outcome goes to :func:`send_once`, as organizations and memberships do."""
+        The first POST is made here, not through :func:`send_once`: every user goes this way
+        and nearly all are created at the first attempt, so that path keeps only the throttle's
+        frame between the worker and the client. Any other outcome goes to :func:`send_once`,
+        as organizations and memberships do."""
         assert isinstance(mapped, QueuedUser)
         journal = self.run.journal
         uncertain = mode == "leftover"
@@ -173,25 +172,12 @@ class UserImporter:
                 journal.another_attempt(seq, uncertain=True)
             else:
                 journal.mark_in_flight([seq])
-        throttle = self.run.throttle
-        limiter = throttle.limiter
-        if limiter is not None:
-            await wait_in_step(limiter)
-        started = throttle.sent()
         try:
-            created = await self.run.clerk.send(
-                CREATE_USER, _Created, body=EncodedBody(mapped.body, JSON), retries=None
-            )
-        except BaseException as error:
-            throttle.answered(started, error)
-            if not isinstance(error, ANSWERS):
-                raise
-            failed = error
+            created = await self.run.throttle.call(lambda: self._create(mapped.body))
+        except ANSWERS as failed:
+            await self._settle(seq, mapped, failed, uncertain=uncertain)
         else:
-            throttle.answered(started)
             journal.created(seq, created.id)
-            return
-        await self._settle(seq, mapped, failed, uncertain=uncertain)
 
     async def _settle(self, seq: int, user: QueuedUser, failed: Answer, *, uncertain: bool) -> None:
         """A POST that did not create the user at once: settled as :func:`send_once` says."""
@@ -265,24 +251,13 @@ class UserImporter:
         """Who holds the user's external_id; ``UNKNOWN`` when Clerk would not say."""
         return await retrying(seq, lambda: self.lookups.find(user))
 
-    async def _create(self, body: bytes) -> _Created:
+    def _create(self, body: bytes) -> Awaitable[Held]:
         """``POST /users`` with the mapped request's body as it is (validated, its metadata
         checked, when it was mapped), never retried by the client: an unknown outcome is looked
-        up instead."""
-        created: _Created = await self.run.clerk.send(
-            CREATE_USER, _Created, body=EncodedBody(body, JSON), retries=None
+        up instead. The created user is decoded into its ids alone."""
+        return self.run.clerk.send(
+            CREATE_USER, Held, body=EncodedBody(body, "application/json"), retries=None
         )
-        return created
-
-
-class _Created(msgspec.Struct, gc=False):
-    """What a run keeps of a user it created: its id (a whole ``User`` decodes in three times
-    the time, into containers the collector then tracks)."""
-
-    id: str
-
-
-JSON = "application/json"
 
 
 def _held_identifier(user: QueuedUser, holders: list[User]) -> tuple[str | None, User | None]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Literal, Protocol, TypeVar
+from typing import Literal, Protocol, TypeVar, get_args
 
 import anyio
 import msgspec
@@ -203,14 +203,6 @@ async def retrying(seq: int, lookup: Callable[[], Awaitable[T]]) -> T | object:
 
 
 #: What an attempt of a POST may end in that :func:`send_once` settles; anything else propagates.
-ANSWERS = (
-    RateLimitError,
-    AuthenticationError,
-    RequestValidationError,
-    ResponseValidationError,
-    APIConnectionError,
-    SDKError,
-)
 Answer = (
     RateLimitError
     | AuthenticationError
@@ -219,6 +211,8 @@ Answer = (
     | APIConnectionError
     | SDKError
 )
+#: The same classes, for ``except``.
+ANSWERS: tuple[type[Answer], ...] = get_args(Answer)
 
 
 async def send_once(

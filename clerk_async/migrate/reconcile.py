@@ -45,8 +45,8 @@ def unfilterable(external_id: str) -> bool:
 
 
 class Held(msgspec.Struct, gc=False):
-    """What the lookups before sending read of a user Clerk holds: its ids (a whole ``User``
-    decodes in three times the time, into containers the collector then tracks)."""
+    """What a run reads of a user Clerk holds, found before sending or just created: its ids (a
+    whole ``User`` decodes in three times the time, into containers the collector then tracks)."""
 
     id: str
     external_id: str | None = None

@@ -58,28 +58,17 @@ class Throttle:
         limiter = self.limiter
         if limiter is not None:
             await wait_in_step(limiter)
-        started = self.sent()
-        try:
-            result = await action()
-        except BaseException as error:
-            self.answered(started, error)
-            raise
-        self.answered(started)
-        return result
-
-    def sent(self) -> float:
-        """Count a request leaving now (its send slot waited for); the moment it left."""
         self.requests += 1
-        return time.monotonic()
-
-    def answered(self, started: float, error: BaseException | None = None) -> None:
-        """Learn from the answer (or the ``error``) to the request sent at ``started``: its
-        latency; a 429 pauses the limiter for everyone."""
-        self.latency = 0.9 * self.latency + 0.1 * (time.monotonic() - started)
-        if isinstance(error, RateLimitError):
+        started = time.monotonic()
+        try:
+            return await action()
+        except RateLimitError as error:
             self.rate_limited += 1
-            if self.limiter is not None:
-                self.limiter.pause(error.retry_after or DEFAULT_PAUSE)
+            if limiter is not None:
+                limiter.pause(error.retry_after or DEFAULT_PAUSE)
+            raise
+        finally:
+            self.latency = 0.9 * self.latency + 0.1 * (time.monotonic() - started)
 
     def concurrency(self) -> int:
         return concurrency_for(self.rate, self.latency)
